@@ -1,0 +1,99 @@
+"""Load-time work, done once per pack: each leaf resolved to its plugin's hook functions,
+configured, its facts merged into the pack's fact model, its tables compiled."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Callable
+
+from . import errors
+from .errors import JixiaoError, Problem
+from .facts import FactModel, FactSpec
+from .indicator import Configured
+from .pack.model import Gate, LeafSpec, Pack
+from .registry import Registry
+from .rules.model import DecisionTable, Rule
+
+HOOKS = ("jixiao_indicator_configure", "jixiao_indicator_rule_inputs", "jixiao_indicator_evaluate")
+
+
+@dataclass
+class Binding:
+    leaf: LeafSpec
+    configured: Configured | None = None
+    rule_inputs: Callable[..., Any] | None = None
+    evaluate: Callable[..., Any] | None = None
+    gate_facts: dict[str, FactSpec] = field(default_factory=dict)
+    status: str = "ok"  # or "blocked", "error"
+    problem: Problem | None = None
+
+    @property
+    def part_facts(self) -> dict[str, FactSpec]:
+        return self.configured.facts if self.configured else {}
+
+
+def gate_key(gate: Gate) -> str:
+    return f"fact:{gate.fact}"
+
+
+def gate_table_id(leaf: LeafSpec, gate: Gate, index: int) -> str:
+    return f"{leaf.code}:{gate.kind}{index}"
+
+
+def bind(pack: Pack, registry: Registry) -> tuple[list[Binding], FactModel, list[DecisionTable]]:
+    problems: list[Problem] = []
+    bindings: list[Binding] = []
+    for leaf in pack.leaves():
+        b = Binding(leaf)
+        bindings.append(b)
+        if registry.pm.is_blocked(leaf.use):
+            b.status = "blocked"
+            b.problem = Problem(errors.PLUGIN_BLOCKED, f"“{leaf.name}”的评分实现“{leaf.use}”已被停用，本指标无法评价", field=leaf.code, value=leaf.use)
+            continue
+        fns = [registry.hook_function(h, leaf.use) for h in HOOKS]
+        if registry.pm.get_plugin(leaf.use) is None or fns[0] is None or fns[2] is None:
+            known = "、".join(sorted(registry.info)) or "（无）"
+            problems.append(Problem(errors.PLUGIN_UNKNOWN, f"{leaf.path}：“{leaf.name}”的评分实现“{leaf.use}”不存在或不是指标插件；已注册：{known}", field="use", value=leaf.use, location=leaf.path))
+            continue
+        try:
+            b.configured = fns[0](leaf=leaf)
+        except JixiaoError as exc:
+            problems.extend(exc.problems)
+            continue
+        except Exception as exc:  # a faulty plugin: its leaf is "error", the rest still score
+            b.status = "error"
+            b.problem = Problem(errors.PLUGIN_FAILED, f"插件“{leaf.use}”配置“{leaf.name}”时出错：{type(exc).__name__}: {exc}", field=leaf.code)
+            continue
+        b.rule_inputs = fns[1]
+        b.evaluate = fns[2]
+        for gate in leaf.vetoes + leaf.exemptions:
+            spec = leaf.facts.get(gate.fact) or b.configured.facts.get(gate.fact)
+            if spec is None and gate.interval.lo == gate.interval.hi and gate.interval.lo in (0, 1):
+                spec = FactSpec(gate.fact, "bool", gate.reason)
+            if spec is None:
+                problems.append(Problem(errors.PACK_INVALID, f"{gate.path}：条件引用的事实 {gate.fact} 没有在该指标的 facts 中声明", field=gate.fact, location=gate.path))
+                continue
+            b.gate_facts[gate.fact] = spec
+    specs: dict[str, FactSpec] = {}
+    for b in bindings:
+        for spec in list(b.part_facts.values()) + list(b.gate_facts.values()):
+            old = specs.setdefault(spec.name, spec)
+            if (old.kind, old.unit, dict(old.choices)) != (spec.kind, spec.unit, dict(spec.choices)):
+                problems.append(Problem(errors.FACT_CONFLICT, f"{b.leaf.path}：事实 {spec.name} 的声明（{spec.kind} {spec.unit}）与其他指标的声明（{old.kind} {old.unit}）不一致", field=spec.name, location=b.leaf.path))
+    if problems:
+        raise JixiaoError(problems)
+    tables: list[DecisionTable] = []
+    for b in bindings:
+        if b.configured is None:
+            continue
+        tables += b.configured.tables
+        for kind, gates in (("veto", b.leaf.vetoes), ("exempt", b.leaf.exemptions)):
+            for i, gate in enumerate(gates):
+                tables.append(DecisionTable(gate_table_id(b.leaf, gate, i), (Rule("hit", gate.interval.conditions(gate_key(gate)), gate.reason),)))
+    return bindings, FactModel(specs), tables
+
+
+def gate_value(spec: FactSpec, value: Any) -> Decimal:
+    if spec.kind == "bool":
+        return Decimal(1 if value else 0)
+    return Decimal(value)

@@ -1,0 +1,164 @@
+"""The ``jixiao`` command. User mistakes print ``错误 [CODE] …`` and exit 2, never a traceback."""
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import JixiaoError
+
+EXIT_INCOMPLETE, EXIT_USER, EXIT_INTERNAL = 1, 2, 3
+
+
+class _Group(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except JixiaoError as exc:
+            for p in exc.problems:
+                click.echo(f"错误 [{p.code}] {p.message}", err=True)
+            sys.exit(EXIT_USER)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except BrokenPipeError:  # output piped into head & co.
+            sys.stderr.close()
+            sys.exit(0)
+        except Exception as exc:  # a bug, not a user mistake: say so, briefly
+            if ctx.params.get("debug") or "--debug" in sys.argv:
+                raise
+            click.echo(f"内部错误：{type(exc).__name__}: {exc}（加 --debug 查看详情，并请报告此问题）", err=True)
+            sys.exit(EXIT_INTERNAL)
+
+
+def _setup_logging(log_json: bool) -> None:
+    logger = logging.getLogger("jixiao")
+    logger.handlers.clear()
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO if log_json else logging.WARNING)
+    logger.propagate = False
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--log-json", is_flag=True, help="在标准错误输出 JSON 格式的审计日志（每个指标一条）。")
+@click.option("--debug", is_flag=True, hidden=True)
+def main(log_json: bool, debug: bool) -> None:
+    """jixiao（绩效）：按评分体系为部门整体支出/项目支出绩效评价计分。"""
+    _setup_logging(log_json)
+
+
+_rubric_opt = click.option("--rubric", "-r", help="评分体系编号或 pack.yaml 路径（缺省取事实文件中的 rubric）。")
+_plugin_opt = click.option("--plugin", "plugins", multiple=True, type=click.Path(dir_okay=False), help="加载本地插件文件（可多次）。")
+_block_opt = click.option("--block", multiple=True, help="停用指定名称的插件（可多次）。")
+_rules_opt = click.option("--rules", type=click.Choice(["auto", "durable", "python"]), default="auto", show_default=True, help="规则引擎。")
+
+
+def _engine(rubric, plugins, block, rules, facts_path=None):
+    from .engine import Engine
+    from .facts import read_facts_file
+
+    doc = None
+    if facts_path is not None:
+        doc = read_facts_file(facts_path)
+        rubric = rubric or doc.get("rubric")
+    if not rubric:
+        raise JixiaoError(_problem("PACK_NOT_FOUND", "未指定评分体系：请用 --rubric 指定，或在事实文件中写 rubric: 编号"))
+    return Engine.from_rubric(rubric, plugins=plugins, block=block, rules=rules), doc
+
+
+def _problem(code: str, message: str):
+    from .errors import Problem
+
+    return Problem(code, message)
+
+
+@main.command()
+@click.argument("facts", type=click.Path())
+@_rubric_opt
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="写入文件而不是标准输出。")
+@_plugin_opt
+@_block_opt
+@_rules_opt
+def evaluate(facts, rubric, fmt, output, plugins, block, rules):
+    """为一个部门计分：FACTS 为 YAML 或 JSON 事实文件。"""
+    from . import render
+
+    engine, doc = _engine(rubric, plugins, block, rules, facts)
+    card = engine.evaluate(facts)
+    text = {"table": render.table, "json": render.to_json, "markdown": lambda c: render.markdown(c, engine.pack)}[fmt](card)
+    if output:
+        Path(output).write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
+    else:
+        click.echo(text)
+    if not card.complete:
+        sys.exit(EXIT_INCOMPLETE)
+
+
+@main.command()
+@click.argument("facts", type=click.Path())
+@click.option("--indicator", "-i", required=True, help="指标编码或名称，如 2.4.2 或 编外人员控制率。")
+@_rubric_opt
+@_plugin_opt
+@_block_opt
+@_rules_opt
+def explain(facts, indicator, rubric, plugins, block, rules):
+    """解释一个指标的得分：公式、输入、中间值、扣分及原因。"""
+    from . import render
+    from .errors import INDICATOR_UNKNOWN, Problem
+
+    engine, _ = _engine(rubric, plugins, block, rules, facts)
+    card = engine.evaluate(facts)
+    try:
+        leaf = card[indicator]
+    except KeyError:
+        names = "、".join(f"{leaf.code} {leaf.name}" for leaf in card.leaves())
+        raise JixiaoError(Problem(INDICATOR_UNKNOWN, f"没有编码或名称为“{indicator}”的指标；可选：{names}", field="--indicator", value=indicator)) from None
+    click.echo(render.explain(leaf))
+
+
+@main.command()
+def rubrics():
+    """列出已安装的评分体系。"""
+    from .pack import available_packs, load_pack
+
+    for pack_id, path in available_packs().items():
+        try:
+            p = load_pack(path)
+            click.echo(f"{pack_id}\t{p.version}\t{p.region}\t{p.year}\t{p.title}\t{path.parent}")
+        except JixiaoError as exc:
+            click.echo(f"{pack_id}\t（无法加载：{exc.problems[0].message}）\t{path.parent}")
+
+
+@main.command()
+@_rubric_opt
+@_plugin_opt
+@_block_opt
+def plugins(rubric, plugins, block):
+    """列出指标插件及其来源；替换与停用的插件一并列出。"""
+    from .pack import load_pack
+    from .registry import Registry
+
+    registry = Registry(block=block)
+    registry.load_entry_points()
+    if rubric:
+        for f in load_pack(rubric).plugin_files:
+            registry.load_file(f)
+    for p in plugins:
+        registry.load_file(p)
+    for info in sorted(registry.info.values(), key=lambda i: i.name):
+        plugin = registry.pm.get_plugin(info.name)
+        title = getattr(plugin, "title", "") or ""
+        line = f"{info.name}\t{title}\t{info.kind}\t{info.origin}"
+        if info.replaced:
+            line += f"\t（替换了 {info.replaced}）"
+        click.echo(line)
+    for name, why in sorted(registry.blocked.items()):
+        click.echo(f"{name}\t（已停用：{why}）")
+
+
+if __name__ == "__main__":
+    main()

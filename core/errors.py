@@ -1,0 +1,91 @@
+"""Errors a user can cause, each with a stable machine-readable code and a Chinese message.
+
+A user mistake never surfaces as a traceback: the CLI prints ``JixiaoError`` as
+``错误 [CODE] message`` and exits non-zero; the engine turns fact errors into a
+"not evaluable" indicator instead of a silent 0.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+# Stable codes. Renaming one breaks users' scripts: add, never rename.
+FACT_MISSING = "FACT_MISSING"
+FACT_TYPE = "FACT_TYPE"
+FACT_RANGE = "FACT_RANGE"
+FACT_CHOICE = "FACT_CHOICE"
+FACT_UNKNOWN = "FACT_UNKNOWN"
+FACT_REASON_REQUIRED = "FACT_REASON_REQUIRED"
+FACT_ZERO_DIVISOR = "FACT_ZERO_DIVISOR"
+FACT_CONFLICT = "FACT_CONFLICT"
+FACTS_FILE = "FACTS_FILE"
+FACTS_FORMAT = "FACTS_FORMAT"
+PACK_NOT_FOUND = "PACK_NOT_FOUND"
+PACK_FILE = "PACK_FILE"
+PACK_INVALID = "PACK_INVALID"
+PACK_WEIGHTS = "PACK_WEIGHTS"
+PACK_BANDS = "PACK_BANDS"
+PACK_PARAMS = "PACK_PARAMS"
+PLUGIN_UNKNOWN = "PLUGIN_UNKNOWN"
+PLUGIN_CONFLICT = "PLUGIN_CONFLICT"
+PLUGIN_BLOCKED = "PLUGIN_BLOCKED"
+PLUGIN_LOAD = "PLUGIN_LOAD"
+PLUGIN_FAILED = "PLUGIN_FAILED"
+INDICATOR_UNKNOWN = "INDICATOR_UNKNOWN"
+RULES_ENGINE = "RULES_ENGINE"
+
+
+@dataclass
+class Problem:
+    """One thing wrong, addressable by field (a fact name or a pack node path)."""
+
+    code: str
+    message: str
+    field: str | None = None
+    value: Any = None
+    expected: str | None = None
+    location: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {"code": self.code, "message": self.message}
+        for key in ("field", "expected", "location"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        if self.value is not None:
+            out["value"] = str(self.value)
+        return out
+
+
+class JixiaoError(Exception):
+    """A user-facing error: one or more problems with the same cause."""
+
+    def __init__(self, problems: Problem | list[Problem]):
+        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        super().__init__(self.render())
+
+    @property
+    def code(self) -> str:
+        return self.problems[0].code
+
+    def render(self) -> str:
+        return "\n".join(f"[{p.code}] {p.message}" for p in self.problems)
+
+
+class FactError(JixiaoError):
+    """Raised while reading one fact; becomes a Problem on the indicators that need it."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem)
+        self.problem = problem
+
+
+def fact_problem(code: str, name: str, label: str, value: Any, expected: str) -> Problem:
+    shown = "（空）" if value is None else repr(value) if isinstance(value, str) else str(value)
+    return Problem(
+        code=code,
+        message=f"事实“{label}”（{name}）的值 {shown} 无效：应为{expected}",
+        field=name,
+        value=value,
+        expected=expected,
+    )

@@ -1,0 +1,200 @@
+"""Facts: what a department feeds in, declared by the indicators that need them.
+
+Each indicator declares ``FactSpec``s; the engine merges them into one pydantic model
+per pack, so a new indicator can ask for a new fact without touching the core. Every
+conversion error carries a stable code and a Chinese message naming the field, the
+value and what was expected.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any, Callable, Mapping, Optional
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, create_model
+from pydantic_core import PydanticCustomError
+
+from . import errors
+from .errors import JixiaoError, Problem, fact_problem
+from .numbers import fmt_number, fmt_percent, to_decimal
+from .yamlio import load_path
+
+KINDS = ("money", "number", "count", "rate", "bool", "choice", "score", "text", "date")
+KIND_TEXT = {
+    "money": "非负金额", "number": "数值", "count": "非负整数", "rate": "比率（如 98.1% 或 0.981）",
+    "bool": "是/否（true/false）", "choice": "选项之一", "score": "分数", "text": "非空文字",
+    "date": "日期（YYYY-MM-DD）",
+}
+_TRUE = {True, "true", "是", "yes", "y", "1", "已", "符合"}
+_FALSE = {False, "false", "否", "no", "n", "0", "未", "不符合"}
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    name: str
+    kind: str
+    label: str
+    unit: str = ""
+    choices: Mapping[str, str] = field(default_factory=dict)  # key → Chinese label
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    note: str = ""
+
+    def expected(self) -> str:
+        text = KIND_TEXT[self.kind]
+        if self.kind == "choice":
+            text += "：" + "、".join(f"{k}（{v}）" for k, v in self.choices.items())
+        if self.minimum is not None and self.maximum is not None:
+            text += f"，取值 {fmt_number(self.minimum)}～{fmt_number(self.maximum)}"
+        return text
+
+    def show(self, value: Any) -> str:
+        """A value as a report prints it: 305.63万元, 30.2%, 是."""
+        if value is None:
+            return "—"
+        if self.kind == "rate":
+            return fmt_percent(value)
+        if self.kind == "bool":
+            return "是" if value else "否"
+        if self.kind == "choice":
+            return self.choices.get(value, str(value))
+        if self.kind == "money":
+            return f"{format(Decimal(value), ',f')}{self.unit}"
+        if isinstance(value, (Decimal, int)):
+            return f"{fmt_number(value)}{self.unit}"
+        return f"{value}{self.unit}"
+
+    def convert(self, raw: Any) -> Any:
+        """Raw YAML/JSON/Excel value → typed value, or PydanticCustomError with a stable code."""
+        try:
+            value = _CONVERTERS[self.kind](self, raw)
+        except (ValueError, TypeError, ArithmeticError):
+            raise self._error(errors.FACT_TYPE, raw, self.expected()) from None
+        if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
+            low = Decimal(0) if self.kind in ("money", "count") and self.minimum is None else self.minimum
+            if (low is not None and value < low) or (self.maximum is not None and value > self.maximum):
+                raise self._error(errors.FACT_RANGE, raw, self.expected() + ("，不能为负" if low == 0 and self.maximum is None else ""))
+        return value
+
+    def _error(self, code: str, raw: Any, expected: str) -> PydanticCustomError:
+        p = fact_problem(code, self.name, self.label, raw, expected)
+        return PydanticCustomError(code, p.message)
+
+
+def _bool(spec: FactSpec, raw: Any) -> bool:
+    key = raw.strip().lower() if isinstance(raw, str) else raw
+    if isinstance(key, (bool, str)) and key in _TRUE:
+        return True
+    if isinstance(key, (bool, str)) and key in _FALSE:
+        return False
+    raise ValueError
+
+
+def _count(spec: FactSpec, raw: Any) -> int:
+    d = to_decimal(raw)
+    if d != d.to_integral_value():
+        raise ValueError
+    return int(d)
+
+
+def _choice(spec: FactSpec, raw: Any) -> str:
+    if raw in spec.choices:
+        return raw
+    for key, label in spec.choices.items():
+        if raw == label:
+            return key
+    raise ValueError
+
+
+def _text(spec: FactSpec, raw: Any) -> str:
+    if not isinstance(raw, str) or not raw.strip():
+        raise ValueError
+    return raw.strip()
+
+
+def _date(spec: FactSpec, raw: Any) -> dt.date:
+    if isinstance(raw, dt.date):
+        return raw
+    return dt.date.fromisoformat(str(raw))
+
+
+_CONVERTERS: dict[str, Callable[[FactSpec, Any], Any]] = {
+    "money": lambda s, r: to_decimal(r),
+    "number": lambda s, r: to_decimal(r),
+    "rate": lambda s, r: to_decimal(r),
+    "score": lambda s, r: to_decimal(r),
+    "count": _count,
+    "bool": _bool,
+    "choice": _choice,
+    "text": _text,
+    "date": _date,
+}
+
+
+@dataclass
+class DepartmentFacts:
+    """One department's facts after validation: values by name plus the problems found."""
+
+    department_id: str
+    department_name: str
+    values: dict[str, Any]
+    problems: dict[str, Problem]  # fact name → why it is unusable
+    unknown: list[Problem]
+    source: str = ""
+
+
+class FactModel:
+    """The validation model of a pack's facts, built once per pack."""
+
+    def __init__(self, specs: Mapping[str, FactSpec]):
+        self.specs = dict(specs)
+        fields: dict[str, Any] = {
+            name: (Optional[Annotated[Any, BeforeValidator(spec.convert)]], None)
+            for name, spec in self.specs.items()
+        }
+        self.model: type[BaseModel] = create_model(  # type: ignore[call-overload]
+            "DepartmentFactsModel", __config__=ConfigDict(extra="forbid"), **fields
+        )
+
+    def validate(self, raw: Mapping[str, Any], department_id: str, department_name: str = "", source: str = "") -> DepartmentFacts:
+        data = {k: v for k, v in raw.items() if v is not None}
+        problems: dict[str, Problem] = {}
+        unknown: list[Problem] = []
+        while True:
+            try:
+                parsed = self.model.model_validate(data)
+                break
+            except ValidationError as exc:
+                for err in exc.errors():
+                    name = str(err["loc"][0])
+                    data.pop(name, None)
+                    if err["type"] == "extra_forbidden":
+                        unknown.append(Problem(errors.FACT_UNKNOWN, f"未知的事实“{name}”：本评分体系没有这一项（是否拼写有误？）", field=name, value=err.get("input")))
+                    else:
+                        spec = self.specs[name]
+                        problems[name] = Problem(err["type"], err["msg"], field=name, value=err.get("input"), expected=spec.expected())
+        values = {k: v for k, v in parsed.model_dump().items() if v is not None}
+        return DepartmentFacts(department_id, department_name, values, problems, unknown, source)
+
+
+def read_facts_file(path: str | Path) -> dict[str, Any]:
+    """Read a facts file into {"department": {...}, "facts": {...}}; errors are FACTS_FILE / FACTS_FORMAT."""
+    p = Path(path)
+    if not p.is_file():
+        raise JixiaoError(Problem(errors.FACTS_FILE, f"找不到事实文件：{p}", field="FACTS", value=str(p), expected="存在的 YAML 或 JSON 文件"))
+    try:
+        data = load_path(p)
+    except Exception as exc:  # yaml/json parser errors carry their own position
+        raise JixiaoError(Problem(errors.FACTS_FORMAT, f"事实文件 {p} 无法解析：{exc}", field=str(p))) from None
+    return normalise_document(data, str(p))
+
+
+def normalise_document(data: Any, source: str) -> dict[str, Any]:
+    if not isinstance(data, dict) or not isinstance(data.get("facts"), dict):
+        raise JixiaoError(Problem(errors.FACTS_FORMAT, f"{source}：应包含 facts: 映射（事实名: 值），以及 department: {{id, name}}", field="facts", expected="映射"))
+    dept = data.get("department") or {}
+    if not isinstance(dept, dict) or not dept.get("id"):
+        raise JixiaoError(Problem(errors.FACTS_FORMAT, f"{source}：缺少 department.id（部门编号）", field="department.id", expected="非空字符串"))
+    return {"department": {"id": str(dept["id"]), "name": str(dept.get("name", ""))}, "facts": data["facts"], "rubric": data.get("rubric"), "source": source}

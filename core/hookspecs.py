@@ -1,0 +1,75 @@
+"""Every hook of jixiao, in one place.
+
+An indicator implementation is a plugin registered under a name; a pack leaf names
+the implementation that scores it (``use:``). The per-indicator hooks below are called
+on that one plugin only: the engine resolves each leaf to its plugin's hook functions
+once, when the pack is loaded. The remaining hooks are broadcast to every plugin.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Mapping
+
+import pluggy
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from .indicator import Configured, EvalContext, Outcome
+    from .pack.model import LeafSpec, Pack
+    from .scorecard import LeafResult, Scorecard
+
+PROJECT = "jixiao"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+# Per-indicator hooks: called on the plugin a leaf names.
+
+@hookspec
+def jixiao_indicator_configure(leaf: "LeafSpec") -> "Configured":
+    """Read the leaf's params once, at pack load.
+
+    Return a ``Configured``: the facts the indicator needs (``FactSpec``), the
+    declarative tables it wants decided (bands, thresholds), the formula in Chinese,
+    and any state the other two hooks need. Raise ``JixiaoError`` (code PACK_PARAMS)
+    naming the parameter for a malformed leaf.
+    """
+
+
+@hookspec
+def jixiao_indicator_rule_inputs(leaf: "LeafSpec", configured: "Configured", ctx: "EvalContext") -> "Mapping[str, Decimal]":
+    """Compute the numeric inputs of this leaf's decision tables from a department's facts (``ctx.facts``).
+
+    Called only when every fact the leaf needs is present and valid. All leaves' inputs
+    of one department are decided in one call to the rules engine.
+    """
+
+
+@hookspec
+def jixiao_indicator_evaluate(leaf: "LeafSpec", configured: "Configured", ctx: "EvalContext") -> "Outcome":
+    """Score one leaf for one department: the raw score and its explanation.
+
+    ``ctx`` carries the facts, the inputs computed above and the tables' decisions.
+    Return an ``Outcome``; the engine applies exemptions, vetoes, the 0..weight bound
+    and the pack's rounding after.
+    """
+
+
+# Broadcast hooks.
+
+@hookspec
+def jixiao_rubric_loaded(pack: "Pack") -> None:
+    """A pack has been loaded and every leaf bound to its implementation."""
+
+
+@hookspec
+def jixiao_indicator_scored(leaf: "LeafSpec", result: "LeafResult", department_id: str) -> None:
+    """After each leaf is scored, before totals: audit it, or cap it by editing ``result``.
+
+    A plugin that changes a score must add a ``Deduction`` saying why.
+    """
+
+
+@hookspec
+def jixiao_scorecard_built(scorecard: "Scorecard") -> None:
+    """After a department's scorecard is complete: export, notify, check."""

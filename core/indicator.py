@@ -1,0 +1,81 @@
+"""What an indicator implementation hands the engine: its configuration, and per department its outcome."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Mapping
+
+from .errors import JixiaoError, Problem
+from .facts import FactSpec
+from .rules.model import DecisionTable
+
+if TYPE_CHECKING:
+    from .pack.model import LeafSpec, Pack
+
+
+@dataclass
+class Configured:
+    """A leaf's implementation, read once at pack load."""
+
+    facts: dict[str, FactSpec]
+    tables: list[DecisionTable] = field(default_factory=list)
+    formula: str = ""
+    state: Any = None
+
+
+@dataclass
+class EvalContext:
+    """One department as one leaf sees it."""
+
+    facts: Mapping[str, Any]
+    pack: "Pack"
+    inputs: Mapping[str, Decimal] = field(default_factory=dict)
+    decisions: Mapping[str, str | None] = field(default_factory=dict)
+
+
+@dataclass
+class InputValue:
+    name: str
+    label: str
+    value: Any
+    shown: str
+
+
+@dataclass
+class Intermediate:
+    label: str
+    value: Decimal
+    shown: str
+
+
+@dataclass
+class Deduction:
+    """Points lost, why (short), and the sentence the report's 存在问题 is built from."""
+
+    points: Decimal
+    reason: str
+    problem: str
+    rule: str = ""
+
+
+@dataclass
+class Outcome:
+    score: Decimal
+    inputs: list[InputValue] = field(default_factory=list)
+    intermediates: list[Intermediate] = field(default_factory=list)
+    deductions: list[Deduction] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+
+    def absorb(self, other: "Outcome", prefix: str = "") -> None:
+        self.score += other.score
+        seen = {i.name for i in self.inputs}
+        self.inputs.extend(i for i in other.inputs if i.name not in seen)
+        self.intermediates.extend(Intermediate(f"{prefix}{m.label}", m.value, m.shown) for m in other.intermediates)
+        self.deductions.extend(other.deductions)
+        self.rules.extend(other.rules)
+
+
+def params_error(leaf: "LeafSpec", param: str, message: str) -> JixiaoError:
+    from .errors import PACK_PARAMS
+
+    return JixiaoError(Problem(PACK_PARAMS, f"{leaf.path}：“{leaf.name}”的参数 {param}：{message}", field=param, location=leaf.path))

@@ -1,0 +1,114 @@
+"""A loaded rubric pack: an immutable tree of nodes and leaves, its rounding and grades."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+from ..facts import FactSpec
+from ..numbers import quantize
+from ..rules.intervals import Interval
+
+
+@dataclass(frozen=True)
+class Gate:
+    """A veto (score 0) or exemption (full marks) decided by one fact."""
+
+    kind: str  # "veto" | "exempt"
+    fact: str
+    interval: Interval  # bool facts are 1/0: "is: true" is [1, 1]
+    reason: str
+    path: str
+
+
+@dataclass(frozen=True)
+class LeafSpec:
+    code: str
+    name: str
+    weight: Decimal
+    use: str
+    params: Mapping[str, Any]
+    facts: Mapping[str, FactSpec]
+    description: str = ""
+    criteria: str = ""
+    improvement: str = ""
+    vetoes: tuple[Gate, ...] = ()
+    exemptions: tuple[Gate, ...] = ()
+    path: str = ""  # node path in the pack file, for error messages
+    ancestors: tuple[str, ...] = ()  # codes of 一级/二级 nodes above
+
+
+@dataclass(frozen=True)
+class NodeSpec:
+    code: str
+    name: str
+    weight: Decimal
+    printed_name: str
+    description: str
+    children: tuple["NodeSpec | LeafSpec", ...]
+
+
+@dataclass(frozen=True)
+class GradeBand:
+    grade: str
+    interval: Interval
+
+
+@dataclass(frozen=True)
+class Pack:
+    id: str
+    title: str
+    region: str
+    year: int
+    version: str
+    kind: str
+    source: str
+    total: Decimal
+    score_rounding: tuple[int, str]
+    rate_rounding: tuple[int, str] | None
+    grades: tuple[GradeBand, ...]
+    roots: tuple[NodeSpec | LeafSpec, ...]
+    plugin_files: tuple[Path, ...]
+    directory: Path | None
+    digest: str
+    raw: Mapping[str, Any] = field(repr=False, compare=False, default_factory=dict)
+
+    def leaves(self) -> Iterator[LeafSpec]:
+        def walk(nodes):
+            for n in nodes:
+                if isinstance(n, LeafSpec):
+                    yield n
+                else:
+                    yield from walk(n.children)
+        yield from walk(self.roots)
+
+    def nodes(self) -> Iterator[NodeSpec]:
+        def walk(nodes):
+            for n in nodes:
+                if isinstance(n, NodeSpec):
+                    yield n
+                    yield from walk(n.children)
+        yield from walk(self.roots)
+
+    def round_score(self, value: Decimal) -> Decimal:
+        places, mode = self.score_rounding
+        return quantize(value, places, mode)
+
+    def round_rate(self, value: Decimal) -> Decimal:
+        if self.rate_rounding is None:
+            return value
+        places, mode = self.rate_rounding
+        return quantize(value, places, mode)
+
+    def grade_for(self, total: Decimal) -> str | None:
+        for band in self.grades:
+            if band.interval.contains(total):
+                return band.grade
+        return None
+
+    def find(self, key: str) -> LeafSpec | None:
+        for leaf in self.leaves():
+            if key in (leaf.code, leaf.name):
+                return leaf
+        return None

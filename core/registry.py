@@ -1,0 +1,112 @@
+"""Finding, registering, replacing and blocking plugins.
+
+Built-in indicators come from the ``jixiao.plugins`` entry-point group like any
+third-party package's. A name is a plugin's identity: registering a taken name is an
+error unless the newcomer declares ``jixiao_replaces = True`` (a class attribute or a
+module-level name), and a blocked name is never registered.
+"""
+from __future__ import annotations
+
+import importlib.util
+import sys
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Iterable
+
+import pluggy
+
+from . import errors, hookspecs
+from .errors import JixiaoError, Problem
+
+ENTRY_POINT_GROUP = "jixiao.plugins"
+
+
+@dataclass
+class PluginInfo:
+    name: str
+    origin: str  # "entry point jixiao.plugins (dist 0.1.0)", "file /x/y.py", "python"
+    kind: str
+    replaced: str | None = None  # origin of the plugin it replaced
+
+
+class Registry:
+    """A pluggy PluginManager with declared replacement and blocking."""
+
+    def __init__(self, block: Iterable[str] = ()):
+        self.pm = pluggy.PluginManager(hookspecs.PROJECT)
+        self.pm.add_hookspecs(hookspecs)
+        self.info: dict[str, PluginInfo] = {}
+        self.blocked: dict[str, str] = {}
+        for name in block:
+            self.block(name)
+
+    def block(self, name: str, why: str = "") -> None:
+        if self.pm.get_plugin(name) is not None:
+            self.pm.unregister(name=name)
+        self.pm.set_blocked(name)
+        self.blocked[name] = why or "按要求停用"
+        self.info.pop(name, None)
+
+    def register(self, plugin: Any, name: str, origin: str) -> None:
+        if self.pm.is_blocked(name):
+            return
+        replaces = bool(getattr(plugin, "jixiao_replaces", False))
+        old = self.info.get(name)
+        if old is not None:
+            if not replaces:
+                raise JixiaoError(Problem(errors.PLUGIN_CONFLICT, f"插件名称“{name}”已被占用（来自 {old.origin}）；{origin} 若要替换它，须声明 jixiao_replaces = True", field="plugin", value=name))
+            self.pm.unregister(name=name)
+        try:
+            self.pm.register(plugin, name=name)
+        except (ValueError, pluggy.PluginValidationError) as exc:
+            raise JixiaoError(Problem(errors.PLUGIN_LOAD, f"插件“{name}”（{origin}）无法注册：{exc}", field="plugin", value=name)) from None
+        kind = getattr(plugin, "kind", None) or getattr(plugin, "__name__", type(plugin).__name__)
+        self.info[name] = PluginInfo(name, origin, str(kind), old.origin if old else None)
+
+    def load_entry_points(self) -> None:
+        for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+            if self.pm.is_blocked(ep.name):
+                continue
+            dist = f"{ep.dist.name} {ep.dist.version}" if ep.dist else "?"
+            try:
+                obj = ep.load()
+            except Exception as exc:
+                raise JixiaoError(Problem(errors.PLUGIN_LOAD, f"入口点插件“{ep.name}”（{ep.value}）加载失败：{exc}", field="plugin", value=ep.name)) from None
+            self.register(obj, ep.name, f"入口点 {ep.value}（{dist}）")
+
+    def load_file(self, path: str | Path) -> list[str]:
+        """Register the plugins a local ``.py`` declares in ``JIXIAO_PLUGINS = {name: obj}``, or the module itself under its stem."""
+        p = Path(path).resolve()
+        if not p.is_file():
+            raise JixiaoError(Problem(errors.PLUGIN_LOAD, f"找不到插件文件 {p}", field="plugin", value=str(p)))
+        mod_name = f"jixiao_local_{p.stem}_{abs(hash(str(p))) & 0xFFFFFF:x}"
+        spec = importlib.util.spec_from_file_location(mod_name, p)
+        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+        sys.modules[mod_name] = module
+        try:
+            spec.loader.exec_module(module)  # type: ignore[union-attr]
+        except Exception as exc:
+            sys.modules.pop(mod_name, None)
+            raise JixiaoError(Problem(errors.PLUGIN_LOAD, f"插件文件 {p} 执行出错：{type(exc).__name__}: {exc}", field="plugin", value=str(p))) from None
+        plugins = getattr(module, "JIXIAO_PLUGINS", None) or {p.stem: module}
+        for name, obj in plugins.items():
+            self.register(obj, name, f"文件 {p}")
+        return list(plugins)
+
+    def load_object(self, obj: Any, name: str | None = None) -> str:
+        name = name or getattr(obj, "name", None) or getattr(obj, "__name__", None)
+        if not name:
+            raise JixiaoError(Problem(errors.PLUGIN_LOAD, f"插件对象 {obj!r} 没有名称，请传入 name", field="plugin"))
+        self.register(obj, name, "Python 调用")
+        return name
+
+    def hook_function(self, hook_name: str, plugin_name: str):
+        """The one implementation of a per-indicator hook that ``plugin_name`` provides, or None."""
+        for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
+            if impl.plugin_name == plugin_name:
+                return impl.function
+        return None
+
+    def has_broadcast(self, hook_name: str) -> bool:
+        return bool(getattr(self.pm.hook, hook_name).get_hookimpls())

@@ -1,0 +1,133 @@
+"""Scorecards as text: the attachment's table for a terminal, Markdown, JSON, and one leaf's explanation."""
+from __future__ import annotations
+
+import json
+import unicodedata
+
+from .numbers import fmt_detail, fmt_number
+from .scorecard import STATUS_TEXT, LeafResult, NodeResult, Scorecard
+
+HEADERS = ["一级指标", "分值", "二级指标", "分值", "三级指标", "分值", "得分"]
+
+
+def width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, w: int, right: bool = False) -> str:
+    fill = " " * (w - width(text))
+    return fill + text if right else text + fill
+
+
+def rows(card: Scorecard, pack=None) -> list[tuple[NodeResult | None, NodeResult | None, LeafResult, bool, bool]]:
+    """(一级, 二级, leaf, first-in-一级, first-in-二级) in table order."""
+    out = []
+    for top in card.roots:
+        first_top = True
+        for mid in (top.children if isinstance(top, NodeResult) else [top]):
+            first_mid = True
+            for leaf in (mid.children if isinstance(mid, NodeResult) else [mid]):
+                out.append((top, mid, leaf, first_top, first_mid))
+                first_top = first_mid = False
+    return out
+
+
+def _score_text(leaf: LeafResult) -> str:
+    return fmt_number(leaf.score) if leaf.score is not None else STATUS_TEXT[leaf.status]
+
+
+def _header(card: Scorecard) -> list[str]:
+    r = card.rubric
+    lines = [f"{r['title']}（{r['id']} {r['version']}）", f"部门：{card.department_name or card.department_id}（{card.department_id}）"]
+    return lines
+
+
+def _footer(card: Scorecard) -> list[str]:
+    lines = [f"总计得分：{fmt_number(card.total)}    等级：{card.grade or '—'}"]
+    if not card.complete:
+        bad = [leaf for leaf in card.leaves() if leaf.status != "scored"]
+        lines.append(f"注意：评分不完整，{len(bad)} 项指标无法评价或出错，总分只含已评分指标，不评定等级：")
+        for leaf in bad:
+            for p in leaf.problems:
+                lines.append(f"  - {leaf.name}：[{p.code}] {p.message}")
+    for p in card.fact_problems:
+        lines.append(f"  - [{p.code}] {p.message}")
+    return lines
+
+
+def deduction_lines(card: Scorecard) -> list[str]:
+    out = []
+    for leaf in card.leaves():
+        if leaf.status == "scored" and leaf.deductions and leaf.score < leaf.weight:
+            out.append(f"“{leaf.name}”指标满分{fmt_number(leaf.weight)}分，得{fmt_number(leaf.score)}分：")
+            out += [f"  - {s}" for s in leaf.problem_sentences()]
+    return out
+
+
+def table(card: Scorecard) -> str:
+    body = []
+    for top, mid, leaf, ft, fm in rows(card):
+        body.append([
+            top.printed_name if ft else "", fmt_number(top.weight) if ft else "",
+            (mid.printed_name if isinstance(mid, NodeResult) else "") if fm else "", fmt_number(mid.weight) if fm and isinstance(mid, NodeResult) else "",
+            leaf.name, fmt_number(leaf.weight), _score_text(leaf),
+        ])
+    body.append(["总计得分", "100", "", "", "", "", fmt_number(card.total)])
+    widths = [max(width(r[i]) for r in body + [HEADERS]) for i in range(len(HEADERS))]
+    numeric = {1, 3, 5, 6}
+    line = lambda cells: "  ".join(pad(c, widths[i], i in numeric) for i, c in enumerate(cells)).rstrip()
+    rule = "  ".join("─" * w for w in widths)
+    out = _header(card) + ["", line(HEADERS), rule] + [line(r) for r in body[:-1]] + [rule, line(body[-1]), ""]
+    out += _footer(card)
+    ded = deduction_lines(card)
+    if ded:
+        out += ["", "扣分说明："] + ded
+    return "\n".join(out)
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", "<br>")
+
+
+def markdown(card: Scorecard, pack=None) -> str:
+    texts = {leaf.code: (leaf.description, leaf.criteria) for leaf in pack.leaves()} if pack else {}
+    out = [f"# {card.rubric['title']}", "", f"- 部门：{card.department_name}（{card.department_id}）",
+           f"- 总计得分：**{fmt_number(card.total)}**，等级：**{card.grade or '—'}**" + ("" if card.complete else "（评分不完整）"),
+           f"- 评分体系：{card.rubric['id']} {card.rubric['version']}（{card.rubric['digest']}）", "",
+           "| 一级指标 | 分值 | 二级指标 | 分值 | 三级指标 | 分值 | 指标说明 | 参考评分标准 | 得分 |", "|---|---:|---|---:|---|---:|---|---|---:|"]
+    for top, mid, leaf, ft, fm in rows(card):
+        desc, crit = texts.get(leaf.code, ("", ""))
+        out.append("| " + " | ".join([
+            top.printed_name if ft else "", fmt_number(top.weight) if ft else "",
+            mid.printed_name if fm and isinstance(mid, NodeResult) else "", fmt_number(mid.weight) if fm and isinstance(mid, NodeResult) else "",
+            leaf.name, fmt_number(leaf.weight), _md(desc), _md(crit), _score_text(leaf)]) + " |")
+    out.append(f"| **总计得分** | 100 | | | | | | | **{fmt_number(card.total)}** |")
+    ded = deduction_lines(card)
+    if ded:
+        out += ["", "## 扣分说明", ""] + [("- " + d) if not d.startswith("  ") else "  " + d.strip() for d in ded]
+    return "\n".join(out) + "\n"
+
+
+def to_json(card: Scorecard) -> str:
+    return json.dumps(card.to_dict(), ensure_ascii=False, indent=2)
+
+
+def explain(leaf: LeafResult) -> str:
+    out = [f"{leaf.code} {leaf.name}（{' / '.join(leaf.path)}）", f"分值：{fmt_number(leaf.weight)}    得分：{_score_text(leaf)}    状态：{STATUS_TEXT[leaf.status]}    实现：{leaf.implementation}"]
+    if leaf.formula:
+        out += ["", "计分公式：", *[f"  {line}" for line in leaf.formula.split("\n")]]
+    if leaf.inputs:
+        out += ["", "使用的事实："] + [f"  {i.label}（{i.name}）：{i.shown}" for i in leaf.inputs]
+    if leaf.intermediates:
+        out += ["", "中间值："] + [f"  {m.label}：{m.shown}" for m in leaf.intermediates]
+    if leaf.raw_score is not None:
+        out.append(f"  未取舍得分：{fmt_detail(leaf.raw_score)}")
+    if leaf.notes:
+        out += ["", "说明："] + [f"  {n}" for n in leaf.notes]
+    if leaf.deductions:
+        out += ["", "扣分："] + [f"  -{fmt_detail(d.points)}分：{d.reason}\n    存在问题：{d.problem}" for d in leaf.deductions]
+    if leaf.rules:
+        out += ["", "触发的规则：" + "、".join(leaf.rules)]
+    if leaf.problems:
+        out += ["", "问题："] + [f"  [{p.code}] {p.message}" for p in leaf.problems]
+    return "\n".join(out)

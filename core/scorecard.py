@@ -1,0 +1,146 @@
+"""A department's scorecard: every leaf with its explanation, subtotals, total, grade, provenance.
+
+Serialised with a stable key order and numbers as decimal strings.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Iterator
+
+from .errors import Problem
+from .indicator import Deduction, InputValue, Intermediate
+from .numbers import fmt_number
+
+SCORED, NOT_EVALUABLE, ERROR = "scored", "not_evaluable", "error"
+STATUS_TEXT = {SCORED: "已评分", NOT_EVALUABLE: "无法评价", ERROR: "出错"}
+
+
+@dataclass
+class LeafResult:
+    code: str
+    name: str
+    weight: Decimal
+    score: Decimal | None
+    status: str
+    implementation: str
+    formula: str = ""
+    raw_score: Decimal | None = None
+    inputs: list[InputValue] = field(default_factory=list)
+    intermediates: list[Intermediate] = field(default_factory=list)
+    deductions: list[Deduction] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    path: tuple[str, ...] = ()  # names of the 一级/二级 nodes above
+
+    @property
+    def lost(self) -> Decimal:
+        return self.weight - (self.score or Decimal(0))
+
+    def problem_sentences(self) -> list[str]:
+        """The 存在问题 material: one sentence per deduction."""
+        return [d.problem for d in self.deductions]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "path": list(self.path),
+            "weight": fmt_number(self.weight),
+            "score": None if self.score is None else fmt_number(self.score),
+            "raw_score": None if self.raw_score is None else str(self.raw_score),
+            "status": self.status,
+            "implementation": self.implementation,
+            "formula": self.formula,
+            "inputs": [{"name": i.name, "label": i.label, "value": _plain(i.value), "shown": i.shown} for i in self.inputs],
+            "intermediates": [{"label": m.label, "value": str(m.value), "shown": m.shown} for m in self.intermediates],
+            "deductions": [{"points": str(d.points), "reason": d.reason, "problem": d.problem, "rule": d.rule} for d in self.deductions],
+            "rules": list(self.rules),
+            "notes": list(self.notes),
+            "problems": [p.to_dict() for p in self.problems],
+        }
+
+
+@dataclass
+class NodeResult:
+    code: str
+    name: str
+    printed_name: str
+    weight: Decimal
+    score: Decimal
+    children: list["NodeResult | LeafResult"]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code, "name": self.name, "weight": fmt_number(self.weight), "score": fmt_number(self.score),
+            "children": [c.code for c in self.children],
+        }
+
+
+@dataclass
+class Scorecard:
+    department_id: str
+    department_name: str
+    rubric: dict[str, str]
+    engine_version: str
+    rules_backend: str
+    roots: list[NodeResult | LeafResult]
+    total: Decimal
+    grade: str | None
+    complete: bool
+    fact_problems: list[Problem] = field(default_factory=list)
+
+    def leaves(self) -> Iterator[LeafResult]:
+        def walk(nodes):
+            for n in nodes:
+                if isinstance(n, LeafResult):
+                    yield n
+                else:
+                    yield from walk(n.children)
+        yield from walk(self.roots)
+
+    def nodes(self) -> Iterator[NodeResult]:
+        def walk(nodes):
+            for n in nodes:
+                if isinstance(n, NodeResult):
+                    yield n
+                    yield from walk(n.children)
+        yield from walk(self.roots)
+
+    def __getitem__(self, key: str) -> LeafResult:
+        """A leaf by code or by Chinese name."""
+        for leaf in self.leaves():
+            if key in (leaf.code, leaf.name):
+                return leaf
+        raise KeyError(key)
+
+    @property
+    def by_code(self) -> dict[str, LeafResult]:
+        return {leaf.code: leaf for leaf in self.leaves()}
+
+    @property
+    def by_name(self) -> dict[str, LeafResult]:
+        return {leaf.name: leaf for leaf in self.leaves()}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "department": {"id": self.department_id, "name": self.department_name},
+            "rubric": dict(self.rubric),
+            "engine_version": self.engine_version,
+            "rules_backend": self.rules_backend,
+            "total": fmt_number(self.total),
+            "grade": self.grade,
+            "complete": self.complete,
+            "nodes": [n.to_dict() for n in self.nodes()],
+            "indicators": [leaf.to_dict() for leaf in self.leaves()],
+            "fact_problems": [p.to_dict() for p in self.fact_problems],
+        }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, (Decimal, int)):
+        return str(value)
+    return str(value)

@@ -1,0 +1,82 @@
+"""Bands: the first band containing the value gives the points; edges open or closed as written.
+
+Bands are a decision table: they run on the rules engine, and the pack is refused if
+they leave a gap or overlap within their domain.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Mapping
+
+from ..indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
+from ..numbers import fmt_number, fmt_points, to_decimal
+from ..pack.model import LeafSpec
+from ..rules.intervals import Interval, parse_interval, partition_problems
+from ..rules.model import DecisionTable, Rule
+from .base import Shape, param
+from .metric import Metric
+
+_ALL = Interval(None, False, None, False)
+
+
+def parse_bands(leaf: LeafSpec, raw: object, label: str, weight: Decimal, where: str = "bands") -> list[tuple[Interval, Decimal]]:
+    if not isinstance(raw, list) or not raw:
+        raise params_error(leaf, where, "应为非空列表，每档含 range 与 points")
+    bands = []
+    for i, b in enumerate(raw):
+        if not isinstance(b, dict) or not {"range", "points"} <= set(b):
+            raise params_error(leaf, f"{where}[{i}]", "每档须含 range（区间）与 points（分值）")
+        try:
+            interval, points = parse_interval(b["range"]), to_decimal(b["points"])
+        except ValueError as exc:
+            raise params_error(leaf, f"{where}[{i}]", str(exc)) from None
+        if not 0 <= points <= weight:
+            raise params_error(leaf, f"{where}[{i}].points", f"分值 {fmt_number(points)} 超出 0～{fmt_number(weight)}")
+        bands.append((interval, points))
+    return bands
+
+
+def band_table(leaf: LeafSpec, table_id: str, key: str, bands, label: str, domain: Interval, where: str = "bands") -> DecisionTable:
+    problems = partition_problems([iv for iv, _ in bands], domain)
+    if problems:
+        from ..errors import PACK_BANDS, JixiaoError, Problem
+
+        raise JixiaoError([Problem(PACK_BANDS, f"{leaf.path}.params.{where}：“{leaf.name}”的分档{p}", field=where, location=leaf.path) for p in problems])
+    return DecisionTable(table_id, tuple(Rule(f"band{i}", iv.conditions(key), iv.describe(label)) for i, (iv, _) in enumerate(bands)))
+
+
+class Bands(Shape):
+    kind = "bands"
+    summary = "按所在区间分档计分"
+
+    def configure(self, leaf: LeafSpec) -> Configured:
+        metric = Metric(leaf, param(leaf, "value"))
+        bands = parse_bands(leaf, param(leaf, "bands"), metric.label, leaf.weight)
+        try:
+            domain = parse_interval(param(leaf, "domain", "(-∞, ∞)"))
+        except ValueError as exc:
+            raise params_error(leaf, "domain", str(exc)) from None
+        table = band_table(leaf, f"{leaf.code}:bands", f"{leaf.code}:value", bands, metric.label, domain)
+        text = "；".join(f"{iv.describe(metric.label)}得{fmt_number(p)}分" for iv, p in bands)
+        return Configured(metric.facts, [table], f"{metric.formula()}；{text}", state=(metric, bands))
+
+    def rule_inputs(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Mapping[str, Decimal]:
+        return {f"{leaf.code}:value": configured.state[0].compute(ctx)}
+
+    def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
+        metric, bands = configured.state
+        value = ctx.inputs[f"{leaf.code}:value"]
+        inputs, mids = metric.explain(ctx, value)
+        fired = ctx.decisions.get(f"{leaf.code}:bands")
+        if fired is None:  # outside the declared domain
+            from ..errors import FACT_RANGE, FactError, Problem
+
+            raise FactError(Problem(FACT_RANGE, f"“{metric.label}”为 {metric.show(value)}，不在评分标准的任何一档内", field=metric.label, value=value))
+        interval, points = bands[int(fired[4:])]
+        out = Outcome(points, inputs, mids + [Intermediate("所在档次", points, interval.describe(metric.label))], rules=[f"{leaf.code}:bands:{fired}"])
+        lost = leaf.weight - points
+        if lost > 0:
+            out.deductions.append(Deduction(lost, f"{interval.describe(metric.label)}，得{fmt_number(points)}分",
+                                            f"{metric.sentence(ctx, value)}，属于“{interval.describe(metric.label)}”一档，得{fmt_number(points)}分，扣{fmt_points(lost)}分",
+                                            f"{leaf.code}:bands:{fired}"))
+        return out

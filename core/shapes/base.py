@@ -1,0 +1,87 @@
+"""The base of every rule shape: a plugin class whose instances are indicator implementations.
+
+A shape is written once; an indicator is an instance of a shape registered under the
+indicator's name (``Bands("outsourced-staff-rate", "编外人员控制率")``), so one
+indicator can be replaced or blocked without touching the others.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Mapping
+
+from ..facts import FactSpec
+from ..hookspecs import hookimpl
+from ..indicator import Configured, EvalContext, InputValue, Outcome, params_error
+from ..numbers import to_decimal
+from ..pack.model import LeafSpec
+
+
+class Shape:
+    kind = "shape"
+    summary = ""
+
+    def __init__(self, name: str | None = None, title: str = ""):
+        self.name = name or self.kind
+        self.title = title
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name}>"
+
+    # hook implementations delegate to the methods subclasses write
+    @hookimpl
+    def jixiao_indicator_configure(self, leaf: LeafSpec) -> Configured:
+        return self.configure(leaf)
+
+    @hookimpl
+    def jixiao_indicator_rule_inputs(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Mapping[str, Decimal]:
+        return self.rule_inputs(leaf, configured, ctx)
+
+    @hookimpl
+    def jixiao_indicator_evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
+        return self.evaluate(leaf, configured, ctx)
+
+    def configure(self, leaf: LeafSpec) -> Configured:
+        raise NotImplementedError
+
+    def rule_inputs(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Mapping[str, Decimal]:
+        return {}
+
+    def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
+        raise NotImplementedError
+
+
+def param(leaf: LeafSpec, key: str, default: Any = ...) -> Any:
+    if key in leaf.params:
+        return leaf.params[key]
+    if default is ...:
+        raise params_error(leaf, key, "缺少此参数")
+    return default
+
+
+def number_param(leaf: LeafSpec, key: str, default: Any = ...) -> Decimal:
+    raw = param(leaf, key, default)
+    try:
+        return to_decimal(raw)
+    except ValueError:
+        raise params_error(leaf, key, f"应为数值，实际为 {raw!r}") from None
+
+
+def declared(leaf: LeafSpec, name: str, kinds: tuple[str, ...], where: str) -> FactSpec:
+    """The leaf's declaration of a fact it uses, checked for kind."""
+    if not isinstance(name, str) or name not in leaf.facts:
+        raise params_error(leaf, where, f"引用的事实 {name!r} 没有在该指标的 facts 中声明")
+    spec = leaf.facts[name]
+    if spec.kind not in kinds:
+        raise params_error(leaf, where, f"事实 {name} 的类型 {spec.kind} 不适用，应为 {'/'.join(kinds)}")
+    return spec
+
+
+def shown_input(spec: FactSpec, value: Any) -> InputValue:
+    return InputValue(spec.name, spec.label, value, spec.show(value))
+
+
+def check_points(leaf: LeafSpec, total: Decimal, what: str) -> None:
+    if total != leaf.weight:
+        from ..numbers import fmt_number
+
+        raise params_error(leaf, what, f"各项分值合计 {fmt_number(total)} 与指标分值 {fmt_number(leaf.weight)} 不符")

@@ -1,0 +1,43 @@
+"""Checklist: the sum of the points of the items met (管理制度健全性 0.5 + 1.5 + 1)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..facts import FactSpec
+from ..indicator import Configured, Deduction, EvalContext, Outcome, params_error
+from ..numbers import fmt_number, to_decimal
+from ..pack.model import LeafSpec
+from .base import Shape, check_points, param, shown_input
+
+
+class Checklist(Shape):
+    kind = "checklist"
+    summary = "逐项核对，满足一项得该项分值"
+
+    def configure(self, leaf: LeafSpec) -> Configured:
+        items = param(leaf, "items")
+        if not isinstance(items, list) or not items:
+            raise params_error(leaf, "items", "应为非空列表，每项含 fact、label、points")
+        parsed = []
+        for i, item in enumerate(items):
+            if not isinstance(item, dict) or not {"fact", "label", "points"} <= set(item):
+                raise params_error(leaf, f"items[{i}]", "每项须含 fact、label、points")
+            declared = leaf.facts.get(item["fact"])
+            spec = declared or FactSpec(item["fact"], "bool", item["label"])
+            if spec.kind != "bool":
+                raise params_error(leaf, f"items[{i}].fact", f"核对项的事实须为是/否类型，{spec.name} 是 {spec.kind}")
+            parsed.append((spec, str(item["label"]), to_decimal(item["points"])))
+        check_points(leaf, sum((p for _, _, p in parsed), Decimal(0)), "items")
+        formula = "＋".join(f"{label}（{fmt_number(p)}分）" for _, label, p in parsed)
+        return Configured({s.name: s for s, _, _ in parsed}, formula=f"满足即得分：{formula}", state=parsed)
+
+    def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
+        out = Outcome(Decimal(0))
+        for spec, label, points in configured.state:
+            met = ctx.facts[spec.name]
+            out.inputs.append(shown_input(spec, met))
+            if met:
+                out.score += points
+            else:
+                out.deductions.append(Deduction(points, f"未满足：{label}", f"未达到“{label}”的要求，扣{fmt_number(points)}分", spec.name))
+        return out

@@ -1,0 +1,35 @@
+"""Per-occurrence deduction: weight − n × step, floor 0 ("发现一项不符合的扣1分，扣完为止")."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..indicator import Configured, Deduction, EvalContext, Intermediate, Outcome
+from ..numbers import fmt_detail, fmt_number, fmt_points
+from ..pack.model import LeafSpec
+from .base import Shape, number_param, param
+from .metric import Metric
+
+
+class PerOccurrence(Shape):
+    kind = "per_occurrence"
+    summary = "每发生一次扣固定分值，扣完为止"
+
+    def configure(self, leaf: LeafSpec) -> Configured:
+        metric = Metric(leaf, param(leaf, "count"), "count")
+        step = number_param(leaf, "step")
+        unit = param(leaf, "unit", "项")
+        what = param(leaf, "what", metric.label)
+        formula = f"得分=max({fmt_number(leaf.weight)}－{metric.label}×{fmt_number(step)}, 0)；{metric.formula()}"
+        return Configured(metric.facts, formula=formula, state=(metric, step, unit, what))
+
+    def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
+        metric, step, unit, what = configured.state
+        n = metric.compute(ctx)
+        inputs, mids = metric.explain(ctx, n)
+        lost = min(max(n, Decimal(0)) * step, leaf.weight)
+        out = Outcome(leaf.weight - lost, inputs, mids + [Intermediate("扣分", lost, fmt_detail(lost))])
+        if lost > 0:
+            out.deductions.append(Deduction(
+                lost, f"{what}{fmt_number(n)}{unit}",
+                f"存在{what}{fmt_number(n)}{unit}，每{unit}扣{fmt_number(step)}分，共扣{fmt_points(lost)}分", "per_occurrence"))
+        return out

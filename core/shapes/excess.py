@@ -1,0 +1,66 @@
+"""Per-point deduction over a threshold: weight − step × excess, floor 0.
+
+Whether the excess counts pro rata, per started point or per whole point is a pack
+setting (``counting``); 盐田's 财务合规性 counts pro rata (0.4548 points over → 0.04548).
+"""
+from __future__ import annotations
+
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import Mapping
+
+from ..indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
+from ..numbers import fmt_detail, fmt_number, fmt_points
+from ..pack.model import LeafSpec
+from ..rules.intervals import Interval
+from ..rules.model import DecisionTable, Rule
+from .base import Shape, number_param, param
+from .metric import Metric
+
+COUNTING = {"pro_rata": "按比例", "started": "不足一个按一个计", "whole": "按整数个计"}
+
+
+class OverThreshold(Shape):
+    kind = "over_threshold"
+    summary = "超过阈值后按超出幅度扣分"
+
+    def configure(self, leaf: LeafSpec) -> Configured:
+        metric = Metric(leaf, param(leaf, "value"))
+        threshold = number_param(leaf, "threshold")
+        per = number_param(leaf, "per", "1%")
+        step = number_param(leaf, "step")
+        counting = param(leaf, "counting", "pro_rata")
+        if counting not in COUNTING:
+            raise params_error(leaf, "counting", f"应为 {'、'.join(COUNTING)} 之一")
+        if per <= 0:
+            raise params_error(leaf, "per", "应大于 0")
+        over = Interval(threshold, False, None, False, metric.is_rate)
+        table = DecisionTable(f"{leaf.code}:over", (Rule("over", over.conditions(f"{leaf.code}:value"), over.describe(metric.label)),))
+        unit = "个百分点" if metric.is_rate else "个单位"
+        formula = (f"{metric.formula()}；{metric.label}≤{metric.show(threshold)}得{fmt_number(leaf.weight)}分，"
+                   f"每超过{metric.show(per).rstrip('%') if metric.is_rate else fmt_number(per)}{unit}扣{fmt_number(step)}分（{COUNTING[counting]}），扣完为止")
+        return Configured(metric.facts, [table], formula, state=(metric, threshold, per, step, counting, unit))
+
+    def rule_inputs(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Mapping[str, Decimal]:
+        return {f"{leaf.code}:value": configured.state[0].compute(ctx)}
+
+    def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
+        metric, threshold, per, step, counting, unit = configured.state
+        value = ctx.inputs[f"{leaf.code}:value"]
+        inputs, mids = metric.explain(ctx, value)
+        out = Outcome(leaf.weight, inputs, mids)
+        if ctx.decisions.get(f"{leaf.code}:over") != "over":
+            return out
+        units = (value - threshold) / per
+        if counting == "started":
+            units = units.to_integral_value(ROUND_CEILING)
+        elif counting == "whole":
+            units = units.to_integral_value(ROUND_FLOOR)
+        lost = min(units * step, leaf.weight)
+        out.score = leaf.weight - lost
+        out.rules.append(f"{leaf.code}:over")
+        out.intermediates += [Intermediate("超出幅度", units, f"{fmt_points(units)}{unit}"), Intermediate("扣分", lost, fmt_detail(lost))]
+        out.deductions.append(Deduction(
+            lost, f"{metric.label}{metric.show(value)}，超过{metric.show(threshold)}",
+            f"{metric.sentence(ctx, value)}，超过{metric.show(threshold)}的标准{fmt_points(units)}{unit}，"
+            f"每超过{metric.show(per).rstrip('%') if metric.is_rate else fmt_number(per)}{unit}扣{fmt_number(step)}分，扣{fmt_points(lost)}分", f"{leaf.code}:over"))
+        return out

@@ -1,0 +1,31 @@
+"""The evaluator's judgement: a score within [0, weight] and a written reason, both mandatory."""
+from __future__ import annotations
+
+from ..facts import FactSpec
+from ..indicator import Configured, Deduction, EvalContext, Outcome
+from ..numbers import fmt_number, fmt_points
+from ..pack.model import LeafSpec
+from .base import Shape, declared, param, shown_input
+
+
+class Judgement(Shape):
+    kind = "judgement"
+    summary = "评价人在分值范围内酌情评分，须写明理由"
+
+    def configure(self, leaf: LeafSpec) -> Configured:
+        score_name, reason_name = param(leaf, "score"), param(leaf, "reason")
+        declared(leaf, score_name, ("score",), "score")
+        base = leaf.facts[score_name]
+        score = FactSpec(base.name, "score", base.label, "分", minimum=base.minimum or 0, maximum=leaf.weight, note=base.note)
+        reason = leaf.facts.get(reason_name) or FactSpec(reason_name, "text", f"{leaf.name}评分理由")
+        formula = f"评价人根据绩效目标完成情况酌情评分（0～{fmt_number(leaf.weight)}分），须写明理由"
+        return Configured({score.name: score, reason.name: reason}, formula=formula, state=(score, reason))
+
+    def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
+        score, reason = configured.state
+        got, why = ctx.facts[score.name], ctx.facts[reason.name]
+        out = Outcome(got, [shown_input(score, got), shown_input(reason, why)])
+        if got < leaf.weight:
+            lost = leaf.weight - got
+            out.deductions.append(Deduction(lost, why, f"评价人酌情扣{fmt_points(lost)}分：{why}", "judgement"))
+        return out

@@ -1,0 +1,35 @@
+"""Levels: a choice fact picks a tier ("按规定公开 1.5 / 存在不符合 1 / 未公开 0")."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
+from ..numbers import fmt_number, fmt_points, to_decimal
+from ..pack.model import LeafSpec
+from .base import Shape, declared, param, shown_input
+
+
+class Levels(Shape):
+    kind = "levels"
+    summary = "按所选档次计分"
+
+    def configure(self, leaf: LeafSpec) -> Configured:
+        spec = declared(leaf, param(leaf, "fact"), ("choice",), "fact")
+        raw = param(leaf, "scores")
+        if not isinstance(raw, dict) or set(raw) != set(spec.choices):
+            raise params_error(leaf, "scores", f"应为每个选项（{'、'.join(spec.choices)}）的分值")
+        points = {k: to_decimal(v) for k, v in raw.items()}
+        if max(points.values()) != leaf.weight or min(points.values()) < 0:
+            raise params_error(leaf, "scores", f"最高档应等于分值 {fmt_number(leaf.weight)}，且不得为负")
+        text = "；".join(f"{spec.choices[k]}得{fmt_number(v)}分" for k, v in points.items())
+        return Configured({spec.name: spec}, formula=f"{spec.label}：{text}", state=(spec, points))
+
+    def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
+        spec, points = configured.state
+        choice = ctx.facts[spec.name]
+        got = points[choice]
+        out = Outcome(got, [shown_input(spec, choice)], [Intermediate("档次", got, spec.choices[choice])])
+        if got < leaf.weight:
+            lost = leaf.weight - got
+            out.deductions.append(Deduction(lost, f"{spec.label}：{spec.choices[choice]}", f"{spec.label}为“{spec.choices[choice]}”，得{fmt_number(got)}分，扣{fmt_points(lost)}分", f"{leaf.code}:{choice}"))
+        return out

@@ -1,0 +1,98 @@
+"""The value a shape scores: a fact, a ratio of sums of facts, or a difference of two facts."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from .. import errors
+from ..errors import FactError, Problem
+from ..facts import FactSpec
+from ..indicator import EvalContext, Intermediate, InputValue, params_error
+from ..numbers import fmt_number, fmt_percent
+from ..pack.model import LeafSpec
+from .base import declared, shown_input
+
+_NUMERIC = ("money", "number", "count", "rate", "score")
+
+
+class Metric:
+    """Parsed from ``value:``, e.g. ``{ratio: {numerator: a, denominator: [b, c]}, label: 编外人员控制率}``."""
+
+    def __init__(self, leaf: LeafSpec, spec: Any, where: str = "value"):
+        if not isinstance(spec, dict):
+            raise params_error(leaf, where, "应为 {fact: …}、{ratio: {numerator, denominator}} 或 {difference: [a, b]}")
+        self.label: str = spec.get("label", "")
+        self.is_rate = "ratio" in spec
+        if "fact" in spec:
+            self.num = [declared(leaf, spec["fact"], _NUMERIC, f"{where}.fact")]
+            self.den: list[FactSpec] = []
+            self.minus: list[FactSpec] = []
+            self.is_rate = self.num[0].kind == "rate"
+            self.label = self.label or self.num[0].label
+        elif "ratio" in spec:
+            r = spec["ratio"] or {}
+            self.num = [declared(leaf, n, _NUMERIC, f"{where}.ratio.numerator") for n in _list(r.get("numerator"))]
+            self.den = [declared(leaf, n, _NUMERIC, f"{where}.ratio.denominator") for n in _list(r.get("denominator"))]
+            self.minus = []
+            if not self.num or not self.den:
+                raise params_error(leaf, f"{where}.ratio", "须有 numerator 与 denominator")
+        elif "difference" in spec:
+            pair = _list(spec["difference"])
+            if len(pair) != 2:
+                raise params_error(leaf, f"{where}.difference", "应为两个事实 [被减数, 减数]")
+            self.num = [declared(leaf, pair[0], _NUMERIC, f"{where}.difference")]
+            self.minus = [declared(leaf, pair[1], _NUMERIC, f"{where}.difference")]
+            self.den = []
+        else:
+            raise params_error(leaf, where, "应为 {fact: …}、{ratio: …} 或 {difference: […]}")
+        if not self.label:
+            raise params_error(leaf, f"{where}.label", "比率或差值须有中文名称 label")
+
+    @property
+    def facts(self) -> dict[str, FactSpec]:
+        return {s.name: s for s in self.num + self.den + self.minus}
+
+    def formula(self) -> str:
+        if self.den:
+            return f"{self.label}=({_sum_text(self.num)})÷({_sum_text(self.den)})"
+        if self.minus:
+            return f"{self.label}={self.num[0].label}－{self.minus[0].label}"
+        return f"{self.label}={self.num[0].label}"
+
+    def show(self, value: Decimal) -> str:
+        return fmt_percent(value) if self.is_rate else fmt_number(value)
+
+    def compute(self, ctx: EvalContext) -> Decimal:
+        facts = ctx.facts
+        top = sum((Decimal(facts[s.name]) for s in self.num), Decimal(0))
+        if self.minus:
+            return top - Decimal(facts[self.minus[0].name])
+        if not self.den:
+            return top
+        bottom = sum((Decimal(facts[s.name]) for s in self.den), Decimal(0))
+        if bottom == 0:
+            names = "+".join(s.name for s in self.den)
+            raise FactError(Problem(errors.FACT_ZERO_DIVISOR, f"计算“{self.label}”时分母（{_sum_text(self.den)}）为 0，无法计算", field=names, value=0, expected="大于 0 的数"))
+        return ctx.pack.round_rate(top / bottom)
+
+    def explain(self, ctx: EvalContext, value: Decimal) -> tuple[list[InputValue], list[Intermediate]]:
+        inputs = [shown_input(s, ctx.facts[s.name]) for s in self.facts.values()]
+        return inputs, [Intermediate(self.label, value, self.show(value))]
+
+    def sentence(self, ctx: EvalContext, value: Decimal) -> str:
+        """"编外人员控制率为30.2%（编外人员数16人÷（在编人数37人+编外人员数16人））"."""
+        if not self.den and not self.minus:
+            return f"{self.label}为{self.show(value)}"
+        parts = lambda specs: "+".join(f"{s.label}{s.show(ctx.facts[s.name])}" for s in specs)
+        if self.minus:
+            return f"{self.label}为{self.show(value)}（{parts(self.num)}－{parts(self.minus)}）"
+        den = parts(self.den)
+        return f"{self.label}为{self.show(value)}（{parts(self.num)}÷{'（' + den + '）' if len(self.den) > 1 else den}）"
+
+
+def _list(v: Any) -> list:
+    return [] if v is None else list(v) if isinstance(v, (list, tuple)) else [v]
+
+
+def _sum_text(specs: list[FactSpec]) -> str:
+    return "+".join(s.label for s in specs)

@@ -1,0 +1,51 @@
+"""Ratio × points, with a cap on the ratio and an interval where the score is 0 ("实际采购金额大于采购计划金额，本项得0分")."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Mapping
+
+from ..indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
+from ..numbers import fmt_detail, fmt_number, fmt_points
+from ..pack.model import LeafSpec
+from ..rules.intervals import parse_interval
+from ..rules.model import DecisionTable, Rule
+from .base import Shape, number_param, param
+from .metric import Metric
+
+
+class RatioPoints(Shape):
+    kind = "ratio"
+    summary = "比率×分值，可设上限与得零分区间"
+
+    def configure(self, leaf: LeafSpec) -> Configured:
+        metric = Metric(leaf, param(leaf, "value"))
+        cap = number_param(leaf, "cap", "1")
+        tables = []
+        zero = param(leaf, "zero_when", None)
+        if zero is not None:
+            try:
+                interval = parse_interval(zero)
+            except ValueError as exc:
+                raise params_error(leaf, "zero_when", str(exc)) from None
+            tables.append(DecisionTable(f"{leaf.code}:zero", (Rule("zero", interval.conditions(f"{leaf.code}:value"), interval.describe(metric.label)),)))
+        formula = f"得分={metric.label}×{fmt_number(leaf.weight)}分（{metric.label}以{fmt_number(cap * 100)}%为上限）；{metric.formula()}"
+        if zero is not None:
+            formula += f"；{interval.describe(metric.label)}时得0分"
+        return Configured(metric.facts, tables, formula, state=(metric, cap, interval if zero is not None else None))
+
+    def rule_inputs(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Mapping[str, Decimal]:
+        return {f"{leaf.code}:value": configured.state[0].compute(ctx)}
+
+    def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
+        metric, cap, zero = configured.state
+        value = ctx.inputs[f"{leaf.code}:value"]
+        inputs, mids = metric.explain(ctx, value)
+        zeroed = ctx.decisions.get(f"{leaf.code}:zero") == "zero"
+        score = Decimal(0) if zeroed else max(min(value, cap), Decimal(0)) * leaf.weight
+        out = Outcome(score, inputs, mids + [Intermediate("比率得分", score, fmt_detail(score))], rules=[f"{leaf.code}:zero"] if zeroed else [])
+        lost = leaf.weight - score
+        if zeroed:
+            out.deductions.append(Deduction(lost, f"{zero.describe(metric.label)}，得0分", f"{metric.sentence(ctx, value)}，属于“{zero.describe(metric.label)}”的情形，此项得0分，扣{fmt_points(lost)}分", f"{leaf.code}:zero"))
+        elif lost > 0:
+            out.deductions.append(Deduction(lost, f"{metric.label}{metric.show(value)}", f"{metric.sentence(ctx, value)}，按“{metric.label}×{fmt_number(leaf.weight)}分”计分，扣{fmt_points(lost)}分", "ratio"))
+        return out

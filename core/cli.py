@@ -100,7 +100,7 @@ def evaluate(facts, rubric, fmt, output, plugins, block, rules):
 
 @main.command()
 @click.argument("facts", type=click.Path())
-@click.option("--indicator", "-i", required=True, help="指标编码或名称，如 2.4.2 或 编外人员控制率。")
+@click.option("--indicator", "-i", required=True, help="指标编码（如 2.4.2）或指标名称。")
 @_rubric_opt
 @_plugin_opt
 @_block_opt

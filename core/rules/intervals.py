@@ -49,7 +49,7 @@ class Interval:
         return f"{'[' if self.lo_closed else '('}{lo}, {hi}{']' if self.hi_closed else ')'}"
 
     def describe(self, label: str) -> str:
-        """Chinese reading of the interval: "75%≤编外人员控制率<90%", "编外人员控制率>10%"."""
+        """Chinese reading of the interval: "75%≤比率<90%", "比率>10%"."""
         lo, hi = self._edge(self.lo, ""), self._edge(self.hi, "")
         if self.lo is not None and self.lo == self.hi:
             return f"{label}={lo}"

@@ -1,7 +1,7 @@
 """The base of every rule shape: a plugin class whose instances are indicator implementations.
 
 A shape is written once; an indicator is an instance of a shape registered under the
-indicator's name (``Bands("outsourced-staff-rate", "编外人员控制率")``), so one
+indicator's name (``Bands("some-indicator", "某指标")``), so one
 indicator can be replaced or blocked without touching the others.
 """
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Checklist: the sum of the points of the items met (管理制度健全性 0.5 + 1.5 + 1)."""
+"""Checklist: the sum of the points of the items met (items of 0.5 + 1.5 + 1 points, say)."""
 from __future__ import annotations
 
 from decimal import Decimal

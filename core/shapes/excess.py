@@ -1,7 +1,7 @@
 """Per-point deduction over a threshold: weight − step × excess, floor 0.
 
 Whether the excess counts pro rata, per started point or per whole point is a pack
-setting (``counting``); 盐田's 财务合规性 counts pro rata (0.4548 points over → 0.04548).
+setting (``counting``); pro rata: 0.4548 points over at 0.1 a point loses 0.04548.
 """
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ _NUMERIC = ("money", "number", "count", "rate", "score")
 
 
 class Metric:
-    """Parsed from ``value:``, e.g. ``{ratio: {numerator: a, denominator: [b, c]}, label: 编外人员控制率}``."""
+    """Parsed from ``value:``, e.g. ``{ratio: {numerator: a, denominator: [b, c]}, label: 某比率}``."""
 
     def __init__(self, leaf: LeafSpec, spec: Any, where: str = "value"):
         if not isinstance(spec, dict):
@@ -80,7 +80,7 @@ class Metric:
         return inputs, [Intermediate(self.label, value, self.show(value))]
 
     def sentence(self, ctx: EvalContext, value: Decimal) -> str:
-        """"编外人员控制率为30.2%（编外人员数16人÷（在编人数37人+编外人员数16人））"."""
+        """"某比率为30.2%（甲16人÷（乙37人+甲16人））"."""
         if not self.den and not self.minus:
             return f"{self.label}为{self.show(value)}"
         parts = lambda specs: "+".join(f"{s.label}{s.show(ctx.facts[s.name])}" for s in specs)

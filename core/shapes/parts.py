@@ -1,5 +1,5 @@
 """Parts: a leaf scored as the sum of several shapes, each with its own points
-(政府采购执行情况 = 执行率×1 + 政策功能 1)."""
+(a ratio part plus a checklist part, say)."""
 from __future__ import annotations
 
 import dataclasses

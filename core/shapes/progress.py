@@ -1,5 +1,5 @@
 """Capped composite of spending progress: per period min(progress / schedule, cap) × points,
-plus min(average ratio × points, points) (盐田's quarterly 预算执行率)."""
+plus min(average ratio × points, points): quarterly spending against the 25/50/75/100% schedule."""
 from __future__ import annotations
 
 from decimal import Decimal

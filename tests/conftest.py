@@ -17,7 +17,7 @@ def reference_doc() -> dict:
     return load_path(REFERENCE_FACTS)
 
 
-@pytest.fixture(scope="session", params=["python"])
+@pytest.fixture(scope="session", params=["python", "durable"])
 def engine(request) -> Engine:
     return Engine.from_rubric("shenzhen-yantian-2023", rules=request.param)
 

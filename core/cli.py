@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from .errors import JixiaoError
+from .formats import FORMATS
 
 EXIT_INCOMPLETE, EXIT_USER, EXIT_INTERNAL = 1, 2, 3
 
@@ -78,22 +79,24 @@ def _problem(code: str, message: str):
 @main.command()
 @click.argument("facts", type=click.Path())
 @_rubric_opt
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="table", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="写入文件而不是标准输出。")
 @_plugin_opt
 @_block_opt
 @_rules_opt
 def evaluate(facts, rubric, fmt, output, plugins, block, rules):
     """为一个部门计分：FACTS 为 YAML 或 JSON 事实文件。"""
-    from . import render
-
     engine, doc = _engine(rubric, plugins, block, rules, facts)
     card = engine.evaluate(facts)
-    text = {"table": render.table, "json": render.to_json, "markdown": lambda c: render.markdown(c, engine.pack)}[fmt](card)
-    if output:
-        Path(output).write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
+    out = FORMATS[fmt](card, engine)
+    if isinstance(out, bytes):
+        if not output:
+            raise JixiaoError(_problem("OUTPUT_REQUIRED", f"格式 {fmt} 是二进制文件，请用 -o 指定输出文件"))
+        Path(output).write_bytes(out)
+    elif output:
+        Path(output).write_text(out + ("" if out.endswith("\n") else "\n"), encoding="utf-8")
     else:
-        click.echo(text)
+        click.echo(out)
     if not card.complete:
         sys.exit(EXIT_INCOMPLETE)
 

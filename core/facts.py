@@ -71,7 +71,7 @@ class FactSpec:
         try:
             value = _CONVERTERS[self.kind](self, raw)
         except (ValueError, TypeError, ArithmeticError):
-            raise self._error(errors.FACT_TYPE, raw, self.expected()) from None
+            raise self._error(errors.FACT_CHOICE if self.kind == "choice" else errors.FACT_TYPE, raw, self.expected()) from None
         if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
             low = Decimal(0) if self.kind in ("money", "count") and self.minimum is None else self.minimum
             if (low is not None and value < low) or (self.maximum is not None and value > self.maximum):

@@ -78,4 +78,5 @@ class Outcome:
 def params_error(leaf: "LeafSpec", param: str, message: str) -> JixiaoError:
     from .errors import PACK_PARAMS
 
-    return JixiaoError(Problem(PACK_PARAMS, f"{leaf.path}：“{leaf.name}”的参数 {param}：{message}", field=param, location=leaf.path))
+    where = leaf.locate(f"params.{param}")
+    return JixiaoError(Problem(PACK_PARAMS, f"{where}：“{leaf.name}”（{leaf.code}）的参数 {param}：{message}", field=param, location=where))

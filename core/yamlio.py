@@ -31,3 +31,39 @@ def load_text(text: str, suffix: str = ".yaml") -> Any:
 
 def load_path(path: Path) -> Any:
     return load_text(path.read_text(encoding="utf-8"), path.suffix.lower())
+
+
+Path_ = tuple  # a node path: ("indicators", 1, "children", 0, "weight")
+
+
+def load_with_lines(path: Path) -> tuple[Any, dict[tuple, int]]:
+    """Load YAML and map every node path to its 1-based line, for errors that say where."""
+    text = path.read_text(encoding="utf-8")
+    data = load_text(text, path.suffix.lower())
+    lines: dict[tuple, int] = {}
+    if path.suffix.lower() == ".json":
+        return data, lines
+    root = yaml.compose(text, Loader=_DecimalLoader)
+
+    def walk(node: yaml.Node, at: tuple) -> None:
+        lines[at] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                k = key.value
+                lines[at + (k,)] = key.start_mark.line + 1
+                walk(value, at + (k,))
+                lines[at + (k,)] = key.start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                walk(item, at + (i,))
+
+    if root is not None:
+        walk(root, ())
+    return data, lines
+
+
+def nearest_line(lines: dict[tuple, int], at: tuple) -> int | None:
+    """The line of ``at`` or of its closest ancestor that has one."""
+    while at not in lines and at:
+        at = at[:-1]
+    return lines.get(at)

@@ -1,8 +1,10 @@
-"""Finding and loading rubric packs; malformed packs are refused with the file and the node path."""
+"""Finding and loading rubric packs, resolving ``extend`` chains, and refusing malformed packs
+with the file, the line and the node path."""
 from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import metadata, resources
 from pathlib import Path
@@ -15,12 +17,14 @@ from ..errors import JixiaoError, Problem
 from ..facts import FactSpec
 from ..numbers import fmt_number
 from ..rules.intervals import Interval, parse_interval, partition_problems
-from ..yamlio import load_path
+from ..yamlio import load_with_lines, nearest_line
+from . import reform
 from .model import Gate, GradeBand, LeafSpec, NodeSpec, Pack
-from .schema import GateSchema, NodeSchema, PackSchema
+from .schema import FactDecl, GateSchema, NodeSchema, PackSchema
 
 PACK_FILE = "pack.yaml"
 ENTRY_POINT_GROUP = "jixiao.rubrics"
+REQUIRED = ("title", "region", "year", "version", "source", "rounding", "grades", "indicators")
 _BOOL_TRUE = Interval(Decimal(1), True, Decimal(1), True)
 _BOOL_FALSE = Interval(Decimal(0), True, Decimal(0), True)
 
@@ -44,12 +48,13 @@ def available_packs() -> dict[str, Path]:
     return found
 
 
-def locate(ref: str | Path) -> Path:
-    p = Path(ref)
-    if p.is_dir() and (p / PACK_FILE).is_file():
-        return p / PACK_FILE
-    if p.is_file():
-        return p
+def locate(ref: str | Path, relative_to: Path | None = None) -> Path:
+    candidates = [Path(ref)] + ([relative_to / str(ref)] if relative_to else [])
+    for p in candidates:
+        if p.is_dir() and (p / PACK_FILE).is_file():
+            return p / PACK_FILE
+        if p.is_file():
+            return p
     packs = available_packs()
     if str(ref) in packs:
         return packs[str(ref)]
@@ -57,14 +62,29 @@ def locate(ref: str | Path) -> Path:
     raise JixiaoError(Problem(errors.PACK_NOT_FOUND, f"找不到评分体系“{ref}”：既不是已安装的体系（{known}），也不是存在的文件或目录", field="rubric", value=str(ref), expected="已安装体系的编号或 pack.yaml 的路径"))
 
 
-def _bad(path: Path, node: str, message: str, code: str = errors.PACK_INVALID) -> Problem:
-    return Problem(code, f"{path}：{node}：{message}", location=f"{path}:{node}")
+class _Where:
+    """Turns node paths of one file into "file:line：path" for messages."""
+
+    def __init__(self, file: Path, raw: Any, lines: dict[tuple, int]):
+        self.file, self.raw, self.lines = file, raw, lines
+
+    def line(self, at: tuple) -> int | None:
+        return nearest_line(self.lines, at)
+
+    def __call__(self, at: tuple) -> str:
+        line = self.line(at)
+        return f"{self.file}:{line}：{_path_text(self.raw, at)}" if line else f"{self.file}：{_path_text(self.raw, at)}"
+
+    def problem(self, at: tuple, message: str, code: str = errors.PACK_INVALID) -> Problem:
+        where = self(at)
+        line = self.line(at)
+        return Problem(code, f"{where}：{message}", location=f"{self.file}:{line}" if line else str(self.file))
 
 
-def _loc_text(raw: Any, loc: tuple) -> str:
-    """Render a pydantic location as a node path, naming indicators as they are called."""
+def _path_text(raw: Any, at: tuple) -> str:
+    """A node path as people read it, naming indicators: indicators[1]（一级名称）.children[0]（二级名称）."""
     out, node = "", raw
-    for part in loc:
+    for part in at:
         if isinstance(part, int):
             out += f"[{part}]"
             try:
@@ -79,87 +99,171 @@ def _loc_text(raw: Any, loc: tuple) -> str:
     return out or "（根）"
 
 
+@dataclass
+class _Resolved:
+    schema: PackSchema
+    indicators: list[dict]
+    sources: dict[str, tuple[_Where, tuple]]  # leaf code → (file, node path) where it was written
+    applied: list = field(default_factory=list)
+    origins: dict[str, dict[str, str]] = field(default_factory=dict)
+    scale: dict[str, Decimal] = field(default_factory=dict)
+    dropped: Decimal = Decimal(0)
+    plugin_files: list[Path] = field(default_factory=list)
+    raws: list[Any] = field(default_factory=list)
+    base: str | None = None
+
+
 def load_pack(ref: str | Path) -> Pack:
     path = locate(ref)
+    resolved = _resolve(path, ())
+    return _build(resolved, path)
+
+
+def _read(path: Path) -> tuple[PackSchema, _Where]:
     try:
-        raw = load_path(path)
+        raw, lines = load_with_lines(path)
     except Exception as exc:
-        raise JixiaoError(_bad(path, "（文件）", f"无法解析 YAML：{exc}", errors.PACK_FILE)) from None
+        raise JixiaoError(Problem(errors.PACK_FILE, f"{path}：无法解析 YAML：{exc}", location=str(path))) from None
+    where = _Where(path, raw, lines)
     if not isinstance(raw, dict):
-        raise JixiaoError(_bad(path, "（根）", "应为映射（键: 值）", errors.PACK_FILE))
+        raise JixiaoError(where.problem((), "应为映射（键: 值）", errors.PACK_FILE))
     try:
-        schema = PackSchema.model_validate(raw)
+        return PackSchema.model_validate(raw), where
     except ValidationError as exc:
-        raise JixiaoError([_bad(path, _loc_text(raw, e["loc"]), f"{e['msg']}（值：{e.get('input')!r}）") for e in exc.errors()]) from None
-    return _build(schema, raw, path)
+        raise JixiaoError([where.problem(tuple(e["loc"]), f"{e['msg']}（值：{e.get('input')!r}）") for e in exc.errors()]) from None
 
 
-def _gate(kind: str, g: GateSchema, where: str, path: Path, problems: list[Problem]) -> Gate | None:
+def _sources(indicators: list[dict], where: _Where, at: tuple = ("indicators",)) -> dict[str, tuple[_Where, tuple]]:
+    out = {}
+    for i, node in enumerate(indicators):
+        out[str(node["code"])] = (where, at + (i,))
+        out.update(_sources(node.get("children") or [], where, at + (i, "children")))
+    return out
+
+
+def _resolve(path: Path, chain: tuple[Path, ...]) -> _Resolved:
+    if path.resolve() in chain:
+        raise JixiaoError(Problem(errors.PACK_INVALID, f"{path}：extend 形成循环：{' → '.join(str(c) for c in chain + (path,))}"))
+    schema, where = _read(path)
+    plugin_files, problems = [], []
+    for i, name in enumerate(schema.plugins):
+        f = (path.parent / name).resolve()
+        if not f.is_file():
+            problems.append(where.problem(("plugins", i), f"找不到本地插件文件 {f}", errors.PLUGIN_LOAD))
+        plugin_files.append(f)
+    dumped = [n.model_dump(by_alias=True, exclude_unset=True, mode="python") for n in (schema.indicators or [])]
+    if not schema.extend:
+        if schema.overrides:
+            problems.append(where.problem(("overrides",), "只有 extend 另一个评分体系的包才能写 overrides"))
+        missing = [k for k in REQUIRED if getattr(schema, k) is None]
+        if missing:
+            problems.append(where.problem((), f"缺少必填项：{'、'.join(missing)}"))
+        if problems:
+            raise JixiaoError(problems)
+        return _Resolved(schema, dumped, _sources(dumped, where), plugin_files=plugin_files, raws=[where.raw])
+    if schema.indicators is not None:
+        problems.append(where.problem(("indicators",), "extend 的包不能重写整个 indicators：请用 overrides 的 set/use/drop/add"))
+    try:
+        base = _resolve(locate(schema.extend, path.parent), chain + (path.resolve(),))
+    except JixiaoError as exc:
+        raise JixiaoError(problems + [where.problem(("extend",), f"基础评分体系无法加载：{exc.problems[0].message}", exc.code)] + exc.problems[1:]) from None
+    result = reform.apply(base.indicators, schema.overrides, schema.id)
+    for index, code, message in result.problems:
+        problems.append(reform.override_problem(str(path), where.line(("overrides", index)), index, code, message))
+    if problems:
+        raise JixiaoError(problems)
+    inherited = {k: getattr(schema, k) if getattr(schema, k) is not None else getattr(base.schema, k) for k in REQUIRED + ("kind", "total")}
+    merged = base.schema.model_copy(update={**inherited, "id": schema.id, "extend": schema.extend,
+                                            "facts": {**base.schema.facts, **schema.facts}, "metrics": {**base.schema.metrics, **schema.metrics}})
+    sources = dict(base.sources)
+    for ov in schema.overrides:
+        if ov.add is not None:
+            i = schema.overrides.index(ov)
+            sources[str(ov.add.indicator.code)] = (where, ("overrides", i, "add", "indicator"))
+    origins = {code: {**base.origins.get(code, {}), **result.origins.get(code, {})} for code in set(base.origins) | set(result.origins)}
+    scale = dict(base.scale)
+    for code, factor in result.scale.items():
+        scale[code] = scale.get(code, Decimal(1)) * factor
+    return _Resolved(merged, result.indicators, sources, base.applied + result.applied, origins, scale,
+                     base.dropped + result.dropped_weight, base.plugin_files + plugin_files, base.raws + [where.raw], base.schema.id)
+
+
+def _gate(kind: str, g: GateSchema, where: str, problems: list[Problem]) -> Gate | None:
     if (g.is_ is None) == (g.range is None):
-        problems.append(_bad(path, where, "须且只能写 is: true/false 或 range: 区间 之一"))
+        problems.append(Problem(errors.PACK_INVALID, f"{where}：须且只能写 is: true/false 或 range: 区间 之一", location=where))
         return None
     if g.is_ is not None:
         return Gate(kind, g.fact, _BOOL_TRUE if g.is_ else _BOOL_FALSE, g.reason, where)
     try:
         return Gate(kind, g.fact, parse_interval(g.range), g.reason, where)
     except ValueError as exc:
-        problems.append(_bad(path, where, str(exc), errors.PACK_BANDS))
+        problems.append(Problem(errors.PACK_BANDS, f"{where}：{exc}", location=where))
         return None
 
 
-def _build(schema: PackSchema, raw: dict, path: Path) -> Pack:
-    problems: list[Problem] = []
+def _spec(name: str, d: FactDecl) -> FactSpec:
+    return FactSpec(name, d.kind, d.label, d.unit, d.choices, d.minimum, d.maximum, d.note)
 
-    def node(n: NodeSchema, where: str, ancestors: tuple[str, ...]):
+
+def _build(r: _Resolved, path: Path) -> Pack:
+    schema, problems = r.schema, []
+    try:
+        nodes = [NodeSchema.model_validate(n) for n in r.indicators]
+    except ValidationError as exc:  # an override set a value of the wrong type
+        raise JixiaoError([Problem(errors.PACK_OVERRIDE, f"{path}：覆盖后的指标树无效：{_path_text({'indicators': r.indicators}, ('indicators',) + tuple(e['loc']))}：{e['msg']}") for e in exc.errors()]) from None
+    pack_facts = {k: _spec(k, d) for k, d in schema.facts.items()}
+
+    def node(n: NodeSchema, ancestors: tuple[str, ...]):
+        where, at = r.sources.get(str(n.code), (None, ()))
+        here = where(at) if where else f"{path}：{n.name}"
         if n.children:
             if n.use:
-                problems.append(_bad(path, where, f"“{n.name}”有下级指标，不能再写 use"))
+                problems.append(Problem(errors.PACK_INVALID, f"{here}：“{n.name}”有下级指标，不能再写 use", location=here))
             total = sum((c.weight for c in n.children), Decimal(0))
             if total != n.weight:
-                problems.append(_bad(path, where, f"“{n.name}”分值 {fmt_number(n.weight)} 与下级分值合计 {fmt_number(total)} 不符", errors.PACK_WEIGHTS))
-            kids = tuple(node(c, f"{where}.children[{i}]（{c.name}）", ancestors + (n.code,)) for i, c in enumerate(n.children))
-            return NodeSpec(n.code, n.name, n.weight, n.printed_name or n.name, n.description, kids)
+                problems.append(Problem(errors.PACK_WEIGHTS, f"{here}：“{n.name}”分值 {fmt_number(n.weight)} 与下级分值合计 {fmt_number(total)} 不符", location=here))
+            kids = tuple(node(c, ancestors + (str(n.code),)) for c in n.children)
+            return NodeSpec(str(n.code), n.name, n.weight, n.printed_name or n.name, n.description, kids)
         if not n.use:
-            problems.append(_bad(path, where, f"末级指标“{n.name}”须用 use 指明评分实现"))
-        facts = {k: FactSpec(k, d.kind, d.label, d.unit, d.choices, d.minimum, d.maximum, d.note) for k, d in n.facts.items()}
-        vetoes = tuple(g for i, v in enumerate(n.veto) if (g := _gate("veto", v, f"{where}.veto[{i}]", path, problems)))
-        exempts = tuple(g for i, v in enumerate(n.exempt) if (g := _gate("exempt", v, f"{where}.exempt[{i}]", path, problems)))
-        return LeafSpec(n.code, n.name, n.weight, n.use or "", n.params, facts, n.description, n.criteria,
-                        n.improvement, vetoes, exempts, where, ancestors)
+            problems.append(Problem(errors.PACK_INVALID, f"{here}：末级指标“{n.name}”须用 use 指明评分实现", location=here))
+        facts = {**pack_facts, **{k: _spec(k, d) for k, d in n.facts.items()}}
+        gates = {kind: tuple(g for i, v in enumerate(getattr(n, attr)) if (g := _gate(kind, v, f"{here}.{attr}[{i}]", problems)))
+                 for kind, attr in (("veto", "veto"), ("exempt", "exempt"), ("not_applicable", "not_applicable"))}
+        lines = {".".join(str(p) for p in key[len(at):]): line for key, line in (where.lines.items() if where else []) if key[:len(at)] == at}
+        code = str(n.code)
+        origins = {f"params.{k}": schema.id if code in r.origins and "*" in r.origins[code] else (r.base or schema.id) for k in n.params}
+        origins.update({k: v for k, v in r.origins.get(code, {}).items() if k != "*"})
+        return LeafSpec(code, n.name, n.weight, n.use or "", n.params, facts, n.description, n.criteria, n.improvement,
+                        gates["veto"], gates["exempt"], here, ancestors, gates["not_applicable"], origins,
+                        r.scale.get(code, Decimal(1)), dict(schema.metrics), str(where.file if where else path), lines)
 
-    roots = tuple(node(n, f"indicators[{i}]（{n.name}）", ()) for i, n in enumerate(schema.indicators))
-    top = sum((n.weight for n in schema.indicators), Decimal(0))
-    if top != schema.total:
-        problems.append(_bad(path, "indicators", f"一级指标分值合计 {fmt_number(top)} 不等于总分 {fmt_number(schema.total)}", errors.PACK_WEIGHTS))
-    codes: dict[str, str] = {}
+    roots = tuple(node(n, ()) for n in nodes)
+    total = schema.total if schema.total is not None else Decimal(100)
+    top = sum((n.weight for n in nodes), Decimal(0))
+    if top != total - r.dropped:
+        problems.append(Problem(errors.PACK_WEIGHTS, f"{path}：indicators：一级指标分值合计 {fmt_number(top)} 不等于总分 {fmt_number(total - r.dropped)}", location=str(path)))
+    seen: dict[str, str] = {}
     for leaf in _leaves(roots):
-        if leaf.code in codes:
-            problems.append(_bad(path, leaf.path, f"指标编码 {leaf.code} 与 {codes[leaf.code]} 重复"))
-        codes[leaf.code] = leaf.path
+        if leaf.code in seen:
+            problems.append(Problem(errors.PACK_INVALID, f"{leaf.path}：指标编码 {leaf.code} 与 {seen[leaf.code]} 重复", location=leaf.path))
+        seen[leaf.code] = leaf.path
     grades = []
-    for i, g in enumerate(schema.grades):
+    for i, g in enumerate(schema.grades or []):
         try:
             grades.append(GradeBand(g.grade, parse_interval(g.range)))
         except ValueError as exc:
-            problems.append(_bad(path, f"grades[{i}]", str(exc), errors.PACK_BANDS))
-    if len(grades) == len(schema.grades):
-        domain = Interval(Decimal(0), True, schema.total, True)
-        for msg in partition_problems([g.interval for g in grades], domain):
-            problems.append(_bad(path, "grades", f"等级区间{msg}", errors.PACK_BANDS))
-    plugin_files = []
-    for i, name in enumerate(schema.plugins):
-        f = (path.parent / name).resolve()
-        if not f.is_file():
-            problems.append(_bad(path, f"plugins[{i}]", f"找不到本地插件文件 {f}", errors.PLUGIN_LOAD))
-        plugin_files.append(f)
+            problems.append(Problem(errors.PACK_BANDS, f"{path}：grades[{i}]：{exc}", location=str(path)))
+    if len(grades) == len(schema.grades or []):
+        for msg in partition_problems([g.interval for g in grades], Interval(Decimal(0), True, total, True)):
+            problems.append(Problem(errors.PACK_BANDS, f"{path}：grades：等级区间{msg}", location=str(path)))
     if problems:
         raise JixiaoError(problems)
-    digest = _digest(raw, plugin_files)
+    rounding = schema.rounding
     return Pack(
-        schema.id, schema.title, schema.region, schema.year, schema.version, schema.kind, schema.source,
-        schema.total, (schema.rounding.score.places, schema.rounding.score.mode),
-        (schema.rounding.rate.places, schema.rounding.rate.mode) if schema.rounding.rate else None,
-        tuple(grades), roots, tuple(plugin_files), path.parent, digest, raw,
+        schema.id, schema.title, schema.region, schema.year, schema.version, schema.kind or "部门整体支出绩效评价", schema.source,
+        total, (rounding.score.places, rounding.score.mode), (rounding.rate.places, rounding.rate.mode) if rounding.rate else None,
+        tuple(grades), roots, tuple(r.plugin_files), path.parent, _digest(r.raws, r.plugin_files), r.raws[-1],
+        tuple(r.applied), r.base, r.dropped,
     )
 
 
@@ -171,8 +275,9 @@ def _leaves(nodes):
             yield from _leaves(n.children)
 
 
-def _digest(raw: Any, plugin_files: list[Path]) -> str:
-    h = hashlib.sha256(json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str).encode())
+def _digest(raws: list[Any], plugin_files: list[Path]) -> str:
+    h = hashlib.sha256(json.dumps(raws, sort_keys=True, ensure_ascii=False, default=str).encode())
     for f in plugin_files:
-        h.update(f.read_bytes())
+        if f.is_file():
+            h.update(f.read_bytes())
     return "sha256:" + h.hexdigest()[:16]

@@ -35,8 +35,24 @@ class LeafSpec:
     improvement: str = ""
     vetoes: tuple[Gate, ...] = ()
     exemptions: tuple[Gate, ...] = ()
-    path: str = ""  # node path in the pack file, for error messages
+    path: str = ""  # "file:line：node path", for error messages
     ancestors: tuple[str, ...] = ()  # codes of 一级/二级 nodes above
+    not_applicable: tuple[Gate, ...] = ()
+    origins: Mapping[str, str] = field(default_factory=dict)  # param path → the override that set it
+    scale: Decimal = Decimal(1)  # raw score multiplier when an override moved points here
+    metrics: Mapping[str, Any] = field(default_factory=dict)  # the pack's derived metrics
+    file: str = ""
+    lines: Mapping[str, int] = field(default_factory=dict)  # "params.bands" → line in ``file``
+
+    def locate(self, param: str) -> str:
+        """"file:line" of a parameter of this leaf, or of the leaf itself."""
+        parts = param.replace("[", ".").replace("]", "").split(".")
+        while parts:
+            line = self.lines.get(".".join(parts))
+            if line:
+                return f"{self.file}:{line}"
+            parts = parts[:-1]
+        return f"{self.file}:{self.lines.get('', '')}".rstrip(":")
 
 
 @dataclass(frozen=True)
@@ -73,6 +89,9 @@ class Pack:
     directory: Path | None
     digest: str
     raw: Mapping[str, Any] = field(repr=False, compare=False, default_factory=dict)
+    overrides: tuple[Any, ...] = ()  # AppliedOverride, in order
+    base: str | None = None  # id of the pack this one extends
+    dropped_weight: Decimal = Decimal(0)  # points removed by "drop: rescale"; the total is rescaled to ``total``
 
     def leaves(self) -> Iterator[LeafSpec]:
         def walk(nodes):

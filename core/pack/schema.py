@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Literal, Optional
+from datetime import date
+from typing import Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -43,6 +44,12 @@ class GateSchema(_Strict):
     reason: str
 
 
+class MetricSchema(_Strict):
+    formula: str
+    label: str
+    rate: bool = False
+
+
 class NodeSchema(_Strict):
     code: str
     name: str
@@ -55,20 +62,49 @@ class NodeSchema(_Strict):
     facts: dict[str, FactDecl] = {}
     veto: list[GateSchema] = []
     exempt: list[GateSchema] = []
+    not_applicable: list[GateSchema] = []
     improvement: str = ""
     children: list["NodeSchema"] = []
 
 
+class DropSchema(_Strict):
+    move_to: str
+
+
+class AddSchema(_Strict):
+    parent: str
+    indicator: NodeSchema
+
+
+class OverrideSchema(_Strict):
+    """One labelled change of a base pack: a reform, in OpenFisca's word."""
+
+    target: Optional[str] = None
+    set: Optional[dict[str, Any]] = None
+    use: Optional[str] = None
+    drop: Optional[Union[Literal["rescale"], DropSchema]] = None
+    add: Optional[AddSchema] = None
+    reason: str
+    authority: str
+    effective: Optional[date] = None
+
+
 class PackSchema(_Strict):
+    """A pack file. With ``extend`` most keys are inherited; the resolved pack must have them all."""
+
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
-    title: str
-    region: str
-    year: int
-    version: str
-    kind: str = "部门整体支出绩效评价"
-    source: str
-    total: Decimal = Decimal(100)
-    rounding: RoundingPolicy
-    grades: list[GradeBandSchema] = Field(min_length=1)
+    extend: Optional[str] = None
+    title: Optional[str] = None
+    region: Optional[str] = None
+    year: Optional[int] = None
+    version: Optional[str] = None
+    kind: Optional[str] = None
+    source: Optional[str] = None
+    total: Optional[Decimal] = None
+    rounding: Optional[RoundingPolicy] = None
+    grades: Optional[list[GradeBandSchema]] = None
     plugins: list[str] = []
-    indicators: list[NodeSchema] = Field(min_length=1)
+    facts: dict[str, FactDecl] = {}
+    metrics: dict[str, MetricSchema] = {}
+    indicators: Optional[list[NodeSchema]] = None
+    overrides: list[OverrideSchema] = []

@@ -66,7 +66,7 @@ def bind(pack: Pack, registry: Registry) -> tuple[list[Binding], FactModel, list
             continue
         b.rule_inputs = fns[1]
         b.evaluate = fns[2]
-        for gate in leaf.vetoes + leaf.exemptions:
+        for gate in leaf.vetoes + leaf.exemptions + leaf.not_applicable:
             spec = leaf.facts.get(gate.fact) or b.configured.facts.get(gate.fact)
             if spec is None and gate.interval.lo == gate.interval.hi and gate.interval.lo in (0, 1):
                 spec = FactSpec(gate.fact, "bool", gate.reason)
@@ -87,7 +87,7 @@ def bind(pack: Pack, registry: Registry) -> tuple[list[Binding], FactModel, list
         if b.configured is None:
             continue
         tables += b.configured.tables
-        for kind, gates in (("veto", b.leaf.vetoes), ("exempt", b.leaf.exemptions)):
+        for kind, gates in (("veto", b.leaf.vetoes), ("exempt", b.leaf.exemptions), ("not_applicable", b.leaf.not_applicable)):
             for i, gate in enumerate(gates):
                 tables.append(DecisionTable(gate_table_id(b.leaf, gate, i), (Rule("hit", gate.interval.conditions(gate_key(gate)), gate.reason),)))
     return bindings, FactModel(specs), tables

@@ -24,7 +24,7 @@ from .pack import load_pack
 from .pack.model import LeafSpec, NodeSpec, Pack
 from .registry import Registry
 from .rules.python_backend import PythonBackend
-from .scorecard import ERROR, NOT_EVALUABLE, SCORED, LeafResult, NodeResult, Scorecard
+from .scorecard import ERROR, NOT_APPLICABLE, NOT_EVALUABLE, SCORED, LeafResult, NodeResult, Scorecard
 
 audit = structlog.wrap_logger(
     logging.getLogger("jixiao.audit"),
@@ -61,6 +61,8 @@ class Engine:
         self._scored_hook = registry.has_broadcast("jixiao_indicator_scored")
         self._built_hook = registry.has_broadcast("jixiao_scorecard_built")
         self._seq = 0
+        self._origins = {leaf.code: {"weight": leaf.origins.get("weight", pack.base or pack.id), "use": leaf.origins.get("use", pack.base or pack.id), **leaf.origins}
+                         for leaf in pack.leaves()}
         registry.pm.hook.jixiao_rubric_loaded(pack=pack)
 
     @classmethod
@@ -123,11 +125,14 @@ class Engine:
                 log.info("indicator_scored", indicator=b.leaf.code, name=b.leaf.name, score=None if result.score is None else str(result.score), status=result.status, rules=result.rules)
             results[b.leaf.code] = result
         roots = [self._node(n, results, ()) for n in self.pack.roots]
-        total = sum((n.score or Decimal(0) for n in roots), Decimal(0))
-        complete = all(r.status == SCORED for r in results.values())
+        total = raw_total = sum((n.score or Decimal(0) for n in roots), Decimal(0))
+        dropped = self.pack.dropped_weight + sum((r.weight for r in results.values() if r.status == NOT_APPLICABLE), Decimal(0))
+        if dropped:
+            total = self.pack.round_score(raw_total * self.pack.total / (self.pack.total - dropped)) if dropped < self.pack.total else Decimal(0)
+        complete = all(r.status in (SCORED, NOT_APPLICABLE) for r in results.values())
         card = Scorecard(dept.department_id, dept.department_name, self.rubric_info, __version__, self.backend.name,
                          roots, total, self.pack.grade_for(total) if complete else None, complete,
-                         list(dept.unknown))
+                         list(dept.unknown), [o.to_dict() for o in self.pack.overrides], raw_total if dropped else None)
         if log is not None:
             log.info("scorecard_built", total=str(total), grade=card.grade, complete=complete)
         if self._built_hook:
@@ -146,13 +151,17 @@ class Engine:
     def _score_leaf(self, b: Binding, dept, values, decisions, problems, failure) -> LeafResult:
         leaf = b.leaf
         result = LeafResult(leaf.code, leaf.name, leaf.weight, None, NOT_EVALUABLE, leaf.use,
-                            b.configured.formula if b.configured else "", path=self._path(leaf))
+                            b.configured.formula if b.configured else "", path=self._path(leaf), origins=self._origins[leaf.code])
         if b.problem is not None:
             result.status = ERROR if b.status == "error" else NOT_EVALUABLE
             result.problems = [b.problem]
             return result
         fired = lambda kind, gates: [g for i, g in enumerate(gates) if decisions.get(gate_table_id(leaf, g, i)) == "hit"]
         vetoes, exempts = fired("veto", leaf.vetoes), fired("exempt", leaf.exemptions)
+        if fired("not_applicable", leaf.not_applicable):
+            result.status = NOT_APPLICABLE
+            result.notes.append(f"不适用：{fired('not_applicable', leaf.not_applicable)[0].reason}（不计分，总分按适用指标折算）")
+            return result
         gate_missing = [Problem(errors.FACT_MISSING, f"缺少事实“{b.gate_facts[g.fact].label}”（{g.fact}），应为{b.gate_facts[g.fact].expected()}", field=g.fact)
                         for g in leaf.vetoes + leaf.exemptions if gate_key(g) not in values and g.fact in b.gate_facts]
         if vetoes:
@@ -182,6 +191,9 @@ class Engine:
                 result.status, result.problems = ERROR, [_plugin_failure(b, exc)]
                 return result
         raw = outcome.score
+        if leaf.scale != 1:
+            raw = raw * leaf.scale
+            outcome.intermediates.append(Intermediate("按调整后的分值折算", leaf.scale, f"×{fmt_detail(leaf.scale)}"))
         bounded = min(max(raw, Decimal(0)), leaf.weight)
         if bounded != raw:
             outcome.intermediates.append(Intermediate("按分值上下限调整", bounded, f"{fmt_detail(raw)}→{fmt_detail(bounded)}"))

@@ -12,8 +12,8 @@ from .errors import Problem
 from .indicator import Deduction, InputValue, Intermediate
 from .numbers import fmt_number
 
-SCORED, NOT_EVALUABLE, ERROR = "scored", "not_evaluable", "error"
-STATUS_TEXT = {SCORED: "已评分", NOT_EVALUABLE: "无法评价", ERROR: "出错"}
+SCORED, NOT_EVALUABLE, ERROR, NOT_APPLICABLE = "scored", "not_evaluable", "error", "not_applicable"
+STATUS_TEXT = {SCORED: "已评分", NOT_EVALUABLE: "无法评价", ERROR: "出错", NOT_APPLICABLE: "不适用"}
 
 
 @dataclass
@@ -33,6 +33,7 @@ class LeafResult:
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     path: tuple[str, ...] = ()  # names of the 一级/二级 nodes above
+    origins: dict[str, str] = field(default_factory=dict)  # parameter → the pack or override it came from
 
     @property
     def lost(self) -> Decimal:
@@ -58,6 +59,7 @@ class LeafResult:
             "deductions": [{"points": str(d.points), "reason": d.reason, "problem": d.problem, "rule": d.rule} for d in self.deductions],
             "rules": list(self.rules),
             "notes": list(self.notes),
+            "origins": dict(self.origins),
             "problems": [p.to_dict() for p in self.problems],
         }
 
@@ -90,6 +92,8 @@ class Scorecard:
     grade: str | None
     complete: bool
     fact_problems: list[Problem] = field(default_factory=list)
+    overrides: list[dict[str, Any]] = field(default_factory=list)
+    raw_total: Decimal | None = None  # the sum before rescaling to the pack total, when leaves were dropped
 
     def leaves(self) -> Iterator[LeafResult]:
         def walk(nodes):
@@ -132,6 +136,8 @@ class Scorecard:
             "total": fmt_number(self.total),
             "grade": self.grade,
             "complete": self.complete,
+            "raw_total": None if self.raw_total is None else fmt_number(self.raw_total),
+            "overrides": list(self.overrides),
             "nodes": [n.to_dict() for n in self.nodes()],
             "indicators": [leaf.to_dict() for leaf in self.leaves()],
             "fact_problems": [p.to_dict() for p in self.fact_problems],

@@ -163,5 +163,20 @@ def plugins(rubric, plugins, block):
         click.echo(f"{name}\t（已停用：{why}）")
 
 
+@main.command()
+@_rubric_opt
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="填报表（.xlsx）的输出路径。")
+@click.option("--facts", "prefill", type=click.Path(dir_okay=False), help="用已有的事实文件（YAML/JSON/xlsx）预先填写。")
+@_plugin_opt
+@_block_opt
+def template(rubric, output, prefill, plugins, block):
+    """生成 Excel 事实填报表：按评分体系声明的事实逐项列出，含单位、所用指标和数据校验。"""
+    from .office.template import fact_rows, template_workbook
+
+    engine, doc = _engine(rubric, plugins, block, "python", prefill)
+    Path(output).write_bytes(template_workbook(engine, doc))
+    click.echo(f"已生成填报表：{output}（{engine.pack.title}，{len(fact_rows(engine))} 项事实）")
+
+
 if __name__ == "__main__":
     main()

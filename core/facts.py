@@ -133,6 +133,24 @@ _CONVERTERS: dict[str, Callable[[FactSpec, Any], Any]] = {
 }
 
 
+class LocatedFacts(dict):
+    """A facts mapping that remembers where each value was read ({name: "事实!D7"}).
+
+    A workbook's user fixes a cell, not a field: FactModel.validate names the cell in
+    its messages. It is a plain dict otherwise, so every path that takes facts takes it.
+    """
+
+    def __init__(self, values: Mapping[str, Any], locations: Mapping[str, str]):
+        super().__init__(values)
+        self.locations = dict(locations)
+
+
+def cell_text(location: str) -> str:
+    """"事实!D7" → 工作表“事实”单元格 D7 (anything else is returned as is)."""
+    sheet, _, cell = location.rpartition("!")
+    return f"工作表“{sheet}”单元格 {cell}" if sheet else location
+
+
 @dataclass
 class DepartmentFacts:
     """One department's facts after validation: values by name plus the problems found."""
@@ -158,7 +176,10 @@ class FactModel:
             "DepartmentFactsModel", __config__=ConfigDict(extra="forbid"), **fields
         )
 
-    def validate(self, raw: Mapping[str, Any], department_id: str, department_name: str = "", source: str = "") -> DepartmentFacts:
+    def validate(self, raw: Mapping[str, Any], department_id: str, department_name: str = "", source: str = "",
+                 locations: Mapping[str, str] | None = None) -> DepartmentFacts:
+        locations = getattr(raw, "locations", {}) if locations is None else locations
+        at = lambda name: f"{cell_text(locations[name])}：" if name in locations else ""
         data = {k: v for k, v in raw.items() if v is not None}
         problems: dict[str, Problem] = {}
         unknown: list[Problem] = []
@@ -171,10 +192,10 @@ class FactModel:
                     name = str(err["loc"][0])
                     data.pop(name, None)
                     if err["type"] == "extra_forbidden":
-                        unknown.append(Problem(errors.FACT_UNKNOWN, f"未知的事实“{name}”：本评分体系没有这一项（是否拼写有误？）", field=name, value=err.get("input")))
+                        unknown.append(Problem(errors.FACT_UNKNOWN, f"{at(name)}未知的事实“{name}”：本评分体系没有这一项（是否拼写有误？）", field=name, value=err.get("input"), location=locations.get(name)))
                     else:
                         spec = self.specs[name]
-                        problems[name] = Problem(err["type"], err["msg"], field=name, value=err.get("input"), expected=spec.expected())
+                        problems[name] = Problem(err["type"], at(name) + err["msg"], field=name, value=err.get("input"), expected=spec.expected(), location=locations.get(name))
         values = {k: v for k, v in parsed.model_dump().items() if v is not None}
         return DepartmentFacts(department_id, department_name, values, problems, unknown, source)
 
@@ -184,6 +205,10 @@ def read_facts_file(path: str | Path) -> dict[str, Any]:
     p = Path(path)
     if not p.is_file():
         raise JixiaoError(Problem(errors.FACTS_FILE, f"找不到事实文件：{p}", field="FACTS", value=str(p), expected="存在的 YAML 或 JSON 文件"))
+    if p.suffix.lower() == ".xlsx":  # a filled-in template (jixiao template)
+        from .office.facts_workbook import read_facts_workbook
+
+        return normalise_document(read_facts_workbook(p), str(p))
     try:
         data = load_path(p)
     except Exception as exc:  # yaml/json parser errors carry their own position

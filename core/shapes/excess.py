@@ -22,35 +22,39 @@ COUNTING = {"pro_rata": "按比例", "started": "不足一个按一个计", "who
 class OverThreshold(Shape):
     kind = "over_threshold"
     summary = "超过阈值后按超出幅度扣分"
+    default_direction, default_counting = "above", "pro_rata"
 
     def configure(self, leaf: LeafSpec) -> Configured:
         metric = Metric(leaf, param(leaf, "value"))
         threshold = number_param(leaf, "threshold")
         per = number_param(leaf, "per", "1%")
         step = number_param(leaf, "step")
-        counting = param(leaf, "counting", "pro_rata")
+        counting = param(leaf, "counting", self.default_counting)
+        below = param(leaf, "direction", self.default_direction) == "below"
         if counting not in COUNTING:
             raise params_error(leaf, "counting", f"应为 {'、'.join(COUNTING)} 之一")
         if per <= 0:
             raise params_error(leaf, "per", "应大于 0")
-        over = Interval(threshold, False, None, False, metric.is_rate)
+        over = Interval(None, False, threshold, False, metric.is_rate) if below else Interval(threshold, False, None, False, metric.is_rate)
         table = DecisionTable(f"{leaf.code}:over", (Rule("over", over.conditions(f"{leaf.code}:value"), over.describe(metric.label)),))
         unit = "个百分点" if metric.is_rate else "个单位"
-        formula = (f"{metric.formula()}；{metric.label}≤{metric.show(threshold)}得{fmt_number(leaf.weight)}分，"
-                   f"每超过{metric.show(per).rstrip('%') if metric.is_rate else fmt_number(per)}{unit}扣{fmt_number(step)}分（{COUNTING[counting]}），扣完为止")
-        return Configured(metric.facts, [table], formula, state=(metric, threshold, per, step, counting, unit))
+        beyond = "低于" if below else "超过"
+        formula = (f"{metric.formula()}；{metric.label}{'≥' if below else '≤'}{metric.show(threshold)}得{fmt_number(leaf.weight)}分，"
+                   f"每{beyond}{metric.show(per).rstrip('%') if metric.is_rate else fmt_number(per)}{unit}扣{fmt_number(step)}分（{COUNTING[counting]}），扣完为止")
+        return Configured(metric.facts, [table], formula, state=(metric, threshold, per, step, counting, unit, below))
 
     def rule_inputs(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Mapping[str, Decimal]:
         return {f"{leaf.code}:value": configured.state[0].compute(ctx)}
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
-        metric, threshold, per, step, counting, unit = configured.state
+        metric, threshold, per, step, counting, unit, below = configured.state
+        beyond = "低于" if below else "超过"
         value = ctx.inputs[f"{leaf.code}:value"]
         inputs, mids = metric.explain(ctx, value)
         out = Outcome(leaf.weight, inputs, mids)
         if ctx.decisions.get(f"{leaf.code}:over") != "over":
             return out
-        units = (value - threshold) / per
+        units = (threshold - value if below else value - threshold) / per
         if counting == "started":
             units = units.to_integral_value(ROUND_CEILING)
         elif counting == "whole":
@@ -60,7 +64,15 @@ class OverThreshold(Shape):
         out.rules.append(f"{leaf.code}:over")
         out.intermediates += [Intermediate("超出幅度", units, f"{fmt_points(units)}{unit}"), Intermediate("扣分", lost, fmt_detail(lost))]
         out.deductions.append(Deduction(
-            lost, f"{metric.label}{metric.show(value)}，超过{metric.show(threshold)}",
-            f"{metric.sentence(ctx, value)}，超过{metric.show(threshold)}的标准{fmt_points(units)}{unit}，"
-            f"每超过{metric.show(per).rstrip('%') if metric.is_rate else fmt_number(per)}{unit}扣{fmt_number(step)}分，扣{fmt_points(lost)}分", f"{leaf.code}:over"))
+            lost, f"{metric.label}{metric.show(value)}，{beyond}{metric.show(threshold)}",
+            f"{metric.sentence(ctx, value)}，{beyond}{metric.show(threshold)}的标准{fmt_points(units)}{unit}，"
+            f"每{beyond}{metric.show(per).rstrip('%') if metric.is_rate else fmt_number(per)}{unit}扣{fmt_number(step)}分，扣{fmt_points(lost)}分", f"{leaf.code}:over"))
         return out
+
+
+class UnderTarget(OverThreshold):
+    """Per-step deduction under a target ("100%计满分，每低于5%扣2分"): whole steps by default."""
+
+    kind = "under_target"
+    summary = "低于目标值后按不足幅度扣分（默认按整数个步长计）"
+    default_direction, default_counting = "below", "whole"

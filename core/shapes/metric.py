@@ -11,6 +11,7 @@ from ..indicator import EvalContext, Intermediate, InputValue, params_error
 from ..numbers import fmt_number, fmt_percent
 from ..pack.model import LeafSpec
 from .base import declared, shown_input
+from .formula import Formula
 
 _NUMERIC = ("money", "number", "count", "rate", "score")
 
@@ -20,10 +21,23 @@ class Metric:
 
     def __init__(self, leaf: LeafSpec, spec: Any, where: str = "value"):
         if not isinstance(spec, dict):
-            raise params_error(leaf, where, "应为 {fact: …}、{ratio: {numerator, denominator}} 或 {difference: [a, b]}")
+            raise params_error(leaf, where, "应为 {fact: …}、{ratio: {numerator, denominator}}、{difference: [a, b]}、{formula: …} 或 {metric: …}")
         self.label: str = spec.get("label", "")
         self.is_rate = "ratio" in spec
-        if "fact" in spec:
+        self.expr: Formula | None = None
+        if "metric" in spec:
+            m = leaf.metrics.get(spec["metric"])
+            if m is None:
+                raise params_error(leaf, f"{where}.metric", f"评分体系没有定义派生指标 {spec['metric']!r}（见 metrics:）")
+            spec = {"formula": m.formula, "label": self.label or m.label, "rate": m.rate}
+        if "formula" in spec:
+            numeric = {k: v for k, v in leaf.facts.items() if v.kind in _NUMERIC}
+            self.expr = Formula(spec["formula"], numeric, leaf.locate(f"params.{where}"))
+            self.num = [leaf.facts[n] for n in self.expr.names]
+            self.den, self.minus = [], []
+            self.label = spec.get("label", self.label)
+            self.is_rate = bool(spec.get("rate", False))
+        elif "fact" in spec:
             self.num = [declared(leaf, spec["fact"], _NUMERIC, f"{where}.fact")]
             self.den: list[FactSpec] = []
             self.minus: list[FactSpec] = []
@@ -44,15 +58,19 @@ class Metric:
             self.minus = [declared(leaf, pair[1], _NUMERIC, f"{where}.difference")]
             self.den = []
         else:
-            raise params_error(leaf, where, "应为 {fact: …}、{ratio: …} 或 {difference: […]}")
+            raise params_error(leaf, where, "应为 {fact: …}、{ratio: …}、{difference: […]}、{formula: …} 或 {metric: …}")
         if not self.label:
             raise params_error(leaf, f"{where}.label", "比率或差值须有中文名称 label")
 
     @property
     def facts(self) -> dict[str, FactSpec]:
+        if self.expr is not None:
+            return {s.name: s for s in self.num}
         return {s.name: s for s in self.num + self.den + self.minus}
 
     def formula(self) -> str:
+        if self.expr is not None:
+            return f"{self.label}={self.expr.text}"
         if self.den:
             return f"{self.label}=({_sum_text(self.num)})÷({_sum_text(self.den)})"
         if self.minus:
@@ -64,6 +82,9 @@ class Metric:
 
     def compute(self, ctx: EvalContext) -> Decimal:
         facts = ctx.facts
+        if self.expr is not None:
+            value = self.expr.evaluate(facts, self.label)
+            return ctx.pack.round_rate(value) if self.is_rate else value
         top = sum((Decimal(facts[s.name]) for s in self.num), Decimal(0))
         if self.minus:
             return top - Decimal(facts[self.minus[0].name])
@@ -81,6 +102,9 @@ class Metric:
 
     def sentence(self, ctx: EvalContext, value: Decimal) -> str:
         """"某比率为30.2%（甲16人÷（乙37人+甲16人））"."""
+        if self.expr is not None:
+            shown = "，".join(f"{s.label}{s.show(ctx.facts[s.name])}" for s in self.num)
+            return f"{self.label}为{self.show(value)}（{shown}）"
         if not self.den and not self.minus:
             return f"{self.label}为{self.show(value)}"
         parts = lambda specs: "+".join(f"{s.label}{s.show(ctx.facts[s.name])}" for s in specs)

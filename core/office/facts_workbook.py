@@ -1,0 +1,104 @@
+"""Reading a facts workbook (the template, filled in) into a facts document.
+
+Facts are found by their machine name in column B, values read from column D. Excel
+hands numbers over as binary floats, which the engine refuses (a float has lost the
+value the user typed): a float cell is read back at Excel's own display precision of
+15 significant digits, so 311.63 stays 311.63 and 98.1% stays 0.981. Every value keeps
+its cell ("事实!D7") so that any error can name the cell the user has to fix.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from zipfile import BadZipFile
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from .. import errors
+from ..errors import JixiaoError, Problem
+from ..facts import LocatedFacts, cell_text
+from .template import (KEY_COL, KEY_HEADER, LABEL_DEPT_ID, LABEL_DEPT_NAME, LABEL_RUBRIC, SHEET_FACTS,
+                       VALUE_COL)
+
+SCAN_ROWS = 50  # the department block and the header are near the top
+
+
+def _fail(message: str, location: str | None = None, field: str | None = None, value: Any = None) -> JixiaoError:
+    return JixiaoError(Problem(errors.FACTS_FORMAT, message, field=field, value=value, location=location))
+
+
+def excel_value(value: Any) -> Any:
+    """A cell's value as the engine accepts it: floats as Decimal, midnight datetimes as dates, blanks as None."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, float):
+        return Decimal(format(value, ".15g"))
+    if isinstance(value, dt.datetime):
+        return value.date() if value.time() == dt.time() else value
+    if isinstance(value, str):
+        text = value.strip()
+        return text or None
+    return value
+
+
+def read_facts_workbook(path: str | Path) -> dict[str, Any]:
+    """The facts document {rubric, department, facts} of a filled-in template."""
+    p = Path(path)
+    try:
+        wb = load_workbook(p, data_only=True)
+    except (InvalidFileException, BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise _fail(f"事实文件 {p} 无法作为 Excel 工作簿（.xlsx）打开：{type(exc).__name__}: {exc}", field=str(p)) from None
+    if SHEET_FACTS not in wb.sheetnames:
+        raise _fail(f"事实文件 {p} 缺少工作表“{SHEET_FACTS}”（现有：{'、'.join(wb.sheetnames)}）；请用 jixiao template 生成填报表", field=str(p))
+    ws = wb[SHEET_FACTS]
+    meta: dict[str, str] = {}
+    header_row = None
+    for r in range(1, min(ws.max_row, SCAN_ROWS) + 1):
+        label = ws.cell(row=r, column=1).value
+        if isinstance(label, str) and label.strip() in (LABEL_DEPT_ID, LABEL_DEPT_NAME, LABEL_RUBRIC):
+            meta[label.strip()] = ws.cell(row=r, column=VALUE_COL).coordinate
+        if ws.cell(row=r, column=KEY_COL).value == KEY_HEADER:
+            header_row = r
+            break
+    if header_row is None:
+        raise _fail(f"工作表“{SHEET_FACTS}”中找不到表头“{KEY_HEADER}”（应在 {ws.cell(row=1, column=KEY_COL).column_letter} 列）；请用 jixiao template 生成填报表",
+                    location=f"{SHEET_FACTS}!{ws.cell(row=1, column=KEY_COL).column_letter}:{ws.cell(row=1, column=KEY_COL).column_letter}")
+    facts: dict[str, Any] = {}
+    locations: dict[str, str] = {}
+    for r in range(header_row + 1, ws.max_row + 1):
+        key = ws.cell(row=r, column=KEY_COL).value
+        if key is None or not str(key).strip():
+            continue
+        name = str(key).strip()
+        cell = ws.cell(row=r, column=VALUE_COL)
+        where = f"{SHEET_FACTS}!{cell.coordinate}"
+        if name in locations:
+            first = locations[name]
+            raise _fail(f"{cell_text(where)}：事实“{name}”重复出现（已在 {cell_text(first)} 填写），每项事实只能填一行", location=where, field=name)
+        locations[name] = where
+        value = excel_value(cell.value)
+        if value is not None:
+            facts[name] = value
+    dept_id, dept_name, rubric = (_meta(ws, meta, label) for label in (LABEL_DEPT_ID, LABEL_DEPT_NAME, LABEL_RUBRIC))
+    if not dept_id[0]:
+        where = dept_id[1] or f"{SHEET_FACTS}!{ws.cell(row=3, column=VALUE_COL).coordinate}"
+        raise _fail(f"{cell_text(where)}：缺少{LABEL_DEPT_ID}（部门编号不能为空）", location=where, field="department.id")
+    return {
+        "rubric": rubric[0] or None,
+        "department": {"id": dept_id[0], "name": dept_name[0] or ""},
+        "facts": LocatedFacts(facts, locations),
+    }
+
+
+def _meta(ws, meta: dict[str, str], label: str) -> tuple[str, str | None]:
+    """A department-block value as text, with its location."""
+    coordinate = meta.get(label)
+    if coordinate is None:
+        return "", None
+    value = excel_value(ws[coordinate].value)
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        value = int(value)
+    return ("" if value is None else str(value)), f"{SHEET_FACTS}!{coordinate}"

@@ -1,0 +1,94 @@
+"""Target completion: 指标性质 ≥ scores 完成值/指标值 × 分值, ≤ scores 指标值/完成值 × 分值,
+= scores the smaller of the two ratios; met or beaten gives full marks.
+
+The target is a number in the pack ("proportional": ≤ 100% full, else by proportion) or
+a fact the department supplies (a project's own 指标值). Either way the decision "met"
+is a static table on the completion ratio, so it runs on the rules engine.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Mapping
+
+from .. import errors
+from ..errors import FactError, Problem
+from ..indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
+from ..numbers import fmt_detail, fmt_number, fmt_percent, fmt_points, to_decimal
+from ..pack.model import LeafSpec
+from ..rules.model import Condition, DecisionTable, Rule
+from .base import Shape, declared, param, shown_input
+from .metric import Metric
+
+NATURES = {">=": "≥", "≥": "≥", "<=": "≤", "≤": "≤", "=": "="}
+
+
+class Target(Shape):
+    kind = "target"
+    summary = "按指标性质（≥/≤/=）比较完成值与指标值，达到得满分，未达到按比例计分"
+
+    def configure(self, leaf: LeafSpec) -> Configured:
+        nature = NATURES.get(str(param(leaf, "nature", ">=")))
+        if nature is None:
+            raise params_error(leaf, "nature", "指标性质应为 >=、<= 或 =")
+        actual = Metric(leaf, param(leaf, "actual"), "actual")
+        raw_target = param(leaf, "target")
+        facts = dict(actual.facts)
+        if isinstance(raw_target, dict):
+            target_spec = declared(leaf, raw_target.get("fact"), ("money", "number", "count", "rate", "score"), "target.fact")
+            facts[target_spec.name] = target_spec
+            target: Decimal | str = target_spec.name
+        else:
+            try:
+                target = to_decimal(raw_target)
+            except ValueError:
+                raise params_error(leaf, "target", f"应为数值或 {{fact: 事实名}}，实际为 {raw_target!r}") from None
+        table = DecisionTable(f"{leaf.code}:met", (Rule("met", (Condition(f"{leaf.code}:completion", "ge", Decimal(1)),), "完成率≥100%"),))
+        shown_target = target if isinstance(target, str) else actual.show(target)
+        ratio = {"≥": "完成值÷指标值", "≤": "指标值÷完成值", "=": "完成值与指标值之比（取较小者）"}[nature]
+        formula = f"指标性质“{nature}”，指标值 {shown_target}；达到得{fmt_number(leaf.weight)}分，否则得分=({ratio})×{fmt_number(leaf.weight)}分；{actual.formula()}"
+        return Configured(facts, [table], formula, state=(nature, actual, target))
+
+    def _target(self, configured: Configured, ctx: EvalContext) -> Decimal:
+        target = configured.state[2]
+        return Decimal(ctx.facts[target]) if isinstance(target, str) else target
+
+    def rule_inputs(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Mapping[str, Decimal]:
+        nature, actual, _ = configured.state
+        a, t = actual.compute(ctx), self._target(configured, ctx)
+        return {f"{leaf.code}:actual": a, f"{leaf.code}:completion": completion(nature, a, t, actual.label)}
+
+    def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
+        nature, actual, _ = configured.state
+        a, t = ctx.inputs[f"{leaf.code}:actual"], self._target(configured, ctx)
+        ratio = ctx.inputs[f"{leaf.code}:completion"]
+        inputs, mids = actual.explain(ctx, a)
+        if isinstance(configured.state[2], str):
+            inputs.append(shown_input(leaf.facts[configured.state[2]], t))
+        met = ctx.decisions.get(f"{leaf.code}:met") == "met"
+        score = leaf.weight if met else leaf.weight * ratio
+        out = Outcome(score, inputs, mids + [Intermediate("完成比例", ratio, fmt_percent(ratio)), Intermediate("得分", score, fmt_detail(score))],
+                      rules=[f"{leaf.code}:met"] if met else [])
+        if not met:
+            lost = leaf.weight - score
+            out.deductions.append(Deduction(lost, f"{actual.label}{actual.show(a)}，未达到指标值{actual.show(t)}",
+                f"{actual.label}完成值为{actual.show(a)}，未达到“{nature}{actual.show(t)}”的指标值，完成比例{fmt_percent(ratio)}，扣{fmt_points(lost)}分", f"{leaf.code}:ratio"))
+        return out
+
+
+def completion(nature: str, actual: Decimal, target: Decimal, label: str) -> Decimal:
+    """Completion ratio, ≥ 1 when the target is met; 0 where nothing was achieved."""
+    if nature == "≥":
+        if target <= 0:
+            return Decimal(1) if actual >= target else Decimal(0)
+        return max(actual / target, Decimal(0))
+    if nature == "≤":
+        if actual <= target:
+            return Decimal(1) if actual <= 0 or target <= 0 else max(target / actual, Decimal(1))
+        if actual <= 0:
+            raise FactError(Problem(errors.FACT_RANGE, f"“{label}”为 {fmt_number(actual)}，无法计算完成比例", field=label, value=actual))
+        return max(target / actual, Decimal(0))
+    if actual == target:
+        return Decimal(1)
+    if actual <= 0 or target <= 0:
+        return Decimal(0)
+    return min(actual / target, target / actual)

@@ -2,6 +2,7 @@
 configured, its facts merged into the pack's fact model, its tables compiled."""
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable
@@ -52,8 +53,9 @@ def bind(pack: Pack, registry: Registry) -> tuple[list[Binding], FactModel, list
             continue
         fns = [registry.hook_function(h, leaf.use) for h in HOOKS]
         if registry.pm.get_plugin(leaf.use) is None or fns[0] is None or fns[2] is None:
-            known = "、".join(sorted(registry.info)) or "（无）"
-            problems.append(Problem(errors.PLUGIN_UNKNOWN, f"{leaf.path}：“{leaf.name}”的评分实现“{leaf.use}”不存在或不是指标插件；已注册：{known}", field="use", value=leaf.use, location=leaf.path))
+            close = difflib.get_close_matches(leaf.use, list(registry.info), n=1)
+            known = (f"是否应为“{close[0]}”？" if close else "") + "已注册：" + ("、".join(sorted(registry.info)) or "（无）")
+            problems.append(Problem(errors.PLUGIN_UNKNOWN, f"{leaf.path}：“{leaf.name}”的评分实现“{leaf.use}”不存在或不是指标插件；{known}", field="use", value=leaf.use, location=leaf.path))
             continue
         try:
             b.configured = fns[0](leaf=leaf)

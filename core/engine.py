@@ -122,7 +122,7 @@ class Engine:
             if self._scored_hook:
                 self.registry.pm.hook.jixiao_indicator_scored(leaf=b.leaf, result=result, department_id=dept.department_id)
             if log is not None:
-                log.info("indicator_scored", indicator=b.leaf.code, name=b.leaf.name, score=None if result.score is None else str(result.score), status=result.status, rules=result.rules)
+                log.info("indicator_scored", indicator=b.leaf.code, name=b.leaf.name, score=None if result.score is None else fmt_number(result.score), status=result.status, rules=result.rules)
             results[b.leaf.code] = result
         roots = [self._node(n, results, ()) for n in self.pack.roots]
         total = raw_total = sum((n.score or Decimal(0) for n in roots), Decimal(0))
@@ -134,7 +134,7 @@ class Engine:
                          roots, total, self.pack.grade_for(total) if complete else None, complete,
                          list(dept.unknown), [o.to_dict() for o in self.pack.overrides], raw_total if dropped else None)
         if log is not None:
-            log.info("scorecard_built", total=str(total), grade=card.grade, complete=complete)
+            log.info("scorecard_built", total=fmt_number(total), grade=card.grade, complete=complete)
         if self._built_hook:
             self.registry.pm.hook.jixiao_scorecard_built(scorecard=card)
         return card
@@ -145,7 +145,7 @@ class Engine:
             if name in dept.problems:
                 out.append(dept.problems[name])
             elif name not in dept.values:
-                out.append(Problem(errors.FACT_MISSING, f"缺少事实“{spec.label}”（{name}），应为{spec.expected()}", field=name, expected=spec.expected()))
+                out.append(Problem(spec.missing_code, f"缺少事实“{spec.label}”（{name}），应为{spec.expected()}", field=name, expected=spec.expected()))
         return out
 
     def _score_leaf(self, b: Binding, dept, values, decisions, problems, failure) -> LeafResult:
@@ -162,8 +162,8 @@ class Engine:
             result.status = NOT_APPLICABLE
             result.notes.append(f"不适用：{fired('not_applicable', leaf.not_applicable)[0].reason}（不计分，总分按适用指标折算）")
             return result
-        gate_missing = [Problem(errors.FACT_MISSING, f"缺少事实“{b.gate_facts[g.fact].label}”（{g.fact}），应为{b.gate_facts[g.fact].expected()}", field=g.fact)
-                        for g in leaf.vetoes + leaf.exemptions if gate_key(g) not in values and g.fact in b.gate_facts]
+        gate_missing = [dept.problems.get(g.fact) or Problem(errors.FACT_MISSING, f"缺少事实“{b.gate_facts[g.fact].label}”（{g.fact}），应为{b.gate_facts[g.fact].expected()}", field=g.fact)
+                        for g in leaf.vetoes + leaf.exemptions + leaf.not_applicable if gate_key(g) not in values and g.fact in b.gate_facts and g.fact not in b.part_facts]
         if vetoes:
             outcome = Outcome(Decimal(0), deductions=[Deduction(leaf.weight, g.reason, f"存在“{g.reason}”的情形，本项指标得0分，扣{fmt_number(leaf.weight)}分", f"{leaf.code}:veto") for g in vetoes[:1]])
             outcome.rules.append(f"{leaf.code}:veto")

@@ -8,6 +8,7 @@ value and what was expected.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -41,13 +42,15 @@ class FactSpec:
     minimum: Decimal | None = None
     maximum: Decimal | None = None
     note: str = ""
+    missing_code: str = "FACT_MISSING"  # the code when the fact is absent (a judgement's reason: FACT_REASON_REQUIRED)
 
     def expected(self) -> str:
         text = KIND_TEXT[self.kind]
         if self.kind == "choice":
             text += "：" + "、".join(f"{k}（{v}）" for k, v in self.choices.items())
         if self.minimum is not None and self.maximum is not None:
-            text += f"，取值 {fmt_number(self.minimum)}～{fmt_number(self.maximum)}"
+            show = (lambda v: fmt_percent(v, 2)) if self.kind == "rate" else fmt_number
+            text += f"，取值 {show(self.minimum)}～{show(self.maximum)}"
         return text
 
     def show(self, value: Any) -> str:

@@ -79,4 +79,5 @@ def params_error(leaf: "LeafSpec", param: str, message: str) -> JixiaoError:
     from .errors import PACK_PARAMS
 
     where = leaf.locate(f"params.{param}")
-    return JixiaoError(Problem(PACK_PARAMS, f"{where}：“{leaf.name}”（{leaf.code}）的参数 {param}：{message}", field=param, location=where))
+    node = leaf.path.split("：", 1)[-1]  # leaf.path is "file:line：node path"
+    return JixiaoError(Problem(PACK_PARAMS, f"{where}：{node}.params.{param}：“{leaf.name}”（{leaf.code}）的参数 {param}：{message}", field=param, location=where))

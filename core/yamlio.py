@@ -23,10 +23,23 @@ def _decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
 _DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
 
 
+class SyntaxProblem(ValueError):
+    """A YAML or JSON syntax error, told in Chinese with its line and column."""
+
+
 def load_text(text: str, suffix: str = ".yaml") -> Any:
-    if suffix == ".json":
-        return json.loads(text, parse_float=Decimal)
-    return yaml.load(text, Loader=_DecimalLoader)
+    try:
+        if suffix == ".json":
+            return json.loads(text, parse_float=Decimal)
+        return yaml.load(text, Loader=_DecimalLoader)
+    except json.JSONDecodeError as exc:
+        raise SyntaxProblem(f"JSON 语法错误：第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}") from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else "位置不明"
+        began = exc.context_mark
+        since = f"（有问题的结构始于第 {began.line + 1} 行）" if began and mark and began.line != mark.line else ""
+        raise SyntaxProblem(f"YAML 语法错误：{where}：{exc.problem or exc.context}{since}") from None
 
 
 def load_path(path: Path) -> Any:

@@ -113,6 +113,35 @@ class _Resolved:
     base: str | None = None
 
 
+_SCHEMA_TEXT = {
+    "extra_forbidden": "未知的键（是否拼写有误？）",
+    "missing": "缺少必填项",
+    "string_type": "应为文字",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "decimal_parsing": "应为数值",
+    "decimal_type": "应为数值",
+    "bool_parsing": "应为 true 或 false",
+    "list_type": "应为列表",
+    "dict_type": "应为映射（键: 值）",
+    "model_type": "应为映射（键: 值）",
+    "literal_error": "取值不在允许的选项中",
+    "string_pattern_mismatch": "格式不符",
+    "too_short": "不能为空",
+}
+
+
+def _schema_text(e: dict) -> str:
+    """A pydantic error in Chinese; the value shown briefly (never a whole subtree)."""
+    text = _SCHEMA_TEXT.get(e["type"], e["msg"])
+    if e["type"] == "literal_error":
+        text += f"：{e.get('ctx', {}).get('expected', '')}"
+    if e["type"] in ("missing", "extra_forbidden"):
+        return text
+    shown = repr(e.get("input"))
+    return f"{text}（值：{shown if len(shown) <= 60 else shown[:57] + '…'}）"
+
+
 def load_pack(ref: str | Path) -> Pack:
     path = locate(ref)
     resolved = _resolve(path, ())
@@ -130,7 +159,7 @@ def _read(path: Path) -> tuple[PackSchema, _Where]:
     try:
         return PackSchema.model_validate(raw), where
     except ValidationError as exc:
-        raise JixiaoError([where.problem(tuple(e["loc"]), f"{e['msg']}（值：{e.get('input')!r}）") for e in exc.errors()]) from None
+        raise JixiaoError([where.problem(tuple(e["loc"]), _schema_text(e)) for e in exc.errors()]) from None
 
 
 def _sources(indicators: list[dict], where: _Where, at: tuple = ("indicators",)) -> dict[str, tuple[_Where, tuple]]:

@@ -47,6 +47,7 @@ def band_table(leaf: LeafSpec, table_id: str, key: str, bands, label: str, domai
 
 class Bands(Shape):
     kind = "bands"
+    params = ('value', 'bands', 'domain')
     summary = "按所在区间分档计分"
 
     def configure(self, leaf: LeafSpec) -> Configured:

@@ -18,6 +18,7 @@ from ..pack.model import LeafSpec
 
 class Shape:
     kind = "shape"
+    params: tuple[str, ...] | None = None  # the params this shape reads; None: not checked
     summary = ""
 
     def __init__(self, name: str | None = None, title: str = ""):
@@ -30,6 +31,7 @@ class Shape:
     # hook implementations delegate to the methods subclasses write
     @hookimpl
     def jixiao_indicator_configure(self, leaf: LeafSpec) -> Configured:
+        check_params(self, leaf)
         return self.configure(leaf)
 
     @hookimpl
@@ -48,6 +50,15 @@ class Shape:
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
         raise NotImplementedError
+
+
+def check_params(shape: "Shape", leaf: LeafSpec) -> None:
+    """A param the shape does not read is a typo: refused, never silently ignored."""
+    if shape.params is None:
+        return
+    for key in leaf.params:
+        if key not in shape.params:
+            raise params_error(leaf, key, f"未知的参数（是否拼写有误？）；{shape.kind} 可用的参数：{'、'.join(shape.params)}")
 
 
 def param(leaf: LeafSpec, key: str, default: Any = ...) -> Any:

@@ -12,6 +12,7 @@ from .base import Shape, check_points, param, shown_input
 
 class Checklist(Shape):
     kind = "checklist"
+    params = ('items',)
     summary = "逐项核对，满足一项得该项分值"
 
     def configure(self, leaf: LeafSpec) -> Configured:

@@ -12,6 +12,7 @@ from .metric import Metric
 
 class PerOccurrence(Shape):
     kind = "per_occurrence"
+    params = ('count', 'step', 'unit', 'what')
     summary = "每发生一次扣固定分值，扣完为止"
 
     def configure(self, leaf: LeafSpec) -> Configured:

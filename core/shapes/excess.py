@@ -21,6 +21,7 @@ COUNTING = {"pro_rata": "按比例", "started": "不足一个按一个计", "who
 
 class OverThreshold(Shape):
     kind = "over_threshold"
+    params = ('value', 'threshold', 'per', 'step', 'counting', 'direction')
     summary = "超过阈值后按超出幅度扣分"
     default_direction, default_counting = "above", "pro_rata"
 

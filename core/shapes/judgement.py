@@ -1,6 +1,9 @@
 """The evaluator's judgement: a score within [0, weight] and a written reason, both mandatory."""
 from __future__ import annotations
 
+import dataclasses
+
+from .. import errors
 from ..facts import FactSpec
 from ..indicator import Configured, Deduction, EvalContext, Outcome
 from ..numbers import fmt_number, fmt_points
@@ -10,6 +13,7 @@ from .base import Shape, declared, param, shown_input
 
 class Judgement(Shape):
     kind = "judgement"
+    params = ('score', 'reason')
     summary = "评价人在分值范围内酌情评分，须写明理由"
 
     def configure(self, leaf: LeafSpec) -> Configured:
@@ -17,7 +21,8 @@ class Judgement(Shape):
         declared(leaf, score_name, ("score",), "score")
         base = leaf.facts[score_name]
         score = FactSpec(base.name, "score", base.label, "分", minimum=base.minimum or 0, maximum=leaf.weight, note=base.note)
-        reason = leaf.facts.get(reason_name) or FactSpec(reason_name, "text", f"{leaf.name}评分理由")
+        reason = dataclasses.replace(leaf.facts.get(reason_name) or FactSpec(reason_name, "text", f"{leaf.name}评分理由"),
+                                     missing_code=errors.FACT_REASON_REQUIRED)
         formula = f"评价人根据绩效目标完成情况酌情评分（0～{fmt_number(leaf.weight)}分），须写明理由"
         return Configured({score.name: score, reason.name: reason}, formula=formula, state=(score, reason))
 

@@ -11,6 +11,7 @@ from .base import Shape, declared, param, shown_input
 
 class Levels(Shape):
     kind = "levels"
+    params = ('fact', 'scores')
     summary = "按所选档次计分"
 
     def configure(self, leaf: LeafSpec) -> Configured:

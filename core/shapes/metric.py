@@ -93,7 +93,7 @@ class Metric:
         bottom = sum((Decimal(facts[s.name]) for s in self.den), Decimal(0))
         if bottom == 0:
             names = "+".join(s.name for s in self.den)
-            raise FactError(Problem(errors.FACT_ZERO_DIVISOR, f"计算“{self.label}”时分母（{_sum_text(self.den)}）为 0，无法计算", field=names, value=0, expected="大于 0 的数"))
+            raise FactError(Problem(errors.FACT_ZERO_DIVISOR, f"计算“{self.label}”时分母（{_sum_text(self.den)}：{names}）为 0，无法计算", field=names, value=0, expected="大于 0 的数"))
         return ctx.pack.round_rate(top / bottom)
 
     def explain(self, ctx: EvalContext, value: Decimal) -> tuple[list[InputValue], list[Intermediate]]:

@@ -9,11 +9,12 @@ from typing import Mapping
 from ..indicator import Configured, EvalContext, Outcome, params_error
 from ..numbers import to_decimal
 from ..pack.model import LeafSpec
-from .base import Shape, check_points, param
+from .base import Shape, check_params, check_points, param
 
 
 class Parts(Shape):
     kind = "parts"
+    params = ('parts',)
     summary = "由若干部分组成，各部分按各自规则计分后相加"
 
     def configure(self, leaf: LeafSpec) -> Configured:
@@ -33,6 +34,7 @@ class Parts(Shape):
             sub = dataclasses.replace(leaf, code=f"{leaf.code}.{i + 1}", weight=to_decimal(p["points"]), params=params,
                                       path=f"{leaf.path}.params.parts[{i}]", name=p.get("label", leaf.name))
             shape = shape_cls()
+            check_params(shape, sub)
             conf = shape.configure(sub)
             parts.append((shape, sub, conf, p.get("label", "")))
             facts.update(conf.facts)

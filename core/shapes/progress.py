@@ -14,6 +14,7 @@ from .base import Shape, check_points, declared, number_param, param, shown_inpu
 
 class Progress(Shape):
     kind = "progress"
+    params = ('budget', 'periods', 'cap', 'average_points')
     summary = "分期执行率（累计进度÷序时进度）封顶计分，加平均执行率得分"
 
     def configure(self, leaf: LeafSpec) -> Configured:
@@ -43,7 +44,7 @@ class Progress(Shape):
         budget, parsed, cap, avg_points = configured.state
         total = Decimal(ctx.facts[budget.name])
         if total == 0:
-            raise FactError(Problem(errors.FACT_ZERO_DIVISOR, f"“{budget.label}”为 0，无法计算支出进度", field=budget.name, value=0, expected="大于 0 的金额"))
+            raise FactError(Problem(errors.FACT_ZERO_DIVISOR, f"“{budget.label}”（{budget.name}）为 0，无法计算支出进度", field=budget.name, value=0, expected="大于 0 的金额"))
         out = Outcome(Decimal(0), [shown_input(budget, total)])
         ratios = []
         for spec, label, schedule, points in parsed:

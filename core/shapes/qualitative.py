@@ -16,6 +16,7 @@ from .base import Shape, declared, param, shown_input
 
 class Qualitative(Shape):
     kind = "qualitative"
+    params = ('level', 'ranges', 'score', 'reason')
     summary = "评价人选定档次（如达成/部分达成/未达成），在该档分值区间内评分并写明理由"
 
     def configure(self, leaf: LeafSpec) -> Configured:

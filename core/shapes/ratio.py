@@ -15,6 +15,7 @@ from .metric import Metric
 
 class RatioPoints(Shape):
     kind = "ratio"
+    params = ('value', 'cap', 'zero_when')
     summary = "比率×分值，可设上限与得零分区间"
 
     def configure(self, leaf: LeafSpec) -> Configured:

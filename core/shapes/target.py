@@ -24,6 +24,7 @@ NATURES = {">=": "≥", "≥": "≥", "<=": "≤", "≤": "≤", "=": "="}
 
 class Target(Shape):
     kind = "target"
+    params = ('nature', 'target', 'actual')
     summary = "按指标性质（≥/≤/=）比较完成值与指标值，达到得满分，未达到按比例计分"
 
     def configure(self, leaf: LeafSpec) -> Configured:

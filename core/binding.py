@@ -78,7 +78,7 @@ def bind(pack: Pack, registry: Registry) -> tuple[list[Binding], FactModel, list
             b.gate_facts[gate.fact] = spec
     specs: dict[str, FactSpec] = {}
     for b in bindings:
-        for spec in list(b.part_facts.values()) + list(b.gate_facts.values()):
+        for spec in list(b.part_facts.values()) + list(b.gate_facts.values()) + [f for f in b.leaf.facts.values() if f.name not in b.part_facts and f.name not in b.gate_facts]:
             old = specs.setdefault(spec.name, spec)
             if (old.kind, old.unit, dict(old.choices)) != (spec.kind, spec.unit, dict(spec.choices)):
                 problems.append(Problem(errors.FACT_CONFLICT, f"{b.leaf.path}：事实 {spec.name} 的声明（{spec.kind} {spec.unit}）与其他指标的声明（{old.kind} {old.unit}）不一致", field=spec.name, location=b.leaf.path))

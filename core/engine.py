@@ -127,6 +127,7 @@ class Engine:
         roots = [self._node(n, results, ()) for n in self.pack.roots]
         total = raw_total = sum((n.score or Decimal(0) for n in roots), Decimal(0))
         dropped = self.pack.dropped_weight + sum((r.weight for r in results.values() if r.status == NOT_APPLICABLE), Decimal(0))
+        dropped += sum((r.weight - r.applicable_weight for r in results.values() if r.applicable_weight is not None), Decimal(0))
         if dropped:
             total = self.pack.round_score(raw_total * self.pack.total / (self.pack.total - dropped)) if dropped < self.pack.total else Decimal(0)
         complete = all(r.status in (SCORED, NOT_APPLICABLE) for r in results.values())
@@ -194,7 +195,8 @@ class Engine:
         if leaf.scale != 1:
             raw = raw * leaf.scale
             outcome.intermediates.append(Intermediate("按调整后的分值折算", leaf.scale, f"×{fmt_detail(leaf.scale)}"))
-        bounded = min(max(raw, Decimal(0)), leaf.weight)
+        ceiling = leaf.weight if outcome.applicable_weight is None else outcome.applicable_weight
+        bounded = min(max(raw, Decimal(0)), ceiling)
         if bounded != raw:
             outcome.intermediates.append(Intermediate("按分值上下限调整", bounded, f"{fmt_detail(raw)}→{fmt_detail(bounded)}"))
         score = self.pack.round_score(bounded)
@@ -203,6 +205,7 @@ class Engine:
         result.status, result.score, result.raw_score = SCORED, score, raw
         result.inputs, result.intermediates = outcome.inputs, outcome.intermediates
         result.deductions, result.rules = outcome.deductions, outcome.rules
+        result.rows, result.applicable_weight = outcome.rows, outcome.applicable_weight
         return result
 
     def _path(self, leaf: LeafSpec) -> tuple[str, ...]:

@@ -22,11 +22,11 @@ from .errors import JixiaoError, Problem, fact_problem
 from .numbers import fmt_number, fmt_percent, to_decimal
 from .yamlio import load_path
 
-KINDS = ("money", "number", "count", "rate", "bool", "choice", "score", "text", "date")
+KINDS = ("money", "number", "count", "rate", "bool", "choice", "score", "text", "date", "table")
 KIND_TEXT = {
     "money": "非负金额", "number": "数值", "count": "非负整数", "rate": "比率（如 98.1% 或 0.981）",
     "bool": "是/否（true/false）", "choice": "选项之一", "score": "分数", "text": "非空文字",
-    "date": "日期（YYYY-MM-DD）",
+    "date": "日期（YYYY-MM-DD）", "table": "表格（每行一个映射）",
 }
 _TRUE = {True, "true", "是", "yes", "y", "1", "已", "符合"}
 _FALSE = {False, "false", "否", "no", "n", "0", "未", "不符合"}
@@ -43,6 +43,8 @@ class FactSpec:
     maximum: Decimal | None = None
     note: str = ""
     missing_code: str = "FACT_MISSING"  # the code when the fact is absent (a judgement's reason: FACT_REASON_REQUIRED)
+    columns: tuple["FactSpec", ...] = ()  # a table fact: one spec per column
+    optional: bool = False  # a column that may be left empty
 
     def expected(self) -> str:
         text = KIND_TEXT[self.kind]
@@ -59,6 +61,8 @@ class FactSpec:
             return "—"
         if self.kind == "rate":
             return fmt_percent(value)
+        if self.kind == "table":
+            return f"{len(value)} 行"
         if self.kind == "bool":
             return "是" if value else "否"
         if self.kind == "choice":
@@ -73,6 +77,8 @@ class FactSpec:
         """Raw YAML/JSON/Excel value → typed value, or PydanticCustomError with a stable code."""
         try:
             value = _CONVERTERS[self.kind](self, raw)
+        except _CellError as cell:
+            raise PydanticCustomError(cell.code, f"事实“{self.label}”（{self.name}）{cell.message}") from None
         except (ValueError, TypeError, ArithmeticError):
             raise self._error(errors.FACT_CHOICE if self.kind == "choice" else errors.FACT_TYPE, raw, self.expected()) from None
         if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
@@ -123,6 +129,39 @@ def _date(spec: FactSpec, raw: Any) -> dt.date:
     return dt.date.fromisoformat(str(raw))
 
 
+class _CellError(ValueError):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def _table(spec: FactSpec, raw: Any) -> tuple[dict, ...]:
+    """A list of rows, each converted column by column; errors name the row and the column."""
+    if not isinstance(raw, list) or not raw:
+        raise ValueError
+    names = {c.name: c for c in spec.columns}
+    rows = []
+    for i, row in enumerate(raw, 1):
+        if not isinstance(row, dict):
+            raise _CellError(errors.FACT_TYPE, f"第 {i} 行应为映射（列名: 值），实际为 {row!r}")
+        extra = [k for k in row if k not in names]
+        if extra:
+            raise _CellError(errors.FACT_UNKNOWN, f"第 {i} 行有未知的列 {'、'.join(map(str, extra))}；可用的列：{'、'.join(f'{c.name}（{c.label}）' for c in spec.columns)}")
+        out = {}
+        for col in spec.columns:
+            value = row.get(col.name)
+            if value is None or value == "":
+                if not col.optional:
+                    raise _CellError(errors.FACT_MISSING, f"第 {i} 行缺少“{col.label}”（{col.name}），应为{col.expected()}")
+                continue
+            try:
+                out[col.name] = col.convert(value)
+            except PydanticCustomError as exc:
+                raise _CellError(exc.type, f"第 {i} 行“{col.label}”（{col.name}）的值 {value!r} 无效：应为{col.expected()}") from None
+        rows.append(out)
+    return tuple(rows)
+
+
 _CONVERTERS: dict[str, Callable[[FactSpec, Any], Any]] = {
     "money": lambda s, r: to_decimal(r),
     "number": lambda s, r: to_decimal(r),
@@ -133,6 +172,7 @@ _CONVERTERS: dict[str, Callable[[FactSpec, Any], Any]] = {
     "choice": _choice,
     "text": _text,
     "date": _date,
+    "table": _table,
 }
 
 

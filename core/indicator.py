@@ -65,6 +65,8 @@ class Outcome:
     intermediates: list[Intermediate] = field(default_factory=list)
     deductions: list[Deduction] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)  # sub-indicators a department listed itself
+    applicable_weight: Decimal | None = None  # less than the weight when some sub-indicators do not apply
 
     def absorb(self, other: "Outcome", prefix: str = "") -> None:
         self.score += other.score

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from decimal import Decimal
 
+from . import report_text
 from .numbers import fmt_detail, fmt_number
 from .scorecard import STATUS_TEXT, LeafResult, NodeResult, Scorecard
 
@@ -64,7 +66,42 @@ def deduction_lines(card: Scorecard) -> list[str]:
     return out
 
 
+PROJECT_HEADERS = ["一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]
+
+
+def _project_rows(card: Scorecard) -> list[list[str]]:
+    """The 项目支出绩效自评表 rows: a leaf's own sub-indicators when it has them, else the leaf."""
+    body = []
+    for top, mid, leaf, ft, _ in rows(card):
+        if not leaf.rows:
+            shown = leaf.intermediates[0].shown if leaf.intermediates else ""
+            body.append([top.printed_name if ft else "", "", leaf.name, "", "", shown, fmt_number(leaf.weight), _score_text(leaf), ""])
+            continue
+        last_cat = None
+        for i, r in enumerate(leaf.rows):
+            value = lambda v: "" if v is None else f"{fmt_number(v)}{r['unit']}"
+            score = "不适用" if r["status"] == "not_applicable" else fmt_number(Decimal(r["score"]).quantize(Decimal("0.01")))
+            body.append([top.printed_name if ft and i == 0 else "", r["category"] if r["category"] != last_cat else "", r["name"],
+                         r["nature"], value(r["target"]), r["level"] or value(r["actual"]), fmt_number(r["points"]), score, r["deviation"]])
+            last_cat = r["category"]
+    return body
+
+
+def project_table(card: Scorecard) -> str:
+    body = _project_rows(card) + [["总分", "", "", "", "", "", "100", fmt_number(card.total), ""]]
+    widths = [max(width(r[i]) for r in body + [PROJECT_HEADERS]) for i in range(len(PROJECT_HEADERS) - 1)] + [0]
+    numeric = {4, 5, 6, 7}
+    line = lambda cells: "  ".join(pad(c, widths[i], i in numeric) if i < len(widths) - 1 else c for i, c in enumerate(cells)).rstrip()
+    rule = "  ".join("─" * w for w in widths[:-1]) + "  " + "─" * 20
+    out = _header(card) + ["", line(PROJECT_HEADERS), rule] + [line(r) for r in body[:-1]] + [rule, line(body[-1]), ""]
+    if card.raw_total is not None:
+        out.append(f"适用指标得分合计 {fmt_number(card.raw_total)}，按百分制折算为 {fmt_number(card.total)}")
+    return "\n".join(out + _footer(card))
+
+
 def table(card: Scorecard) -> str:
+    if any(leaf.rows for leaf in card.leaves()):
+        return project_table(card)
     body = []
     for top, mid, leaf, ft, fm in rows(card):
         body.append([
@@ -105,7 +142,13 @@ def markdown(card: Scorecard, pack=None) -> str:
     ded = deduction_lines(card)
     if ded:
         out += ["", "## 扣分说明", ""] + [("- " + d) if not d.startswith("  ") else "  " + d.strip() for d in ded]
-    return "\n".join(out) + "\n"
+    out += ["", "## 总体评价", "", report_text.overall(card, pack), "", f"## {report_text.SECTION_PROBLEMS}", ""]
+    sections = report_text.loss_sections(card, pack)
+    if not sections:
+        out.append(report_text.NO_LOSS)
+    for s in sections:  # the same sentences as the Word and HTML reports
+        out += [f"### {s.title}", "", f"**存在问题：**{s.problem}", "", f"**改进措施：**{s.improvement}", ""]
+    return "\n".join(out).rstrip("\n") + "\n"
 
 
 def to_json(card: Scorecard) -> str:

@@ -34,6 +34,8 @@ class LeafResult:
     notes: list[str] = field(default_factory=list)
     path: tuple[str, ...] = ()  # names of the 一级/二级 nodes above
     origins: dict[str, str] = field(default_factory=dict)  # parameter → the pack or override it came from
+    rows: list[dict[str, Any]] = field(default_factory=list)  # sub-indicators listed by the department
+    applicable_weight: Decimal | None = None
 
     @property
     def lost(self) -> Decimal:
@@ -60,6 +62,8 @@ class LeafResult:
             "rules": list(self.rules),
             "notes": list(self.notes),
             "origins": dict(self.origins),
+            "rows": [{k: (fmt_number(v) if isinstance(v, Decimal) else v) for k, v in r.items()} for r in self.rows],
+            "applicable_weight": None if self.applicable_weight is None else fmt_number(self.applicable_weight),
             "problems": [p.to_dict() for p in self.problems],
         }
 

@@ -28,7 +28,7 @@ class GradeBandSchema(_Strict):
 
 
 class FactDecl(_Strict):
-    kind: Literal["money", "number", "count", "rate", "bool", "choice", "score", "text", "date"]
+    kind: Literal["money", "number", "count", "rate", "bool", "choice", "score", "text", "date", "table"]
     label: str
     unit: str = ""
     choices: dict[str, str] = {}

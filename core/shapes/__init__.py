@@ -10,11 +10,12 @@ from .parts import Parts
 from .progress import Progress
 from .qualitative import Qualitative
 from .target import Target
+from .target_list import TargetList
 from .ratio import RatioPoints
 
 SHAPES: dict[str, type[Shape]] = {
     cls.kind: cls
-    for cls in (Checklist, PerOccurrence, RatioPoints, Bands, OverThreshold, UnderTarget, Target, Levels, Progress, Judgement, Qualitative, Parts)
+    for cls in (Checklist, PerOccurrence, RatioPoints, Bands, OverThreshold, UnderTarget, Target, Levels, Progress, Judgement, Qualitative, TargetList, Parts)
 }
 
-__all__ = ["SHAPES", "Shape", "Bands", "Checklist", "PerOccurrence", "RatioPoints", "OverThreshold", "UnderTarget", "Target", "Qualitative", "Levels", "Progress", "Judgement", "Parts"]
+__all__ = ["SHAPES", "Shape", "Bands", "Checklist", "PerOccurrence", "RatioPoints", "OverThreshold", "UnderTarget", "Target", "Qualitative", "TargetList", "Levels", "Progress", "Judgement", "Parts"]

@@ -1,0 +1,110 @@
+"""Sub-indicators a department sets itself: the rows of a project's 绩效目标表.
+
+The pack fixes a block's weight and its categories (数量/质量/时效/成本, say); the
+department's facts list the rows: name, 指标性质, 指标值, 度量单位, 完成值, 分值, or for
+a qualitative row its level and score. The rows' points must add up to the block.
+Quantitative rows score by target completion, capped at their points; qualitative rows
+by the evaluator's score inside the chosen level's range; rows that do not apply are
+dropped, and the total is rescaled over the applicable points.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .. import errors
+from ..errors import FactError, Problem
+from ..facts import FactSpec
+from ..indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
+from ..numbers import fmt_detail, fmt_number, fmt_percent, fmt_points
+from ..pack.model import LeafSpec
+from ..rules.intervals import parse_interval
+from .base import Shape, param
+from .target import NATURES, completion
+
+LEVELS = {"met": "达成", "partly": "部分达成", "unmet": "未达成"}
+DEFAULT_RANGES = {"met": "[80%, 100%]", "partly": "[60%, 80%)", "unmet": "[0, 60%)"}
+
+
+def columns(categories: dict[str, str]) -> tuple[FactSpec, ...]:
+    text = lambda n, label, optional=False: FactSpec(n, "text", label, optional=optional)
+    number = lambda n, label, optional=True: FactSpec(n, "number", label, optional=optional)
+    return (
+        FactSpec("category", "choice", "二级指标", choices=categories),
+        text("name", "三级指标"),
+        FactSpec("nature", "choice", "指标性质", choices={">=": "≥", "<=": "≤", "=": "=", "qualitative": "定性"}),
+        number("target", "年度指标值"), text("unit", "度量单位", True), number("actual", "实际完成值"),
+        FactSpec("level", "choice", "定性评价档次", choices=LEVELS, optional=True),
+        number("score", "定性评分"),
+        FactSpec("points", "number", "分值", minimum=Decimal(0)),
+        FactSpec("applicable", "bool", "是否适用", optional=True),
+        text("deviation", "偏差原因分析及改进措施", True),
+    )
+
+
+class TargetList(Shape):
+    kind = "target_list"
+    params = ("fact", "label", "categories", "ranges")
+    summary = "单位自设的三级指标：定量按完成比例、定性按档次评分，不适用的剔除后按适用分值折算"
+
+    def configure(self, leaf: LeafSpec) -> Configured:
+        categories = param(leaf, "categories")
+        if not isinstance(categories, dict) or not categories:
+            raise params_error(leaf, "categories", "应为二级指标的映射，如 {quantity: 数量指标, quality: 质量指标}")
+        try:
+            ranges = {k: parse_interval(v) for k, v in param(leaf, "ranges", DEFAULT_RANGES).items()}
+        except (ValueError, AttributeError) as exc:
+            raise params_error(leaf, "ranges", f"应为 达成/部分达成/未达成 的得分率区间：{exc}") from None
+        spec = FactSpec(param(leaf, "fact"), "table", param(leaf, "label", f"{leaf.name}明细"), columns=columns({str(k): str(v) for k, v in categories.items()}))
+        formula = (f"{'、'.join(map(str, categories.values()))}由单位设定，分值合计{fmt_number(leaf.weight)}分；"
+                   "定量指标：≥ 得分=完成值÷指标值×分值，≤ 得分=指标值÷完成值×分值，达到或优于指标值得满分；"
+                   "定性指标：" + "；".join(f"{LEVELS[k]}得{r.describe('分值')}" for k, r in ranges.items()) + "；不适用的指标剔除后按适用指标折算")
+        return Configured({spec.name: spec}, formula=formula, state=(spec, ranges))
+
+    def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
+        spec, ranges = configured.state
+        rows = ctx.facts[spec.name]
+        total = sum((r["points"] for r in rows), Decimal(0))
+        if total != leaf.weight:
+            raise FactError(Problem(errors.FACT_RANGE, f"“{spec.label}”各行分值合计 {fmt_number(total)} 与“{leaf.name}”的分值 {fmt_number(leaf.weight)} 不符", field=spec.name, value=total, expected=f"分值合计 {fmt_number(leaf.weight)}"))
+        cats = dict(spec.columns[0].choices)
+        out = Outcome(Decimal(0), intermediates=[Intermediate("分值合计", total, fmt_number(total))])
+        applicable = leaf.weight
+        for i, row in enumerate(rows, 1):
+            shown = {"category": cats[row["category"]], "name": row["name"], "nature": NATURES.get(row["nature"], "定性"),
+                     "target": row.get("target"), "unit": row.get("unit", ""), "actual": row.get("actual"),
+                     "level": LEVELS.get(row.get("level", ""), ""), "points": row["points"], "deviation": row.get("deviation", "")}
+            if row.get("applicable") is False:
+                applicable -= row["points"]
+                out.rows.append({**shown, "score": None, "status": "not_applicable"})
+                continue
+            got, ratio = self._row_score(leaf, spec, i, row, ranges)
+            out.score += got
+            out.rows.append({**shown, "score": got, "status": "scored"})
+            out.intermediates.append(Intermediate(f"{row['name']}得分", got, f"{fmt_detail(got)}（完成比例{fmt_percent(ratio)}）"))
+            if got < row["points"]:
+                lost = row["points"] - got
+                problem = (f"“{row['name']}”年度指标值{NATURES[row['nature']]}{fmt_number(row['target'])}{row.get('unit', '')}，实际完成{fmt_number(row['actual'])}{row.get('unit', '')}，完成比例{fmt_percent(ratio)}，扣{fmt_points(lost)}分"
+                           if row["nature"] != "qualitative" else f"“{row['name']}”评定为“{LEVELS[row['level']]}”，扣{fmt_points(lost)}分")
+                if row.get("deviation"):
+                    problem += f"。偏差原因：{row['deviation']}"
+                out.deductions.append(Deduction(lost, f"{row['name']}未完全达成", problem, f"{leaf.code}:row{i}"))
+        if applicable != leaf.weight:
+            out.applicable_weight = applicable
+            out.intermediates.append(Intermediate("适用指标分值", applicable, fmt_number(applicable)))
+        return out
+
+    def _row_score(self, leaf, spec, i, row, ranges) -> tuple[Decimal, Decimal]:
+        def bad(column: str, message: str) -> FactError:
+            return FactError(Problem(errors.FACT_MISSING, f"“{spec.label}”第 {i} 行（{row['name']}）{message}", field=f"{spec.name}[{i}].{column}"))
+
+        if row["nature"] == "qualitative":
+            if "level" not in row or "score" not in row:
+                raise bad("level", "是定性指标，须填写“定性评价档次”和“定性评分”")
+            share = row["score"] / row["points"] if row["points"] else Decimal(0)
+            if not ranges[row["level"]].contains(share):
+                raise FactError(Problem(errors.FACT_RANGE, f"“{spec.label}”第 {i} 行（{row['name']}）评定为“{LEVELS[row['level']]}”，评分 {fmt_number(row['score'])} 不在该档 {ranges[row['level']].describe('得分率')} 内", field=f"{spec.name}[{i}].score", value=row["score"]))
+            return row["score"], share
+        if "target" not in row or "actual" not in row:
+            raise bad("target", "是定量指标，须填写“年度指标值”和“实际完成值”")
+        ratio = completion(NATURES[row["nature"]], row["actual"], row["target"], row["name"])
+        return min(ratio, Decimal(1)) * row["points"], ratio

@@ -81,13 +81,22 @@ def _problem(code: str, message: str):
 @_rubric_opt
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="table", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="写入文件而不是标准输出。")
+@click.option("--compare", "compare_with", help="再按另一个评分体系计分，逐项并列比较。")
 @_plugin_opt
 @_block_opt
 @_rules_opt
-def evaluate(facts, rubric, fmt, output, plugins, block, rules):
-    """为一个部门计分：FACTS 为 YAML 或 JSON 事实文件。"""
+def evaluate(facts, rubric, fmt, output, compare_with, plugins, block, rules):
+    """为一个部门计分：FACTS 为 YAML、JSON 或 Excel 事实文件。"""
     engine, doc = _engine(rubric, plugins, block, rules, facts)
     card = engine.evaluate(facts)
+    if compare_with:
+        from . import render
+
+        other, _ = _engine(compare_with, plugins, block, rules)
+        if fmt not in ("table", "json"):
+            raise JixiaoError(_problem("OUTPUT_FORMAT", "--compare 只支持 table 或 json 格式"))
+        click.echo((render.compare if fmt == "table" else render.compare_json)(card, other.evaluate(facts)))
+        return
     out = FORMATS[fmt](card, engine)
     if isinstance(out, bytes):
         if not output:

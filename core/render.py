@@ -174,3 +174,38 @@ def explain(leaf: LeafResult) -> str:
     if leaf.problems:
         out += ["", "问题："] + [f"  [{p.code}] {p.message}" for p in leaf.problems]
     return "\n".join(out)
+
+
+def compare_rows(a: Scorecard, b: Scorecard) -> list[dict]:
+    """Leaves of two scorecards side by side, matched by code; None where a pack lacks one."""
+    la, lb = a.by_code, b.by_code
+    out = []
+    for code in list(la) + [c for c in lb if c not in la]:
+        x, y = la.get(code), lb.get(code)
+        sa, sb = (x.score if x else None), (y.score if y else None)
+        out.append({"code": code, "name": (x or y).name, "weight_a": x.weight if x else None, "score_a": sa,
+                    "weight_b": y.weight if y else None, "score_b": sb,
+                    "difference": (sb or Decimal(0)) - (sa or Decimal(0)) if (sa is not None or sb is not None) else None})
+    return out
+
+
+def compare(a: Scorecard, b: Scorecard) -> str:
+    head = ["编码", "三级指标", "A 分值", "A 得分", "B 分值", "B 得分", "差额（B−A）"]
+    body = []
+    for r in compare_rows(a, b):
+        diff = r["difference"]
+        body.append([r["code"], r["name"], fmt_number(r["weight_a"]), fmt_number(r["score_a"]), fmt_number(r["weight_b"]), fmt_number(r["score_b"]),
+                     "" if not diff else f"{'+' if diff > 0 else ''}{fmt_number(diff)}"])
+    diff = b.total - a.total
+    body.append(["", "总计得分", "", fmt_number(a.total), "", fmt_number(b.total), "" if not diff else f"{'+' if diff > 0 else ''}{fmt_number(diff)}"])
+    body.append(["", "等级", "", a.grade or "—", "", b.grade or "—", ""])
+    widths = [max(width(row[i]) for row in body + [head]) for i in range(len(head))]
+    line = lambda cells: "  ".join(pad(c, widths[i], i >= 2) for i, c in enumerate(cells)).rstrip()
+    rule = "  ".join("─" * w for w in widths)
+    title = [f"部门：{a.department_name or a.department_id}（{a.department_id}）", f"A：{a.rubric['title']}（{a.rubric['id']}）", f"B：{b.rubric['title']}（{b.rubric['id']}）", ""]
+    return "\n".join(title + [line(head), rule] + [line(r) for r in body[:-2]] + [rule] + [line(r) for r in body[-2:]])
+
+
+def compare_json(a: Scorecard, b: Scorecard) -> str:
+    rows = [{k: (fmt_number(v) if isinstance(v, Decimal) else v) for k, v in r.items()} for r in compare_rows(a, b)]
+    return json.dumps({"a": a.to_dict(), "b": b.to_dict(), "indicators": rows, "total_difference": fmt_number(b.total - a.total)}, ensure_ascii=False, indent=2)

@@ -113,3 +113,21 @@ def test_extend_cycle_is_refused(tmp_path):
     with pytest.raises(JixiaoError) as err:
         load_pack(a)
     assert "循环" in str(err.value)
+
+
+def test_compare_two_packs_side_by_side():
+    import json
+
+    from click.testing import CliRunner
+
+    from jixiao.cli import main
+
+    facts = "examples/yantian-2023/facts.yaml"
+    out = CliRunner().invoke(main, ["evaluate", facts, "--compare", "example-district-2023"])
+    assert out.exit_code == 0, out.output
+    line = next(x for x in out.output.splitlines() if "政府采购执行情况" in x)
+    assert line.split()[-3:] == ["1.5", "-0.48"] or line.split()[-2:] == ["1.5", "-0.48"]
+    assert "94.91" in out.output and "94.38" in out.output and "-0.53" in out.output
+    data = json.loads(CliRunner().invoke(main, ["evaluate", facts, "--compare", "example-district-2023", "--format", "json"]).output)
+    assert data["total_difference"] == "-0.53"
+    assert {r["name"]: r["difference"] for r in data["indicators"] if r["difference"] not in ("0", None)} == {"政府采购执行情况": "-0.48", "财务合规性": "-0.05"}

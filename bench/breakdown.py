@@ -1,0 +1,131 @@
+"""Where one ``engine.evaluate`` spends its time, by stage, measured directly (no profiler).
+
+    python bench/breakdown.py [--n 3000] [--rules python|durable]
+
+Why: cProfile triples the run time and charges its overhead to small Python
+functions, so its percentages overstate formatting helpers; pyinstrument samples but
+still slows the run. This script times each stage on its own with perf_counter
+instead, to say how many microseconds per department a change to that stage could
+save. It reaches into engine internals (bindings, ``_path``, ``_node``,
+``fact_model``), which is fine for a diagnostic and why it is not part of run.py.
+The last line replaces every number formatter and sentence builder with a no-op
+to estimate what the explanation *text* costs; scores are unchanged by that.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib
+import pkgutil
+import time
+from collections import Counter
+from typing import Any, Callable
+
+import synth
+from jixiao import Engine
+
+RUBRIC = "shenzhen-yantian-2023"
+
+
+def per_department(fn: Callable[[], Any], n: int, repeats: int = 3) -> float:
+    """Best of ``repeats`` runs of ``fn`` (which handles all n departments), in µs per department."""
+    best = float("inf")
+    for _ in range(repeats):
+        gc.collect()
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best / n * 1e6
+
+
+def stages(engine: Engine, depts: list) -> Counter:
+    """Seconds spent in each stage of ``Engine.score`` over ``depts``, by wrapping the callables it uses."""
+    spent: Counter = Counter()
+
+    def wrap(stage: str, fn: Callable) -> Callable:
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[stage] += time.perf_counter() - start
+        return timed
+
+    saved = [(b, b.evaluate, b.rule_inputs) for b in engine.bindings]
+    for b in engine.bindings:
+        if b.evaluate is not None:
+            b.evaluate = wrap("shape evaluate (score + explanation)", b.evaluate)
+        if b.rule_inputs is not None:
+            b.rule_inputs = wrap("rule inputs", b.rule_inputs)
+    engine.backend.decide = wrap("rules backend decide", engine.backend.decide)  # type: ignore[method-assign]
+    engine._fact_problems = wrap("missing-fact checks", engine._fact_problems)  # type: ignore[method-assign]
+    try:
+        for dept in depts:
+            engine.score(dept)
+    finally:
+        for b, evaluate, rule_inputs in saved:
+            b.evaluate, b.rule_inputs = evaluate, rule_inputs
+        del engine.backend.decide, engine._fact_problems
+    return spent
+
+
+def blank_text() -> None:
+    """Make every number formatter, interval reading and sentence builder return ""."""
+    import jixiao.engine
+    import jixiao.facts
+    import jixiao.numbers
+    import jixiao.rules.intervals
+    import jixiao.shapes
+    from jixiao.shapes.metric import Metric
+
+    blank = lambda *args, **kwargs: ""  # noqa: E731
+    modules = [jixiao.engine, jixiao.facts, jixiao.numbers, jixiao.rules.intervals]
+    modules += [importlib.import_module(f"jixiao.shapes.{m.name}") for m in pkgutil.iter_modules(jixiao.shapes.__path__)]
+    for module in modules:
+        for name in ("fmt_number", "fmt_percent", "fmt_points", "fmt_detail"):
+            if hasattr(module, name):
+                setattr(module, name, blank)
+    jixiao.facts.FactSpec.show = blank  # type: ignore[method-assign]
+    jixiao.rules.intervals.Interval.describe = blank  # type: ignore[method-assign]
+    Metric.sentence = blank  # type: ignore[method-assign]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=3000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--rules", choices=["python", "durable"], default="python")
+    a = ap.parse_args()
+    engine = Engine.from_rubric(RUBRIC, rules=a.rules)
+    docs = list(synth.generate(a.n, a.seed))
+    n = len(docs)
+    validate = engine.fact_model.validate
+    depts = [validate(d["facts"], d["department"]["id"], d["department"]["name"]) for d in docs]
+
+    total = per_department(lambda: [engine.evaluate(d) and None for d in docs], n)
+    valid = per_department(lambda: [validate(d["facts"], d["department"]["id"], d["department"]["name"]) and None for d in docs], n)
+    specs = engine.fact_model.specs
+    convert = per_department(lambda: [[specs[k].convert(v) for k, v in d["facts"].items() if k in specs] for d in docs], n)
+    score = per_department(lambda: [engine.score(x) and None for x in depts], n)
+    leaves = [b.leaf for b in engine.bindings]
+    path = per_department(lambda: [[engine._path(leaf) for leaf in leaves] for _ in depts], n)
+    results = {leaf.code: leaf for leaf in engine.score(depts[0]).leaves()}
+    tree = per_department(lambda: [[engine._node(r, results, ()) for r in engine.pack.roots] for _ in depts], n)
+    spent = stages(engine, depts)
+
+    print(f"{RUBRIC}, {n} departments, rules={a.rules}: µs per department (best of 3; stages wrapped, ±0.3 µs per call of wrapper overhead)")
+    print(f"  engine.evaluate                               {total:7.1f}  100%")
+    print(f"    FactModel.validate (pydantic + converters)  {valid:7.1f}  {valid / total:4.0%}   of which FactSpec.convert alone {convert:.1f}")
+    print(f"    Engine.score                                {score:7.1f}  {score / total:4.0%}")
+    for stage, seconds in spent.most_common():
+        us = seconds / n * 1e6
+        print(f"      {stage:<42}{us:7.1f}  {us / total:4.0%}")
+    print(f"      Engine._path for every leaf, timed alone  {path:7.1f}  {path / total:4.0%}   (constant per pack)")
+    print(f"      Engine._node subtotal tree, timed alone   {tree:7.1f}  {tree / total:4.0%}")
+    blank_text()
+    textless = per_department(lambda: [engine.score(x) and None for x in depts], n)
+    print(f"    Engine.score with all explanation text blanked {textless:7.1f}: text costs ≈ {score - textless:.1f} µs ({(score - textless) / total:.0%})")
+
+
+if __name__ == "__main__":
+    main()

@@ -187,5 +187,9 @@ def template(rubric, output, prefill, plugins, block):
     click.echo(f"已生成填报表：{output}（{engine.pack.title}，{len(fact_rows(engine))} 项事实）")
 
 
+from .cli_batch import batch as _batch  # noqa: E402
+
+main.add_command(_batch)
+
 if __name__ == "__main__":
     main()

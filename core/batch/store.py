@@ -1,0 +1,53 @@
+"""Append-only results, one JSON line per department, written as soon as each chunk is done.
+
+A batch killed part-way leaves a prefix of complete lines (and perhaps one torn line,
+which is cut off on restart); run again with the same output, it skips the keys already
+there, so nothing is redone or written twice.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+RESULTS = "results.jsonl"
+
+
+class ResultStore:
+    def __init__(self, outdir: str | Path):
+        self.dir = Path(outdir)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.path = self.dir / RESULTS
+        self._fh = None
+
+    def load_done(self) -> set[str]:
+        """Keys already recorded; a torn last line from a killed run is removed first."""
+        if not self.path.exists():
+            return set()
+        with self.path.open("rb+") as fh:
+            data = fh.read()
+            end = data.rfind(b"\n") + 1
+            if end != len(data):
+                fh.truncate(end)
+        done = set()
+        with self.path.open(encoding="utf-8") as fh:
+            for line in fh:
+                done.add(json.loads(line)["key"])
+        return done
+
+    def append(self, lines: list[str]) -> None:
+        if self._fh is None:
+            self._fh = self.path.open("a", encoding="utf-8")
+        self._fh.write("".join(line + "\n" for line in lines))
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+    def records(self):
+        with self.path.open(encoding="utf-8") as fh:
+            for line in fh:
+                yield json.loads(line)

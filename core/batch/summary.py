@@ -1,0 +1,103 @@
+"""The district view, built by streaming the results once: ranking, grade distribution,
+points lost per indicator (which rules cost the district most), the department ×
+indicator matrix of points lost, and, with a second pack, who changes grade."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from decimal import Decimal
+from typing import Any
+
+from ..numbers import fmt_number
+from .store import ResultStore
+
+ZERO = Decimal(0)
+
+
+def summarise(store: ResultStore, pack, other=None) -> dict[str, Any]:
+    leaves = [(leaf.code, leaf.name, leaf.weight) for leaf in pack.leaves()]
+    lost_sum = {c: ZERO for c, _, _ in leaves}
+    score_sum = {c: ZERO for c, _, _ in leaves}
+    lost_count, scored_count = Counter(), Counter()
+    grades, ranking, failed, changes = Counter(), [], [], []
+    for rec in store.records():
+        if rec["status"] != "scored":
+            first = (rec.get("problems") or [{}])[0]
+            failed.append({"key": rec["key"], "status": rec["status"], "code": first.get("code"), "message": first.get("message")})
+            continue
+        grades[rec["grade"]] += 1
+        ranking.append((Decimal(rec["total"]), rec["key"], rec["department"]["name"], rec["grade"]))
+        for code, score in rec["scores"].items():
+            if code in score_sum and score is not None:
+                score_sum[code] += Decimal(score)
+                scored_count[code] += 1
+        for code, lost in rec["lost"].items():
+            if code in lost_sum:
+                lost_sum[code] += Decimal(lost)
+                lost_count[code] += 1
+        b = rec.get("compare")
+        if b and b["grade"] != rec["grade"]:
+            changes.append({"key": rec["key"], "name": rec["department"]["name"], "total_a": rec["total"], "grade_a": rec["grade"],
+                            "total_b": b["total"], "grade_b": b["grade"]})
+    ranking.sort(key=lambda r: (-r[0], r[1]))
+    n = len(ranking)
+    per_indicator = [{
+        "code": c, "name": name, "weight": fmt_number(w),
+        "average_score": fmt_number((score_sum[c] / scored_count[c]).quantize(Decimal("0.01"))) if scored_count[c] else None,
+        "average_lost": fmt_number((lost_sum[c] / n).quantize(Decimal("0.01"))) if n else None,
+        "departments_losing": lost_count[c], "total_lost": fmt_number(lost_sum[c]),
+    } for c, name, w in leaves]
+    per_indicator.sort(key=lambda r: (-Decimal(r["total_lost"]), r["code"]))
+    return {
+        "rubric": pack.id, "compare_rubric": other.id if other else None,
+        "departments": n + len(failed), "scored": n, "failed": failed,
+        "ranking": [{"rank": i + 1, "key": k, "name": name, "total": fmt_number(t), "grade": g} for i, (t, k, name, g) in enumerate(ranking)],
+        "grades": {band.grade: grades.get(band.grade, 0) for band in pack.grades},
+        "indicators": per_indicator,
+        "grade_changes": changes,
+    }
+
+
+def write_summary(store: ResultStore, pack, other=None) -> dict[str, Any]:
+    summary = summarise(store, pack, other)
+    (store.dir / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+    _workbook(store, pack, summary)
+    return summary
+
+
+def _workbook(store: ResultStore, pack, summary: dict[str, Any]) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("排名")
+    ws.append(["名次", "部门编号", "部门名称", "总分", "等级"])
+    for r in summary["ranking"]:
+        ws.append([r["rank"], r["key"], r["name"], Decimal(r["total"]), r["grade"]])
+    ws = wb.create_sheet("等级分布")
+    ws.append(["等级", "部门数"])
+    for grade, count in summary["grades"].items():
+        ws.append([grade, count])
+    ws = wb.create_sheet("指标失分")
+    ws.append(["编码", "三级指标", "分值", "平均得分", "平均失分", "失分部门数", "失分合计"])
+    for r in summary["indicators"]:
+        ws.append([r["code"], r["name"], Decimal(r["weight"]), _num(r["average_score"]), _num(r["average_lost"]), r["departments_losing"], Decimal(r["total_lost"])])
+    leaves = [(leaf.code, leaf.name) for leaf in pack.leaves()]
+    ws = wb.create_sheet("失分矩阵")
+    ws.append(["部门编号", "部门名称"] + [f"{c} {name}" for c, name in leaves])
+    for rec in store.records():
+        if rec["status"] == "scored":
+            ws.append([rec["key"], rec["department"]["name"]] + [_num(rec["lost"].get(c, "0")) for c, _ in leaves])
+    ws = wb.create_sheet("未完成评分")
+    ws.append(["部门编号", "状态", "代码", "说明"])
+    for f in summary["failed"]:
+        ws.append([f["key"], f["status"], f["code"], f["message"]])
+    if summary["compare_rubric"]:
+        ws = wb.create_sheet("等级变化")
+        ws.append(["部门编号", "部门名称", f"{summary['rubric']} 总分", "等级", f"{summary['compare_rubric']} 总分", "等级"])
+        for c in summary["grade_changes"]:
+            ws.append([c["key"], c["name"], Decimal(c["total_a"]), c["grade_a"], Decimal(c["total_b"]), c["grade_b"]])
+    wb.save(store.dir / "summary.xlsx")
+
+
+def _num(v):
+    return None if v is None else Decimal(v)

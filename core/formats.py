@@ -19,4 +19,14 @@ FORMATS: dict[str, Writer] = {
     "table": lambda card, engine: render.table(card),
     "json": lambda card, engine: render.to_json(card),
     "markdown": lambda card, engine: render.markdown(card, engine.pack),
+    # Office and HTML writers import openpyxl/python-docx only when asked for, to keep start-up fast.
+    "html": lambda card, engine: _office("html").scorecard_html(card, engine),
+    "xlsx": lambda card, engine: _office("workbook").scorecard_workbook(card, engine),
+    "docx": lambda card, engine: _office("document").scorecard_document(card, engine),
 }
+
+
+def _office(module: str):
+    from importlib import import_module
+
+    return import_module(f"{__package__}.office.{module}")

@@ -142,7 +142,7 @@ def markdown(card: Scorecard, pack=None) -> str:
     ded = deduction_lines(card)
     if ded:
         out += ["", "## 扣分说明", ""] + [("- " + d) if not d.startswith("  ") else "  " + d.strip() for d in ded]
-    out += ["", "## 总体评价", "", report_text.overall(card, pack), "", f"## {report_text.SECTION_PROBLEMS}", ""]
+    out += ["", "## 总体评价", "", report_text.overall(card, pack), "", f"## {report_text.section_problems(pack)}", ""]
     sections = report_text.loss_sections(card, pack)
     if not sections:
         out.append(report_text.NO_LOSS)

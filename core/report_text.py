@@ -1,6 +1,6 @@
 """The report's sentences, written once for every output (Markdown, HTML, Word).
 
-A report of 部门整体支出绩效评价 says the same things in every format: the overall
+An evaluation report says the same things in every format: the overall
 evaluation, and for each indicator that lost points a title ("1. “X”指标满分5分，得3分"),
 its 存在问题 and its 改进措施. Generating them in one place keeps the formats from
 drifting apart; the facts behind each sentence come from the scorecard (deductions
@@ -13,18 +13,38 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from .numbers import fmt_number
-from .scorecard import SCORED, LeafResult, NodeResult, Scorecard
+from .scorecard import NOT_APPLICABLE, SCORED, LeafResult, NodeResult, Scorecard
 
 if TYPE_CHECKING:
     from .pack.model import Pack
 
 ORDINALS = "一二三四五六七八九十"
-SECTION_PROBLEMS = "（二）部门整体支出绩效存在问题及改进措施"
+DEFAULT_KIND = "部门整体支出绩效评价"
 NO_LOSS = "本年度各项指标均得满分，未发现需要整改的问题。"
 DEFAULT_IMPROVEMENT = (
     "对照“{name}”指标的评分标准逐项分析失分原因，明确责任人和整改时限，完善相关管理制度并"
     "加强执行和日常监督，确保下一年度该项指标达到评分标准要求。"
 )
+
+
+def kind(pack: "Pack | None") -> str:
+    """What is evaluated (部门整体支出绩效评价, 项目支出绩效评价): the pack says, headings follow."""
+    return (getattr(pack, "kind", "") or DEFAULT_KIND).strip()
+
+
+def section_problems(pack: "Pack | None") -> str:
+    """（二）部门整体支出绩效存在问题及改进措施, or the same heading for the pack's kind."""
+    subject = kind(pack).removesuffix("评价")
+    return f"（二）{subject}存在问题及改进措施"
+
+
+def table_title(pack: "Pack | None") -> str:
+    return f"{kind(pack)}指标评分情况表"
+
+
+def report_title(pack: "Pack | None") -> str:
+    year = f"{pack.year}年度" if pack is not None else ""
+    return f"{year}{kind(pack)}报告（评分部分）"
 
 
 @dataclass(frozen=True)
@@ -54,13 +74,13 @@ def _clause(sentence: str) -> str:
 def problem(leaf: LeafResult) -> str:
     """存在问题 from the deductions' sentences, enumerated 一是…；二是… as the reports do."""
     sentences = [_clause(s) for s in leaf.problem_sentences() if s and s.strip()]
+    if len(sentences) == 1:  # the sentence already says how many points were lost
+        return sentences[0] + "。"
     if not sentences:
-        body = "本指标未达到评分标准的全部要求"
-    elif len(sentences) == 1:
-        body = sentences[0]
+        body = "本指标未完全达到评分标准的要求"
     else:
         body = "；".join(f"{ORDINALS[i] if i < len(ORDINALS) else i + 1}是{s}" for i, s in enumerate(sentences))
-    return f"{body}。根据评分标准，本指标扣{fmt_number(leaf.lost)}分。"
+    return f"{body}。根据评分标准，本指标共扣{fmt_number(leaf.lost)}分。"
 
 
 def improvement(leaf: LeafResult, pack: "Pack | None") -> str:
@@ -83,12 +103,14 @@ def overall(card: Scorecard, pack: "Pack | None") -> str:
     leaves = list(card.leaves())
     lost = lost_leaves(card)
     full = [leaf for leaf in leaves if leaf.status == SCORED and leaf.score == leaf.weight]
-    total_weight = sum((n.weight for n in card.roots), Decimal(0))
-    text = f"{rubric}{who}{year}部门整体支出绩效评价得分为{fmt_number(card.total)}分（满分{fmt_number(total_weight)}分）"
+    total_weight = pack.total if pack is not None else sum((n.weight for n in card.roots), Decimal(0))
+    text = f"{rubric}{who}{year}{kind(pack)}得分为{fmt_number(card.total)}分（满分{fmt_number(total_weight)}分）"
     if card.grade:
         text += f"，评价等级为“{card.grade}”。"
-    else:
+    elif not card.complete:
         text += "，因部分指标无法评价，评分不完整，暂不评定等级。"
+    else:
+        text += "，不在评分体系的任何等级区间内，未评定等级。"
     parts = [f"{n.name}得{fmt_number(n.score)}分（满分{fmt_number(n.weight)}分）" for n in card.roots if isinstance(n, NodeResult)]
     if parts:
         text += "其中，" + "，".join(parts) + "。"
@@ -99,13 +121,18 @@ def overall(card: Scorecard, pack: "Pack | None") -> str:
                  + "、".join(f"{leaf.name}（扣{fmt_number(leaf.lost)}分）" for leaf in lost) + "。")
     else:
         text += "。"
-    bad = [leaf for leaf in leaves if leaf.status != SCORED]
+    skipped = [leaf for leaf in leaves if leaf.status == NOT_APPLICABLE]
+    if skipped:
+        text += f"{len(skipped)}项指标不适用（" + "、".join(leaf.name for leaf in skipped) + "），不计分。"
+    if card.raw_total is not None:
+        text += f"各项指标得分合计{fmt_number(card.raw_total)}分，按适用指标的分值折算为{fmt_number(card.total)}分。"
+    bad = [leaf for leaf in leaves if leaf.status not in (SCORED, NOT_APPLICABLE)]
     if bad:
         text += f"另有{len(bad)}项指标无法评价：" + "、".join(leaf.name for leaf in bad) + "，需补充或更正相关事实后重新评分。"
     return text
 
 
-def closing(card: Scorecard) -> str:
+def closing(card: Scorecard, pack: "Pack | None" = None) -> str:
     """Section 四's sentence that points to the attachment."""
     grade = f"，评价等级为“{card.grade}”" if card.grade else ""
-    return f"参照《部门整体支出绩效评价指标评分情况表》进行评分，得分为{fmt_number(card.total)}分{grade}，具体得分情况见附件。"
+    return f"参照《{table_title(pack)}》进行评分，得分为{fmt_number(card.total)}分{grade}，具体得分情况见附件。"

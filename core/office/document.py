@@ -24,7 +24,7 @@ from lxml import etree
 
 from .. import report_text
 from ..scorecard import Scorecard
-from .layout import HEADER, NAME, SCORE, TEXT, TITLE, TOTAL, WEIGHT, WIDTHS, score_table
+from .layout import HEADER, SCORE, TEXT, TOTAL, WIDTHS, score_table
 from .style import FONT_CJK, FONT_CJK_ALT, FONT_HEADING, FONT_LATIN
 
 if TYPE_CHECKING:
@@ -32,8 +32,6 @@ if TYPE_CHECKING:
 
 HEADING_OVERALL = "三、总体评价和整改措施"
 HEADING_RESULT = "（一）总体评价"
-HEADING_TABLE_SECTION = "四、部门整体支出绩效评价指标评分情况"
-HEADING_ATTACHMENT = "附件：" + TITLE
 TABLE_STYLE = "JX 表格文字"
 LANDSCAPE_TEXT_WIDTH_MM = 297 - 2 * 15
 
@@ -47,12 +45,12 @@ def scorecard_document(card: Scorecard, engine: "Engine") -> bytes:
     sec.left_margin = sec.right_margin = Mm(26)
     sec.top_margin = sec.bottom_margin = Mm(25)
     who = card.department_name or card.department_id
-    _centered(doc, f"{pack.year}年度部门整体支出绩效评价报告（评分部分）", 18, FONT_HEADING)
+    _centered(doc, report_text.report_title(pack), 18, FONT_HEADING)
     _centered(doc, f"部门名称：{who}", 12, FONT_CJK)
     doc.add_heading(HEADING_OVERALL, level=1)
     doc.add_heading(HEADING_RESULT, level=2)
     doc.add_paragraph(report_text.overall(card, pack))
-    doc.add_heading(report_text.SECTION_PROBLEMS, level=2)
+    doc.add_heading(report_text.section_problems(pack), level=2)
     sections = report_text.loss_sections(card, pack)
     if not sections:
         doc.add_paragraph(report_text.NO_LOSS)
@@ -60,16 +58,16 @@ def scorecard_document(card: Scorecard, engine: "Engine") -> bytes:
         doc.add_heading(s.title, level=3)
         _labelled(doc, "存在问题：", s.problem)
         _labelled(doc, "改进措施：", s.improvement)
-    doc.add_heading(HEADING_TABLE_SECTION, level=1)
-    doc.add_paragraph(report_text.closing(card))
+    doc.add_heading(f"四、{report_text.kind(pack)}指标评分情况", level=1)
+    doc.add_paragraph(report_text.closing(card, pack))
     land = doc.add_section(WD_SECTION.NEW_PAGE)
     land.orientation = WD_ORIENT.LANDSCAPE
     land.page_width, land.page_height = Mm(297), Mm(210)
     land.left_margin = land.right_margin = Mm(15)
     land.top_margin = land.bottom_margin = Mm(15)
-    doc.add_heading(HEADING_ATTACHMENT, level=2)
+    doc.add_heading("附件：" + report_text.table_title(pack), level=2)
     _table(doc, card, engine)
-    doc.core_properties.title = f"{who} {pack.year}年度部门整体支出绩效评价（评分部分）"
+    doc.core_properties.title = f"{who} {report_text.report_title(pack)}"
     doc.core_properties.author = "jixiao"
     buf = io.BytesIO()
     doc.save(buf)
@@ -156,17 +154,19 @@ def _table(doc, card: Scorecard, engine: "Engine") -> None:
     widths = [Mm(w * scale) for w in WIDTHS]
     for col, w in zip(table.columns, widths):
         col.width = w
-    for row in table.rows:
-        for cell, w in zip(row.cells, widths):
+    cells = [row.cells for row in table.rows]  # once: each table.cell() call re-walks the whole table
+    for row in cells:
+        for cell, w in zip(row, widths):
             cell.width = w
     for r in range(3):  # the header repeats on every page
         trpr = table.rows[r]._tr.get_or_add_trPr()
         trpr.append(OxmlElement("w:tblHeader"))
+    style = doc.styles[TABLE_STYLE]
     anchors = []
     for cell in grid.cells:  # merge first: merging joins the cells' paragraphs
-        target = table.cell(cell.row, cell.col)
-        if cell.merged:
-            target = target.merge(table.cell(cell.last_row, cell.last_col))
+        target = cells[cell.row][cell.col]
+        if cell.merged:  # merges are disjoint, so both corners are still unmerged cells here
+            target = target.merge(cells[cell.last_row][cell.last_col])
         anchors.append((cell, target))
     for cell, target in anchors:
         target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
@@ -174,9 +174,8 @@ def _table(doc, card: Scorecard, engine: "Engine") -> None:
         first = target.paragraphs[0]
         for i, line in enumerate(lines):
             p = first if i == 0 else target.add_paragraph()
-            p.style = doc.styles[TABLE_STYLE]
+            p.style = style
             p.alignment = _ALIGN.get(cell.role, WD_ALIGN_PARAGRAPH.CENTER)
             run = p.add_run(line)
             if cell.role in (HEADER, TOTAL) or (cell.role == SCORE and cell.row == grid.rows - 1):
                 run.bold = True
-    _ = (NAME, WEIGHT)

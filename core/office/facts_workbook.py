@@ -20,6 +20,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from .. import errors
 from ..errors import JixiaoError, Problem
 from ..facts import LocatedFacts, cell_text
+from .table_sheets import read_table_sheets
 from .template import (KEY_COL, KEY_HEADER, LABEL_DEPT_ID, LABEL_DEPT_NAME, LABEL_RUBRIC, SHEET_FACTS,
                        VALUE_COL)
 
@@ -66,6 +67,7 @@ def read_facts_workbook(path: str | Path) -> dict[str, Any]:
     if header_row is None:
         raise _fail(f"工作表“{SHEET_FACTS}”中找不到表头“{KEY_HEADER}”（应在 {ws.cell(row=1, column=KEY_COL).column_letter} 列）；请用 jixiao template 生成填报表",
                     location=f"{SHEET_FACTS}!{ws.cell(row=1, column=KEY_COL).column_letter}:{ws.cell(row=1, column=KEY_COL).column_letter}")
+    tables = read_table_sheets(wb, excel_value)
     facts: dict[str, Any] = {}
     locations: dict[str, str] = {}
     for r in range(header_row + 1, ws.max_row + 1):
@@ -78,10 +80,19 @@ def read_facts_workbook(path: str | Path) -> dict[str, Any]:
         if name in locations:
             first = locations[name]
             raise _fail(f"{cell_text(where)}：事实“{name}”重复出现（已在 {cell_text(first)} 填写），每项事实只能填一行", location=where, field=name)
+        if name in tables:  # a table fact: its rows are on its own sheet, D only points there
+            rows, locations[name] = tables.pop(name)
+            if rows:
+                facts[name] = rows
+            continue
         locations[name] = where
         value = excel_value(cell.value)
         if value is not None:
             facts[name] = value
+    for name, (rows, where) in tables.items():  # a table sheet whose row on 事实 was deleted
+        locations[name] = where
+        if rows:
+            facts[name] = rows
     dept_id, dept_name, rubric = (_meta(ws, meta, label) for label in (LABEL_DEPT_ID, LABEL_DEPT_NAME, LABEL_RUBRIC))
     if not dept_id[0]:
         where = dept_id[1] or f"{SHEET_FACTS}!{ws.cell(row=3, column=VALUE_COL).coordinate}"

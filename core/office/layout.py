@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 COLUMNS = 9
 HEADER_ROWS = 3
 TOTAL_LABEL = "总计得分"
-TITLE = "部门整体支出绩效评价指标评分情况表"
 # Relative widths (characters) that fit A4 landscape; the writers scale them.
 WIDTHS = (7, 5.5, 7, 5.5, 13, 5.5, 36, 52, 7)
 # Roles tell writers how to align and format a cell.
@@ -118,7 +117,7 @@ def score_table(card: Scorecard, pack: "Pack | None" = None) -> ScoreTable:
                 codes.append(leaf.code)
                 first_top = first_mid = False
                 r += 1
-    total_weight = sum((n.weight for n in card.roots), Decimal(0))
+    total_weight = pack.total if pack is not None else sum((n.weight for n in card.roots), Decimal(0))
     cells += [Cell(r, 0, TOTAL_LABEL, TOTAL, colspan=5), Cell(r, 5, total_weight, WEIGHT),
               Cell(r, 6, "", BLANK, colspan=2), Cell(r, 8, card.total, SCORE)]
     cells.sort(key=lambda c: (c.row, c.col))

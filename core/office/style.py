@@ -41,3 +41,27 @@ def landscape_a4(ws, title_rows: str | None = None) -> None:
     ws.print_options.horizontalCentered = True
     if title_rows:
         ws.print_title_rows = title_rows
+
+
+def text_lines(text: str, width_units: float, size: float) -> int:
+    """Lines a wrapped cell needs: a CJK glyph of ``size`` pt takes about size/6.2 width units."""
+    from ..render import width
+
+    per_half = size / 10.5 * 0.85  # width units one half-width character takes at this size (measured in LibreOffice)
+    capacity = max(width_units / per_half - 1, 1)
+    return sum(max(1, -(-width(line) // int(capacity))) for line in str(text).split("\n"))
+
+
+def fit_rows(ws, first: int, last: int) -> None:
+    """Set row heights for wrapped text: LibreOffice, unlike Excel, does not grow rows of a generated file."""
+    for r in range(first, last + 1):
+        lines_pt = 0.0
+        for cell in ws[r]:
+            if cell.value is None or cell.coordinate in ws.merged_cells:
+                continue
+            letter = cell.column_letter
+            w = ws.column_dimensions[letter].width or 8.43
+            size = float(cell.font.sz or 11) if cell.font is not None else 11.0
+            lines_pt = max(lines_pt, text_lines(str(cell.value), w, size) * size * 1.42)
+        if lines_pt:
+            ws.row_dimensions[r].height = max(15.0, round(lines_pt + 4, 1))

@@ -10,23 +10,22 @@ be re-sorted or deleted without misreading a value.
 """
 from __future__ import annotations
 
-import datetime as dt
 import io
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Mapping
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.hyperlink import Hyperlink
 
 from ..facts import FactSpec
-from .style import BORDER, HEADER_FILL, INPUT_FILL, align, font, landscape_a4
+from .cells import KIND_FORMAT, SHEET_CHOICES, Validations, cell_value, note, put, requirement
+from .style import BORDER, HEADER_FILL, INPUT_FILL, align, fit_rows, font, landscape_a4
+from .table_sheets import sheet_title, write_table_sheet
 
 if TYPE_CHECKING:
     from ..engine import Engine
 
 SHEET_FACTS = "事实"
-SHEET_CHOICES = "选项"
 SHEET_HELP = "填写说明"
 LABEL_DEPT_ID, LABEL_DEPT_NAME, LABEL_RUBRIC = "部门编号", "部门名称", "评分体系"
 KEY_HEADER = "事实名（勿改）"
@@ -34,10 +33,7 @@ HEADERS = ("序号", KEY_HEADER, "事实", "填写值", "单位", "填写要求"
 WIDTHS = (6, 26, 46, 18, 7, 34, 34, 30)
 KEY_COL, VALUE_COL = 2, 4  # 1-based: B holds the fact name, D the value
 HEADER_ROW = 6             # facts start on row 7
-YES, NO = "是", "否"
-RATE_FORMAT = "0.0##%"
-KIND_FORMAT = {"money": "#,##0.00##", "number": "General", "score": "General", "count": "0", "rate": RATE_FORMAT,
-               "date": "yyyy-mm-dd", "text": "@", "bool": "@", "choice": "@"}
+SEE_SHEET = "见工作表“{}”"
 
 
 def fact_rows(engine: "Engine") -> list[tuple[FactSpec, list[str]]]:
@@ -51,19 +47,6 @@ def fact_rows(engine: "Engine") -> list[tuple[FactSpec, list[str]]]:
     specs = engine.fact_model.specs
     ordered = [n for n in feeds if n in specs] + [n for n in specs if n not in feeds]
     return [(specs[n], feeds.get(n, [])) for n in ordered]
-
-
-def cell_value(spec: FactSpec, value: Any) -> Any:
-    """A typed fact value as the template's cell shows it: 是/否, a choice's Chinese label, a number."""
-    if value is None:
-        return None
-    if spec.kind == "bool":
-        return YES if value else NO
-    if spec.kind == "choice":
-        return spec.choices.get(value, value)
-    if isinstance(value, (Decimal, int, dt.date)) or spec.kind == "text":
-        return value
-    return str(value)
 
 
 def template_workbook(engine: "Engine", prefill: Mapping[str, Any] | None = None) -> bytes:
@@ -98,32 +81,32 @@ def template_workbook(engine: "Engine", prefill: Mapping[str, Any] | None = None
         c = ws.cell(row=HEADER_ROW, column=i, value=head)
         c.font, c.alignment, c.fill, c.border = font(10.5, bold=True), align(), HEADER_FILL, BORDER
         ws.column_dimensions[get_column_letter(i)].width = w
-    validations: dict[str, DataValidation] = {}
-    choice_col = 0
+    validations = Validations(ws, choices_ws)
+    taken = set(wb.sheetnames) | {SHEET_HELP}
+    tables = []
     for n, (spec, feeds) in enumerate(fact_rows(engine), start=1):
         r = HEADER_ROW + n
-        row = (n, spec.name, spec.label, cell_value(spec, values.get(spec.name)), spec.unit,
-               spec.expected(), "；".join(feeds), spec.note or _note(spec))
+        table = spec.kind == "table"
+        title = sheet_title(spec, taken) if table else ""
+        row = (n, spec.name, spec.label, SEE_SHEET.format(title) if table else cell_value(spec, values.get(spec.name)),
+               spec.unit, "表格：每行一项，在对应工作表中填写" if table else requirement(spec), "；".join(feeds),
+               spec.note or note(spec))
         for c, v in enumerate(row, start=1):
-            cell = ws.cell(row=r, column=c, value=v)
+            cell = ws.cell(row=r, column=c)
+            put(cell, v)
             cell.font, cell.border = font(10 if c != KEY_COL else 8), BORDER
             cell.alignment = align("left" if c in (2, 3, 6, 7, 8) else "center")
         value_cell = ws.cell(row=r, column=VALUE_COL)
+        if table:
+            value_cell.hyperlink = Hyperlink(ref=value_cell.coordinate, location=f"{quote_sheetname(title)}!A1")
+            tables.append((title, spec))
+            continue
         value_cell.fill = INPUT_FILL
         value_cell.number_format = KIND_FORMAT.get(spec.kind, "General")
-        if spec.kind == "choice":
-            choice_col += 1
-            formula = _choice_list(choices_ws, choice_col, spec)
-        else:
-            formula = None
-        dv_key = f"{spec.kind}|{spec.minimum}|{spec.maximum}|{formula}"
-        if dv_key not in validations:
-            validations[dv_key] = _validation(spec, formula)
-        if validations[dv_key] is not None:
-            validations[dv_key].add(value_cell.coordinate)
-    for dv in validations.values():
-        if dv is not None:
-            ws.add_data_validation(dv)
+        validations.add(spec, value_cell.coordinate)
+    for title, spec in tables:
+        write_table_sheet(wb, title, spec, values.get(spec.name), choices_ws)
+    fit_rows(ws, HEADER_ROW + 1, ws.max_row)
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=VALUE_COL)
     landscape_a4(ws, f"{HEADER_ROW}:{HEADER_ROW}")
     _help_sheet(wb.create_sheet(SHEET_HELP), pack)
@@ -135,58 +118,13 @@ def template_workbook(engine: "Engine", prefill: Mapping[str, Any] | None = None
     return buf.getvalue()
 
 
-def _note(spec: FactSpec) -> str:
-    if spec.kind == "bool":
-        return "从下拉列表选择“是”或“否”"
-    if spec.kind == "choice":
-        return "从下拉列表选择：" + "；".join(spec.choices.values())
-    if spec.kind == "rate":
-        return "可直接输入百分数，如 98.1%"
-    if spec.kind == "date":
-        return "日期，如 2023-03-08"
-    return ""
-
-
-def _choice_list(ws, col: int, spec: FactSpec) -> str:
-    """Choice labels go on the hidden sheet: a list formula breaks on commas and at 255 characters."""
-    letter = get_column_letter(col)
-    ws.cell(row=1, column=col, value=spec.name)
-    for i, label in enumerate(spec.choices.values(), start=2):
-        ws.cell(row=i, column=col, value=label)
-    return f"{quote_sheetname(SHEET_CHOICES)}!${letter}$2:${letter}${len(spec.choices) + 1}"
-
-
-def _num(d: Decimal | None, default: str) -> str:
-    return default if d is None else format(d, "f")
-
-
-def _validation(spec: FactSpec, choice_formula: str | None) -> DataValidation | None:
-    kind = spec.kind
-    err = f"应为{spec.expected()}"
-    if kind == "bool":
-        dv = DataValidation(type="list", formula1=f'"{YES},{NO}"', allow_blank=True)
-    elif kind == "choice":
-        dv = DataValidation(type="list", formula1=choice_formula, allow_blank=True)
-    elif kind == "date":
-        dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
-    elif kind in ("money", "count", "number", "score", "rate"):
-        low = spec.minimum if spec.minimum is not None else (Decimal(0) if kind in ("money", "count") else None)
-        dv = DataValidation(type="whole" if kind == "count" else "decimal", operator="between",
-                            formula1=_num(low, "-1E+15"), formula2=_num(spec.maximum, "1E+15"), allow_blank=True)
-    else:
-        return None
-    dv.error, dv.errorTitle, dv.showErrorMessage = err[:255], "填写有误", True
-    dv.prompt, dv.promptTitle, dv.showInputMessage = err[:255], "填写要求", True
-    return dv
-
-
 def _help_sheet(ws, pack) -> None:
     lines = [
         f"评分体系：{pack.title}（{pack.id} {pack.version}）",
         "1. 在“事实”工作表 D 列（黄色）填写各项事实，D3、D4 填写部门编号和部门名称。",
         "2. 金额以万元为单位，按决算或账面数填写，保留原始小数位；人数、项数填整数。",
         "3. 比率可输入 98.1% 或 0.981；是/否与选项请从下拉列表选择。",
-        "4. B 列事实名供程序识别，请勿修改；可调整行的顺序。",
+        "4. B 列事实名供程序识别，请勿修改；可调整行的顺序。表格类事实（如单位自设的三级指标）在各自的工作表中逐行填写。",
         "5. 填好后运行：jixiao evaluate 本文件.xlsx，或加 --format xlsx/docx/html -o 输出文件。",
         "6. 出错时，提示会指出工作表和单元格（如 工作表“事实”单元格 D7）。",
     ]

@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from .. import report_text
 from ..numbers import fmt_detail
 from ..scorecard import STATUS_TEXT, Scorecard
-from .layout import (BLANK, HEADER, NAME, SCORE, TEXT, TITLE, TOTAL, WEIGHT, WIDTHS, Cell,
+from .layout import (BLANK, HEADER, NAME, SCORE, TEXT, TOTAL, WEIGHT, WIDTHS, Cell,
                      score_table)
-from .style import BORDER, HEADER_FILL, align, font, landscape_a4
+from .style import BORDER, HEADER_FILL, align, fit_rows, font, landscape_a4
 
 if TYPE_CHECKING:
     from ..engine import Engine
@@ -37,7 +38,7 @@ def scorecard_workbook(card: Scorecard, engine: "Engine") -> bytes:
     ws.title = SHEET_TABLE
     write_score_table(ws, card, engine)
     write_explanations(wb.create_sheet(SHEET_EXPLAIN), card)
-    wb.properties.title = TITLE
+    wb.properties.title = report_text.table_title(engine.pack)
     wb.properties.subject = f"{card.department_name}（{card.department_id}）"
     wb.properties.creator = "jixiao"
     buf = io.BytesIO()
@@ -53,7 +54,7 @@ def write_score_table(ws, card: Scorecard, engine: "Engine") -> None:
     table = score_table(card, engine.pack)
     last = get_column_letter(len(WIDTHS))
     ws.merge_cells(f"A1:{last}1")
-    ws["A1"] = "附件：" + TITLE
+    ws["A1"] = "附件：" + report_text.table_title(engine.pack)
     ws["A1"].font, ws["A1"].alignment = font(16, bold=True), align()
     ws.row_dimensions[1].height = 30
     ws.merge_cells(f"A2:{last}2")
@@ -64,6 +65,7 @@ def write_score_table(ws, card: Scorecard, engine: "Engine") -> None:
         ws.column_dimensions[get_column_letter(i)].width = w * 1.15
     for cell in table.cells:
         _put(ws, cell)
+    fit_rows(ws, TABLE_TOP + 3, TABLE_TOP + table.rows - 1)
     landscape_a4(ws, f"{TABLE_TOP}:{TABLE_TOP + 2}")
     ws.freeze_panes = ws.cell(row=TABLE_TOP + 3, column=1)
     ws.print_area = f"A1:{last}{TABLE_TOP + table.rows - 1}"
@@ -112,5 +114,6 @@ def write_explanations(ws, card: Scorecard) -> None:
     ws.cell(row=total_row, column=3, value="总计得分").font = font(10.5, bold=True)
     ws.cell(row=total_row, column=5, value=card.total).font = font(10.5, bold=True)
     ws.cell(row=total_row, column=6, value=f"等级：{card.grade or '—'}" + ("" if card.complete else "（评分不完整）")).font = font(10.5)
+    fit_rows(ws, 2, total_row - 1)
     landscape_a4(ws, "1:1")
     ws.freeze_panes = "D2"

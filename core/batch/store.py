@@ -20,8 +20,8 @@ class ResultStore:
         self.path = self.dir / RESULTS
         self._fh = None
 
-    def load_done(self) -> set[str]:
-        """Keys already recorded; a torn last line from a killed run is removed first."""
+    def load_done(self, digest=lambda key: key) -> set:
+        """Keys already recorded (as ``digest(key)``); a torn last line from a killed run is removed first."""
         if not self.path.exists():
             return set()
         with self.path.open("rb+") as fh:
@@ -32,7 +32,7 @@ class ResultStore:
         done = set()
         with self.path.open(encoding="utf-8") as fh:
             for line in fh:
-                done.add(json.loads(line)["key"])
+                done.add(digest(json.loads(line)["key"]))
         return done
 
     def append(self, lines: list[str]) -> None:

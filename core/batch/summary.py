@@ -4,9 +4,10 @@ indicator matrix of points lost, and, with a second pack, who changes grade."""
 from __future__ import annotations
 
 import json
+from array import array
 from collections import Counter
 from decimal import Decimal
-from typing import Any
+from typing import Any, Iterator
 
 from ..numbers import fmt_number
 from .store import ResultStore
@@ -14,19 +15,45 @@ from .store import ResultStore
 ZERO = Decimal(0)
 
 
-def summarise(store: ResultStore, pack, other=None) -> dict[str, Any]:
+class Ranking:
+    """Totals and line numbers of the scored departments in two int64 arrays (16 bytes each),
+    so a million departments rank in a few tens of MB; ties keep input order."""
+
+    def __init__(self, store: ResultStore):
+        self.store, self.cents, self.lines = store, array("q"), array("q")
+
+    def add(self, total: str, line: int) -> None:
+        self.cents.append(int(Decimal(total) * 100))
+        self.lines.append(line)
+
+    def __len__(self) -> int:
+        return len(self.cents)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        order = sorted(range(len(self.cents)), key=lambda i: (-self.cents[i], self.lines[i]))
+        wanted = {self.lines[i]: rank for rank, i in enumerate(order, 1)}
+        rows: list[dict[str, Any] | None] = [None] * len(order)
+        for n, rec in enumerate(self.store.records()):  # one pass, in file order
+            rank = wanted.get(n)
+            if rank is not None:
+                rows[rank - 1] = {"rank": rank, "key": rec["key"], "name": rec["department"]["name"], "total": rec["total"], "grade": rec["grade"]}
+        return iter(rows)  # type: ignore[arg-type]
+
+
+def summarise(store: ResultStore, pack, other=None) -> tuple[dict[str, Any], Ranking]:
     leaves = [(leaf.code, leaf.name, leaf.weight) for leaf in pack.leaves()]
     lost_sum = {c: ZERO for c, _, _ in leaves}
     score_sum = {c: ZERO for c, _, _ in leaves}
     lost_count, scored_count = Counter(), Counter()
-    grades, ranking, failed, changes = Counter(), [], [], []
-    for rec in store.records():
+    grades, failed, changes = Counter(), [], []
+    ranking = Ranking(store)
+    for n, rec in enumerate(store.records()):
         if rec["status"] != "scored":
             first = (rec.get("problems") or [{}])[0]
             failed.append({"key": rec["key"], "status": rec["status"], "code": first.get("code"), "message": first.get("message")})
             continue
         grades[rec["grade"]] += 1
-        ranking.append((Decimal(rec["total"]), rec["key"], rec["department"]["name"], rec["grade"]))
+        ranking.add(rec["total"], n)
         for code, score in rec["scores"].items():
             if code in score_sum and score is not None:
                 score_sum[code] += Decimal(score)
@@ -39,7 +66,6 @@ def summarise(store: ResultStore, pack, other=None) -> dict[str, Any]:
         if b and b["grade"] != rec["grade"]:
             changes.append({"key": rec["key"], "name": rec["department"]["name"], "total_a": rec["total"], "grade_a": rec["grade"],
                             "total_b": b["total"], "grade_b": b["grade"]})
-    ranking.sort(key=lambda r: (-r[0], r[1]))
     n = len(ranking)
     per_indicator = [{
         "code": c, "name": name, "weight": fmt_number(w),
@@ -48,30 +74,36 @@ def summarise(store: ResultStore, pack, other=None) -> dict[str, Any]:
         "departments_losing": lost_count[c], "total_lost": fmt_number(lost_sum[c]),
     } for c, name, w in leaves]
     per_indicator.sort(key=lambda r: (-Decimal(r["total_lost"]), r["code"]))
-    return {
+    summary = {
         "rubric": pack.id, "compare_rubric": other.id if other else None,
         "departments": n + len(failed), "scored": n, "failed": failed,
-        "ranking": [{"rank": i + 1, "key": k, "name": name, "total": fmt_number(t), "grade": g} for i, (t, k, name, g) in enumerate(ranking)],
         "grades": {band.grade: grades.get(band.grade, 0) for band in pack.grades},
         "indicators": per_indicator,
         "grade_changes": changes,
     }
+    return summary, ranking
 
 
 def write_summary(store: ResultStore, pack, other=None) -> dict[str, Any]:
-    summary = summarise(store, pack, other)
-    (store.dir / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
-    _workbook(store, pack, summary)
+    """summary.json, with the ranking streamed into it one department a line, and summary.xlsx."""
+    summary, ranking = summarise(store, pack, other)
+    with (store.dir / "summary.json").open("w", encoding="utf-8") as fh:
+        head = json.dumps(summary, ensure_ascii=False, indent=2)
+        fh.write(head[:-2] + ',\n  "ranking": [')
+        for i, row in enumerate(ranking):
+            fh.write(("," if i else "") + "\n    " + json.dumps(row, ensure_ascii=False))
+        fh.write("\n  ]\n}\n")
+    _workbook(store, pack, summary, ranking)
     return summary
 
 
-def _workbook(store: ResultStore, pack, summary: dict[str, Any]) -> None:
+def _workbook(store: ResultStore, pack, summary: dict[str, Any], ranking: Ranking) -> None:
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("排名")
     ws.append(["名次", "部门编号", "部门名称", "总分", "等级"])
-    for r in summary["ranking"]:
+    for r in ranking:
         ws.append([r["rank"], r["key"], r["name"], Decimal(r["total"]), r["grade"]])
     ws = wb.create_sheet("等级分布")
     ws.append(["等级", "部门数"])

@@ -191,5 +191,9 @@ from .cli_batch import batch as _batch  # noqa: E402
 
 main.add_command(_batch)
 
+from .cli_rubric import rubric as _rubric  # noqa: E402
+
+main.add_command(_rubric)
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,340 @@
+"""``jixiao rubric check``: every problem of a pack in one run, each with the line to fix.
+
+The loader stops at the first stage that fails (schema, overrides, tree, binding), so a
+pack with a weight mismatch never gets its band tables checked. Here, when the tree is
+refused only for its sums (weights, grades), it is loaded once more with those sums
+made to agree, so the binding can report its own problems in the same run. Every
+message is then pointed at the line to edit: the deepest line of the node path it
+names, and for a value an ``extend``ing pack replaced, the override that wrote it (the
+base pack's line would send the author to a file they must not edit). Lint findings
+that do not make a pack wrong (no criteria text, unused facts, an override effective
+after the pack's year) are warnings: they never fail the check.
+"""
+from __future__ import annotations
+
+import copy
+import dataclasses
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .. import errors
+from ..errors import JixiaoError, Problem
+from ..numbers import fmt_number, to_decimal
+from ..pack.model import Pack
+from . import PackFile, chain_nodes, key_path, node_at, parse_node_path, read_chain
+
+LINT_NO_CRITERIA = "LINT_NO_CRITERIA"
+LINT_UNUSED_FACT = "LINT_UNUSED_FACT"
+LINT_UNUSED_METRIC = "LINT_UNUSED_METRIC"
+LINT_EFFECTIVE_DATE = "LINT_EFFECTIVE_DATE"
+_NUMERIC = ("money", "number", "count", "rate", "score")
+_YAML_LINE = re.compile(r"第 (\d+) 行")
+
+
+@dataclass
+class CheckReport:
+    ref: str
+    pack: Pack | None = None
+    engine: Any = None
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        tail = f"；{len(self.warnings)} 条提示" if self.warnings else ""
+        if not self.ok:
+            name = f"{self.pack.id}（{self.pack.title}）" if self.pack else f"{self.ref} "
+            return f"评分体系 {name}检查未通过：{len(self.problems)} 个问题{tail}"
+        p, e = self.pack, self.engine
+        assert p is not None and e is not None
+        groups = sum(1 for _ in p.nodes())
+        extra = f"，在 {p.base} 基础上调整 {len(p.overrides)} 处" if p.base else ""
+        return (f"评分体系 {p.id}（{p.title}）检查通过：{sum(1 for _ in p.leaves())} 个指标（{groups} 个分组），"
+                f"总分 {fmt_number(p.total)}；{len(e.fact_model.specs)} 项事实，{len(e.tables)} 张决策表{extra}{tail}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rubric": self.pack.id if self.pack else self.ref, "ok": self.ok, "summary": self.summary(),
+                "errors": [p.to_dict() for p in self.problems], "warnings": [w.to_dict() for w in self.warnings]}
+
+
+def check_pack(ref: str | Path) -> CheckReport:
+    """Check a pack by id or path. A pack that cannot be found at all raises PACK_NOT_FOUND."""
+    from ..engine import Engine
+    from ..pack import load_pack
+
+    chain = read_chain(ref)
+    report = CheckReport(str(ref))
+    if chain and chain[-1].raw.get("id"):
+        report.ref = str(chain[-1].raw["id"])
+    problems: list[Problem] = []
+    try:
+        report.pack = bound = load_pack(ref)
+    except JixiaoError as exc:
+        problems += _own_duplicates(exc.problems, chain)
+        bound = _lenient(ref)
+    if bound is not None:
+        try:
+            report.engine = Engine.from_rubric(bound, rules="python")
+        except JixiaoError as exc:
+            problems += exc.problems
+        else:
+            problems += [dataclasses.replace(b.problem, message=f"{b.leaf.path}：{b.problem.message}", location=b.leaf.path)
+                         for b in report.engine.bindings if b.problem is not None]
+    problems += _negative_weights(chain) + _metric_formulas(chain, bound)
+    warnings = _lint(chain, bound, report.engine)
+    report.problems = _unique([_relocate(p, chain) for p in problems])
+    report.warnings = _unique([_relocate(w, chain) for w in warnings])
+    if report.problems:
+        report.engine = None
+    return report
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    """Each problem once, in the order of the files and lines an author edits."""
+    seen: set[tuple[str, str]] = set()
+    once = [p for p in problems if (p.code, p.message) not in seen and not seen.add((p.code, p.message))]
+
+    def key(p: Problem) -> tuple[str, int]:
+        m = re.match(r"^(.*?):(\d+)$", p.location or "")
+        return (m.group(1), int(m.group(2))) if m else (p.location or "\uffff", 0)
+    return sorted(once, key=key)
+
+
+def _lenient(ref: str | Path) -> Pack | None:
+    """The pack with group weights, the total and the grades made to agree, so the binding
+    can still be checked; None when the tree is refused for anything else."""
+    from ..pack import loader
+    from ..pack.schema import GradeBandSchema
+
+    try:
+        resolved = loader._resolve(loader.locate(ref), ())
+        indicators = copy.deepcopy(resolved.indicators)
+
+        def settle(node: dict) -> Decimal:
+            if node.get("children"):
+                node["weight"] = sum((settle(c) for c in node["children"]), Decimal(0))
+            return to_decimal(node["weight"])
+
+        total = sum((settle(n) for n in indicators), Decimal(0)) + resolved.dropped
+        grades = [GradeBandSchema(grade="—", range=f"[0, {fmt_number(total)}]")]
+        schema = resolved.schema.model_copy(update={"total": total, "grades": grades})
+        return loader._build(dataclasses.replace(resolved, schema=schema, indicators=indicators), loader.locate(ref))
+    except Exception:  # refused for more than sums (or the loader changed): the binding is not checked
+        return None
+
+
+def _own_duplicates(problems: list[Problem], chain: list[PackFile]) -> list[Problem]:
+    """Duplicate codes told with both places (the loader names one node twice)."""
+    from ..pack.loader import _path_text
+
+    dup = re.compile(r"指标编码 (\S+) 与 .* 重复")
+    codes = {m.group(1) for p in problems if p.code == errors.PACK_INVALID and (m := dup.search(p.message))}
+    if not codes:
+        return problems
+    out = [p for p in problems if not (p.code == errors.PACK_INVALID and dup.search(p.message))]
+    first: dict[str, str] = {}
+    for f, node, at in chain_nodes(chain):
+        code = str(node.get("code"))
+        here = f"{f.where(at + ('code',))}：{_path_text(f.raw, at)}"
+        if code in codes and code in first:
+            out.append(Problem(errors.PACK_INVALID, f"{here}：指标编码 {code} 与 {first[code]} 重复", field="code", value=code, location=f.where(at + ("code",))))
+        first.setdefault(code, here)
+    return out
+
+
+def _negative_weights(chain: list[PackFile]) -> list[Problem]:
+    """A negative weight can make a sum agree; the loader checks only the sums."""
+    out = []
+    for f, node, at in chain_nodes(chain):
+        try:
+            weight = to_decimal(node.get("weight"))
+        except ValueError:
+            continue
+        if weight < 0:
+            out.append(Problem(errors.PACK_WEIGHTS, f"{f.where(at + ('weight',))}：“{node.get('name')}”的分值 {fmt_number(weight)} 为负数",
+                               field="weight", value=weight, location=f.where(at + ("weight",))))
+    return out
+
+
+def _metric_formulas(chain: list[PackFile], pack: Pack | None) -> list[Problem]:
+    """Pack-level formulas no leaf uses are never parsed by the binding: parse them here."""
+    from ..shapes.formula import Formula
+
+    if pack is None:
+        return []
+    used = _used_metrics(pack)
+    numeric = {name: spec for leaf in pack.leaves() for name, spec in leaf.facts.items() if spec.kind in _NUMERIC}
+    out = []
+    for f, name, decl in _declared(chain, "metrics"):
+        if name in used or not isinstance(decl, dict) or "formula" not in decl:
+            continue
+        try:
+            Formula(decl["formula"], numeric, f"{f.where(('metrics', name, 'formula'))}：metrics.{name}.formula")
+        except JixiaoError as exc:
+            out += exc.problems
+    return out
+
+
+def _declared(chain: list[PackFile], section: str) -> list[tuple[PackFile, str, Any]]:
+    """Pack-level declarations (facts, metrics) by name, the last file that declares one winning."""
+    found: dict[str, tuple[PackFile, str, Any]] = {}
+    for f in chain:
+        decls = f.raw.get(section)
+        for name, decl in (decls.items() if isinstance(decls, dict) else []):
+            found[str(name)] = (f, str(name), decl)
+    return list(found.values())
+
+
+def _used_metrics(pack: Pack) -> set[str]:
+    def scan(value: Any) -> Any:
+        if isinstance(value, dict):
+            if isinstance(value.get("metric"), str):
+                yield value["metric"]
+            for v in value.values():
+                yield from scan(v)
+        elif isinstance(value, list):
+            for v in value:
+                yield from scan(v)
+    return {m for leaf in pack.leaves() for m in scan(dict(leaf.params))}
+
+
+def _lint(chain: list[PackFile], pack: Pack | None, engine: Any) -> list[Problem]:
+    out: list[Problem] = []
+    if pack is not None:
+        for leaf in pack.leaves():
+            if not str(leaf.criteria).strip():
+                out.append(Problem(LINT_NO_CRITERIA, f"{leaf.path}：末级指标“{leaf.name}”没有写参考评分标准（criteria），评分表中该栏将为空", field="criteria", location=leaf.path))
+        used_metrics = _used_metrics(pack)
+        for f, name, _ in _declared(chain, "metrics"):
+            if name not in used_metrics:
+                where = f.where(("metrics", name))
+                out.append(Problem(LINT_UNUSED_METRIC, f"{where}：metrics.{name}：派生指标 {name} 已定义，但没有指标使用它", field=name, location=where))
+    if engine is not None:
+        used = {name for b in engine.bindings for name in list(b.part_facts) + list(b.gate_facts)}
+        for f, name, _ in _declared(chain, "facts"):
+            if name not in used:
+                where = f.where(("facts", name))
+                out.append(Problem(LINT_UNUSED_FACT, f"{where}：facts.{name}：事实 {name} 已在评分体系层面声明，但没有指标的评分规则或条件使用它（填报表仍会要求填写）", field=name, location=where))
+    year = next((f.raw["year"] for f in reversed(chain) if isinstance(f.raw.get("year"), int)), None)
+    for f in chain[1:]:
+        for i, ov in enumerate(f.overrides()):
+            effective = ov.get("effective")
+            if isinstance(effective, str):
+                try:
+                    effective = dt.date.fromisoformat(effective)
+                except ValueError:
+                    continue
+            if year is not None and isinstance(effective, dt.date) and effective.year > year:
+                where = f.where(("overrides", i, "effective"))
+                out.append(Problem(LINT_EFFECTIVE_DATE, f"{where}：overrides[{i}]（{_target(ov)}）：生效日期 {effective.isoformat()} 晚于评分体系的年度 {year} 年："
+                                   f"请确认这项调整适用于 {year} 年度的评价，或改正 year / effective", field="effective", value=effective.isoformat(), location=where))
+    return out
+
+
+def _target(ov: dict) -> str:
+    add = ov.get("add")
+    if isinstance(add, dict) and isinstance(add.get("indicator"), dict):
+        return str(add["indicator"].get("code", ""))
+    return str(ov.get("target", ""))
+
+
+# --- pointing each message at the line to edit -------------------------------------------
+
+def _relocate(p: Problem, chain: list[PackFile]) -> Problem:
+    """Rewrite "file[:line]：node path：…" to the deepest line of that path, or to the override
+    that wrote the value when the path lies in a base pack."""
+    from ..pack.loader import _path_text
+
+    for f in sorted(chain, key=lambda c: -len(str(c.path))):
+        head = str(f.path)
+        if p.message.startswith(head) and p.message[len(head):len(head) + 1] in (":", "："):
+            break
+    else:
+        return _syntax_line(p)
+    m = re.match(r"(?::(\d+))?：", p.message[len(head):])
+    if m is None:
+        return p
+    body = p.message[len(head) + m.end():]
+    given = int(m.group(1)) if m.group(1) else None
+    at, n = parse_node_path(f.raw, body)
+    if not at:
+        line = given or f.line(())
+        if line is None:
+            return p
+        at = f.path_at_line(line) if given else ()
+        named = f"{_path_text(f.raw, at)}：" if at[:1] == ("indicators",) else ""
+        return _moved(p, chain, f, at, f"{f.path}:{line}：{named}{body}", f"{f.path}:{line}", len(named) - 1 if named else 0)
+    if p.code == errors.PLUGIN_UNKNOWN:
+        at += ("use",)
+    elif p.code == errors.PACK_WEIGHTS and isinstance(node_at(f.raw, at)[0], dict) and node_at(f.raw, at)[1] == at:
+        at += ("weight",)
+    where = f.where(at)
+    return _moved(p, chain, f, at, f"{where}：{body}", where, n)
+
+
+def _syntax_line(p: Problem) -> Problem:
+    """A file that is not YAML: its location gets the line the syntax error names."""
+    line = _YAML_LINE.search(p.message)
+    if p.code != errors.PACK_FILE or line is None or not p.location or re.search(r":\d+$", p.location):
+        return p
+    where = f"{p.location}:{line.group(1)}"
+    text = p.message[len(p.location):] if p.message.startswith(p.location) else "：" + p.message
+    return dataclasses.replace(p, message=where + text, location=where)
+
+
+def _moved(p: Problem, chain: list[PackFile], f: PackFile, at: tuple, message: str, location: str, n: int = 0) -> Problem:
+    from ..pack.loader import _path_text
+
+    found = _override_for(chain, f, at, p.code)
+    if found is None:
+        return dataclasses.replace(p, message=message, location=location)
+    g, i, rel = found
+    where = g.where(("overrides", i) + rel)
+    body = message.split("：", 1)[1]
+    rest = body[n:].lstrip("：")
+    shown = ".".join(str(x) for x in rel)
+    origin = f"{location}：{_path_text(f.raw, at)}" if n else location
+    return dataclasses.replace(p, message=f"{where}：overrides[{i}]（{_target(g.overrides()[i])}）.{shown}：{rest}（所覆盖的原指标：{origin}）", location=where)
+
+
+def _override_for(chain: list[PackFile], f: PackFile, at: tuple, code: str) -> tuple[PackFile, int, tuple] | None:
+    """The last override, in a pack extending ``f``, that wrote the value at ``at`` (or, for
+    a sum that no longer agrees, a weight below it)."""
+    if f not in chain:
+        return None
+    node, node_path = node_at(f.raw, at)
+    if node is None and at[:1] == ("indicators",) and code == errors.PACK_WEIGHTS:
+        tops = [n for n in f.raw.get("indicators") or [] if isinstance(n, dict)]
+        keys = {str(n.get(k)) for n in tops for k in ("code", "name")}
+        node_path, sub, children = (), ("weight",), keys
+    elif node is None:
+        return None
+    else:
+        sub = tuple(at[len(node_path):])
+        children = {str(c.get(k)) for c in node.get("children") or [] if isinstance(c, dict) for k in ("code", "name")}
+    names = {str(node.get("code")), str(node.get("name"))} if node is not None else set()
+    found = fallback = None
+    for g in chain[chain.index(f) + 1:]:
+        for i, ov in enumerate(g.overrides()):
+            target = str(ov.get("target"))
+            sets = ov.get("set") if isinstance(ov.get("set"), dict) else {}
+            if target in names:
+                for key in sets:
+                    k = key_path(key)
+                    if sub[:len(k)] == k or (len(sub) >= 2 and k[:len(sub)] == sub):
+                        found = (g, i, ("set", key) + sub[len(k):])
+                if ov.get("use") is not None and sub[:1] == ("use",):
+                    found = (g, i, ("use",))
+                elif code in (errors.PACK_PARAMS, errors.PACK_BANDS) and sub[:1] == ("params",):
+                    # the params were the base's; what changed is the implementation or the weight they must fit
+                    fallback = (g, i, ("use",)) if ov.get("use") is not None else (g, i, ("set", "weight")) if "weight" in sets else fallback
+            if code == errors.PACK_WEIGHTS and sub == ("weight",) and target in children and "weight" in sets:
+                found = (g, i, ("set", "weight"))
+    return found or fallback

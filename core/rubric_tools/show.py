@@ -1,0 +1,173 @@
+"""``jixiao rubric show``: a pack as a reviewer reads it, without opening the YAML.
+
+The tree with weights; for each leaf the rule in Chinese as the engine compiled it
+(``Configured.formula``, so what is shown is what scores), the implementation, the facts
+a department must supply, the gates that override the rule; and for a pack that extends
+another, each override with its reason and authority and the indicators it touched.
+The text comes from the bound engine, never from the YAML, so it cannot drift from
+what is scored.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..facts import FactSpec
+from ..numbers import fmt_number, fmt_percent
+from ..pack.model import Gate, LeafSpec, NodeSpec
+from . import read_chain, walk_nodes
+
+LEVELS = ("一级", "二级", "三级", "四级", "五级")
+MODES = {"truncate": "截尾", "half_up": "四舍五入", "half_even": "四舍六入五成双"}
+KINDS = {"money": "金额", "number": "数值", "count": "整数", "rate": "比率", "bool": "是/否", "choice": "选项",
+         "score": "分数", "text": "文字", "date": "日期", "table": "表格"}
+GATES = (("vetoes", "否决（得0分）"), ("exemptions", "直接得满分"), ("not_applicable", "不适用（不计分，按适用指标折算）"))
+INDENT = "  "
+
+
+def rounding_text(rule: tuple[int, str] | None) -> str:
+    if rule is None:
+        return "不单独取舍"
+    places, mode = rule
+    return f"保留 {places} 位小数（{MODES.get(mode, mode)}）"
+
+
+def grades_text(pack: Any) -> str:
+    return "；".join(f"{g.grade} {g.interval.describe('总分')}" for g in pack.grades)
+
+
+def fact_text(spec: FactSpec) -> str:
+    kind = KINDS.get(spec.kind, spec.kind)
+    if spec.kind == "choice" and spec.choices:
+        kind += "：" + "／".join(spec.choices.values())
+    unit = f"，单位{spec.unit}" if spec.unit else ""
+    bounds = ""
+    if spec.minimum is not None or spec.maximum is not None:
+        show = (lambda v: fmt_percent(v, 2)) if spec.kind == "rate" else fmt_number
+        bounds = f"，{show(spec.minimum) if spec.minimum is not None else ''}～{show(spec.maximum) if spec.maximum is not None else ''}"
+    return f"{spec.name}（{spec.label}；{kind}{unit}{bounds}）"
+
+
+def gate_text(gate: Gate, spec: FactSpec | None) -> str:
+    label = spec.label if spec else gate.fact
+    iv = gate.interval
+    if (spec is None or spec.kind == "bool") and iv.lo == iv.hi and iv.lo in (0, 1):
+        when = f"{label}为“{'是' if iv.lo == 1 else '否'}”"
+    else:
+        when = iv.describe(label)
+    return f"{when}时：{gate.reason}"
+
+
+def render_pack(engine: Any) -> str:
+    """The whole pack, as text."""
+    pack = engine.pack
+    out = [pack.title,
+           f"编号 {pack.id}　版本 {pack.version}　地区 {pack.region}　年度 {pack.year}　类型 {pack.kind}",
+           f"依据：{pack.source}",
+           f"总分 {fmt_number(pack.total)} 分；指标得分{rounding_text(pack.score_rounding)}；比率{rounding_text(pack.rate_rounding)}",
+           f"等级：{grades_text(pack)}"]
+    if pack.base:
+        out.append(f"在评分体系 {pack.base} 基础上调整 {len(pack.overrides)} 处（见文末“调整”）")
+    out.append("")
+    bindings = {b.leaf.code: b for b in engine.bindings}
+    for node in pack.roots:
+        _node(node, 0, bindings, engine, out)
+    if pack.overrides:
+        out += ["", *_overrides(pack, read_chain_names(pack))]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _node(node: NodeSpec | LeafSpec, depth: int, bindings: dict, engine: Any, out: list[str]) -> None:
+    pad = INDENT * depth
+    level = LEVELS[min(depth, len(LEVELS) - 1)]
+    if isinstance(node, NodeSpec):
+        printed = f"（表中印作“{node.printed_name}”）" if node.printed_name and node.printed_name != node.name else ""
+        out.append(f"{pad}{level} {node.code} {node.name}{printed}　{fmt_number(node.weight)} 分")
+        for child in node.children:
+            _node(child, depth + 1, bindings, engine, out)
+        return
+    out.append(f"{pad}{level} {node.code} {node.name}　{fmt_number(node.weight)} 分")
+    pad += INDENT * 2
+    b = bindings.get(node.code)
+    plugin = engine.registry.pm.get_plugin(node.use)
+    shape = getattr(plugin, "kind", "")
+    summary = getattr(plugin, "summary", "")
+    about = "，".join(x for x in (f"规则形态 {shape}" if shape and shape != node.use else "", summary) if x)
+    info = engine.registry.info.get(node.use)
+    origin = f"；来自 {info.origin}" if info is not None and not info.origin.startswith("入口点") else ""
+    out.append(f"{pad}评分实现：{node.use}{f'（{about}）' if about else ''}{origin}")
+    formula = b.configured.formula if b is not None and b.configured is not None else ""
+    if b is not None and b.problem is not None:
+        formula = f"（无法评价：{b.problem.message}）"
+    lines = [line for line in formula.split("\n") if line] or ["（未说明）"]
+    out.append(f"{pad}评分规则：{lines[0]}")
+    out += [f"{pad}{INDENT * 3}{line}" for line in lines[1:]]
+    facts = dict(b.part_facts) if b is not None else {}
+    if len(facts) == 1:
+        out.append(f"{pad}事实：{fact_text(next(iter(facts.values())))}")
+    elif facts:
+        out.append(f"{pad}事实：")
+        out += [f"{pad}{INDENT * 3}{fact_text(s)}" for s in facts.values()]
+    for attr, title in GATES:
+        for gate in getattr(node, attr):
+            spec = (b.gate_facts.get(gate.fact) if b is not None else None) or node.facts.get(gate.fact)
+            out.append(f"{pad}{title}：{gate_text(gate, spec)}")
+    if node.scale != 1:
+        out.append(f"{pad}按调整后的分值折算：原规则得分 ×{fmt_number(node.scale)}")
+    for path, label in _override_origins(node):
+        out.append(f"{pad}调整：{path} ← {label}")
+
+
+def _override_origins(leaf: LeafSpec) -> list[tuple[str, str]]:
+    """The parameters an override set, with its label (inherited ones name a pack id, not a 文号)."""
+    pack_id = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+    return [(k if k != "*" else "（新增指标）", v) for k, v in leaf.origins.items() if not pack_id.match(str(v))]
+
+
+def read_chain_names(pack: Any) -> dict[str, str]:
+    """Code → name of every indicator the pack or its bases wrote, dropped ones included."""
+    names: dict[str, str] = {}
+    try:
+        chain = read_chain(pack.directory / "pack.yaml") if pack.directory else []
+    except Exception:
+        chain = []
+    for f in chain:
+        for node, _ in walk_nodes(f.raw.get("indicators"), ("indicators",)):
+            names.setdefault(str(node.get("code")), str(node.get("name")))
+    for leaf in pack.leaves():
+        names[leaf.code] = leaf.name
+    for node in pack.nodes():
+        names[node.code] = node.name
+    return names
+
+
+def _overrides(pack: Any, names: dict[str, str]) -> list[str]:
+    out = [f"调整（共 {len(pack.overrides)} 处）："]
+    present = {leaf.code for leaf in pack.leaves()} | {n.code for n in pack.nodes()}
+    for i, ov in enumerate(pack.overrides, 1):
+        touched = [ov.target]
+        moved = re.search(r"move to (\S+?)[,)]", ov.action)
+        if moved:
+            touched.append(moved.group(1))
+        shown = "、".join(f"{c} {names.get(c, '')}{'' if c in present else '（已删除）'}".strip() for c in touched)
+        source = f"（{ov.pack}）" if ov.pack != pack.id else ""
+        out.append(f"{INDENT}{i}. {_action_text(ov.action)}{source}")
+        out.append(f"{INDENT * 3}涉及指标：{shown}")
+        out.append(f"{INDENT * 3}理由：{ov.reason}")
+        out.append(f"{INDENT * 3}文号：{ov.authority}" + (f"；生效日期：{ov.effective}" if ov.effective else ""))
+    return out
+
+
+def _action_text(action: str) -> str:
+    if action.startswith("set "):
+        return f"修改 {action[4:]}"
+    if action.startswith("use "):
+        return f"改用评分实现 {action[4:]}"
+    if action == "add":
+        return "新增指标"
+    if action.startswith("drop (rescale)"):
+        return "删除指标（总分按其余指标折算）"
+    moved = re.match(r"drop \(move to (\S+?), \+(\S+)\)", action)
+    if moved:
+        return f"删除指标（{moved.group(2)} 分并入 {moved.group(1)}）"
+    return action

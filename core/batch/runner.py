@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import deque
 import multiprocessing
 import os
 import time
@@ -91,7 +92,7 @@ def _chunks(it: Iterable[Record], size: int):
 
 
 def run_batch(input_path: str | Path, rubric: str, outdir: str | Path, *, jobs: int | None = None, compare: str | None = None,
-              rules: str = "auto", plugins: tuple = (), block: tuple = (), chunk: int = 400, explain: bool = False,
+              rules: str = "auto", plugins: tuple = (), block: tuple = (), chunk: int = 200, explain: bool = False,
               progress: Callable[[BatchReport], None] | None = None) -> BatchReport:
     jobs = jobs or os.cpu_count() or 1
     _init(rubric, compare, rules, tuple(map(str, plugins)), tuple(block))  # fails fast on a bad pack, before any work
@@ -99,9 +100,24 @@ def run_batch(input_path: str | Path, rubric: str, outdir: str | Path, *, jobs: 
     done = store.load_done(_digest)
     report, seen, started = BatchReport(outdir=store.dir), set(), time.perf_counter()
     pool = multiprocessing.get_context("fork").Pool(jobs, _init, (rubric, compare, rules, tuple(map(str, plugins)), tuple(block))) if jobs > 1 else None
+    pending: deque = deque()  # chunks in input order: (lines with slots, todo, async result)
+
+    def flush(limit: int) -> None:
+        while len(pending) > limit:
+            lines, todo, result = pending.popleft()
+            scored = result.get() if pool is not None else result
+            for (slot, rec), (line, status, first) in zip(todo, scored):
+                lines[slot] = line
+                _tally(report, rec.key, status, first)
+            if lines:
+                store.append(lines)
+            report.seconds = time.perf_counter() - started
+            if progress:
+                progress(report)
+
     try:
-        for records in _chunks(read_input(input_path), chunk * jobs):
-            lines: list[str | None] = []
+        for records in _chunks(read_input(input_path), chunk):
+            lines: list = []
             todo: list[tuple[int, Record]] = []
             for rec in records:
                 key = rec.key
@@ -118,20 +134,11 @@ def run_batch(input_path: str | Path, rubric: str, outdir: str | Path, *, jobs: 
                     continue
                 todo.append((len(lines), rec))
                 lines.append(None)
-            if todo:
-                recs = [r for _, r in todo]
-                if pool is not None:
-                    parts = [recs[i:i + chunk] for i in range(0, len(recs), chunk)]
-                    scored = [line for part in pool.map(_score_many, [(p, explain) for p in parts]) for line in part]
-                else:
-                    scored = _score_many((recs, explain))
-                for (slot, rec), (line, status, first) in zip(todo, scored):
-                    lines[slot] = line
-                    _tally(report, rec.key, status, first)
-                store.append([line for line in lines if line is not None])
-            report.seconds = time.perf_counter() - started
-            if progress:
-                progress(report)
+            batch_args = ([r for _, r in todo], explain)
+            result = pool.apply_async(_score_many, (batch_args,)) if pool is not None else _score_many(batch_args)
+            pending.append((lines, todo, result))
+            flush(2 * jobs)  # a bounded number of chunks in flight: memory stays flat
+        flush(0)
     finally:
         store.close()
         if pool is not None:

@@ -3,6 +3,7 @@ points lost per indicator (which rules cost the district most), the department �
 indicator matrix of points lost, and, with a second pack, who changes grade."""
 from __future__ import annotations
 
+import csv
 import json
 from array import array
 from collections import Counter
@@ -13,6 +14,7 @@ from ..numbers import fmt_number
 from .store import ResultStore
 
 ZERO = Decimal(0)
+SHEET_ROWS = {"排名": 200_000, "失分矩阵": 20_000}  # larger districts: the full lists are in summary.json and matrix.csv
 
 
 class Ranking:
@@ -104,6 +106,9 @@ def _workbook(store: ResultStore, pack, summary: dict[str, Any], ranking: Rankin
     ws = wb.create_sheet("排名")
     ws.append(["名次", "部门编号", "部门名称", "总分", "等级"])
     for r in ranking:
+        if r["rank"] > SHEET_ROWS["排名"]:
+            ws.append([f"……共 {len(ranking):,} 个部门，完整排名见 summary.json"])
+            break
         ws.append([r["rank"], r["key"], r["name"], Decimal(r["total"]), r["grade"]])
     ws = wb.create_sheet("等级分布")
     ws.append(["等级", "部门数"])
@@ -115,10 +120,21 @@ def _workbook(store: ResultStore, pack, summary: dict[str, Any], ranking: Rankin
         ws.append([r["code"], r["name"], Decimal(r["weight"]), _num(r["average_score"]), _num(r["average_lost"]), r["departments_losing"], Decimal(r["total_lost"])])
     leaves = [(leaf.code, leaf.name) for leaf in pack.leaves()]
     ws = wb.create_sheet("失分矩阵")
-    ws.append(["部门编号", "部门名称"] + [f"{c} {name}" for c, name in leaves])
-    for rec in store.records():
-        if rec["status"] == "scored":
-            ws.append([rec["key"], rec["department"]["name"]] + [_num(rec["lost"].get(c, "0")) for c, _ in leaves])
+    head = ["部门编号", "部门名称"] + [f"{c} {name}" for c, name in leaves]
+    ws.append(head)
+    rows = 0
+    with (store.dir / "matrix.csv").open("w", encoding="utf-8-sig", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(head)
+        for rec in store.records():
+            if rec["status"] == "scored":
+                row = [rec["key"], rec["department"]["name"]] + [rec["lost"].get(c, "0") for c, _ in leaves]
+                out.writerow(row)
+                rows += 1
+                if rows <= SHEET_ROWS["失分矩阵"]:
+                    ws.append(row[:2] + [Decimal(v) for v in row[2:]])
+                elif rows == SHEET_ROWS["失分矩阵"] + 1:
+                    ws.append(["……完整矩阵见 matrix.csv"])
     ws = wb.create_sheet("未完成评分")
     ws.append(["部门编号", "状态", "代码", "说明"])
     for f in summary["failed"]:

@@ -103,7 +103,7 @@ def _path_text(raw: Any, at: tuple) -> str:
 class _Resolved:
     schema: PackSchema
     indicators: list[dict]
-    sources: dict[str, tuple[_Where, tuple]]  # leaf code → (file, node path) where it was written
+    sources: dict[str, list[tuple[_Where, tuple]]]  # code → (file, node path) of each node written with it, in tree order
     applied: list = field(default_factory=list)
     origins: dict[str, dict[str, str]] = field(default_factory=dict)
     scale: dict[str, Decimal] = field(default_factory=dict)
@@ -111,6 +111,7 @@ class _Resolved:
     plugin_files: list[Path] = field(default_factory=list)
     raws: list[Any] = field(default_factory=list)
     base: str | None = None
+    where: _Where | None = None  # the top file, for problems of the whole pack
 
 
 _SCHEMA_TEXT = {
@@ -162,11 +163,11 @@ def _read(path: Path) -> tuple[PackSchema, _Where]:
         raise JixiaoError([where.problem(tuple(e["loc"]), _schema_text(e)) for e in exc.errors()]) from None
 
 
-def _sources(indicators: list[dict], where: _Where, at: tuple = ("indicators",)) -> dict[str, tuple[_Where, tuple]]:
-    out = {}
+def _sources(indicators: list[dict], where: _Where, at: tuple = ("indicators",), out: dict | None = None) -> dict[str, list[tuple[_Where, tuple]]]:
+    out = {} if out is None else out
     for i, node in enumerate(indicators):
-        out[str(node["code"])] = (where, at + (i,))
-        out.update(_sources(node.get("children") or [], where, at + (i, "children")))
+        out.setdefault(str(node["code"]), []).append((where, at + (i,)))
+        _sources(node.get("children") or [], where, at + (i, "children"), out)
     return out
 
 
@@ -189,7 +190,7 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> _Resolved:
             problems.append(where.problem((), f"缺少必填项：{'、'.join(missing)}"))
         if problems:
             raise JixiaoError(problems)
-        return _Resolved(schema, dumped, _sources(dumped, where), plugin_files=plugin_files, raws=[where.raw])
+        return _Resolved(schema, dumped, _sources(dumped, where), plugin_files=plugin_files, raws=[where.raw], where=where)
     if schema.indicators is not None:
         problems.append(where.problem(("indicators",), "extend 的包不能重写整个 indicators：请用 overrides 的 set/use/drop/add"))
     try:
@@ -204,17 +205,16 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> _Resolved:
     inherited = {k: getattr(schema, k) if getattr(schema, k) is not None else getattr(base.schema, k) for k in REQUIRED + ("kind", "total")}
     merged = base.schema.model_copy(update={**inherited, "id": schema.id, "extend": schema.extend,
                                             "facts": {**base.schema.facts, **schema.facts}, "metrics": {**base.schema.metrics, **schema.metrics}})
-    sources = dict(base.sources)
-    for ov in schema.overrides:
+    sources = {code: list(places) for code, places in base.sources.items()}
+    for i, ov in enumerate(schema.overrides):
         if ov.add is not None:
-            i = schema.overrides.index(ov)
-            sources[str(ov.add.indicator.code)] = (where, ("overrides", i, "add", "indicator"))
+            sources[str(ov.add.indicator.code)] = [(where, ("overrides", i, "add", "indicator"))]
     origins = {code: {**base.origins.get(code, {}), **result.origins.get(code, {})} for code in set(base.origins) | set(result.origins)}
     scale = dict(base.scale)
     for code, factor in result.scale.items():
         scale[code] = scale.get(code, Decimal(1)) * factor
     return _Resolved(merged, result.indicators, sources, base.applied + result.applied, origins, scale,
-                     base.dropped + result.dropped_weight, base.plugin_files + plugin_files, base.raws + [where.raw], base.schema.id)
+                     base.dropped + result.dropped_weight, base.plugin_files + plugin_files, base.raws + [where.raw], base.schema.id, where)
 
 
 def _gate(kind: str, g: GateSchema, where: str, problems: list[Problem]) -> Gate | None:
@@ -242,8 +242,10 @@ def _build(r: _Resolved, path: Path) -> Pack:
         raise JixiaoError([Problem(errors.PACK_OVERRIDE, f"{path}：覆盖后的指标树无效：{_path_text({'indicators': r.indicators}, ('indicators',) + tuple(e['loc']))}：{e['msg']}") for e in exc.errors()]) from None
     pack_facts = {k: _spec(k, d) for k, d in schema.facts.items()}
 
+    places = {code: list(v) for code, v in r.sources.items()}
+
     def node(n: NodeSchema, ancestors: tuple[str, ...]):
-        where, at = r.sources.get(str(n.code), (None, ()))
+        where, at = places[str(n.code)].pop(0) if places.get(str(n.code)) else (None, ())
         here = where(at) if where else f"{path}：{n.name}"
         if n.children:
             if n.use:
@@ -269,8 +271,9 @@ def _build(r: _Resolved, path: Path) -> Pack:
     roots = tuple(node(n, ()) for n in nodes)
     total = schema.total if schema.total is not None else Decimal(100)
     top = sum((n.weight for n in nodes), Decimal(0))
+    top_where = r.where or _Where(path, {}, {})
     if top != total - r.dropped:
-        problems.append(Problem(errors.PACK_WEIGHTS, f"{path}：indicators：一级指标分值合计 {fmt_number(top)} 不等于总分 {fmt_number(total - r.dropped)}", location=str(path)))
+        problems.append(top_where.problem(("indicators",), f"一级指标分值合计 {fmt_number(top)} 不等于总分 {fmt_number(total - r.dropped)}", errors.PACK_WEIGHTS))
     seen: dict[str, str] = {}
     for leaf in _leaves(roots):
         if leaf.code in seen:
@@ -281,10 +284,10 @@ def _build(r: _Resolved, path: Path) -> Pack:
         try:
             grades.append(GradeBand(g.grade, parse_interval(g.range)))
         except ValueError as exc:
-            problems.append(Problem(errors.PACK_BANDS, f"{path}：grades[{i}]：{exc}", location=str(path)))
+            problems.append(top_where.problem(("grades", i, "range"), str(exc), errors.PACK_BANDS))
     if len(grades) == len(schema.grades or []):
         for msg in partition_problems([g.interval for g in grades], Interval(Decimal(0), True, total, True)):
-            problems.append(Problem(errors.PACK_BANDS, f"{path}：grades：等级区间{msg}", location=str(path)))
+            problems.append(top_where.problem(("grades",), f"等级区间{msg}", errors.PACK_BANDS))
     if problems:
         raise JixiaoError(problems)
     rounding = schema.rounding

@@ -25,3 +25,32 @@ def engine(request) -> Engine:
 @pytest.fixture(scope="session")
 def py_engine() -> Engine:
     return Engine.from_rubric("shenzhen-yantian-2023", rules="python")
+
+
+@pytest.fixture(autouse=True)
+def restore_logging():
+    """The CLI points the ``jixiao`` logger at the runner's stderr; put it back for the next test."""
+    import logging
+
+    logger = logging.getLogger("jixiao")
+    saved = (list(logger.handlers), logger.level, logger.propagate)
+    yield
+    logger.handlers[:] = saved[0]
+    logger.setLevel(saved[1])
+    logger.propagate = saved[2]
+
+
+def run_cli(*args):
+    """Run ``jixiao`` in process with stdout and stderr apart; a user mistake never shows a traceback."""
+    from click.testing import CliRunner
+
+    from jixiao.cli import main
+
+    try:
+        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]  # click < 8.2
+    except TypeError:
+        runner = CliRunner()
+    result = runner.invoke(main, [str(a) for a in args])
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return result

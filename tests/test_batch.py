@@ -166,10 +166,3 @@ def test_bad_pack_fails_before_any_work(tmp_path):
     assert out.exit_code == 2 and "PACK_NOT_FOUND" in out.output
     assert not (tmp_path / "o" / "results.jsonl").exists()
 
-
-@pytest.fixture(autouse=True)
-def _quiet_logger():
-    yield
-    import logging
-
-    logging.getLogger("jixiao").handlers.clear()

@@ -32,16 +32,6 @@ def make_runner() -> CliRunner:
         return CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def restore_logging():
-    """The CLI points the ``jixiao`` logger at the runner's stderr; put it back for other tests."""
-    logger = logging.getLogger("jixiao")
-    saved = (list(logger.handlers), logger.level, logger.propagate)
-    yield
-    logger.handlers[:] = saved[0]
-    logger.setLevel(saved[1])
-    logger.propagate = saved[2]
-
 
 def run(*args: str):
     return make_runner().invoke(main, list(args))

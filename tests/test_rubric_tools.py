@@ -92,25 +92,8 @@ def extending(body: str) -> str:
     return f"id: tools-ext\nextend: shenzhen-yantian-2023\ntitle: 工具测试用调整\noverrides:\n{body}"
 
 
-@pytest.fixture(autouse=True)
-def restore_logging():
-    logger = logging.getLogger("jixiao")
-    saved = (list(logger.handlers), logger.level, logger.propagate)
-    yield
-    logger.handlers[:] = saved[0]
-    logger.setLevel(saved[1])
-    logger.propagate = saved[2]
 
-
-def run(*args: str):
-    try:
-        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]
-    except TypeError:
-        runner = CliRunner()
-    result = runner.invoke(main, [str(a) for a in args])
-    assert "Traceback" not in result.stdout + result.stderr
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    return result
+from conftest import run_cli as run  # noqa: E402  (shared with the other CLI tests)
 
 
 def write(tmp_path: Path, text: str) -> Path:

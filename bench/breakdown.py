@@ -6,7 +6,7 @@ Why: cProfile triples the run time and charges its overhead to small Python
 functions, so its percentages overstate formatting helpers; pyinstrument samples but
 still slows the run. This script times each stage on its own with perf_counter
 instead, to say how many microseconds per department a change to that stage could
-save. It reaches into engine internals (bindings, ``_path``, ``_node``,
+save. It reaches into engine internals (bindings and what they call, ``_subtotals``,
 ``fact_model``), which is fine for a diagnostic and why it is not part of run.py.
 The last line replaces every number formatter and sentence builder with a no-op
 to estimate what the explanation *text* costs; scores are unchanged by that.
@@ -51,21 +51,21 @@ def stages(engine: Engine, depts: list) -> Counter:
                 spent[stage] += time.perf_counter() - start
         return timed
 
-    saved = [(b, b.evaluate, b.rule_inputs) for b in engine.bindings]
+    saved = [(b, b.run_evaluate, b.run_inputs) for b in engine.bindings]
     for b in engine.bindings:
-        if b.evaluate is not None:
-            b.evaluate = wrap("shape evaluate (score + explanation)", b.evaluate)
-        if b.rule_inputs is not None:
-            b.rule_inputs = wrap("rule inputs", b.rule_inputs)
+        if b.run_evaluate is not None:
+            b.run_evaluate = wrap("shape evaluate (score + explanation)", b.run_evaluate)
+        if b.run_inputs is not None:
+            b.run_inputs = wrap("rule inputs", b.run_inputs)
     engine.backend.decide = wrap("rules backend decide", engine.backend.decide)  # type: ignore[method-assign]
-    engine._fact_problems = wrap("missing-fact checks", engine._fact_problems)  # type: ignore[method-assign]
+    engine._subtotals = wrap("subtotal tree", engine._subtotals)  # type: ignore[method-assign]
     try:
         for dept in depts:
             engine.score(dept)
     finally:
         for b, evaluate, rule_inputs in saved:
-            b.evaluate, b.rule_inputs = evaluate, rule_inputs
-        del engine.backend.decide, engine._fact_problems
+            b.run_evaluate, b.run_inputs = evaluate, rule_inputs
+        del engine.backend.decide, engine._subtotals
     return spent
 
 
@@ -107,10 +107,6 @@ def main() -> None:
     specs = engine.fact_model.specs
     convert = per_department(lambda: [[specs[k].convert(v) for k, v in d["facts"].items() if k in specs] for d in docs], n)
     score = per_department(lambda: [engine.score(x) and None for x in depts], n)
-    leaves = [b.leaf for b in engine.bindings]
-    path = per_department(lambda: [[engine._path(leaf) for leaf in leaves] for _ in depts], n)
-    results = {leaf.code: leaf for leaf in engine.score(depts[0]).leaves()}
-    tree = per_department(lambda: [[engine._node(r, results, ()) for r in engine.pack.roots] for _ in depts], n)
     spent = stages(engine, depts)
 
     print(f"{RUBRIC}, {n} departments, rules={a.rules}: µs per department (best of 3; stages wrapped, ±0.3 µs per call of wrapper overhead)")
@@ -120,8 +116,8 @@ def main() -> None:
     for stage, seconds in spent.most_common():
         us = seconds / n * 1e6
         print(f"      {stage:<42}{us:7.1f}  {us / total:4.0%}")
-    print(f"      Engine._path for every leaf, timed alone  {path:7.1f}  {path / total:4.0%}   (constant per pack)")
-    print(f"      Engine._node subtotal tree, timed alone   {tree:7.1f}  {tree / total:4.0%}")
+    rest = score - sum(spent.values()) / n * 1e6
+    print(f"      {'the rest (gates, bounds, rounding, results)':<42}{rest:7.1f}  {rest / total:4.0%}")
     blank_text()
     textless = per_department(lambda: [engine.score(x) and None for x in depts], n)
     print(f"    Engine.score with all explanation text blanked {textless:7.1f}: text costs ≈ {score - textless:.1f} µs ({(score - textless) / total:.0%})")

@@ -1,5 +1,10 @@
 """Load-time work, done once per pack: each leaf resolved to its plugin's hook functions,
-configured, its facts merged into the pack's fact model, its tables compiled."""
+configured, its facts merged into the pack's fact model, its tables compiled.
+
+Whatever the engine would otherwise recompute for every department from the pack alone
+(a leaf's path of names, its gate table ids, the keys of its gate inputs, which facts
+it needs) is computed here, once, and kept on the ``Binding``.
+"""
 from __future__ import annotations
 
 import difflib
@@ -11,14 +16,16 @@ from . import errors
 from .errors import JixiaoError, Problem
 from .facts import FactModel, FactSpec
 from .indicator import Configured
-from .pack.model import Gate, LeafSpec, Pack
+from .pack.model import Gate, LeafSpec, NodeSpec, Pack
 from .registry import Registry
 from .rules.model import DecisionTable, Rule
+from .shapes.base import Shape
 
 HOOKS = ("jixiao_indicator_configure", "jixiao_indicator_rule_inputs", "jixiao_indicator_evaluate")
+GateIds = tuple[tuple[Gate, str], ...]  # each gate with the id of its decision table
 
 
-@dataclass
+@dataclass(slots=True)
 class Binding:
     leaf: LeafSpec
     configured: Configured | None = None
@@ -27,10 +34,34 @@ class Binding:
     gate_facts: dict[str, FactSpec] = field(default_factory=dict)
     status: str = "ok"  # or "blocked", "error"
     problem: Problem | None = None
+    path: tuple[str, ...] = ()  # names of the nodes above the leaf
+    vetoes: GateIds = ()
+    exemptions: GateIds = ()
+    not_applicable: GateIds = ()
+    gate_inputs: tuple[tuple[str, str, FactSpec], ...] = ()  # (fact, rule input key, spec) of every gate fact
+    gate_checks: tuple[tuple[Gate, str], ...] = ()  # gates whose fact only the gate needs, with the input key
+    needs: frozenset[str] = frozenset()  # names of part_facts
+    gated: bool = False  # has vetoes, exemptions or not-applicable conditions
+    run_inputs: Callable[..., Any] | None = None  # what the engine calls, positionally: see direct()
+    run_evaluate: Callable[..., Any] | None = None
 
     @property
     def part_facts(self) -> dict[str, FactSpec]:
         return self.configured.facts if self.configured else {}
+
+    def precompute(self, pack: Pack) -> None:
+        """Fill the per-pack constants from the leaf and its configuration (after configure)."""
+        leaf = self.leaf
+        self.path = leaf_path(pack, leaf)
+        self.vetoes, self.exemptions, self.not_applicable = (
+            tuple((g, gate_table_id(leaf, g, i)) for i, g in enumerate(gates)) for gates in (leaf.vetoes, leaf.exemptions, leaf.not_applicable))
+        self.gated = bool(self.vetoes or self.exemptions or self.not_applicable)
+        self.gate_inputs = tuple((name, f"fact:{name}", spec) for name, spec in self.gate_facts.items())
+        self.needs = frozenset(self.part_facts)
+        self.run_inputs = direct(self.rule_inputs, "rule_inputs")
+        self.run_evaluate = direct(self.evaluate, "evaluate")
+        self.gate_checks = tuple((g, gate_key(g)) for g in leaf.vetoes + leaf.exemptions + leaf.not_applicable
+                                 if g.fact in self.gate_facts and g.fact not in self.part_facts)
 
 
 def gate_key(gate: Gate) -> str:
@@ -39,6 +70,53 @@ def gate_key(gate: Gate) -> str:
 
 def gate_table_id(leaf: LeafSpec, gate: Gate, index: int) -> str:
     return f"{leaf.code}:{gate.kind}{index}"
+
+
+def direct(fn: Callable[..., Any] | None, method: str) -> Callable[..., Any] | None:
+    """A positional ``(leaf, configured, ctx)`` callable doing what the hook function ``fn`` does.
+
+    A shape's hook implementation only forwards to its method (``evaluate``,
+    ``rule_inputs``): call that method directly, and not at all for a ``rule_inputs``
+    the shape does not override (the base one returns nothing). Any other plugin's
+    function is called as the hook would be, with keywords.
+    """
+    if fn is None:
+        return None
+    owner = getattr(fn, "__self__", None)
+    if isinstance(owner, Shape) and getattr(fn, "__func__", None) is getattr(Shape, f"jixiao_indicator_{method}"):
+        if method == "rule_inputs" and type(owner).rule_inputs is Shape.rule_inputs:
+            return None
+        return getattr(owner, method)
+    return lambda leaf, configured, ctx: fn(leaf=leaf, configured=configured, ctx=ctx)
+
+
+def leaf_path(pack: Pack, leaf: LeafSpec) -> tuple[str, ...]:
+    """Names of the nodes above ``leaf`` (一级, 二级 …), found by walking its ancestors' codes."""
+    names, nodes = [], pack.roots
+    for code in leaf.ancestors:
+        node = next(n for n in nodes if n.code == code)
+        names.append(node.name)
+        nodes = node.children  # type: ignore[union-attr]
+    return tuple(names)
+
+
+def subtotal_plan(pack: Pack) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """The pack's tree as post-order steps, so subtotals are summed in one loop per department.
+
+    Returns (steps, roots). A step is ``(node, children)``; a child or root is a leaf
+    code (str) or the index (int) of an earlier step whose result it reuses.
+    """
+    steps: list[tuple[NodeSpec, tuple[str | int, ...]]] = []
+
+    def visit(node: NodeSpec | LeafSpec) -> str | int:
+        if isinstance(node, LeafSpec):
+            return node.code
+        kids = tuple(visit(c) for c in node.children)
+        steps.append((node, kids))
+        return len(steps) - 1
+
+    roots = tuple(visit(n) for n in pack.roots)
+    return tuple(steps), roots
 
 
 def bind(pack: Pack, registry: Registry) -> tuple[list[Binding], FactModel, list[DecisionTable]]:
@@ -86,6 +164,7 @@ def bind(pack: Pack, registry: Registry) -> tuple[list[Binding], FactModel, list
         raise JixiaoError(problems)
     tables: list[DecisionTable] = []
     for b in bindings:
+        b.precompute(pack)
         if b.configured is None:
             continue
         tables += b.configured.tables

@@ -28,6 +28,8 @@ KIND_TEXT = {
     "bool": "是/否（true/false）", "choice": "选项之一", "score": "分数", "text": "非空文字",
     "date": "日期（YYYY-MM-DD）", "table": "表格（每行一个映射）",
 }
+_DECIMAL_KINDS = frozenset({"money", "number", "rate", "score"})  # converted by to_decimal
+_ZERO = Decimal(0)
 _TRUE = {True, "true", "是", "yes", "y", "1", "已", "符合"}
 _FALSE = {False, "false", "否", "no", "n", "0", "未", "不符合"}
 
@@ -74,15 +76,32 @@ class FactSpec:
         return f"{value}{self.unit}"
 
     def convert(self, raw: Any) -> Any:
-        """Raw YAML/JSON/Excel value → typed value, or PydanticCustomError with a stable code."""
-        try:
-            value = _CONVERTERS[self.kind](self, raw)
-        except _CellError as cell:
-            raise PydanticCustomError(cell.code, f"事实“{self.label}”（{self.name}）{cell.message}") from None
-        except (ValueError, TypeError, ArithmeticError):
-            raise self._error(errors.FACT_CHOICE if self.kind == "choice" else errors.FACT_TYPE, raw, self.expected()) from None
+        """Raw YAML/JSON/Excel value → typed value, or PydanticCustomError with a stable code.
+
+        Values that already have the fact's type (exactly ``bool``, a finite ``Decimal``,
+        an ``int``; never a subclass such as ``bool`` for a number) skip the converter
+        table and get straight to the range check: they are what the YAML reader and
+        most callers hand in, and the converters would return them unchanged (an int
+        for a decimal kind becomes ``Decimal(int)``, as ``to_decimal`` makes it).
+        """
+        kind, cls = self.kind, type(raw)
+        if cls is bool and kind == "bool":
+            return raw
+        if cls is Decimal and kind in _DECIMAL_KINDS and raw.is_finite():
+            value = raw
+        elif cls is int and kind == "count":
+            value = raw
+        elif cls is int and kind in _DECIMAL_KINDS:
+            value = Decimal(raw)
+        else:
+            try:
+                value = _CONVERTERS[kind](self, raw)
+            except _CellError as cell:
+                raise PydanticCustomError(cell.code, f"事实“{self.label}”（{self.name}）{cell.message}") from None
+            except (ValueError, TypeError, ArithmeticError):
+                raise self._error(errors.FACT_CHOICE if kind == "choice" else errors.FACT_TYPE, raw, self.expected()) from None
         if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
-            low = Decimal(0) if self.kind in ("money", "count") and self.minimum is None else self.minimum
+            low = _ZERO if kind in ("money", "count") and self.minimum is None else self.minimum
             if (low is not None and value < low) or (self.maximum is not None and value > self.maximum):
                 raise self._error(errors.FACT_RANGE, raw, self.expected() + ("，不能为负" if low == 0 and self.maximum is None else ""))
         return value

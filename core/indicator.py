@@ -1,4 +1,8 @@
-"""What an indicator implementation hands the engine: its configuration, and per department its outcome."""
+"""What an indicator implementation hands the engine: its configuration, and per department its outcome.
+
+The per-department classes have ``__slots__``: a scorecard holds hundreds of them, and
+slotted instances are cheaper to create and to keep (no per-instance ``__dict__``).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -23,7 +27,7 @@ class Configured:
     state: Any = None
 
 
-@dataclass
+@dataclass(slots=True)
 class EvalContext:
     """One department as one leaf sees it."""
 
@@ -33,7 +37,7 @@ class EvalContext:
     decisions: Mapping[str, str | None] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class InputValue:
     name: str
     label: str
@@ -41,14 +45,14 @@ class InputValue:
     shown: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Intermediate:
     label: str
     value: Decimal
     shown: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Deduction:
     """Points lost, why (short), and the sentence the report's 存在问题 is built from."""
 
@@ -58,7 +62,7 @@ class Deduction:
     rule: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Outcome:
     score: Decimal
     inputs: list[InputValue] = field(default_factory=list)
@@ -69,10 +73,14 @@ class Outcome:
     applicable_weight: Decimal | None = None  # less than the weight when some sub-indicators do not apply
 
     def absorb(self, other: "Outcome", prefix: str = "") -> None:
+        """Add ``other`` (a part's outcome) to this one: inputs already shown are not repeated."""
         self.score += other.score
-        seen = {i.name for i in self.inputs}
-        self.inputs.extend(i for i in other.inputs if i.name not in seen)
-        self.intermediates.extend(Intermediate(f"{prefix}{m.label}", m.value, m.shown) for m in other.intermediates)
+        if self.inputs:
+            seen = {i.name for i in self.inputs}
+            self.inputs.extend([i for i in other.inputs if i.name not in seen])
+        else:
+            self.inputs.extend(other.inputs)
+        self.intermediates.extend([Intermediate(f"{prefix}{m.label}", m.value, m.shown) for m in other.intermediates])
         self.deductions.extend(other.deductions)
         self.rules.extend(other.rules)
 

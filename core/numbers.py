@@ -11,6 +11,7 @@ ROUNDING_MODES = {"truncate": ROUND_DOWN, "half_up": ROUND_HALF_UP, "half_even":
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
 ONE = Decimal(1)
+_QUANTA: dict[int, Decimal] = {}  # places → 10**-places, see quantum()
 
 
 def to_decimal(value: object) -> Decimal:
@@ -42,35 +43,80 @@ def to_decimal(value: object) -> Decimal:
     raise ValueError(f"不支持的数值类型：{type(value).__name__}")
 
 
+def quantum(places: int) -> Decimal:
+    """The rounding unit ``10**-places`` (0.01 for 2), built once per ``places``: quantize runs ~100 times a department."""
+    q = _QUANTA.get(places)
+    if q is None:
+        q = _QUANTA[places] = Decimal(1).scaleb(-places)
+    return q
+
+
 def quantize(value: Decimal, places: int, mode: str) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUNDING_MODES[mode])
+    return value.quantize(_QUANTA.get(places) or quantum(places), rounding=ROUNDING_MODES[mode])
 
 
 def fmt_number(value: Decimal | int | None) -> str:
-    """Plain decimal string without exponent or trailing zeros: 5.980 → 5.98, 5.00 → 5."""
+    """Plain decimal string without exponent or trailing zeros: 5.980 → 5.98, 5.00 → 5.
+
+    ``str`` of the normalised value is the same text as ``format(…, "f")`` unless it
+    chose scientific notation (below 1e-6), which the "E" test catches; it is the
+    cheaper call, and this runs ~120 times a department.
+    """
     if value is None:
         return "—"
-    d = Decimal(value)
+    d = value if type(value) is Decimal else Decimal(value)
     if d == d.to_integral_value():
         return str(d.quantize(ONE))
-    return format(d.normalize(), "f")
+    n = d.normalize()
+    text = str(n)
+    return format(n, "f") if "E" in text else text
+
+
+def _rounded(value: Decimal, places: int, rounding: str) -> str:
+    """``fmt_number(value.quantize(10**-places, rounding))``, faster for 0–6 places.
+
+    There the quantized value's ``str`` is plain notation with exactly ``places``
+    decimals, so dropping trailing zeros (and a bare point) is what ``fmt_number``
+    would print: "30.0" → "30", "-0.0" → "-0", "0.50" → "0.5".
+    """
+    q = value.quantize(_QUANTA.get(places) or quantum(places), rounding=rounding)
+    if not 0 <= places <= 6:
+        return fmt_number(q)
+    text = str(q)
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def fmt_percent(rate: Decimal, places: int = 1) -> str:
     """0.30188 → "30.2%" (half-up, as reports print rates)."""
-    return f"{fmt_number(quantize(rate * HUNDRED, places, 'half_up'))}%"
+    return f"{_rounded(rate * HUNDRED, places, ROUND_HALF_UP)}%"
 
 
 def fmt_fixed(value: Decimal, places: int = 2) -> str:
-    return format(value.quantize(Decimal(1).scaleb(-places)), "f")
+    return format(value.quantize(quantum(places)), "f")
 
 
 def fmt_points(value: Decimal) -> str:
     """Points in a sentence: two places half-up, trailing zeros dropped (0.019254 → 0.02)."""
-    return fmt_number(quantize(Decimal(value), 2, "half_up"))
+    return _rounded(value if type(value) is Decimal else Decimal(value), 2, ROUND_HALF_UP)
 
 
 def fmt_detail(value: Decimal) -> str:
-    """An intermediate value for the explanation: up to six places, exact below that hidden."""
-    d = Decimal(value)
-    return fmt_number(quantize(d, 6, "half_even")) if d.as_tuple().exponent < -6 else fmt_number(d)  # type: ignore[operator]
+    """An intermediate value for the explanation: up to six places, exact below that hidden.
+
+    Rounded when the value is written with more than six decimal places (exponent
+    below -6). The exponent is read off ``str(d)`` — scientific notation only for
+    exponents above 0 or values below 1e-6, else exactly -exponent digits after the
+    point — because ``as_tuple()`` builds a tuple of all 28 digits of a quotient.
+    """
+    d = value if type(value) is Decimal else Decimal(value)
+    if d.is_finite():
+        text = str(d)
+        e = text.find("E")
+        if e >= 0:
+            places = text[e + 1] == "-"
+        else:
+            dot = text.find(".")
+            places = dot >= 0 and len(text) - dot > 7
+    else:
+        places = d.as_tuple().exponent < -6  # type: ignore[operator]  # TypeError for NaN and infinities, as ever
+    return _rounded(d, 6, ROUND_HALF_EVEN) if places else fmt_number(d)

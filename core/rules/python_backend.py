@@ -1,10 +1,18 @@
-"""The pure-Python evaluator of decision tables: the oracle durable-rules is checked against."""
+"""The pure-Python evaluator of decision tables: the oracle durable-rules is checked against.
+
+Each condition is compiled once, at construction, into ``(key, comparison, threshold)``
+with the comparison an ``operator`` function: ``decide`` runs for every department and
+this keeps it to plain tuple loops (same first-match semantics as ``Condition.holds``).
+"""
 from __future__ import annotations
 
+import operator
 from decimal import Decimal
-from typing import Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from .model import DecisionTable
+
+_OPS: dict[str, Callable[[Any, Any], bool]] = {"lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge}
 
 
 class PythonBackend:
@@ -12,14 +20,20 @@ class PythonBackend:
 
     def __init__(self, tables: Sequence[DecisionTable]):
         self.tables = tuple(tables)
+        self._compiled = tuple(
+            (table.id, tuple((rule.id, tuple((c.key, _OPS.get(c.op, operator.eq), c.value) for c in rule.conditions)) for rule in table.rules))
+            for table in self.tables)
 
     def decide(self, values: Mapping[str, Decimal], sid: str = "") -> dict[str, str | None]:
         out: dict[str, str | None] = {}
-        for table in self.tables:
-            out[table.id] = None
-            for rule in table.rules:
-                if all(c.key in values and c.holds(values[c.key]) for c in rule.conditions):
-                    out[table.id] = rule.id
+        for table_id, rules in self._compiled:
+            out[table_id] = None
+            for rule_id, conditions in rules:
+                for key, holds, threshold in conditions:
+                    if key not in values or not holds(values[key], threshold):
+                        break
+                else:
+                    out[table_id] = rule_id
                     break
         return out
 

@@ -6,7 +6,7 @@ they leave a gap or overlap within their domain.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
 from ..indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
 from ..numbers import fmt_number, fmt_points, to_decimal
@@ -59,25 +59,50 @@ class Bands(Shape):
             raise params_error(leaf, "domain", str(exc)) from None
         table = band_table(leaf, f"{leaf.code}:bands", f"{leaf.code}:value", bands, metric.label, domain)
         text = "；".join(f"{iv.describe(metric.label)}得{fmt_number(p)}分" for iv, p in bands)
-        return Configured(metric.facts, [table], f"{metric.formula()}；{text}", state=(metric, bands))
+        return Configured(metric.facts, [table], f"{metric.formula()}；{text}", state=(metric, bands, _band_texts(leaf, metric, bands)))
 
     def rule_inputs(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Mapping[str, Decimal]:
-        return {f"{leaf.code}:value": configured.state[0].compute(ctx)}
+        metric, _, texts = configured.state
+        return {texts.key: metric.compute(ctx)}
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
-        metric, bands = configured.state
-        value = ctx.inputs[f"{leaf.code}:value"]
+        metric, bands, texts = configured.state
+        value = ctx.inputs[texts.key]
         inputs, mids = metric.explain(ctx, value)
-        fired = ctx.decisions.get(f"{leaf.code}:bands")
+        fired = ctx.decisions.get(texts.table)
         if fired is None:  # outside the declared domain
             from ..errors import FACT_RANGE, FactError, Problem
 
             raise FactError(Problem(FACT_RANGE, f"“{metric.label}”为 {metric.show(value)}，不在评分标准的任何一档内", field=metric.label, value=value))
-        interval, points = bands[int(fired[4:])]
-        out = Outcome(points, inputs, mids + [Intermediate("所在档次", points, interval.describe(metric.label))], rules=[f"{leaf.code}:bands:{fired}"])
-        lost = leaf.weight - points
-        if lost > 0:
-            out.deductions.append(Deduction(lost, f"{interval.describe(metric.label)}，得{fmt_number(points)}分",
-                                            f"{metric.sentence(ctx, value)}，属于“{interval.describe(metric.label)}”一档，得{fmt_number(points)}分，扣{fmt_points(lost)}分",
-                                            f"{leaf.code}:bands:{fired}"))
+        band = texts.bands[int(fired[4:])]
+        mids.append(Intermediate("所在档次", band.points, band.described))
+        out = Outcome(band.points, inputs, mids, rules=[band.rule])
+        if band.lost > 0:
+            out.deductions.append(Deduction(band.lost, band.reason, f"{metric.sentence(ctx, value, (inputs, mids))}，{band.problem_tail}", band.rule))
         return out
+
+
+class _Band(NamedTuple):
+    points: Decimal
+    described: str  # "75%≤比率<90%"
+    rule: str
+    lost: Decimal
+    reason: str
+    problem_tail: str  # the problem sentence after the metric's own
+
+
+class _BandTexts(NamedTuple):
+    """What ``evaluate`` says that depends on the pack alone, built once at configure time."""
+
+    key: str
+    table: str
+    bands: tuple[_Band, ...]
+
+
+def _band_texts(leaf: LeafSpec, metric: Metric, bands: list[tuple[Interval, Decimal]]) -> _BandTexts:
+    out = []
+    for i, (interval, points) in enumerate(bands):
+        described, lost = interval.describe(metric.label), leaf.weight - points
+        out.append(_Band(points, described, f"{leaf.code}:bands:band{i}", lost, f"{described}，得{fmt_number(points)}分",
+                         f"属于“{described}”一档，得{fmt_number(points)}分，扣{fmt_points(lost)}分"))
+    return _BandTexts(f"{leaf.code}:value", f"{leaf.code}:bands", tuple(out))

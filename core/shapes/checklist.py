@@ -4,10 +4,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..facts import FactSpec
-from ..indicator import Configured, Deduction, EvalContext, Outcome, params_error
+from ..indicator import Configured, Deduction, EvalContext, InputValue, Outcome, params_error
 from ..numbers import fmt_number, to_decimal
 from ..pack.model import LeafSpec
-from .base import Shape, check_points, param, shown_input
+from .base import Shape, check_points, param
 
 
 class Checklist(Shape):
@@ -30,15 +30,18 @@ class Checklist(Shape):
             parsed.append((spec, str(item["label"]), to_decimal(item["points"])))
         check_points(leaf, sum((p for _, _, p in parsed), Decimal(0)), "items")
         formula = "＋".join(f"{label}（{fmt_number(p)}分）" for _, label, p in parsed)
-        return Configured({s.name: s for s, _, _ in parsed}, formula=f"满足即得分：{formula}", state=parsed)
+        texts = [(spec, label, points, {True: spec.show(True), False: spec.show(False)}, f"未满足：{label}", f"未达到“{label}”的要求，扣{fmt_number(points)}分")
+                 for spec, label, points in parsed]
+        return Configured({s.name: s for s, _, _ in parsed}, formula=f"满足即得分：{formula}", state=texts)
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
+        """Reasons, problem sentences and how 是/否 is shown depend on the pack alone: built at configure time."""
         out = Outcome(Decimal(0))
-        for spec, label, points in configured.state:
+        for spec, label, points, shown, reason, problem in configured.state:
             met = ctx.facts[spec.name]
-            out.inputs.append(shown_input(spec, met))
+            out.inputs.append(InputValue(spec.name, spec.label, met, shown[met] if met.__class__ is bool else spec.show(met)))
             if met:
                 out.score += points
             else:
-                out.deductions.append(Deduction(points, f"未满足：{label}", f"未达到“{label}”的要求，扣{fmt_number(points)}分", spec.name))
+                out.deductions.append(Deduction(points, reason, problem, spec.name))
         return out

@@ -21,16 +21,16 @@ class PerOccurrence(Shape):
         unit = param(leaf, "unit", "项")
         what = param(leaf, "what", metric.label)
         formula = f"得分=max({fmt_number(leaf.weight)}－{metric.label}×{fmt_number(step)}, 0)；{metric.formula()}"
-        return Configured(metric.facts, formula=formula, state=(metric, step, unit, what))
+        return Configured(metric.facts, formula=formula, state=(metric, step, unit, what, f"，每{unit}扣{fmt_number(step)}分，共扣"))
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
-        metric, step, unit, what = configured.state
+        metric, step, unit, what, per_step = configured.state
         n = metric.compute(ctx)
         inputs, mids = metric.explain(ctx, n)
         lost = min(max(n, Decimal(0)) * step, leaf.weight)
-        out = Outcome(leaf.weight - lost, inputs, mids + [Intermediate("扣分", lost, fmt_detail(lost))])
+        mids.append(Intermediate("扣分", lost, fmt_detail(lost)))
+        out = Outcome(leaf.weight - lost, inputs, mids)
         if lost > 0:
-            out.deductions.append(Deduction(
-                lost, f"{what}{fmt_number(n)}{unit}",
-                f"存在{what}{fmt_number(n)}{unit}，每{unit}扣{fmt_number(step)}分，共扣{fmt_points(lost)}分", "per_occurrence"))
+            found = f"{what}{fmt_number(n)}{unit}"
+            out.deductions.append(Deduction(lost, found, f"存在{found}{per_step}{fmt_points(lost)}分", "per_occurrence"))
         return out

@@ -42,18 +42,20 @@ class OverThreshold(Shape):
         beyond = "低于" if below else "超过"
         formula = (f"{metric.formula()}；{metric.label}{'≥' if below else '≤'}{metric.show(threshold)}得{fmt_number(leaf.weight)}分，"
                    f"每{beyond}{metric.show(per).rstrip('%') if metric.is_rate else fmt_number(per)}{unit}扣{fmt_number(step)}分（{COUNTING[counting]}），扣完为止")
-        return Configured(metric.facts, [table], formula, state=(metric, threshold, per, step, counting, unit, below))
+        texts = (f"{leaf.code}:value", f"{leaf.code}:over", f"{beyond}{metric.show(threshold)}",
+                 f"每{beyond}{metric.show(per).rstrip('%') if metric.is_rate else fmt_number(per)}{unit}扣{fmt_number(step)}分，扣")
+        return Configured(metric.facts, [table], formula, state=(metric, threshold, per, step, counting, unit, below, texts))
 
     def rule_inputs(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Mapping[str, Decimal]:
-        return {f"{leaf.code}:value": configured.state[0].compute(ctx)}
+        return {configured.state[7][0]: configured.state[0].compute(ctx)}
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
-        metric, threshold, per, step, counting, unit, below = configured.state
-        beyond = "低于" if below else "超过"
-        value = ctx.inputs[f"{leaf.code}:value"]
+        """The threshold and per-step texts are built once at configure time."""
+        metric, threshold, per, step, counting, unit, below, (key, rule, over_text, per_text) = configured.state
+        value = ctx.inputs[key]
         inputs, mids = metric.explain(ctx, value)
         out = Outcome(leaf.weight, inputs, mids)
-        if ctx.decisions.get(f"{leaf.code}:over") != "over":
+        if ctx.decisions.get(rule) != "over":
             return out
         units = (threshold - value if below else value - threshold) / per
         if counting == "started":
@@ -62,12 +64,12 @@ class OverThreshold(Shape):
             units = units.to_integral_value(ROUND_FLOOR)
         lost = min(units * step, leaf.weight)
         out.score = leaf.weight - lost
-        out.rules.append(f"{leaf.code}:over")
-        out.intermediates += [Intermediate("超出幅度", units, f"{fmt_points(units)}{unit}"), Intermediate("扣分", lost, fmt_detail(lost))]
+        out.rules.append(rule)
+        shown_units = f"{fmt_points(units)}{unit}"
+        out.intermediates += [Intermediate("超出幅度", units, shown_units), Intermediate("扣分", lost, fmt_detail(lost))]
         out.deductions.append(Deduction(
-            lost, f"{metric.label}{metric.show(value)}，{beyond}{metric.show(threshold)}",
-            f"{metric.sentence(ctx, value)}，{beyond}{metric.show(threshold)}的标准{fmt_points(units)}{unit}，"
-            f"每{beyond}{metric.show(per).rstrip('%') if metric.is_rate else fmt_number(per)}{unit}扣{fmt_number(step)}分，扣{fmt_points(lost)}分", f"{leaf.code}:over"))
+            lost, f"{metric.label}{mids[0].shown}，{over_text}",
+            f"{metric.sentence(ctx, value, (inputs, mids))}，{over_text}的标准{shown_units}，{per_text}{fmt_points(lost)}分", rule))
         return out
 
 

@@ -8,9 +8,9 @@ from .. import errors
 from ..errors import FactError, Problem
 from ..facts import FactSpec
 from ..indicator import EvalContext, Intermediate, InputValue, params_error
-from ..numbers import fmt_number, fmt_percent
+from ..numbers import ZERO, fmt_number, fmt_percent
 from ..pack.model import LeafSpec
-from .base import declared, shown_input
+from .base import declared
 from .formula import Formula
 
 _NUMERIC = ("money", "number", "count", "rate", "score")
@@ -61,6 +61,7 @@ class Metric:
             raise params_error(leaf, where, "应为 {fact: …}、{ratio: …}、{difference: […]}、{formula: …} 或 {metric: …}")
         if not self.label:
             raise params_error(leaf, f"{where}.label", "比率或差值须有中文名称 label")
+        self.shown_specs = tuple(self.facts.values())  # explain() shows these, for every department
 
     @property
     def facts(self) -> dict[str, FactSpec]:
@@ -85,33 +86,50 @@ class Metric:
         if self.expr is not None:
             value = self.expr.evaluate(facts, self.label)
             return ctx.pack.round_rate(value) if self.is_rate else value
-        top = sum((Decimal(facts[s.name]) for s in self.num), Decimal(0))
+        top = ZERO
+        for s in self.num:
+            top += Decimal(facts[s.name])
         if self.minus:
             return top - Decimal(facts[self.minus[0].name])
         if not self.den:
             return top
-        bottom = sum((Decimal(facts[s.name]) for s in self.den), Decimal(0))
+        bottom = ZERO
+        for s in self.den:
+            bottom += Decimal(facts[s.name])
         if bottom == 0:
             names = "+".join(s.name for s in self.den)
             raise FactError(Problem(errors.FACT_ZERO_DIVISOR, f"计算“{self.label}”时分母（{_sum_text(self.den)}：{names}）为 0，无法计算", field=names, value=0, expected="大于 0 的数"))
         return ctx.pack.round_rate(top / bottom)
 
     def explain(self, ctx: EvalContext, value: Decimal) -> tuple[list[InputValue], list[Intermediate]]:
-        inputs = [shown_input(s, ctx.facts[s.name]) for s in self.facts.values()]
+        facts = ctx.facts
+        inputs = [InputValue(s.name, s.label, facts[s.name], s.show(facts[s.name])) for s in self.shown_specs]
         return inputs, [Intermediate(self.label, value, self.show(value))]
 
-    def sentence(self, ctx: EvalContext, value: Decimal) -> str:
-        """"某比率为30.2%（甲16人÷（乙37人+甲16人））"."""
+    def sentence(self, ctx: EvalContext, value: Decimal, explained: tuple[list[InputValue], list[Intermediate]] | None = None) -> str:
+        """"某比率为30.2%（甲16人÷（乙37人+甲16人））".
+
+        ``explained`` is what ``explain(ctx, value)`` returned: its texts are reused
+        instead of formatting every fact and the value a second time.
+        """
+        if explained is None:
+            facts = ctx.facts
+            show = lambda s: s.show(facts[s.name])
+            shown_value = self.show(value)
+        else:
+            texts = {i.name: i.shown for i in explained[0]}
+            show = lambda s: texts[s.name]
+            shown_value = explained[1][0].shown
         if self.expr is not None:
-            shown = "，".join(f"{s.label}{s.show(ctx.facts[s.name])}" for s in self.num)
-            return f"{self.label}为{self.show(value)}（{shown}）"
+            shown = "，".join(f"{s.label}{show(s)}" for s in self.num)
+            return f"{self.label}为{shown_value}（{shown}）"
         if not self.den and not self.minus:
-            return f"{self.label}为{self.show(value)}"
-        parts = lambda specs: "+".join(f"{s.label}{s.show(ctx.facts[s.name])}" for s in specs)
+            return f"{self.label}为{shown_value}"
+        parts = lambda specs: "+".join(f"{s.label}{show(s)}" for s in specs)
         if self.minus:
-            return f"{self.label}为{self.show(value)}（{parts(self.num)}－{parts(self.minus)}）"
+            return f"{self.label}为{shown_value}（{parts(self.num)}－{parts(self.minus)}）"
         den = parts(self.den)
-        return f"{self.label}为{self.show(value)}（{parts(self.num)}÷{'（' + den + '）' if len(self.den) > 1 else den}）"
+        return f"{self.label}为{shown_value}（{parts(self.num)}÷{'（' + den + '）' if len(self.den) > 1 else den}）"
 
 
 def _list(v: Any) -> list:

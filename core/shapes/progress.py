@@ -38,29 +38,34 @@ class Progress(Shape):
         formula = "；".join(f"{label}得分=min({label}累计支出÷{budget.label}÷{fmt_percent(sch, 0)}, {fmt_number(cap)})×{fmt_number(pts)}分" for _, label, sch, pts in parsed)
         if avg_points:
             formula += f"；平均执行率得分=min(各期执行率平均值×{fmt_number(avg_points)}, {fmt_number(avg_points)})分"
-        return Configured(facts, formula=formula, state=(budget, parsed, cap, avg_points))
+        texts = tuple((f"{label}支出进度", f"{label}执行率", f"{label}得分", f"{label}累计支出进度", f"，低于序时进度{fmt_percent(sch, 0)}，执行率",
+                       f"{leaf.code}:{label}") for _, label, sch, _ in parsed)
+        return Configured(facts, formula=formula, state=(budget, parsed, cap, avg_points, texts))
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
-        budget, parsed, cap, avg_points = configured.state
+        """Per-period labels and the schedule's text are built once at configure time; each rate is formatted once."""
+        budget, parsed, cap, avg_points, texts = configured.state
         total = Decimal(ctx.facts[budget.name])
         if total == 0:
             raise FactError(Problem(errors.FACT_ZERO_DIVISOR, f"“{budget.label}”（{budget.name}）为 0，无法计算支出进度", field=budget.name, value=0, expected="大于 0 的金额"))
         out = Outcome(Decimal(0), [shown_input(budget, total)])
         ratios = []
-        for spec, label, schedule, points in parsed:
+        round_rate = ctx.pack.round_rate
+        for (spec, label, schedule, points), (progress_label, ratio_label, score_label, progress_lead, schedule_text, rule) in zip(parsed, texts):
             spent = ctx.facts[spec.name]
-            progress = ctx.pack.round_rate(spent / total)
-            ratio = ctx.pack.round_rate(progress / schedule)
+            progress = round_rate(spent / total)
+            ratio = round_rate(progress / schedule)
             ratios.append(ratio)
             got = min(ratio, cap) * points
             out.score += got
             out.inputs.append(shown_input(spec, spent))
-            out.intermediates += [Intermediate(f"{label}支出进度", progress, fmt_percent(progress)),
-                                  Intermediate(f"{label}执行率", ratio, fmt_percent(ratio)),
-                                  Intermediate(f"{label}得分", got, fmt_detail(got))]
+            shown_progress, shown_ratio = fmt_percent(progress), fmt_percent(ratio)
+            out.intermediates += [Intermediate(progress_label, progress, shown_progress),
+                                  Intermediate(ratio_label, ratio, shown_ratio),
+                                  Intermediate(score_label, got, fmt_detail(got))]
             if got < points:
-                out.deductions.append(Deduction(points - got, f"{label}执行率{fmt_percent(ratio)}",
-                    f"{label}累计支出进度{fmt_percent(progress)}，低于序时进度{fmt_percent(schedule, 0)}，执行率{fmt_percent(ratio)}，扣{fmt_points(points - got)}分", f"{leaf.code}:{label}"))
+                out.deductions.append(Deduction(points - got, f"{ratio_label}{shown_ratio}",
+                    f"{progress_lead}{shown_progress}{schedule_text}{shown_ratio}，扣{fmt_points(points - got)}分", rule))
         if avg_points:
             avg = sum(ratios, Decimal(0)) / len(ratios)
             got = min(avg * avg_points, avg_points)

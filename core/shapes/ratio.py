@@ -32,21 +32,25 @@ class RatioPoints(Shape):
         formula = f"得分={metric.label}×{fmt_number(leaf.weight)}分（{metric.label}以{fmt_number(cap * 100)}%为上限）；{metric.formula()}"
         if zero is not None:
             formula += f"；{interval.describe(metric.label)}时得0分"
-        return Configured(metric.facts, tables, formula, state=(metric, cap, interval if zero is not None else None))
+        zero_text = None if zero is None else interval.describe(metric.label)
+        texts = (f"{leaf.code}:value", f"{leaf.code}:zero", zero_text, f"，按“{metric.label}×{fmt_number(leaf.weight)}分”计分，扣")
+        return Configured(metric.facts, tables, formula, state=(metric, cap, interval if zero is not None else None, texts))
 
     def rule_inputs(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Mapping[str, Decimal]:
-        return {f"{leaf.code}:value": configured.state[0].compute(ctx)}
+        return {configured.state[3][0]: configured.state[0].compute(ctx)}
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
-        metric, cap, zero = configured.state
-        value = ctx.inputs[f"{leaf.code}:value"]
+        """The zero interval's reading and the pro-rata rule's text are built once at configure time."""
+        metric, cap, zero, (key, zero_rule, zero_text, by_ratio) = configured.state
+        value = ctx.inputs[key]
         inputs, mids = metric.explain(ctx, value)
-        zeroed = ctx.decisions.get(f"{leaf.code}:zero") == "zero"
+        zeroed = ctx.decisions.get(zero_rule) == "zero"
         score = Decimal(0) if zeroed else max(min(value, cap), Decimal(0)) * leaf.weight
-        out = Outcome(score, inputs, mids + [Intermediate("比率得分", score, fmt_detail(score))], rules=[f"{leaf.code}:zero"] if zeroed else [])
+        mids.append(Intermediate("比率得分", score, fmt_detail(score)))
+        out = Outcome(score, inputs, mids, rules=[zero_rule] if zeroed else [])
         lost = leaf.weight - score
         if zeroed:
-            out.deductions.append(Deduction(lost, f"{zero.describe(metric.label)}，得0分", f"{metric.sentence(ctx, value)}，属于“{zero.describe(metric.label)}”的情形，此项得0分，扣{fmt_points(lost)}分", f"{leaf.code}:zero"))
+            out.deductions.append(Deduction(lost, f"{zero_text}，得0分", f"{metric.sentence(ctx, value, (inputs, mids))}，属于“{zero_text}”的情形，此项得0分，扣{fmt_points(lost)}分", zero_rule))
         elif lost > 0:
-            out.deductions.append(Deduction(lost, f"{metric.label}{metric.show(value)}", f"{metric.sentence(ctx, value)}，按“{metric.label}×{fmt_number(leaf.weight)}分”计分，扣{fmt_points(lost)}分", "ratio"))
+            out.deductions.append(Deduction(lost, f"{metric.label}{mids[0].shown}", f"{metric.sentence(ctx, value, (inputs, mids))}{by_ratio}{fmt_points(lost)}分", "ratio"))
         return out

@@ -14,7 +14,7 @@ from ..numbers import fmt_number
 from .store import ResultStore
 
 ZERO = Decimal(0)
-SHEET_ROWS = {"排名": 200_000, "失分矩阵": 20_000}  # larger districts: the full lists are in summary.json and matrix.csv
+SHEET_ROWS = {"排名": 200_000, "失分矩阵": 5_000}  # larger districts: the full lists are in summary.json and matrix.csv
 
 
 class Ranking:

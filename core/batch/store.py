@@ -19,6 +19,7 @@ class ResultStore:
         self.dir.mkdir(parents=True, exist_ok=True)
         self.path = self.dir / RESULTS
         self._fh = None
+        self._reader = None
 
     def load_done(self, digest=lambda key: key) -> set:
         """Keys already recorded (as ``digest(key)``); a torn last line from a killed run is removed first."""
@@ -43,11 +44,27 @@ class ResultStore:
         os.fsync(self._fh.fileno())
 
     def close(self) -> None:
-        if self._fh is not None:
-            self._fh.close()
-            self._fh = None
+        for name in ("_fh", "_reader"):
+            fh = getattr(self, name)
+            if fh is not None:
+                fh.close()
+                setattr(self, name, None)
 
     def records(self):
         with self.path.open(encoding="utf-8") as fh:
             for line in fh:
                 yield json.loads(line)
+
+    def records_at(self):
+        """(byte offset, record) for each line, so a record can be read again without keeping it."""
+        offset = 0
+        with self.path.open("rb") as fh:
+            for line in fh:
+                yield offset, json.loads(line)
+                offset += len(line)
+
+    def read_at(self, offset: int) -> dict:
+        if self._reader is None:
+            self._reader = self.path.open("rb")
+        self._reader.seek(offset)
+        return json.loads(self._reader.readline())

@@ -18,28 +18,26 @@ SHEET_ROWS = {"排名": 200_000, "失分矩阵": 5_000}  # larger districts: the
 
 
 class Ranking:
-    """Totals and line numbers of the scored departments in two int64 arrays (16 bytes each),
-    so a million departments rank in a few tens of MB; ties keep input order."""
+    """Totals and byte offsets of the scored departments in int64 arrays (16 bytes each); a
+    ranked row is read back from the results file when written, so a million departments
+    rank in a few tens of MB. Ties keep input order."""
 
     def __init__(self, store: ResultStore):
-        self.store, self.cents, self.lines = store, array("q"), array("q")
+        self.store, self.cents, self.offsets = store, array("q"), array("q")
 
-    def add(self, total: str, line: int) -> None:
+    def add(self, total: str, offset: int) -> None:
         self.cents.append(int(Decimal(total) * 100))
-        self.lines.append(line)
+        self.offsets.append(offset)
 
     def __len__(self) -> int:
         return len(self.cents)
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        order = sorted(range(len(self.cents)), key=lambda i: (-self.cents[i], self.lines[i]))
-        wanted = {self.lines[i]: rank for rank, i in enumerate(order, 1)}
-        rows: list[dict[str, Any] | None] = [None] * len(order)
-        for n, rec in enumerate(self.store.records()):  # one pass, in file order
-            rank = wanted.get(n)
-            if rank is not None:
-                rows[rank - 1] = {"rank": rank, "key": rec["key"], "name": rec["department"]["name"], "total": rec["total"], "grade": rec["grade"]}
-        return iter(rows)  # type: ignore[arg-type]
+        n = len(self.cents)
+        order = array("q", sorted(range(n), key=lambda i: (-self.cents[i] << 32) | i))
+        for rank, i in enumerate(order, 1):
+            rec = self.store.read_at(self.offsets[i])
+            yield {"rank": rank, "key": rec["key"], "name": rec["department"]["name"], "total": rec["total"], "grade": rec["grade"]}
 
 
 def summarise(store: ResultStore, pack, other=None) -> tuple[dict[str, Any], Ranking]:
@@ -49,13 +47,13 @@ def summarise(store: ResultStore, pack, other=None) -> tuple[dict[str, Any], Ran
     lost_count, scored_count = Counter(), Counter()
     grades, failed, changes = Counter(), [], []
     ranking = Ranking(store)
-    for n, rec in enumerate(store.records()):
+    for offset, rec in store.records_at():
         if rec["status"] != "scored":
             first = (rec.get("problems") or [{}])[0]
             failed.append({"key": rec["key"], "status": rec["status"], "code": first.get("code"), "message": first.get("message")})
             continue
         grades[rec["grade"]] += 1
-        ranking.add(rec["total"], n)
+        ranking.add(rec["total"], offset)
         for code, score in rec["scores"].items():
             if code in score_sum and score is not None:
                 score_sum[code] += Decimal(score)
@@ -96,6 +94,7 @@ def write_summary(store: ResultStore, pack, other=None) -> dict[str, Any]:
             fh.write(("," if i else "") + "\n    " + json.dumps(row, ensure_ascii=False))
         fh.write("\n  ]\n}\n")
     _workbook(store, pack, summary, ranking)
+    store.close()
     return summary
 
 

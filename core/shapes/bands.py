@@ -41,7 +41,9 @@ def band_table(leaf: LeafSpec, table_id: str, key: str, bands, label: str, domai
     if problems:
         from ..errors import PACK_BANDS, JixiaoError, Problem
 
-        raise JixiaoError([Problem(PACK_BANDS, f"{leaf.path}.params.{where}：“{leaf.name}”的分档{p}", field=where, location=leaf.path) for p in problems])
+        at = leaf.locate(f"params.{where}")
+        node = leaf.path.split("：", 1)[-1]
+        raise JixiaoError([Problem(PACK_BANDS, f"{at}：{node}.params.{where}：“{leaf.name}”的分档{p}", field=where, location=at) for p in problems])
     return DecisionTable(table_id, tuple(Rule(f"band{i}", iv.conditions(key), iv.describe(label)) for i, (iv, _) in enumerate(bands)))
 
 

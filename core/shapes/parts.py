@@ -31,8 +31,10 @@ class Parts(Shape):
             if shape_cls is None or shape_cls is Parts:
                 raise params_error(leaf, f"parts[{i}].shape", f"未知的规则形态 {p['shape']!r}，可用：{'、'.join(k for k in SHAPES if k != 'parts')}")
             params = {k: v for k, v in p.items() if k not in ("shape", "points", "label")}
+            prefix = f"params.parts.{i}"
+            lines = {("params" + k[len(prefix):]) if k != prefix else "": v for k, v in leaf.lines.items() if k == prefix or k.startswith(prefix + ".")}
             sub = dataclasses.replace(leaf, code=f"{leaf.code}.{i + 1}", weight=to_decimal(p["points"]), params=params,
-                                      path=f"{leaf.path}.params.parts[{i}]", name=p.get("label", leaf.name))
+                                      path=f"{leaf.path}.params.parts[{i}]", name=p.get("label", leaf.name), lines=lines or leaf.lines)
             shape = shape_cls()
             check_params(shape, sub)
             conf = shape.configure(sub)

@@ -186,7 +186,7 @@ class Engine:
             if name in dept.problems:
                 out.append(dept.problems[name])
             elif name not in dept.values:
-                out.append(Problem(spec.missing_code, f"缺少事实“{spec.label}”（{name}），应为{spec.expected()}", field=name, expected=spec.expected()))
+                out.append(Problem(spec.missing_code, f"{dept.where(name)}缺少事实“{spec.label}”（{name}），应为{spec.expected()}", field=name, expected=spec.expected(), location=dept.locations.get(name)))
         return out
 
     def _score_leaf(self, b: Binding, dept, values, decisions, problems, failure, ctx: EvalContext) -> LeafResult:

@@ -223,6 +223,11 @@ class DepartmentFacts:
     problems: dict[str, Problem]  # fact name → why it is unusable
     unknown: list[Problem]
     source: str = ""
+    locations: Mapping[str, str] = field(default_factory=dict)  # fact name → "sheet!cell" when read from a workbook
+
+    def where(self, name: str) -> str:
+        """"工作表“事实”单元格 D7：" for a fact read from a workbook, else nothing."""
+        return f"{cell_text(self.locations[name])}：" if name in self.locations else ""
 
 
 class FactModel:
@@ -254,12 +259,14 @@ class FactModel:
                     name = str(err["loc"][0])
                     data.pop(name, None)
                     if err["type"] == "extra_forbidden":
-                        unknown.append(Problem(errors.FACT_UNKNOWN, f"{at(name)}未知的事实“{name}”：本评分体系没有这一项（是否拼写有误？）", field=name, value=err.get("input"), location=locations.get(name)))
+                        close = difflib.get_close_matches(name, self.specs, n=1)
+                        hint = f"是否应为“{close[0]}”（{self.specs[close[0]].label}）？" if close else "是否拼写有误？"
+                        unknown.append(Problem(errors.FACT_UNKNOWN, f"{at(name)}未知的事实“{name}”：本评分体系没有这一项（{hint}）", field=name, value=err.get("input"), location=locations.get(name)))
                     else:
                         spec = self.specs[name]
                         problems[name] = Problem(err["type"], at(name) + err["msg"], field=name, value=err.get("input"), expected=spec.expected(), location=locations.get(name))
         values = {k: v for k, v in parsed.model_dump().items() if v is not None}
-        return DepartmentFacts(department_id, department_name, values, problems, unknown, source)
+        return DepartmentFacts(department_id, department_name, values, problems, unknown, source, dict(locations))
 
 
 def read_facts_file(path: str | Path) -> dict[str, Any]:

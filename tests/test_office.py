@@ -278,6 +278,16 @@ def test_a_wrong_cell_is_named(blank_template, tmp_path, py_engine):
     assert result.exit_code == 1 and f"工作表“事实”单元格 {where}" in result.stdout
 
 
+def test_an_empty_cell_is_named(blank_template, tmp_path, py_engine):
+    path = tmp_path / "empty.xlsx"
+    path.write_bytes(blank_template.read_bytes())
+    cells = fill(path, py_engine, read_facts_file(FACTS), outsourced_staff=None)
+    leaf = py_engine.evaluate(path)["编外人员控制率"]
+    problem = leaf.problems[0]
+    assert problem.code == "FACT_MISSING" and problem.location == f"事实!{cells['outsourced_staff']}"
+    assert problem.message.startswith(f"工作表“事实”单元格 {cells['outsourced_staff']}：缺少事实“编外人员数")
+
+
 def test_workbook_mistakes_name_the_cell(blank_template, tmp_path, py_engine):
     path = tmp_path / "no-id.xlsx"
     path.write_bytes(blank_template.read_bytes())

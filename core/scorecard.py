@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterator
 
+from . import tree
 from .errors import Problem
 from .indicator import Deduction, InputValue, Intermediate
 from .numbers import fmt_number
@@ -101,21 +102,10 @@ class Scorecard:
     raw_total: Decimal | None = None  # the sum before rescaling to the pack total, when leaves were dropped
 
     def leaves(self) -> Iterator[LeafResult]:
-        def walk(nodes):
-            for n in nodes:
-                if isinstance(n, LeafResult):
-                    yield n
-                else:
-                    yield from walk(n.children)
-        yield from walk(self.roots)
+        return tree.leaves(self.roots, LeafResult)
 
     def nodes(self) -> Iterator[NodeResult]:
-        def walk(nodes):
-            for n in nodes:
-                if isinstance(n, NodeResult):
-                    yield n
-                    yield from walk(n.children)
-        yield from walk(self.roots)
+        return tree.groups(self.roots, LeafResult)
 
     def __getitem__(self, key: str) -> LeafResult:
         """A leaf by code or by Chinese name."""

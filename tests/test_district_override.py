@@ -54,8 +54,10 @@ def test_blocked_plugin_is_reported_not_zeroed(district, reference_doc):
 
 
 def test_replacing_without_declaring_is_an_error(tmp_path):
+    undeclared = tmp_path / "undeclared_override.py"
+    undeclared.write_text(STRICT.read_text(encoding="utf-8").replace("    jixiao_replaces = True\n", ""), encoding="utf-8")
     with pytest.raises(JixiaoError) as err:
-        Engine.from_rubric("shenzhen-yantian-2023", plugins=[HERE / "district" / "undeclared_override.py"], rules="python")
+        Engine.from_rubric("shenzhen-yantian-2023", plugins=[undeclared], rules="python")
     assert err.value.code == "PLUGIN_CONFLICT"
     assert "outsourced-staff-rate" in str(err.value) and "jixiao_replaces" in str(err.value)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .. import errors
+from .. import errors, tree
 from ..errors import JixiaoError, Problem
 from ..facts import FactSpec
 from ..numbers import fmt_number
@@ -275,7 +275,7 @@ def _build(r: _Resolved, path: Path) -> Pack:
     if top != total - r.dropped:
         problems.append(top_where.problem(("indicators",), f"一级指标分值合计 {fmt_number(top)} 不等于总分 {fmt_number(total - r.dropped)}", errors.PACK_WEIGHTS))
     seen: dict[str, str] = {}
-    for leaf in _leaves(roots):
+    for leaf in tree.leaves(roots, LeafSpec):
         if leaf.code in seen:
             problems.append(Problem(errors.PACK_INVALID, f"{leaf.path}：指标编码 {leaf.code} 与 {seen[leaf.code]} 重复", location=leaf.path))
         seen[leaf.code] = leaf.path
@@ -297,14 +297,6 @@ def _build(r: _Resolved, path: Path) -> Pack:
         tuple(grades), roots, tuple(r.plugin_files), path.parent, _digest(r.raws, r.plugin_files), r.raws[-1],
         tuple(r.applied), r.base, r.dropped,
     )
-
-
-def _leaves(nodes):
-    for n in nodes:
-        if isinstance(n, LeafSpec):
-            yield n
-        else:
-            yield from _leaves(n.children)
 
 
 def _digest(raws: list[Any], plugin_files: list[Path]) -> str:

@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
+from .. import tree
 from ..facts import FactSpec
 from ..numbers import quantize
 from ..rules.intervals import Interval
@@ -94,21 +95,10 @@ class Pack:
     dropped_weight: Decimal = Decimal(0)  # points removed by "drop: rescale"; the total is rescaled to ``total``
 
     def leaves(self) -> Iterator[LeafSpec]:
-        def walk(nodes):
-            for n in nodes:
-                if isinstance(n, LeafSpec):
-                    yield n
-                else:
-                    yield from walk(n.children)
-        yield from walk(self.roots)
+        return tree.leaves(self.roots, LeafSpec)
 
     def nodes(self) -> Iterator[NodeSpec]:
-        def walk(nodes):
-            for n in nodes:
-                if isinstance(n, NodeSpec):
-                    yield n
-                    yield from walk(n.children)
-        yield from walk(self.roots)
+        return tree.groups(self.roots, LeafSpec)
 
     def round_score(self, value: Decimal) -> Decimal:
         places, mode = self.score_rounding

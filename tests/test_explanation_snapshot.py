@@ -63,9 +63,10 @@ AWKWARD = [
 
 
 def _digest(chunks: Iterable[str]) -> str:
+    """Hash of the outputs, with the checkout's own path taken out: a fresh clone elsewhere hashes the same."""
     h = hashlib.sha256()
     for chunk in chunks:
-        h.update(chunk.encode("utf-8"))
+        h.update(chunk.replace(str(ROOT), "<ROOT>").encode("utf-8"))
         h.update(b"\n")
     return h.hexdigest()
 

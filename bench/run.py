@@ -207,7 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         check(kind, engine, docs)
         rows.append((f"engine {kind}", len(docs), engine_s, ""))
         if a.keep_results:  # the same, kept, through the batch entry point that pauses the cyclic GC
-            rows.append((f"  evaluate_many", len(docs), best_of(engine.evaluate_many, [docs], keep=True), ""))
+            rows.append(("  evaluate_many", len(docs), best_of(engine.evaluate_many, [docs], keep=True), ""))
         engines[kind] = engine
         decides.append((kind, len(engine.tables), decide_only(engine, docs) / len(docs), engine_s / len(docs)))
     if engines:

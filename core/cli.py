@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from . import errors
 from .errors import JixiaoError
 from .formats import FORMATS
 
@@ -94,13 +95,13 @@ def evaluate(facts, rubric, fmt, output, compare_with, plugins, block, rules):
 
         other, _ = _engine(compare_with, plugins, block, rules)
         if fmt not in ("table", "json"):
-            raise JixiaoError(_problem("OUTPUT_FORMAT", "--compare 只支持 table 或 json 格式"))
+            raise JixiaoError(_problem(errors.OUTPUT_FORMAT, "--compare 只支持 table 或 json 格式"))
         click.echo((render.compare if fmt == "table" else render.compare_json)(card, other.evaluate(facts)))
         return
     out = FORMATS[fmt](card, engine)
     if isinstance(out, bytes):
         if not output:
-            raise JixiaoError(_problem("OUTPUT_REQUIRED", f"格式 {fmt} 是二进制文件，请用 -o 指定输出文件"))
+            raise JixiaoError(_problem(errors.OUTPUT_REQUIRED, f"格式 {fmt} 是二进制文件，请用 -o 指定输出文件"))
         Path(output).write_bytes(out)
     elif output:
         Path(output).write_text(out + ("" if out.endswith("\n") else "\n"), encoding="utf-8")

@@ -255,11 +255,6 @@ class Engine:
             built.append(NodeResult(node.code, node.name, node.printed_name, node.weight, score, children))
         return [results[k] if k.__class__ is str else built[k] for k in self._roots]
 
-    def explain_text(self, card: Scorecard, key: str) -> str:
-        from .render import explain
-
-        return explain(card[key])
-
 
 def _plugin_failure(b: Binding, exc: Exception) -> Problem:
     return Problem(errors.PLUGIN_FAILED, f"插件“{b.leaf.use}”评分“{b.leaf.name}”时出错：{type(exc).__name__}: {exc}", field=b.leaf.code)

@@ -91,10 +91,6 @@ def fmt_percent(rate: Decimal, places: int = 1) -> str:
     return f"{_rounded(rate * HUNDRED, places, ROUND_HALF_UP)}%"
 
 
-def fmt_fixed(value: Decimal, places: int = 2) -> str:
-    return format(value.quantize(quantum(places)), "f")
-
-
 def fmt_points(value: Decimal) -> str:
     """Points in a sentence: two places half-up, trailing zeros dropped (0.019254 → 0.02)."""
     return _rounded(value if type(value) is Decimal else Decimal(value), 2, ROUND_HALF_UP)

@@ -96,7 +96,6 @@ def load_path(path: Path) -> Any:
     return load_text(path.read_text(encoding="utf-8"), path.suffix.lower())
 
 
-Path_ = tuple  # a node path: ("indicators", 1, "children", 0, "weight")
 
 
 def load_with_lines(path: Path) -> tuple[Any, dict[tuple, int]]:

@@ -12,7 +12,6 @@ from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from jixiao import Engine

@@ -1,7 +1,6 @@
 """The Ministry of Finance project self-evaluation pack: leaves a project sets itself."""
 from __future__ import annotations
 
-import copy
 from decimal import Decimal
 from pathlib import Path
 

@@ -7,14 +7,11 @@ itself rather than counted by hand.
 from __future__ import annotations
 
 import json
-import logging
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from jixiao import Engine
-from jixiao.cli import main
 from jixiao.numbers import fmt_number
 
 HERE = Path(__file__).parent

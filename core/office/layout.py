@@ -17,7 +17,6 @@ from ..scorecard import STATUS_TEXT, LeafResult, NodeResult, Scorecard
 if TYPE_CHECKING:
     from ..pack.model import Pack
 
-COLUMNS = 9
 HEADER_ROWS = 3
 TOTAL_LABEL = "总计得分"
 # Relative widths (characters) that fit A4 landscape; the writers scale them.
@@ -65,9 +64,6 @@ class ScoreTable:
         for c in self.cells:
             out[c.row].append(c)
         return out
-
-    def merges(self) -> list[Cell]:
-        return [c for c in self.cells if c.merged]
 
 
 def header_cells() -> list[Cell]:

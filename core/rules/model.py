@@ -53,7 +53,6 @@ class DecisionTable:
         return frozenset(c.key for r in self.rules for c in r.conditions)
 
 
-Decisions = Mapping[str, "str | None"]
 
 
 class RuleBackend(Protocol):

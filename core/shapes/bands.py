@@ -16,7 +16,6 @@ from ..rules.model import DecisionTable, Rule
 from .base import Shape, param
 from .metric import Metric
 
-_ALL = Interval(None, False, None, False)
 
 
 def parse_bands(leaf: LeafSpec, raw: object, label: str, weight: Decimal, where: str = "bands") -> list[tuple[Interval, Decimal]]:

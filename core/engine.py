@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import logging
+from decimal import localcontext
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -20,7 +21,7 @@ from .binding import Binding, bind, gate_value, subtotal_plan
 from .errors import FactError, JixiaoError, Problem
 from .facts import DepartmentFacts, normalise_document, read_facts_file
 from .indicator import Deduction, EvalContext, Intermediate, Outcome
-from .numbers import ROUNDING_MODES, ZERO, fmt_detail, fmt_number, quantum
+from .numbers import CONTEXT, ROUNDING_MODES, ZERO, fmt_detail, fmt_number, quantum
 from .pack import load_pack
 from .pack.model import Pack
 from .registry import Registry
@@ -92,10 +93,14 @@ class Engine:
         return {"id": p.id, "title": p.title, "version": p.version, "digest": p.digest, "region": p.region, "year": str(p.year)}
 
     def evaluate(self, facts: Mapping[str, Any] | str | Path, department_id: str | None = None) -> Scorecard:
-        """Score one department. ``facts`` is a facts document (dict) or the path of a YAML/JSON file."""
-        doc = read_facts_file(facts) if isinstance(facts, (str, Path)) else normalise_document(dict(facts), "（传入的字典）")
-        dept = self.fact_model.validate(doc["facts"], department_id or doc["department"]["id"], doc["department"]["name"], doc["source"])
-        return self.score(dept)
+        """Score one department. ``facts`` is a facts document (dict) or the path of a YAML/JSON file.
+
+        Parsing and scoring run in ``numbers.CONTEXT``, whatever the caller's decimal context.
+        """
+        with localcontext(CONTEXT):
+            doc = read_facts_file(facts) if isinstance(facts, (str, Path)) else normalise_document(dict(facts), "（传入的字典）")
+            dept = self.fact_model.validate(doc["facts"], department_id or doc["department"]["id"], doc["department"]["name"], doc["source"])
+            return self._score(dept)
 
     def evaluate_many(self, documents: Iterable[Mapping[str, Any] | str | Path]) -> list[Scorecard]:
         """Score every document in turn, with CPython's cyclic garbage collector paused meanwhile.
@@ -115,6 +120,11 @@ class Engine:
                 gc.enable()
 
     def score(self, dept: DepartmentFacts) -> Scorecard:
+        """One validated department's scorecard, computed in ``numbers.CONTEXT``."""
+        with localcontext(CONTEXT):
+            return self._score(dept)
+
+    def _score(self, dept: DepartmentFacts) -> Scorecard:
         """One validated department's scorecard.
 
         Everything that depends on the pack alone was prepared at load (see

@@ -5,13 +5,19 @@ strings are parsed here, and every rate is a Decimal fraction (0.302 for 30.2%).
 """
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, DivisionByZero, InvalidOperation, Overflow
 
 ROUNDING_MODES = {"truncate": ROUND_DOWN, "half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
 ONE = Decimal(1)
 _QUANTA: dict[int, Decimal] = {}  # places → 10**-places, see quantum()
+
+# The arithmetic context every evaluation runs in: Python's default (28 digits, half-even,
+# the usual traps), fixed here so that a caller who changed ``decimal.getcontext()`` does
+# not get different quotients, rates or scores. The engine enters it with ``localcontext``.
+CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN, Emin=-999999, Emax=999999, capitals=1, clamp=0,
+                  flags=[], traps=[InvalidOperation, DivisionByZero, Overflow])
 
 
 def to_decimal(value: object) -> Decimal:

@@ -30,3 +30,18 @@ def test_total_is_sum_of_rounded_leaves(py_engine):
     card = py_engine.evaluate(Path(__file__).parent.parent / "examples/yantian-2023/facts.yaml")
     assert card.total == sum(leaf.score for leaf in card.leaves())
     assert card["预算执行率"].raw_score == Decimal("5.986614") or card["预算执行率"].raw_score.quantize(Decimal("0.00001")) == Decimal("5.98661")
+
+
+@pytest.mark.parametrize("context", [dict(prec=6), dict(rounding="ROUND_UP"), dict(prec=40, rounding="ROUND_FLOOR")])
+def test_scores_do_not_depend_on_the_callers_decimal_context(py_engine, reference_doc, context):
+    import decimal
+
+    expected = py_engine.evaluate(reference_doc).to_dict()
+    dept = py_engine.fact_model.validate(reference_doc["facts"], "yantian-qwb", reference_doc["department"]["name"])
+    with decimal.localcontext() as ctx:
+        for key, value in context.items():
+            setattr(ctx, key, value)
+        mine = decimal.getcontext().copy()
+        assert py_engine.evaluate(reference_doc).to_dict() == expected
+        assert py_engine.score(dept).to_dict()["indicators"] == expected["indicators"]
+        assert (decimal.getcontext().prec, decimal.getcontext().rounding) == (mine.prec, mine.rounding)

@@ -12,6 +12,7 @@ HUNDRED = Decimal(100)
 ZERO = Decimal(0)
 ONE = Decimal(1)
 _QUANTA: dict[int, Decimal] = {}  # places → 10**-places, see quantum()
+_TENTH, _CENT, _MILLIONTH = Decimal("0.1"), Decimal("0.01"), Decimal("0.000001")
 
 # The arithmetic context every evaluation runs in: Python's default (28 digits, half-even,
 # the usual traps), fixed here so that a caller who changed ``decimal.getcontext()`` does
@@ -64,13 +65,21 @@ def quantize(value: Decimal, places: int, mode: str) -> Decimal:
 def fmt_number(value: Decimal | int | None) -> str:
     """Plain decimal string without exponent or trailing zeros: 5.980 → 5.98, 5.00 → 5.
 
-    ``str`` of the normalised value is the same text as ``format(…, "f")`` unless it
-    chose scientific notation (below 1e-6), which the "E" test catches; it is the
-    cheaper call, and this runs ~120 times a department.
+    Most values reach here written in plain notation with a point ("5.980"): dropping
+    the trailing zeros of ``str`` is then the whole job. Anything else (integers,
+    exponents, very long or non-finite values) goes through ``_fmt_number_general``.
     """
     if value is None:
         return "—"
     d = value if type(value) is Decimal else Decimal(value)
+    text = str(d)
+    if "." in text and "E" not in text and len(text) < 30:
+        return text.rstrip("0").rstrip(".")
+    return _fmt_number_general(d)
+
+
+def _fmt_number_general(d: Decimal) -> str:
+    """``fmt_number`` for any Decimal: integral values quantized to units, others normalised."""
     if d == d.to_integral_value():
         return str(d.quantize(ONE))
     n = d.normalize()
@@ -93,32 +102,42 @@ def _rounded(value: Decimal, places: int, rounding: str) -> str:
 
 
 def fmt_percent(rate: Decimal, places: int = 1) -> str:
-    """0.30188 → "30.2%" (half-up, as reports print rates)."""
+    """0.30188 → "30.2%" (half-up, as reports print rates).
+
+    One place is what reports use (~25 times a department), written out: the quantized
+    text is "d.d", and a ".0" is dropped.
+    """
+    if places == 1:
+        text = str((rate * HUNDRED).quantize(_TENTH, rounding=ROUND_HALF_UP))
+        return f"{text[:-2] if text[-1] == '0' else text}%"
     return f"{_rounded(rate * HUNDRED, places, ROUND_HALF_UP)}%"
 
 
 def fmt_points(value: Decimal) -> str:
     """Points in a sentence: two places half-up, trailing zeros dropped (0.019254 → 0.02)."""
-    return _rounded(value if type(value) is Decimal else Decimal(value), 2, ROUND_HALF_UP)
+    text = str((value if type(value) is Decimal else Decimal(value)).quantize(_CENT, rounding=ROUND_HALF_UP))
+    return text.rstrip("0").rstrip(".")
 
 
 def fmt_detail(value: Decimal) -> str:
     """An intermediate value for the explanation: up to six places, exact below that hidden.
 
-    Rounded when the value is written with more than six decimal places (exponent
-    below -6). The exponent is read off ``str(d)`` — scientific notation only for
-    exponents above 0 or values below 1e-6, else exactly -exponent digits after the
-    point — because ``as_tuple()`` builds a tuple of all 28 digits of a quotient.
+    Rounded (half-even) when the value is written with more than six decimal places.
+    The places are read off ``str(d)`` — plain notation with exactly -exponent digits
+    after the point unless it shows an "E" — because ``as_tuple()`` builds a tuple of
+    all 28 digits of a quotient.
     """
     d = value if type(value) is Decimal else Decimal(value)
+    text = str(d)
+    dot = text.find(".")
+    if dot >= 0 and "E" not in text:
+        if len(text) - dot > 7:
+            text = str(d.quantize(_MILLIONTH, rounding=ROUND_HALF_EVEN))
+        elif len(text) >= 30:
+            return _fmt_number_general(d)
+        return text.rstrip("0").rstrip(".")
     if d.is_finite():
-        text = str(d)
-        e = text.find("E")
-        if e >= 0:
-            places = text[e + 1] == "-"
-        else:
-            dot = text.find(".")
-            places = dot >= 0 and len(text) - dot > 7
+        places = "E" in text and text[text.find("E") + 1] == "-"
     else:
         places = d.as_tuple().exponent < -6  # type: ignore[operator]  # TypeError for NaN and infinities, as ever
     return _rounded(d, 6, ROUND_HALF_EVEN) if places else fmt_number(d)

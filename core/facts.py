@@ -242,10 +242,35 @@ class FactModel:
         self.model: type[BaseModel] = create_model(  # type: ignore[call-overload]
             "DepartmentFactsModel", __config__=ConfigDict(extra="forbid"), **fields
         )
+        self._names = frozenset(self.specs)
+        self._converters = tuple((name, spec.convert) for name, spec in self.specs.items())
+
+    def _convert_all(self, raw: Mapping[str, Any]) -> dict[str, Any] | None:
+        """Every fact converted, in the model's order, or None at the first problem.
+
+        Most departments' facts are all known and all valid: the converters alone then
+        give what the pydantic model would. Anything else (an unknown name, a value a
+        converter refuses) returns None, and ``validate`` lets the model find and word
+        every problem.
+        """
+        if not raw.keys() <= self._names:
+            return None
+        values = {}
+        try:
+            for name, convert in self._converters:
+                value = raw.get(name)
+                if value is not None:
+                    values[name] = convert(value)
+        except Exception:
+            return None
+        return values
 
     def validate(self, raw: Mapping[str, Any], department_id: str, department_name: str = "", source: str = "",
                  locations: Mapping[str, str] | None = None) -> DepartmentFacts:
         locations = getattr(raw, "locations", {}) if locations is None else locations
+        values = self._convert_all(raw)
+        if values is not None:
+            return DepartmentFacts(department_id, department_name, values, {}, [], source, dict(locations))
         at = lambda name: f"{cell_text(locations[name])}：" if name in locations else ""
         data = {k: v for k, v in raw.items() if v is not None}
         problems: dict[str, Problem] = {}

@@ -65,6 +65,8 @@ class Engine:
         self._built_hook = registry.has_broadcast("jixiao_scorecard_built")
         self._seq = 0
         self._configured = [b for b in self.bindings if b.configured is not None]
+        self._with_inputs = [b for b in self._configured if b.gate_inputs or b.run_inputs is not None]
+        self._all_needs = frozenset().union(*(b.needs for b in self._configured))
         self._plan, self._roots = subtotal_plan(pack)
         self._rubric_info = self.rubric_info
         self._score_unit, self._score_mode = quantum(pack.score_rounding[0]), ROUNDING_MODES[pack.score_rounding[1]]
@@ -137,11 +139,12 @@ class Engine:
         blocked: dict[str, list[Problem]] = {}
         failed: dict[str, Problem] = {}
         ctx = EvalContext(facts, self.pack)  # the rule-input phase sees no inputs and no decisions yet
-        for b in self._configured:
+        whole = not fact_problems and have >= self._all_needs  # every leaf has its facts: only rule inputs to compute
+        for b in self._with_inputs if whole else self._configured:
             for name, key, spec in b.gate_inputs:
                 if name in facts:
                     values[key] = gate_value(spec, facts[name])
-            if not (have >= b.needs and fact_problems.keys().isdisjoint(b.needs)):  # a fact it needs is missing or invalid
+            if not whole and not (have >= b.needs and fact_problems.keys().isdisjoint(b.needs)):  # a fact it needs is missing or invalid
                 missing = self._fact_problems(b, dept)
                 if missing:
                     blocked[b.leaf.code] = missing

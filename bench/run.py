@@ -14,6 +14,8 @@ Why it is built this way:
 - Every timed department is also checked, in a second untimed pass: the engine and the
   hand-written scorer must give the same 21 leaf scores, total and grade, or the run
   aborts with exit status 1. This doubles as a cross-check of the engine.
+- The floor (bench/floor.py): what any program producing the same scorecards pays for
+  the arithmetic, the number texts and the result objects alone, with no engine.
 - Pack load and a cold ``jixiao evaluate`` subprocess (interpreter start-up, imports,
   pack load, one department, rendering) are reported because a CLI user pays them.
 No assertion is made on any timing: this prints numbers, it does not judge them.
@@ -32,6 +34,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+import floor
 import handwritten
 import synth
 from jixiao import Engine
@@ -225,6 +228,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             rate = n / seconds
             print(f"target {TARGET:,}/s per core: {name} reaches {rate / TARGET:.0%} of it ({TARGET / rate:.1f}× short)" if rate < TARGET
                   else f"target {TARGET:,}/s per core: {name} meets it ({rate / TARGET:.1f}×)")
+    if "python" in engines:
+        print(floor.report(floor.measure(engines["python"], docs), 1e6 / TARGET))
     for kind, tables, per, engine_per in decides:
         print(f"rules backend alone ({kind}: backend.decide, {tables} tables): {per * 1e6:,.1f} µs/department, "
               f"{per / engine_per:.0%} of the engine's time")

@@ -163,7 +163,7 @@ class Engine:
         results = {}
         for b in self.bindings:
             code = b.leaf.code
-            result = self._score_leaf(b, dept, values, decisions, blocked.get(code), failed.get(code), ctx)
+            result = self._score_leaf(b, dept, values, decisions, blocked.get(code) if blocked else None, failed.get(code) if failed else None, ctx)
             if self._scored_hook:
                 self.registry.pm.hook.jixiao_indicator_scored(leaf=b.leaf, result=result, department_id=dept.department_id)
             if log is not None:
@@ -242,8 +242,10 @@ class Engine:
             raw = raw * leaf.scale
             outcome.intermediates.append(Intermediate("按调整后的分值折算", leaf.scale, f"×{fmt_detail(leaf.scale)}"))
         ceiling = leaf.weight if outcome.applicable_weight is None else outcome.applicable_weight
-        bounded = min(max(raw, ZERO), ceiling)
-        if bounded != raw:
+        if ZERO <= raw <= ceiling:
+            bounded = raw
+        else:
+            bounded = ZERO if raw < ZERO else ceiling
             outcome.intermediates.append(Intermediate("按分值上下限调整", bounded, f"{fmt_detail(raw)}→{fmt_detail(bounded)}"))
         score = bounded.quantize(self._score_unit, rounding=self._score_mode)  # = self.pack.round_score(bounded)
         if score != bounded:

@@ -18,7 +18,7 @@ import structlog
 
 from . import __version__, errors
 from .binding import Binding, bind, gate_value, subtotal_plan
-from .errors import FactError, JixiaoError, Problem
+from .errors import JixiaoError, Problem
 from .facts import DepartmentFacts, normalise_document, read_facts_file
 from .indicator import Deduction, EvalContext, Intermediate, Outcome
 from .numbers import CONTEXT, ROUNDING_MODES, ZERO, fmt_detail, fmt_number, quantum
@@ -68,6 +68,7 @@ class Engine:
         self._with_inputs = [b for b in self._configured if b.gate_inputs or b.run_inputs is not None]
         self._all_needs = frozenset().union(*(b.needs for b in self._configured))
         self._plan, self._roots = subtotal_plan(pack)
+        self._steps = [(b, b.leaf.code, b.problem is None and not b.gated) for b in self.bindings]  # plain: no gates, nothing wrong at load
         self._rubric_info = self.rubric_info
         self._score_unit, self._score_mode = quantum(pack.score_rounding[0]), ROUNDING_MODES[pack.score_rounding[1]]
         self._origins = {leaf.code: {"weight": leaf.origins.get("weight", pack.base or pack.id), "use": leaf.origins.get("use", pack.base or pack.id), **leaf.origins}
@@ -161,9 +162,11 @@ class Engine:
         log = audit.bind(pack=self.pack.id, department=dept.department_id) if _audit_logger.isEnabledFor(logging.INFO) else None
         ctx = EvalContext(facts, self.pack, values, decisions)
         results = {}
-        for b in self.bindings:
-            code = b.leaf.code
-            result = self._score_leaf(b, dept, values, decisions, blocked.get(code) if blocked else None, failed.get(code) if failed else None, ctx)
+        for b, code, plain in self._steps:
+            if plain and not (blocked and code in blocked) and not (failed and code in failed):
+                result = self._evaluated(b, ctx, [])
+            else:
+                result = self._score_leaf(b, dept, values, decisions, blocked.get(code), failed.get(code), ctx)
             if self._scored_hook:
                 self.registry.pm.hook.jixiao_indicator_scored(leaf=b.leaf, result=result, department_id=dept.department_id)
             if log is not None:
@@ -229,14 +232,22 @@ class Engine:
         elif problems or gate_missing:
             return self._unscored(b, NOT_EVALUABLE, (problems or []) + list(gate_missing))
         else:
-            try:
-                outcome = b.run_evaluate(leaf, b.configured, ctx)
-            except FactError as exc:
-                return self._unscored(b, NOT_EVALUABLE, exc.problems)
-            except JixiaoError as exc:
-                return self._unscored(b, NOT_EVALUABLE, exc.problems)
-            except Exception as exc:
-                return self._unscored(b, ERROR, [_plugin_failure(b, exc)])
+            return self._evaluated(b, ctx, notes)
+        return self._finish(b, outcome, notes)
+
+    def _evaluated(self, b: Binding, ctx: EvalContext, notes: list[str]) -> LeafResult:
+        """The leaf scored by its plugin; a refusal of the facts or a plugin's failure makes it unscored."""
+        try:
+            outcome = b.run_evaluate(b.leaf, b.configured, ctx)
+        except JixiaoError as exc:  # a FactError too
+            return self._unscored(b, NOT_EVALUABLE, exc.problems)
+        except Exception as exc:
+            return self._unscored(b, ERROR, [_plugin_failure(b, exc)])
+        return self._finish(b, outcome, notes)
+
+    def _finish(self, b: Binding, outcome: Outcome, notes: list[str]) -> LeafResult:
+        """An outcome scaled, bounded to 0..weight and rounded as the pack says, each step explained."""
+        leaf = b.leaf
         raw = outcome.score
         if leaf.scale != 1:
             raw = raw * leaf.scale

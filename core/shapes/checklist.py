@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from ..facts import FactSpec
 from ..indicator import Configured, Deduction, EvalContext, InputValue, Outcome, params_error
-from ..numbers import fmt_number, to_decimal
+from ..numbers import ZERO, fmt_number, to_decimal
 from ..pack.model import LeafSpec
 from .base import Shape, check_points, param
 
@@ -30,18 +30,21 @@ class Checklist(Shape):
             parsed.append((spec, str(item["label"]), to_decimal(item["points"])))
         check_points(leaf, sum((p for _, _, p in parsed), Decimal(0)), "items")
         formula = "＋".join(f"{label}（{fmt_number(p)}分）" for _, label, p in parsed)
-        texts = [(spec, label, points, {True: spec.show(True), False: spec.show(False)}, f"未满足：{label}", f"未达到“{label}”的要求，扣{fmt_number(points)}分")
-                 for spec, label, points in parsed]
+        texts = tuple((spec.name, spec.label, points, {True: spec.show(True), False: spec.show(False)}, spec.show, f"未满足：{label}",
+                       f"未达到“{label}”的要求，扣{fmt_number(points)}分") for spec, label, points in parsed)
         return Configured({s.name: s for s, _, _ in parsed}, formula=f"满足即得分：{formula}", state=texts)
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
         """Reasons, problem sentences and how 是/否 is shown depend on the pack alone: built at configure time."""
-        out = Outcome(Decimal(0))
-        for spec, label, points, shown, reason, problem in configured.state:
-            met = ctx.facts[spec.name]
-            out.inputs.append(InputValue(spec.name, spec.label, met, shown[met] if met.__class__ is bool else spec.show(met)))
+        facts = ctx.facts
+        score = ZERO
+        inputs: list[InputValue] = []
+        deductions: list[Deduction] = []
+        for name, label, points, shown, show, reason, problem in configured.state:
+            met = facts[name]
+            inputs.append(InputValue(name, label, met, shown[met] if met.__class__ is bool else show(met)))
             if met:
-                out.score += points
+                score += points
             else:
-                out.deductions.append(Deduction(points, reason, problem, spec.name))
-        return out
+                deductions.append(Deduction(points, reason, problem, name))
+        return Outcome(score, inputs, [], deductions)

@@ -1,10 +1,8 @@
 """Per-occurrence deduction: weight − n × step, floor 0 ("发现一项不符合的扣1分，扣完为止")."""
 from __future__ import annotations
 
-from decimal import Decimal
-
 from ..indicator import Configured, Deduction, EvalContext, Intermediate, Outcome
-from ..numbers import fmt_detail, fmt_number, fmt_points
+from ..numbers import ZERO, fmt_detail, fmt_number, fmt_points
 from ..pack.model import LeafSpec
 from .base import Shape, number_param, param
 from .metric import Metric
@@ -24,13 +22,17 @@ class PerOccurrence(Shape):
         return Configured(metric.facts, formula=formula, state=(metric, step, unit, what, f"，每{unit}扣{fmt_number(step)}分，共扣"))
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
+        """The floor and the cap are comparisons that keep ``max``'s and ``min``'s choice between equal values (1 and 1.0 print differently)."""
         metric, step, unit, what, per_step = configured.state
         n = metric.compute(ctx)
         inputs, mids = metric.explain(ctx, n)
-        lost = min(max(n, Decimal(0)) * step, leaf.weight)
+        weight = leaf.weight
+        lost = (ZERO if ZERO > n else n) * step
+        if weight < lost:
+            lost = weight
         mids.append(Intermediate("扣分", lost, fmt_detail(lost)))
-        out = Outcome(leaf.weight - lost, inputs, mids)
+        deductions = []
         if lost > 0:
             found = f"{what}{fmt_number(n)}{unit}"
-            out.deductions.append(Deduction(lost, found, f"存在{found}{per_step}{fmt_points(lost)}分", "per_occurrence"))
-        return out
+            deductions.append(Deduction(lost, found, f"存在{found}{per_step}{fmt_points(lost)}分", "per_occurrence"))
+        return Outcome(weight - lost, inputs, mids, deductions)

@@ -1,10 +1,10 @@
 """Levels: a choice fact picks a tier ("按规定公开 1.5 / 存在不符合 1 / 未公开 0")."""
 from __future__ import annotations
 
-from ..indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
+from ..indicator import Configured, Deduction, EvalContext, InputValue, Intermediate, Outcome, params_error
 from ..numbers import fmt_number, fmt_points, to_decimal
 from ..pack.model import LeafSpec
-from .base import Shape, declared, param, shown_input
+from .base import Shape, declared, param
 
 
 class Levels(Shape):
@@ -24,14 +24,13 @@ class Levels(Shape):
         lost = {k: leaf.weight - v for k, v in points.items()}
         texts = {k: (lost[k], f"{spec.label}：{spec.choices[k]}", f"{spec.label}为“{spec.choices[k]}”，得{fmt_number(v)}分，扣{fmt_points(lost[k])}分",
                      f"{leaf.code}:{k}") for k, v in points.items() if v < leaf.weight}
-        return Configured({spec.name: spec}, formula=f"{spec.label}：{text}", state=(spec, points, texts))
+        levels = {k: (v, spec.show(k), spec.choices[k], texts.get(k)) for k, v in points.items()}
+        return Configured({spec.name: spec}, formula=f"{spec.label}：{text}", state=(spec, levels))
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
-        """Every level's deduction depends on the pack alone: built once at configure time."""
-        spec, points, texts = configured.state
+        """Every level's points, texts and deduction depend on the pack alone: built once at configure time."""
+        spec, levels = configured.state
         choice = ctx.facts[spec.name]
-        got = points[choice]
-        out = Outcome(got, [shown_input(spec, choice)], [Intermediate("档次", got, spec.choices[choice])])
-        if choice in texts:
-            out.deductions.append(Deduction(*texts[choice]))
-        return out
+        got, shown, name, deduction = levels[choice]
+        deductions = [] if deduction is None else [Deduction(*deduction)]
+        return Outcome(got, [InputValue(spec.name, spec.label, choice, shown)], [Intermediate("档次", got, name)], deductions)

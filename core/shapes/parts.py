@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Mapping
 
 from ..indicator import Configured, EvalContext, Outcome, params_error
-from ..numbers import to_decimal
+from ..numbers import ZERO, to_decimal
 from ..pack.model import LeafSpec
 from .base import Shape, check_params, check_points, param
 
@@ -38,21 +38,24 @@ class Parts(Shape):
             shape = shape_cls()
             check_params(shape, sub)
             conf = shape.configure(sub)
-            parts.append((shape, sub, conf, p.get("label", "")))
+            label = p.get("label", "")
+            parts.append((shape, sub, conf, f"{label}：" if label else "", shape.evaluate))
             facts.update(conf.facts)
             tables += conf.tables
             formulas.append(f"{p.get('label') or f'第{i + 1}部分'}：{conf.formula}")
-        check_points(leaf, sum((sub.weight for _, sub, _, _ in parts), Decimal(0)), "parts")
-        return Configured(facts, tables, "\n".join(formulas), state=parts)
+        check_points(leaf, sum((part[1].weight for part in parts), Decimal(0)), "parts")
+        return Configured(facts, tables, "\n".join(formulas), state=tuple(parts))
 
     def rule_inputs(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Mapping[str, Decimal]:
         out: dict[str, Decimal] = {}
-        for shape, sub, conf, _ in configured.state:
+        for shape, sub, conf, _, _ in configured.state:
             out.update(shape.rule_inputs(sub, conf, ctx))
         return out
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
-        total = Outcome(Decimal(0))
-        for shape, sub, conf, label in configured.state:
-            total.absorb(shape.evaluate(sub, conf, ctx), f"{label}：" if label else "")
+        """Each part's label prefix and bound ``evaluate`` depend on the pack alone: made at configure time."""
+        total = Outcome(ZERO)
+        absorb = total.absorb
+        for _, sub, conf, prefix, evaluate in configured.state:
+            absorb(evaluate(sub, conf, ctx), prefix)
         return total

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from .. import errors
 from ..errors import FactError, Problem
-from ..indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
-from ..numbers import fmt_detail, fmt_number, fmt_percent, fmt_points, to_decimal
+from ..indicator import Configured, Deduction, EvalContext, InputValue, Intermediate, Outcome, params_error
+from ..numbers import ZERO, fmt_detail, fmt_number, fmt_percent, fmt_points, to_decimal
 from ..pack.model import LeafSpec
 from .base import Shape, check_points, declared, number_param, param, shown_input
 
@@ -38,40 +38,54 @@ class Progress(Shape):
         formula = "；".join(f"{label}得分=min({label}累计支出÷{budget.label}÷{fmt_percent(sch, 0)}, {fmt_number(cap)})×{fmt_number(pts)}分" for _, label, sch, pts in parsed)
         if avg_points:
             formula += f"；平均执行率得分=min(各期执行率平均值×{fmt_number(avg_points)}, {fmt_number(avg_points)})分"
-        texts = tuple((f"{label}支出进度", f"{label}执行率", f"{label}得分", f"{label}累计支出进度", f"，低于序时进度{fmt_percent(sch, 0)}，执行率",
-                       f"{leaf.code}:{label}") for _, label, sch, _ in parsed)
-        return Configured(facts, formula=formula, state=(budget, parsed, cap, avg_points, texts))
+        periods = tuple((spec.name, spec.label, spec.show, schedule, points, f"{label}支出进度", f"{label}执行率", f"{label}得分",
+                         f"{label}累计支出进度", f"，低于序时进度{fmt_percent(schedule, 0)}，执行率", f"{leaf.code}:{label}")
+                        for spec, label, schedule, points in parsed)
+        return Configured(facts, formula=formula, state=(budget, periods, cap, avg_points, f"{leaf.code}:average"))
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
-        """Per-period labels and the schedule's text are built once at configure time; each rate is formatted once."""
-        budget, parsed, cap, avg_points, texts = configured.state
-        total = Decimal(ctx.facts[budget.name])
+        """Everything about a period that depends on the pack alone is one tuple, built at configure time.
+
+        Rates are rounded only when the pack rounds them, and each number is formatted
+        once. The caps are comparisons that keep ``min``'s choice between equal values
+        (1 and 1.000 print differently); sums keep their order, which fixes the exponent.
+        """
+        budget, periods, cap, avg_points, average_rule = configured.state
+        facts = ctx.facts
+        total = Decimal(facts[budget.name])
         if total == 0:
             raise FactError(Problem(errors.FACT_ZERO_DIVISOR, f"“{budget.label}”（{budget.name}）为 0，无法计算支出进度", field=budget.name, value=0, expected="大于 0 的金额"))
-        out = Outcome(Decimal(0), [shown_input(budget, total)])
-        ratios = []
-        round_rate = ctx.pack.round_rate
-        for (spec, label, schedule, points), (progress_label, ratio_label, score_label, progress_lead, schedule_text, rule) in zip(parsed, texts):
-            spent = ctx.facts[spec.name]
-            progress = round_rate(spent / total)
-            ratio = round_rate(progress / schedule)
-            ratios.append(ratio)
-            got = min(ratio, cap) * points
-            out.score += got
-            out.inputs.append(shown_input(spec, spent))
+        round_rate = ctx.pack.round_rate if ctx.pack.rate_rounding is not None else None
+        inputs = [shown_input(budget, total)]
+        mids: list[Intermediate] = []
+        deductions: list[Deduction] = []
+        score = ratio_sum = ZERO
+        for name, label, show, schedule, points, progress_label, ratio_label, score_label, progress_lead, schedule_text, rule in periods:
+            spent = facts[name]
+            if round_rate is None:
+                progress = spent / total
+                ratio = progress / schedule
+            else:
+                progress = round_rate(spent / total)
+                ratio = round_rate(progress / schedule)
+            ratio_sum += ratio
+            got = (cap if cap < ratio else ratio) * points
+            score += got
+            inputs.append(InputValue(name, label, spent, show(spent)))
             shown_progress, shown_ratio = fmt_percent(progress), fmt_percent(ratio)
-            out.intermediates += [Intermediate(progress_label, progress, shown_progress),
-                                  Intermediate(ratio_label, ratio, shown_ratio),
-                                  Intermediate(score_label, got, fmt_detail(got))]
+            mids += (Intermediate(progress_label, progress, shown_progress), Intermediate(ratio_label, ratio, shown_ratio),
+                     Intermediate(score_label, got, fmt_detail(got)))
             if got < points:
-                out.deductions.append(Deduction(points - got, f"{ratio_label}{shown_ratio}",
-                    f"{progress_lead}{shown_progress}{schedule_text}{shown_ratio}，扣{fmt_points(points - got)}分", rule))
+                lost = points - got
+                deductions.append(Deduction(lost, f"{ratio_label}{shown_ratio}", f"{progress_lead}{shown_progress}{schedule_text}{shown_ratio}，扣{fmt_points(lost)}分", rule))
         if avg_points:
-            avg = sum(ratios, Decimal(0)) / len(ratios)
-            got = min(avg * avg_points, avg_points)
-            out.score += got
-            out.intermediates += [Intermediate("平均执行率", avg, fmt_percent(avg)), Intermediate("平均执行率得分", got, fmt_detail(got))]
+            avg = ratio_sum / len(periods)
+            got = avg * avg_points
+            if avg_points < got:
+                got = avg_points
+            score += got
+            shown_avg = fmt_percent(avg)
+            mids += (Intermediate("平均执行率", avg, shown_avg), Intermediate("平均执行率得分", got, fmt_detail(got)))
             if got < avg_points:
-                out.deductions.append(Deduction(avg_points - got, f"平均执行率{fmt_percent(avg)}",
-                    f"全年平均执行率{fmt_percent(avg)}，扣{fmt_points(avg_points - got)}分", f"{leaf.code}:average"))
-        return out
+                deductions.append(Deduction(avg_points - got, f"平均执行率{shown_avg}", f"全年平均执行率{shown_avg}，扣{fmt_points(avg_points - got)}分", average_rule))
+        return Outcome(score, inputs, mids, deductions)

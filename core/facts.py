@@ -61,16 +61,17 @@ class FactSpec:
         """A value as a report prints it: 305.63万元, 30.2%, 是."""
         if value is None:
             return "—"
-        if self.kind == "rate":
-            return fmt_percent(value)
-        if self.kind == "table":
-            return f"{len(value)} 行"
-        if self.kind == "bool":
+        kind = self.kind
+        if kind == "bool":
             return "是" if value else "否"
-        if self.kind == "choice":
+        if kind == "money":
+            return f"{format(value if value.__class__ is Decimal else Decimal(value), ',f')}{self.unit}"
+        if kind == "rate":
+            return fmt_percent(value)
+        if kind == "table":
+            return f"{len(value)} 行"
+        if kind == "choice":
             return self.choices.get(value, str(value))
-        if self.kind == "money":
-            return f"{format(Decimal(value), ',f')}{self.unit}"
         if isinstance(value, (Decimal, int)):
             return f"{fmt_number(value)}{self.unit}"
         return f"{value}{self.unit}"

@@ -12,6 +12,7 @@ HUNDRED = Decimal(100)
 ZERO = Decimal(0)
 ONE = Decimal(1)
 _QUANTA: dict[int, Decimal] = {}  # places → 10**-places, see quantum()
+_INT_PLAIN = 10**27  # an int below this in size prints as itself (larger ones exceed the context's 28 digits when quantized)
 _TENTH, _CENT, _MILLIONTH = Decimal("0.1"), Decimal("0.01"), Decimal("0.000001")
 
 # The arithmetic context every evaluation runs in: Python's default (28 digits, half-even,
@@ -65,12 +66,15 @@ def quantize(value: Decimal, places: int, mode: str) -> Decimal:
 def fmt_number(value: Decimal | int | None) -> str:
     """Plain decimal string without exponent or trailing zeros: 5.980 → 5.98, 5.00 → 5.
 
-    Most values reach here written in plain notation with a point ("5.980"): dropping
-    the trailing zeros of ``str`` is then the whole job. Anything else (integers,
-    exponents, very long or non-finite values) goes through ``_fmt_number_general``.
+    Most values reach here as counts (ints, printed as they are) or written in plain
+    notation with a point ("5.980"): dropping the trailing zeros of ``str`` is then the
+    whole job. Anything else (integral Decimals, exponents, very long or non-finite
+    values) goes through ``_fmt_number_general``.
     """
     if value is None:
         return "—"
+    if type(value) is int and -_INT_PLAIN < value < _INT_PLAIN:
+        return str(value)
     d = value if type(value) is Decimal else Decimal(value)
     text = str(d)
     if "." in text and "E" not in text and len(text) < 30:

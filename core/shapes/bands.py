@@ -75,12 +75,11 @@ class Bands(Shape):
             from ..errors import FACT_RANGE, FactError, Problem
 
             raise FactError(Problem(FACT_RANGE, f"“{metric.label}”为 {metric.show(value)}，不在评分标准的任何一档内", field=metric.label, value=value))
-        band = texts.bands[int(fired[4:])]
+        band = texts.by_rule[fired]
         mids.append(Intermediate("所在档次", band.points, band.described))
-        out = Outcome(band.points, inputs, mids, rules=[band.rule])
-        if band.lost > 0:
-            out.deductions.append(Deduction(band.lost, band.reason, f"{metric.sentence(ctx, value, (inputs, mids))}，{band.problem_tail}", band.rule))
-        return out
+        deductions = ([Deduction(band.lost, band.reason, f"{metric.sentence(ctx, value, (inputs, mids))}，{band.problem_tail}", band.rule)]
+                      if band.lost > 0 else [])
+        return Outcome(band.points, inputs, mids, deductions, [band.rule])
 
 
 class _Band(NamedTuple):
@@ -97,7 +96,7 @@ class _BandTexts(NamedTuple):
 
     key: str
     table: str
-    bands: tuple[_Band, ...]
+    by_rule: dict[str, _Band]  # the decision table's rule id ("band0") → its band
 
 
 def _band_texts(leaf: LeafSpec, metric: Metric, bands: list[tuple[Interval, Decimal]]) -> _BandTexts:
@@ -106,4 +105,4 @@ def _band_texts(leaf: LeafSpec, metric: Metric, bands: list[tuple[Interval, Deci
         described, lost = interval.describe(metric.label), leaf.weight - points
         out.append(_Band(points, described, f"{leaf.code}:bands:band{i}", lost, f"{described}，得{fmt_number(points)}分",
                          f"属于“{described}”一档，得{fmt_number(points)}分，扣{fmt_points(lost)}分"))
-    return _BandTexts(f"{leaf.code}:value", f"{leaf.code}:bands", tuple(out))
+    return _BandTexts(f"{leaf.code}:value", f"{leaf.code}:bands", {f"band{i}": band for i, band in enumerate(out)})

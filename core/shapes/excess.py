@@ -54,23 +54,19 @@ class OverThreshold(Shape):
         metric, threshold, per, step, counting, unit, below, (key, rule, over_text, per_text) = configured.state
         value = ctx.inputs[key]
         inputs, mids = metric.explain(ctx, value)
-        out = Outcome(leaf.weight, inputs, mids)
         if ctx.decisions.get(rule) != "over":
-            return out
+            return Outcome(leaf.weight, inputs, mids)
         units = (threshold - value if below else value - threshold) / per
         if counting == "started":
             units = units.to_integral_value(ROUND_CEILING)
         elif counting == "whole":
             units = units.to_integral_value(ROUND_FLOOR)
         lost = min(units * step, leaf.weight)
-        out.score = leaf.weight - lost
-        out.rules.append(rule)
         shown_units = f"{fmt_points(units)}{unit}"
-        out.intermediates += [Intermediate("超出幅度", units, shown_units), Intermediate("扣分", lost, fmt_detail(lost))]
-        out.deductions.append(Deduction(
-            lost, f"{metric.label}{mids[0].shown}，{over_text}",
-            f"{metric.sentence(ctx, value, (inputs, mids))}，{over_text}的标准{shown_units}，{per_text}{fmt_points(lost)}分", rule))
-        return out
+        mids += [Intermediate("超出幅度", units, shown_units), Intermediate("扣分", lost, fmt_detail(lost))]
+        deduction = Deduction(lost, f"{metric.label}{mids[0].shown}，{over_text}",
+                              f"{metric.sentence(ctx, value, (inputs, mids))}，{over_text}的标准{shown_units}，{per_text}{fmt_points(lost)}分", rule)
+        return Outcome(leaf.weight - lost, inputs, mids, [deduction], [rule])
 
 
 class UnderTarget(OverThreshold):

@@ -62,6 +62,19 @@ class Metric:
         if not self.label:
             raise params_error(leaf, f"{where}.label", "比率或差值须有中文名称 label")
         self.shown_specs = tuple(self.facts.values())  # explain() shows these, for every department
+        self._template = self._sentence_template()
+        self._sentence_order = self._formatted_facts()
+        self._num = tuple(s.name for s in self.num)
+        self._den = tuple(s.name for s in self.den)
+        self._first = self._num[0] if self._num else None
+        self._second_den = self._den[1] if len(self._den) == 2 else None
+        self._minus = self.minus[0].name if self.minus else None
+        if self.expr is not None:
+            self.compute = self._formula_value
+        elif self.den:
+            self.compute = self._one_over if len(self._num) == 1 and len(self._den) <= 2 else self._ratio
+        else:
+            self.compute = self._difference if self.minus else self._fact
 
     @property
     def facts(self) -> dict[str, FactSpec]:
@@ -82,24 +95,51 @@ class Metric:
         return fmt_percent(value) if self.is_rate else fmt_number(value)
 
     def compute(self, ctx: EvalContext) -> Decimal:
+        """The value for one department.
+
+        Each instance replaces this with the method for its kind of value (``_fact``,
+        ``_one_over``, ``_ratio``, ``_difference``, ``_formula_value``), chosen at
+        construction: it runs for every department, the choice depends on the pack alone.
+        """
+        return self.compute(ctx)
+
+    def _fact(self, ctx: EvalContext) -> Decimal:
+        return ZERO + Decimal(ctx.facts[self._first])
+
+    def _difference(self, ctx: EvalContext) -> Decimal:
         facts = ctx.facts
-        if self.expr is not None:
-            value = self.expr.evaluate(facts, self.label)
-            return ctx.pack.round_rate(value) if self.is_rate else value
-        top = ZERO
-        for s in self.num:
-            top += Decimal(facts[s.name])
-        if self.minus:
-            return top - Decimal(facts[self.minus[0].name])
-        if not self.den:
-            return top
-        bottom = ZERO
-        for s in self.den:
-            bottom += Decimal(facts[s.name])
-        if bottom == 0:
-            names = "+".join(s.name for s in self.den)
-            raise FactError(Problem(errors.FACT_ZERO_DIVISOR, f"计算“{self.label}”时分母（{_sum_text(self.den)}：{names}）为 0，无法计算", field=names, value=0, expected="大于 0 的数"))
+        return ZERO + Decimal(facts[self._first]) - Decimal(facts[self._minus])
+
+    def _ratio(self, ctx: EvalContext) -> Decimal:
+        """Sums as ``ZERO + a + b …`` in the declared order: the quotient's exponent and rounding depend on it."""
+        facts = ctx.facts
+        top = bottom = ZERO
+        for name in self._num:
+            top += Decimal(facts[name])
+        for name in self._den:
+            bottom += Decimal(facts[name])
+        if not bottom:
+            raise self._zero_divisor()
         return ctx.pack.round_rate(top / bottom)
+
+    def _one_over(self, ctx: EvalContext) -> Decimal:
+        """``_ratio`` for one numerator over one or two denominators, the usual ratios, without its loops."""
+        facts = ctx.facts
+        top = ZERO + Decimal(facts[self._first])
+        bottom = ZERO + Decimal(facts[self._den[0]])
+        if self._second_den is not None:
+            bottom += Decimal(facts[self._second_den])
+        if not bottom:
+            raise self._zero_divisor()
+        return ctx.pack.round_rate(top / bottom)
+
+    def _zero_divisor(self) -> FactError:
+        names = "+".join(self._den)
+        return FactError(Problem(errors.FACT_ZERO_DIVISOR, f"计算“{self.label}”时分母（{_sum_text(self.den)}：{names}）为 0，无法计算", field=names, value=0, expected="大于 0 的数"))
+
+    def _formula_value(self, ctx: EvalContext) -> Decimal:
+        value = self.expr.evaluate(ctx.facts, self.label)  # type: ignore[union-attr]
+        return ctx.pack.round_rate(value) if self.is_rate else value
 
     def explain(self, ctx: EvalContext, value: Decimal) -> tuple[list[InputValue], list[Intermediate]]:
         facts = ctx.facts
@@ -110,26 +150,39 @@ class Metric:
         """"某比率为30.2%（甲16人÷（乙37人+甲16人））".
 
         ``explained`` is what ``explain(ctx, value)`` returned: its texts are reused
-        instead of formatting every fact and the value a second time.
+        instead of formatting every fact and the value a second time, and taken by
+        position (``shown_specs`` order) to fill the template built at construction.
         """
         if explained is None:
             facts = ctx.facts
-            show = lambda s: s.show(facts[s.name])
             shown_value = self.show(value)
-        else:
-            texts = {i.name: i.shown for i in explained[0]}
-            show = lambda s: texts[s.name]
-            shown_value = explained[1][0].shown
+            texts = {s.name: s.show(facts[s.name]) for s in self._sentence_order}
+            return self._template.format(shown_value, *[texts[s.name] for s in self.shown_specs] if texts else ())
+        inputs, mids = explained
+        return self._template.format(mids[0].shown, *[i.shown for i in inputs])
+
+    def _formatted_facts(self) -> tuple[FactSpec, ...]:
+        """What ``sentence`` formats when not given ``explain``'s texts, in the order it always did (a ratio's
+        denominators first), so that a department with several bad facts gets the same error; none for a plain fact."""
+        if self.expr is None and not self.den and not self.minus:
+            return ()
+        specs = self.den + self.num if self.den else self.num + self.minus
+        return tuple({s.name: s for s in specs}.values())
+
+    def _sentence_template(self) -> str:
+        """The sentence as a ``str.format`` template, built once: "{0}" is the value, "{1}", "{2}", … the facts of ``shown_specs``."""
+        at = {s.name: i for i, s in enumerate(self.shown_specs, 1)}
+        item = lambda s: f"{_literal(s.label)}{{{at[s.name]}}}"
+        head = f"{_literal(self.label)}为{{0}}"
         if self.expr is not None:
-            shown = "，".join(f"{s.label}{show(s)}" for s in self.num)
-            return f"{self.label}为{shown_value}（{shown}）"
+            return f"{head}（{'，'.join(map(item, self.num))}）"
         if not self.den and not self.minus:
-            return f"{self.label}为{shown_value}"
-        parts = lambda specs: "+".join(f"{s.label}{show(s)}" for s in specs)
+            return head
+        parts = lambda specs: "+".join(map(item, specs))
         if self.minus:
-            return f"{self.label}为{shown_value}（{parts(self.num)}－{parts(self.minus)}）"
+            return f"{head}（{parts(self.num)}－{parts(self.minus)}）"
         den = parts(self.den)
-        return f"{self.label}为{shown_value}（{parts(self.num)}÷{'（' + den + '）' if len(self.den) > 1 else den}）"
+        return f"{head}（{parts(self.num)}÷{'（' + den + '）' if len(self.den) > 1 else den}）"
 
 
 def _list(v: Any) -> list:
@@ -138,3 +191,8 @@ def _list(v: Any) -> list:
 
 def _sum_text(specs: list[FactSpec]) -> str:
     return "+".join(s.label for s in specs)
+
+
+def _literal(text: str) -> str:
+    """``text`` as it reads inside a ``str.format`` template."""
+    return text.replace("{", "{{").replace("}", "}}")

@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Mapping
 
 from ..indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
-from ..numbers import fmt_detail, fmt_number, fmt_points
+from ..numbers import ZERO, fmt_detail, fmt_number, fmt_points
 from ..pack.model import LeafSpec
 from ..rules.intervals import parse_interval
 from ..rules.model import DecisionTable, Rule
@@ -23,34 +23,46 @@ class RatioPoints(Shape):
         cap = number_param(leaf, "cap", "1")
         tables = []
         zero = param(leaf, "zero_when", None)
+        interval = zero_text = None
         if zero is not None:
             try:
                 interval = parse_interval(zero)
             except ValueError as exc:
                 raise params_error(leaf, "zero_when", str(exc)) from None
-            tables.append(DecisionTable(f"{leaf.code}:zero", (Rule("zero", interval.conditions(f"{leaf.code}:value"), interval.describe(metric.label)),)))
+            zero_text = interval.describe(metric.label)
+            tables.append(DecisionTable(f"{leaf.code}:zero", (Rule("zero", interval.conditions(f"{leaf.code}:value"), zero_text),)))
         formula = f"得分={metric.label}×{fmt_number(leaf.weight)}分（{metric.label}以{fmt_number(cap * 100)}%为上限）；{metric.formula()}"
-        if zero is not None:
-            formula += f"；{interval.describe(metric.label)}时得0分"
-        zero_text = None if zero is None else interval.describe(metric.label)
-        texts = (f"{leaf.code}:value", f"{leaf.code}:zero", zero_text, f"，按“{metric.label}×{fmt_number(leaf.weight)}分”计分，扣")
-        return Configured(metric.facts, tables, formula, state=(metric, cap, interval if zero is not None else None, texts))
+        if zero_text is not None:
+            formula += f"；{zero_text}时得0分"
+        zero_texts = (None, None) if zero_text is None else (f"{zero_text}，得0分", f"，属于“{zero_text}”的情形，此项得0分，扣")
+        texts = (f"{leaf.code}:value", f"{leaf.code}:zero", *zero_texts, f"，按“{metric.label}×{fmt_number(leaf.weight)}分”计分，扣")
+        return Configured(metric.facts, tables, formula, state=(metric, cap, interval, texts))
 
     def rule_inputs(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Mapping[str, Decimal]:
         return {configured.state[3][0]: configured.state[0].compute(ctx)}
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
-        """The zero interval's reading and the pro-rata rule's text are built once at configure time."""
-        metric, cap, zero, (key, zero_rule, zero_text, by_ratio) = configured.state
+        """The zero interval's reading and the pro-rata rule's text are built once at configure time.
+
+        The ratio is bounded as ``max(min(value, cap), 0)`` would bound it, equal values
+        included, without the builtins' argument tuples: this runs for every department.
+        """
+        metric, cap, _, (key, zero_rule, zero_reason, zero_tail, by_ratio) = configured.state
         value = ctx.inputs[key]
         inputs, mids = metric.explain(ctx, value)
+        weight = leaf.weight
         zeroed = ctx.decisions.get(zero_rule) == "zero"
-        score = Decimal(0) if zeroed else max(min(value, cap), Decimal(0)) * leaf.weight
-        mids.append(Intermediate("比率得分", score, fmt_detail(score)))
-        out = Outcome(score, inputs, mids, rules=[zero_rule] if zeroed else [])
-        lost = leaf.weight - score
         if zeroed:
-            out.deductions.append(Deduction(lost, f"{zero_text}，得0分", f"{metric.sentence(ctx, value, (inputs, mids))}，属于“{zero_text}”的情形，此项得0分，扣{fmt_points(lost)}分", zero_rule))
+            score = ZERO
+        else:
+            ratio = cap if cap < value else value
+            score = (ZERO if ratio < ZERO else ratio) * weight
+        mids.append(Intermediate("比率得分", score, fmt_detail(score)))
+        lost = weight - score
+        if zeroed:
+            deductions = [Deduction(lost, zero_reason, f"{metric.sentence(ctx, value, (inputs, mids))}{zero_tail}{fmt_points(lost)}分", zero_rule)]
         elif lost > 0:
-            out.deductions.append(Deduction(lost, f"{metric.label}{mids[0].shown}", f"{metric.sentence(ctx, value, (inputs, mids))}{by_ratio}{fmt_points(lost)}分", "ratio"))
-        return out
+            deductions = [Deduction(lost, f"{metric.label}{mids[0].shown}", f"{metric.sentence(ctx, value, (inputs, mids))}{by_ratio}{fmt_points(lost)}分", "ratio")]
+        else:
+            deductions = []
+        return Outcome(score, inputs, mids, deductions, [zero_rule] if zeroed else [])

@@ -2,6 +2,7 @@
 input order, then builds the district summary. Memory stays flat: one chunk at a time."""
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 from collections import deque
@@ -48,14 +49,22 @@ def _init(rubric: str, compare: str | None, rules: str, plugins: tuple, block: t
 
 
 def _compact(card) -> dict[str, Any]:
-    leaves = list(card.leaves())
-    return {
-        "total": fmt_number(card.total), "grade": card.grade, "complete": card.complete,
-        "scores": {leaf.code: None if leaf.score is None else fmt_number(leaf.score) for leaf in leaves},
-        "lost": {leaf.code: fmt_number(leaf.lost) for leaf in leaves if leaf.score is not None and leaf.lost},
-        "problems": [{"indicator": leaf.code, **p.to_dict()} for leaf in leaves for p in leaf.problems]
-                    + [p.to_dict() for p in card.fact_problems],
-    }
+    """A department's result line without the explanations: scores, points lost, problems (one pass over the leaves)."""
+    scores: dict[str, str | None] = {}
+    lost: dict[str, str] = {}
+    problems: list[dict[str, Any]] = []
+    for leaf in card.leaves():
+        code, score = leaf.code, leaf.score
+        if score is None:
+            scores[code] = None
+        else:
+            scores[code] = fmt_number(score)
+            if score != leaf.weight:
+                lost[code] = fmt_number(leaf.weight - score)
+        for p in leaf.problems:
+            problems.append({"indicator": code, **p.to_dict()})
+    problems += [p.to_dict() for p in card.fact_problems]
+    return {"total": fmt_number(card.total), "grade": card.grade, "complete": card.complete, "scores": scores, "lost": lost, "problems": problems}
 
 
 def score_record(rec: Record, explain: bool = False) -> tuple[str, str, dict]:
@@ -81,8 +90,15 @@ def score_record(rec: Record, explain: bool = False) -> tuple[str, str, dict]:
 
 
 def _score_many(args: tuple[list[Record], bool]) -> list[tuple[str, str, dict]]:
+    """One chunk, with the cyclic garbage collector paused: results hold no cycles, and its passes cost ≈ 8 µs a department."""
     recs, explain = args
-    return [score_record(r, explain) for r in recs]
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return [score_record(r, explain) for r in recs]
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _chunks(it: Iterable[Record], size: int):

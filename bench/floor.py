@@ -25,13 +25,12 @@ next to the engine's.
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
-import time
 from typing import Any, Callable, NamedTuple, Sequence
 
 import handwritten
 import synth
+from breakdown import per_department
 from jixiao import Engine
 from jixiao.indicator import Deduction, InputValue, Intermediate
 from jixiao.numbers import fmt_detail, fmt_number, fmt_percent, fmt_points
@@ -83,16 +82,6 @@ def _prepare(engine: Engine, docs: Sequence[dict]) -> tuple[list, list]:
     return texts, objects
 
 
-def _best(fn: Callable[[], Any], n: int, repeats: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        gc.collect()
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best / n * 1e6
-
-
 def measure(engine: Engine, docs: Sequence[dict]) -> Floor:
     texts, objects = _prepare(engine, docs)
 
@@ -114,7 +103,7 @@ def measure(engine: Engine, docs: Sequence[dict]) -> Floor:
                            [], [], [], r.path, r.origins, [], None)
 
     n = len(docs)
-    return Floor(_best(arithmetic, n), _best(format_all, n), _best(build_all, n), sum(map(len, texts)) / n)
+    return Floor(per_department(arithmetic, n), per_department(format_all, n), per_department(build_all, n), sum(map(len, texts)) / n)
 
 
 def report(floor: Floor, target_us: float) -> str:

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import gc
 import logging
-from decimal import localcontext
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 

@@ -69,6 +69,7 @@ class Engine:
         self._plan, self._roots = subtotal_plan(pack)
         self._steps = [(b, b.leaf.code, b.problem is None and not b.gated) for b in self.bindings]  # plain: no gates, nothing wrong at load
         self._rubric_info = self.rubric_info
+        self._overrides = tuple(o.to_dict() for o in pack.overrides)  # each scorecard gets its own copies
         self._score_unit, self._score_mode = quantum(pack.score_rounding[0]), ROUNDING_MODES[pack.score_rounding[1]]
         self._origins = {leaf.code: {"weight": leaf.origins.get("weight", pack.base or pack.id), "use": leaf.origins.get("use", pack.base or pack.id), **leaf.origins}
                          for leaf in pack.leaves()}
@@ -188,7 +189,7 @@ class Engine:
             total = self.pack.round_score(raw_total * self.pack.total / (self.pack.total - dropped)) if dropped < self.pack.total else ZERO
         card = Scorecard(dept.department_id, dept.department_name, dict(self._rubric_info), __version__, self.backend.name,
                          roots, total, self.pack.grade_for(total) if complete else None, complete,
-                         list(dept.unknown), [o.to_dict() for o in self.pack.overrides], raw_total if dropped else None)
+                         list(dept.unknown), [dict(o) for o in self._overrides], raw_total if dropped else None)
         if log is not None:
             log.info("scorecard_built", total=fmt_number(total), grade=card.grade, complete=complete)
         if self._built_hook:

@@ -67,12 +67,11 @@ class Metric:
         self._num = tuple(s.name for s in self.num)
         self._den = tuple(s.name for s in self.den)
         self._first = self._num[0] if self._num else None
-        self._second_den = self._den[1] if len(self._den) == 2 else None
         self._minus = self.minus[0].name if self.minus else None
         if self.expr is not None:
             self.compute = self._formula_value
         elif self.den:
-            self.compute = self._one_over if len(self._num) == 1 and len(self._den) <= 2 else self._ratio
+            self.compute = self._ratio
         else:
             self.compute = self._difference if self.minus else self._fact
 
@@ -98,7 +97,7 @@ class Metric:
         """The value for one department.
 
         Each instance replaces this with the method for its kind of value (``_fact``,
-        ``_one_over``, ``_ratio``, ``_difference``, ``_formula_value``), chosen at
+        ``_ratio``, ``_difference``, ``_formula_value``), chosen at
         construction: it runs for every department, the choice depends on the pack alone.
         """
         return self.compute(ctx)
@@ -118,17 +117,6 @@ class Metric:
             top += Decimal(facts[name])
         for name in self._den:
             bottom += Decimal(facts[name])
-        if not bottom:
-            raise self._zero_divisor()
-        return ctx.pack.round_rate(top / bottom)
-
-    def _one_over(self, ctx: EvalContext) -> Decimal:
-        """``_ratio`` for one numerator over one or two denominators, the usual ratios, without its loops."""
-        facts = ctx.facts
-        top = ZERO + Decimal(facts[self._first])
-        bottom = ZERO + Decimal(facts[self._den[0]])
-        if self._second_den is not None:
-            bottom += Decimal(facts[self._second_den])
         if not bottom:
             raise self._zero_divisor()
         return ctx.pack.round_rate(top / bottom)

@@ -307,6 +307,22 @@ def test_python_backend_unchanged(py_engine_fresh, data):
     assert PythonBackend(tables).decide(values) == old_decide(tables, values)
 
 
+def test_converters_alone_give_the_models_values(py_engine_fresh):
+    """``FactModel._convert_all`` answers only where the pydantic model would accept every fact, and then with its values."""
+    model = py_engine_fresh.fact_model
+    docs = list(synth.generate(400, 9, "0.05"))
+    assert any(model._convert_all(d["facts"]) is None for d in docs)
+    for doc in docs:
+        fast = model._convert_all(doc["facts"])
+        if fast is None:
+            continue
+        parsed = model.model.model_validate({k: v for k, v in doc["facts"].items() if v is not None}).model_dump()
+        slow = {k: v for k, v in parsed.items() if v is not None}
+        assert list(fast.items()) == list(slow.items())
+        assert [type(v) for v in fast.values()] == [type(v) for v in slow.values()]
+        assert [str(v) for v in fast.values()] == [str(v) for v in slow.values()]
+
+
 def _yaml_files() -> list[Path]:
     return sorted(p for p in ROOT.rglob("*.y*ml") if ".venv" not in p.parts)
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, Callable
 
 from .. import errors
 from ..errors import FactError, Problem
@@ -68,12 +68,7 @@ class Metric:
         self._den = tuple(s.name for s in self.den)
         self._first = self._num[0] if self._num else None
         self._minus = self.minus[0].name if self.minus else None
-        if self.expr is not None:
-            self.compute = self._formula_value
-        elif self.den:
-            self.compute = self._ratio
-        else:
-            self.compute = self._difference if self.minus else self._fact
+        self.compute = self._computation()
 
     @property
     def facts(self) -> dict[str, FactSpec]:
@@ -100,7 +95,14 @@ class Metric:
         ``_ratio``, ``_difference``, ``_formula_value``), chosen at
         construction: it runs for every department, the choice depends on the pack alone.
         """
-        return self.compute(ctx)
+        return self._computation()(ctx)
+
+    def _computation(self) -> Callable[[EvalContext], Decimal]:
+        if self.expr is not None:
+            return self._formula_value
+        if self.den:
+            return self._ratio
+        return self._difference if self.minus else self._fact
 
     def _fact(self, ctx: EvalContext) -> Decimal:
         return ZERO + Decimal(ctx.facts[self._first])

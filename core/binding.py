@@ -140,7 +140,7 @@ def bind(pack: Pack, registry: Registry) -> tuple[list[Binding], FactModel, list
         except JixiaoError as exc:
             problems.extend(exc.problems)
             continue
-        except Exception as exc:  # a faulty plugin: its leaf is "error", the rest still score
+        except (Exception, SystemExit) as exc:  # a faulty plugin: its leaf is "error", the rest still score
             b.status = "error"
             b.problem = Problem(errors.PLUGIN_FAILED, f"{leaf.path}：插件“{leaf.use}”配置“{leaf.name}”时出错：{type(exc).__name__}: {exc}", field=leaf.code)
             continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import logging
 from decimal import Decimal, localcontext
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -20,7 +21,7 @@ from .binding import Binding, bind, gate_value, subtotal_plan
 from .errors import JixiaoError, Problem
 from .facts import DepartmentFacts, normalise_document, read_facts_file
 from .indicator import Deduction, EvalContext, Intermediate, Outcome
-from .numbers import CONTEXT, ROUNDING_MODES, ZERO, fmt_detail, fmt_number, quantum
+from .numbers import CONTEXT, ROUNDING_MODES, ZERO, Number, add, div, fmt_detail, fmt_number, mul, round_to, sub, total
 from .pack import load_pack
 from .pack.model import Pack
 from .registry import Registry
@@ -70,7 +71,7 @@ class Engine:
         self._steps = [(b, b.leaf.code, b.problem is None and not b.gated) for b in self.bindings]  # plain: no gates, nothing wrong at load
         self._rubric_info = self.rubric_info
         self._overrides = tuple(o.to_dict() for o in pack.overrides)  # each scorecard gets its own copies
-        self._score_unit, self._score_mode = quantum(pack.score_rounding[0]), ROUNDING_MODES[pack.score_rounding[1]]
+        self._score_places, self._score_mode = pack.score_rounding[0], ROUNDING_MODES[pack.score_rounding[1]]
         self._origins = {leaf.code: {"weight": leaf.origins.get("weight", pack.base or pack.id), "use": leaf.origins.get("use", pack.base or pack.id), **leaf.origins}
                          for leaf in pack.leaves()}
         registry.pm.hook.jixiao_rubric_loaded(pack=pack)
@@ -155,7 +156,7 @@ class Engine:
                     values.update(b.run_inputs(b.leaf, b.configured, ctx) or {})
                 except JixiaoError as exc:
                     blocked[b.leaf.code] = exc.problems
-                except Exception as exc:
+                except (Exception, SystemExit) as exc:
                     failed[b.leaf.code] = _plugin_failure(b, exc)
         self._seq += 1
         decisions = self.backend.decide(values, f"{dept.department_id}#{self._seq}")
@@ -173,20 +174,19 @@ class Engine:
                 log.info("indicator_scored", indicator=code, name=b.leaf.name, score=None if result.score is None else fmt_number(result.score), status=result.status, rules=result.rules)
             results[code] = result
         roots = self._subtotals(results)
-        total = raw_total = sum((n.score or ZERO for n in roots), ZERO)
-        not_applicable = partly = ZERO
+        total = raw_total = sum_scores(roots)
+        dropped: Number = self.pack.dropped_weight
         complete = True
         for r in results.values():
             if r.status == NOT_APPLICABLE:
-                not_applicable += r.weight
+                dropped = add(dropped, r.weight)
             elif r.status != SCORED:
                 complete = False
             if r.applicable_weight is not None:
-                partly += r.weight - r.applicable_weight
-        dropped = self.pack.dropped_weight + not_applicable
-        dropped += partly
+                dropped = add(dropped, sub(r.weight, r.applicable_weight))
         if dropped:
-            total = self.pack.round_score(raw_total * self.pack.total / (self.pack.total - dropped)) if dropped < self.pack.total else ZERO
+            pack_total = self.pack.total
+            total = self.pack.round_score(div(mul(raw_total, pack_total), sub(pack_total, dropped))) if dropped < pack_total else ZERO
         card = Scorecard(dept.department_id, dept.department_name, dict(self._rubric_info), __version__, self.backend.name,
                          roots, total, self.pack.grade_for(total) if complete else None, complete,
                          list(dept.unknown), [dict(o) for o in self._overrides], raw_total if dropped else None)
@@ -241,16 +241,20 @@ class Engine:
             outcome = b.run_evaluate(b.leaf, b.configured, ctx)
         except JixiaoError as exc:  # a FactError too
             return self._unscored(b, NOT_EVALUABLE, exc.problems)
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:  # a plugin that exits ends its indicator, not the run
             return self._unscored(b, ERROR, [_plugin_failure(b, exc)])
+        if outcome.__class__ is not Outcome and not isinstance(outcome, Outcome):
+            return self._unscored(b, ERROR, [_plugin_failure(b, TypeError(f"返回了 {outcome!r}，应返回 Outcome"))])
         return self._finish(b, outcome, notes)
 
     def _finish(self, b: Binding, outcome: Outcome, notes: list[str]) -> LeafResult:
         """An outcome scaled, bounded to 0..weight and rounded as the pack says, each step explained."""
         leaf = b.leaf
         raw = outcome.score
+        if not _exact_number(raw):
+            return self._unscored(b, ERROR, [_bad_score(b, raw)])
         if leaf.scale != 1:
-            raw = raw * leaf.scale
+            raw = mul(raw, leaf.scale)
             outcome.intermediates.append(Intermediate("按调整后的分值折算", leaf.scale, f"×{fmt_detail(leaf.scale)}"))
         ceiling = leaf.weight if outcome.applicable_weight is None else outcome.applicable_weight
         if ZERO <= raw <= ceiling:
@@ -258,7 +262,7 @@ class Engine:
         else:
             bounded = ZERO if raw < ZERO else ceiling
             outcome.intermediates.append(Intermediate("按分值上下限调整", bounded, f"{fmt_detail(raw)}→{fmt_detail(bounded)}"))
-        score = bounded.quantize(self._score_unit, rounding=self._score_mode)  # = self.pack.round_score(bounded)
+        score = round_to(bounded, self._score_places, self._score_mode)  # = self.pack.round_score(bounded)
         if score != bounded:
             outcome.intermediates.append(Intermediate("按评分体系取舍", score, f"{fmt_detail(bounded)}→{fmt_number(score)}"))
         return LeafResult(leaf.code, leaf.name, leaf.weight, score, SCORED, leaf.use, b.configured.formula, raw,
@@ -275,13 +279,26 @@ class Engine:
         built: list[NodeResult] = []
         for node, kids in self._plan:
             children = [results[k] if k.__class__ is str else built[k] for k in kids]
-            score = ZERO
-            for c in children:
-                score += c.score or ZERO
-            built.append(NodeResult(node.code, node.name, node.printed_name, node.weight, score, children))
+            built.append(NodeResult(node.code, node.name, node.printed_name, node.weight, sum_scores(children), children))
         return [results[k] if k.__class__ is str else built[k] for k in self._roots]
 
 
-def _plugin_failure(b: Binding, exc: Exception) -> Problem:
+def sum_scores(results: Iterable[NodeResult | LeafResult]) -> Decimal:
+    """The exact sum of rounded scores (an unscored result counts 0): subtotals and totals are sums of the printed scores."""
+    return total((r.score or ZERO for r in results), ZERO)  # type: ignore[return-value]  # rounded Decimals sum to a Decimal
+
+
+def _exact_number(value: Any) -> bool:
+    """Whether a plugin's score is an exact finite number (Decimal, int or Fraction), not a float, None or NaN."""
+    cls = value.__class__
+    return cls is Fraction or cls is int or (cls is Decimal and value.is_finite())
+
+
+def _bad_score(b: Binding, value: Any) -> Problem:
+    return Problem(errors.PLUGIN_FAILED, f"插件“{b.leaf.use}”为“{b.leaf.name}”返回的得分 {value!r} 不是精确数值（应为 Decimal、int 或 fractions.Fraction，不能是浮点数、None 或 NaN）",
+                   field=b.leaf.code, value=value)
+
+
+def _plugin_failure(b: Binding, exc: BaseException) -> Problem:
     return Problem(errors.PLUGIN_FAILED, f"插件“{b.leaf.use}”评分“{b.leaf.name}”时出错：{type(exc).__name__}: {exc}", field=b.leaf.code)
 

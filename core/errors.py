@@ -39,6 +39,10 @@ OUTPUT_FORMAT = "OUTPUT_FORMAT"
 DUPLICATE_ID = "DUPLICATE_ID"
 PACK_OVERRIDE = "PACK_OVERRIDE"
 PACK_FORMULA = "PACK_FORMULA"
+FACT_FORMAT = "FACT_FORMAT"  # a number written ambiguously ("305,63", "12%" for an amount, "１２", "三百")
+FACT_LIMIT = "FACT_LIMIT"  # a number beyond what jixiao computes with exactly (|x| ≥ 10^15, > 20 decimals)
+FACT_INCONSISTENT = "FACT_INCONSISTENT"  # facts that contradict a consistency check the pack declares
+DUPLICATE_KEY = "DUPLICATE_KEY"  # a key written twice in one YAML or JSON mapping
 
 
 @dataclass
@@ -85,11 +89,12 @@ class FactError(JixiaoError):
         self.problem = problem
 
 
-def fact_problem(code: str, name: str, label: str, value: Any, expected: str) -> Problem:
+def fact_problem(code: str, name: str, label: str, value: Any, expected: str, reason: str = "") -> Problem:
+    """A fact's value refused: the message names the fact, the value, why (``reason``) and what was expected."""
     shown = "（空）" if value is None else repr(value) if isinstance(value, str) else str(value)
     return Problem(
         code=code,
-        message=f"事实“{label}”（{name}）的值 {shown} 无效：应为{expected}",
+        message=f"事实“{label}”（{name}）的值 {shown} 无效：{reason}（应为{expected}）" if reason else f"事实“{label}”（{name}）的值 {shown} 无效：应为{expected}",
         field=name,
         value=value,
         expected=expected,

@@ -19,7 +19,8 @@ from pydantic_core import PydanticCustomError
 
 from . import errors
 from .errors import JixiaoError, Problem, fact_problem
-from .numbers import fmt_number, fmt_percent, to_decimal
+from .number_text import INT_LIMIT, NumberRefused, parse_number
+from .numbers import fmt_number, fmt_percent
 from .yamlio import load_path
 
 KINDS = ("money", "number", "count", "rate", "bool", "choice", "score", "text", "date", "table")
@@ -28,7 +29,7 @@ KIND_TEXT = {
     "bool": "是/否（true/false）", "choice": "选项之一", "score": "分数", "text": "非空文字",
     "date": "日期（YYYY-MM-DD）", "table": "表格（每行一个映射）",
 }
-_DECIMAL_KINDS = frozenset({"money", "number", "rate", "score"})  # converted by to_decimal
+_DECIMAL_KINDS = frozenset({"money", "number", "rate", "score"})  # converted by parse_number
 _ZERO = Decimal(0)
 _TRUE = {True, "true", "是", "yes", "y", "1", "已", "符合"}
 _FALSE = {False, "false", "否", "no", "n", "0", "未", "不符合"}
@@ -88,17 +89,16 @@ class FactSpec:
         kind, cls = self.kind, type(raw)
         if cls is bool and kind == "bool":
             return raw
-        if cls is Decimal and kind in _DECIMAL_KINDS and raw.is_finite():
-            value = raw
-        elif cls is int and kind == "count":
-            value = raw
-        elif cls is int and kind in _DECIMAL_KINDS:
-            value = Decimal(raw)
+        if cls is int and -INT_LIMIT < raw < INT_LIMIT and (kind == "count" or kind in _DECIMAL_KINDS):  # type: ignore[operator]
+            value = raw if kind == "count" else Decimal(raw)
         else:
             try:
                 value = _CONVERTERS[kind](self, raw)
             except _CellError as cell:
                 raise PydanticCustomError(cell.code, f"事实“{self.label}”（{self.name}）{cell.message}") from None
+            except NumberRefused as refused:
+                p = fact_problem(refused.code, self.name, self.label, raw, self.expected(), refused.reason)
+                raise PydanticCustomError(refused.code, p.message, {"reason": refused.reason}) from None
             except (ValueError, TypeError, ArithmeticError):
                 raise self._error(errors.FACT_CHOICE if kind == "choice" else errors.FACT_TYPE, raw, self.expected()) from None
         if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
@@ -122,9 +122,9 @@ def _bool(spec: FactSpec, raw: Any) -> bool:
 
 
 def _count(spec: FactSpec, raw: Any) -> int:
-    d = to_decimal(raw)
+    d = parse_number(raw, percent=False)
     if d != d.to_integral_value():
-        raise ValueError
+        raise NumberRefused(errors.FACT_TYPE, f"{raw} 不是整数")
     return int(d)
 
 
@@ -177,16 +177,18 @@ def _table(spec: FactSpec, raw: Any) -> tuple[dict, ...]:
             try:
                 out[col.name] = col.convert(value)
             except PydanticCustomError as exc:
-                raise _CellError(exc.type, f"第 {i} 行“{col.label}”（{col.name}）的值 {value!r} 无效：应为{col.expected()}") from None
+                reason = (exc.context or {}).get("reason")
+                why = f"{reason}（应为{col.expected()}）" if reason else f"应为{col.expected()}"
+                raise _CellError(exc.type, f"第 {i} 行“{col.label}”（{col.name}）的值 {value!r} 无效：{why}") from None
         rows.append(out)
     return tuple(rows)
 
 
 _CONVERTERS: dict[str, Callable[[FactSpec, Any], Any]] = {
-    "money": lambda s, r: to_decimal(r),
-    "number": lambda s, r: to_decimal(r),
-    "rate": lambda s, r: to_decimal(r),
-    "score": lambda s, r: to_decimal(r),
+    "money": lambda s, r: parse_number(r, percent=False),  # "98.1%" stands for 0.981 only where a rate or a ratio-like number is meant
+    "number": lambda s, r: parse_number(r, percent=True),
+    "rate": lambda s, r: parse_number(r, percent=True),
+    "score": lambda s, r: parse_number(r, percent=False),
     "count": _count,
     "bool": _bool,
     "choice": _choice,

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from .errors import JixiaoError, Problem
 from .facts import FactSpec
+from .numbers import Number, add
 from .rules.model import DecisionTable
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ class Outcome:
         (each a function call on CPython 3.11) on one to three items. The intermediates
         are read from a snapshot, in case ``other`` shares this outcome's list.
         """
-        self.score += other.score
+        self.score = add(self.score, other.score)
         inputs = self.inputs
         if inputs and other.inputs:
             seen = {i.name for i in inputs}
@@ -89,9 +90,9 @@ class Outcome:
                     inputs.append(i)
         else:
             inputs.extend(other.inputs)
-        add = self.intermediates.append
+        append = self.intermediates.append
         for m in tuple(other.intermediates):
-            add(Intermediate(f"{prefix}{m.label}", m.value, m.shown))
+            append(Intermediate(f"{prefix}{m.label}", m.value, m.shown))
         self.deductions.extend(other.deductions)
         self.rules.extend(other.rules)
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from . import report_text
-from .numbers import fmt_detail, fmt_number
+from .numbers import fmt_detail, fmt_number, round_to
 from .scorecard import STATUS_TEXT, LeafResult, NodeResult, Scorecard
 
 HEADERS = ["一级指标", "分值", "二级指标", "分值", "三级指标", "分值", "得分"]
@@ -80,7 +80,7 @@ def _project_rows(card: Scorecard) -> list[list[str]]:
         last_cat = None
         for i, r in enumerate(leaf.rows):
             value = lambda v: "" if v is None else f"{fmt_number(v)}{r['unit']}"
-            score = "不适用" if r["status"] == "not_applicable" else fmt_number(Decimal(r["score"]).quantize(Decimal("0.01")))
+            score = "不适用" if r["status"] == "not_applicable" else fmt_number(round_to(r["score"], 2, ROUND_HALF_EVEN))
             body.append([top.printed_name if ft and i == 0 else "", r["category"] if r["category"] != last_cat else "", r["name"],
                          r["nature"], value(r["target"]), r["level"] or value(r["actual"]), fmt_number(r["points"]), score, r["deviation"]])
             last_cat = r["category"]

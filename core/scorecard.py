@@ -12,7 +12,7 @@ from typing import Any, Iterator
 from . import tree
 from .errors import Problem
 from .indicator import Deduction, InputValue, Intermediate
-from .numbers import fmt_number
+from .numbers import Number, exact_text, fmt_number
 
 SCORED, NOT_EVALUABLE, ERROR, NOT_APPLICABLE = "scored", "not_evaluable", "error", "not_applicable"
 STATUS_TEXT = {SCORED: "已评分", NOT_EVALUABLE: "无法评价", ERROR: "出错", NOT_APPLICABLE: "不适用"}
@@ -54,17 +54,18 @@ class LeafResult:
             "path": list(self.path),
             "weight": fmt_number(self.weight),
             "score": None if self.score is None else fmt_number(self.score),
-            "raw_score": None if self.raw_score is None else str(self.raw_score),
+            "raw_score": None if self.raw_score is None else exact_text(self.raw_score),
             "status": self.status,
             "implementation": self.implementation,
             "formula": self.formula,
             "inputs": [{"name": i.name, "label": i.label, "value": _plain(i.value), "shown": i.shown} for i in self.inputs],
-            "intermediates": [{"label": m.label, "value": str(m.value), "shown": m.shown} for m in self.intermediates],
-            "deductions": [{"points": str(d.points), "reason": d.reason, "problem": d.problem, "rule": d.rule} for d in self.deductions],
+            "intermediates": [{"label": m.label, "value": exact_text(m.value), "shown": m.shown} for m in self.intermediates],
+            "deductions": [{"points": exact_text(d.points), "reason": d.reason, "problem": d.problem, "rule": d.rule} for d in self.deductions],
             "rules": list(self.rules),
             "notes": list(self.notes),
             "origins": dict(self.origins),
-            "rows": [{k: (fmt_number(v) if isinstance(v, Decimal) else v) for k, v in r.items()} for r in self.rows],
+            "rows": [{k: (exact_text(v) if k == "score" and v is not None else fmt_number(v) if isinstance(v, Decimal) else v) for k, v in r.items()}
+                     for r in self.rows],
             "applicable_weight": None if self.applicable_weight is None else fmt_number(self.applicable_weight),
             "problems": [p.to_dict() for p in self.problems],
         }

@@ -6,6 +6,7 @@ plain Python comparisons on ``Decimal``.
 from __future__ import annotations
 
 from decimal import Decimal as D
+from fractions import Fraction
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -104,12 +105,29 @@ def test_rule_without_conditions_always_holds():
         assert backend.decide({"x": D(3)}, "d") == {"t": "pos"}
 
 
-@pytest.mark.parametrize("bad", [0.5, True, "0.5", None, D("NaN"), D("Infinity"), D(10) ** 12, -(10**12)])
+@pytest.mark.parametrize("bad", [0.5, True, "0.5", None, D("NaN"), D("Infinity")])
 def test_bad_inputs_rejected_before_posting(pair, bad):
     with pytest.raises(JixiaoError) as err:
         pair[0].decide({KEY: bad}, "dept")
     assert err.value.code == "RULES_ENGINE" and KEY in str(err.value)
     assert pair[0].decide({KEY: D("0.2")}, "dept")["X1:band"] == "mid"  # still usable
+
+
+@pytest.mark.parametrize("value", [D(10) ** 12, -(10**12), D("1E+14"), -D("999999999999999"), Fraction(10**13, 3), Fraction(-(10**15), 7)])
+def test_values_beyond_the_int64_range_decide_as_their_exact_value(pair, value):
+    """A ratio with a tiny denominator can exceed 10^12: it is posted as "beyond every threshold", never refused."""
+    durable, oracle = pair
+    assert durable.decide({KEY: value}, "dept") == oracle.decide({KEY: value})
+
+
+TINY = Fraction(1, 10**30)  # far below durable's 10^-6 resolution: the exactness bit must carry it
+
+
+@pytest.mark.parametrize("value", [Fraction(1, 3), Fraction(2, 15) * 6, Fraction(1, 10), Fraction(1, 10) - TINY, Fraction(1, 10) + TINY,
+                                   Fraction(1, 2) - TINY, Fraction(1, 2), Fraction(1, 2) + TINY, 1 + TINY, -TINY, Fraction(-5, 2) + TINY])
+def test_fractions_decide_exactly(pair, value):
+    durable, oracle = pair
+    assert durable.decide({KEY: value}, "dept") == oracle.decide({KEY: value})
 
 
 @pytest.mark.parametrize("threshold", [D("0.0000001"), D("1E-7"), D("0.12345678"), D(10) ** 12, D("NaN")])

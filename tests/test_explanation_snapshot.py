@@ -38,6 +38,7 @@ from hypothesis import strategies as st
 
 from jixiao import Engine, JixiaoError, errors, numbers, yamlio
 from jixiao.facts import _CONVERTERS, _CellError, FactSpec, read_facts_file
+from jixiao.number_text import NumberRefused
 from jixiao.rules.durable_backend import available as durable_available
 from jixiao.rules.durable_backend import encode
 from jixiao.rules.python_backend import PythonBackend
@@ -203,10 +204,11 @@ def old_encode(v):
 
 
 def old_convert(spec, raw):
+    """The converter table alone (no fast path), with the range check ``convert`` adds."""
     try:
         value = _CONVERTERS[spec.kind](spec, raw)
-    except _CellError as cell:
-        return ("error", cell.code)
+    except (_CellError, NumberRefused) as refused:
+        return ("error", refused.code)
     except (ValueError, TypeError, ArithmeticError):
         return ("error", errors.FACT_CHOICE if spec.kind == "choice" else errors.FACT_TYPE)
     if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
@@ -228,7 +230,10 @@ def old_decide(tables, values):
 
 
 def _same(old, new, *args):
-    """Both return the same value (same type, same digits: ``str`` of a Decimal keeps its exponent), or both raise the same."""
+    """Wherever the old code gave an answer, the new one gives the same (same type, same digits: ``str`` of a
+    Decimal keeps its exponent). The old code raised on values beyond 28 digits (10**27 quantized to 0.01, say)
+    and on infinities, and rounded inputs of more than 28 digits before printing them; the new one rounds and
+    prints those exactly, so there only the new answer stands."""
     outcomes = []
     for fn in (old, new):
         try:
@@ -236,7 +241,9 @@ def _same(old, new, *args):
             outcomes.append(("ok", type(result), str(result)))
         except Exception as exc:
             outcomes.append(("raised", type(exc)))
-    assert outcomes[0] == outcomes[1], args
+    long_input = any(isinstance(a, Decimal) and a.is_finite() and len(a.as_tuple().digits) > 28 for a in args)  # old: rounded to 28 digits
+    if outcomes[0][0] == "ok" and not long_input:
+        assert outcomes[0] == outcomes[1], args
 
 
 def _new_convert(spec, raw):

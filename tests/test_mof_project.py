@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ def test_worked_example_end_to_end(mof, doc):
     card = mof.evaluate(doc)
     outputs = card["产出指标（单位设定）"]
     cost = next(r for r in outputs.rows if r["name"] == "人均年服务成本")
-    assert cost["nature"] == "≤" and cost["score"].quantize(Decimal("0.0001")) == Decimal("9.5238")
+    assert cost["nature"] == "≤" and cost["score"] == Fraction(400, 420) * 10  # exactly 200/21
     outcomes = card["效益指标（单位设定）"]
     assert [r["status"] for r in outcomes.rows] == ["scored", "scored", "not_applicable"]
     assert outcomes.applicable_weight == Decimal(25) and outcomes.score == Decimal(19)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from jixiao.numbers import exact, total
 from jixiao.scorecard import NodeResult
 
 money = st.decimals(min_value=0, max_value=100000, places=2, allow_nan=False, allow_infinity=False)
@@ -69,8 +70,8 @@ def test_scores_within_weights_and_totals_are_sums(py_engine, reference_doc, dat
     for leaf in card.leaves():
         assert 0 <= leaf.score <= leaf.weight, leaf.name
         assert leaf.score == leaf.score.quantize(Decimal("0.01"))
-        explained = sum((d.points for d in leaf.deductions), Decimal(0))
-        assert abs(explained - (leaf.weight - leaf.raw_score)) < Decimal("1e-20"), leaf.name  # every lost point explained
+        explained = total(d.points for d in leaf.deductions)
+        assert explained == exact(leaf.weight) - exact(leaf.raw_score), leaf.name  # every lost point explained, exactly
     for root in card.roots:
         _check_sums(root)
     assert card.total == sum(r.score for r in card.roots) == sum(leaf.score for leaf in card.leaves())

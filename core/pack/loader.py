@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from .. import errors, tree
 from ..errors import JixiaoError, Problem
 from ..facts import FactSpec
-from ..numbers import fmt_number
+from ..numbers import Number, fmt_number, mul
 from ..rules.intervals import Interval, parse_interval, partition_problems
 from ..yamlio import load_with_lines, nearest_line
 from . import reform
@@ -106,7 +106,7 @@ class _Resolved:
     sources: dict[str, list[tuple[_Where, tuple]]]  # code → (file, node path) of each node written with it, in tree order
     applied: list = field(default_factory=list)
     origins: dict[str, dict[str, str]] = field(default_factory=dict)
-    scale: dict[str, Decimal] = field(default_factory=dict)
+    scale: dict[str, Number] = field(default_factory=dict)
     dropped: Decimal = Decimal(0)
     plugin_files: list[Path] = field(default_factory=list)
     raws: list[Any] = field(default_factory=list)
@@ -212,7 +212,7 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> _Resolved:
     origins = {code: {**base.origins.get(code, {}), **result.origins.get(code, {})} for code in set(base.origins) | set(result.origins)}
     scale = dict(base.scale)
     for code, factor in result.scale.items():
-        scale[code] = scale.get(code, Decimal(1)) * factor
+        scale[code] = mul(scale.get(code, Decimal(1)), factor)
     return _Resolved(merged, result.indicators, sources, base.applied + result.applied, origins, scale,
                      base.dropped + result.dropped_weight, base.plugin_files + plugin_files, base.raws + [where.raw], base.schema.id, where)
 

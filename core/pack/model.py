@@ -8,7 +8,7 @@ from typing import Any, Iterator, Mapping
 
 from .. import tree
 from ..facts import FactSpec
-from ..numbers import quantize
+from ..numbers import Number, quantize
 from ..rules.intervals import Interval
 
 
@@ -40,7 +40,7 @@ class LeafSpec:
     ancestors: tuple[str, ...] = ()  # codes of 一级/二级 nodes above
     not_applicable: tuple[Gate, ...] = ()
     origins: Mapping[str, str] = field(default_factory=dict)  # param path → the override that set it
-    scale: Decimal = Decimal(1)  # raw score multiplier when an override moved points here
+    scale: Number = Decimal(1)  # raw score multiplier when an override moved points here (exact)
     metrics: Mapping[str, Any] = field(default_factory=dict)  # the pack's derived metrics
     file: str = ""
     lines: Mapping[str, int] = field(default_factory=dict)  # "params.bands" → line in ``file``
@@ -100,17 +100,17 @@ class Pack:
     def nodes(self) -> Iterator[NodeSpec]:
         return tree.groups(self.roots, LeafSpec)
 
-    def round_score(self, value: Decimal) -> Decimal:
+    def round_score(self, value: Number) -> Decimal:
         places, mode = self.score_rounding
         return quantize(value, places, mode)
 
-    def round_rate(self, value: Decimal) -> Decimal:
+    def round_rate(self, value: Number) -> Number:
         if self.rate_rounding is None:
             return value
         places, mode = self.rate_rounding
         return quantize(value, places, mode)
 
-    def grade_for(self, total: Decimal) -> str | None:
+    def grade_for(self, total: Number) -> str | None:
         for band in self.grades:
             if band.interval.contains(total):
                 return band.grade

@@ -15,7 +15,7 @@ from typing import Any
 
 from .. import errors
 from ..errors import Problem
-from ..numbers import fmt_number, to_decimal
+from ..numbers import Number, add, div, fmt_number, mul, to_decimal
 from .schema import OverrideSchema
 
 SETTABLE_ROOTS = ("params", "weight", "facts", "description", "criteria", "improvement", "veto", "exempt", "not_applicable", "name")
@@ -45,7 +45,7 @@ class ReformResult:
     indicators: list[dict]
     applied: list[AppliedOverride] = field(default_factory=list)
     origins: dict[str, dict[str, str]] = field(default_factory=dict)  # code → {param path → label}
-    scale: dict[str, Decimal] = field(default_factory=dict)  # code → multiplier on the raw score
+    scale: dict[str, Number] = field(default_factory=dict)  # code → multiplier on the raw score (exact)
     dropped_weight: Decimal = Decimal(0)
     problems: list[tuple[int, str, str]] = field(default_factory=list)  # (override index, code, message)
 
@@ -166,7 +166,7 @@ def apply(base: list[dict], overrides: list[OverrideSchema], pack_id: str) -> Re
                     continue
                 old = to_decimal(sib["weight"])
                 sib["weight"] = old + weight
-                result.scale[str(sib["code"])] = result.scale.get(str(sib["code"]), Decimal(1)) * (old + weight) / old
+                result.scale[str(sib["code"])] = mul(result.scale.get(str(sib["code"]), Decimal(1)), div(add(old, weight), old))
                 result.origins.setdefault(str(sib["code"]), {})["weight"] = info(f"drop {code}", code).label
                 action = f"drop (move to {sib['code']}, +{fmt_number(weight)})"
             parent["children"].remove(node)

@@ -14,10 +14,11 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from ..numbers import fmt_number, to_decimal
+from ..numbers import exact_text, fmt_number, to_decimal
 from ..pack import load_pack
 from ..pack.model import LeafSpec, Pack
 from ..rules.intervals import parse_interval
@@ -73,6 +74,8 @@ class DiffResult:
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return fmt_number(value)
+    if isinstance(value, Fraction):
+        return exact_text(value)
     if isinstance(value, (dt.date, Path)):
         return str(value)
     if isinstance(value, dict):
@@ -259,6 +262,8 @@ def show_value(value: Any, kind: str = "") -> str:
         return "是" if value else "否"
     if isinstance(value, Decimal):
         return fmt_number(value)
+    if isinstance(value, Fraction):
+        return exact_text(value)
     if isinstance(value, (dict, list)) and not value:
         return "（空）"
     return str(value)

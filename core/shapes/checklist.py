@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from ..facts import FactSpec
 from ..indicator import Configured, Deduction, EvalContext, InputValue, Outcome, params_error
-from ..numbers import ZERO, fmt_number, to_decimal
+from ..numbers import ZERO, Number, add, fmt_number, to_decimal
 from ..pack.model import LeafSpec
 from .base import Shape, check_points, param
 
@@ -37,14 +37,14 @@ class Checklist(Shape):
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
         """Reasons, problem sentences and how 是/否 is shown depend on the pack alone: built at configure time."""
         facts = ctx.facts
-        score = ZERO
+        score: Number = ZERO
         inputs: list[InputValue] = []
         deductions: list[Deduction] = []
         for name, label, points, shown, show, reason, problem in configured.state:
             met = facts[name]
             inputs.append(InputValue(name, label, met, shown[met] if met.__class__ is bool else show(met)))
             if met:
-                score += points
+                score = add(score, points)
             else:
                 deductions.append(Deduction(points, reason, problem, name))
         return Outcome(score, inputs, [], deductions)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..indicator import Configured, Deduction, EvalContext, Intermediate, Outcome
-from ..numbers import ZERO, fmt_detail, fmt_number, fmt_points
+from ..numbers import ZERO, fmt_detail, fmt_number, fmt_points, mul, sub
 from ..pack.model import LeafSpec
 from .base import Shape, number_param, param
 from .metric import Metric
@@ -27,7 +27,7 @@ class PerOccurrence(Shape):
         n = metric.compute(ctx)
         inputs, mids = metric.explain(ctx, n)
         weight = leaf.weight
-        lost = (ZERO if ZERO > n else n) * step
+        lost = mul(ZERO if ZERO > n else n, step)
         if weight < lost:
             lost = weight
         mids.append(Intermediate("扣分", lost, fmt_detail(lost)))
@@ -35,4 +35,4 @@ class PerOccurrence(Shape):
         if lost > 0:
             found = f"{what}{fmt_number(n)}{unit}"
             deductions.append(Deduction(lost, found, f"存在{found}{per_step}{fmt_points(lost)}分", "per_occurrence"))
-        return Outcome(weight - lost, inputs, mids, deductions)
+        return Outcome(sub(weight, lost), inputs, mids, deductions)

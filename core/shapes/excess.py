@@ -5,11 +5,12 @@ setting (``counting``); pro rata: 0.4548 points over at 0.1 a point loses 0.0454
 """
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+import math
+from decimal import Decimal
 from typing import Mapping
 
 from ..indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
-from ..numbers import fmt_detail, fmt_number, fmt_points
+from ..numbers import Number, div, fmt_detail, fmt_number, fmt_points, mul, sub
 from ..pack.model import LeafSpec
 from ..rules.intervals import Interval
 from ..rules.model import DecisionTable, Rule
@@ -56,17 +57,17 @@ class OverThreshold(Shape):
         inputs, mids = metric.explain(ctx, value)
         if ctx.decisions.get(rule) != "over":
             return Outcome(leaf.weight, inputs, mids)
-        units = (threshold - value if below else value - threshold) / per
+        units: Number = div(sub(threshold, value) if below else sub(value, threshold), per)
         if counting == "started":
-            units = units.to_integral_value(ROUND_CEILING)
+            units = math.ceil(units)
         elif counting == "whole":
-            units = units.to_integral_value(ROUND_FLOOR)
-        lost = min(units * step, leaf.weight)
+            units = math.floor(units)
+        lost = min(mul(units, step), leaf.weight)
         shown_units = f"{fmt_points(units)}{unit}"
         mids += [Intermediate("超出幅度", units, shown_units), Intermediate("扣分", lost, fmt_detail(lost))]
         deduction = Deduction(lost, f"{metric.label}{mids[0].shown}，{over_text}",
                               f"{metric.sentence(ctx, value, (inputs, mids))}，{over_text}的标准{shown_units}，{per_text}{fmt_points(lost)}分", rule)
-        return Outcome(leaf.weight - lost, inputs, mids, [deduction], [rule])
+        return Outcome(sub(leaf.weight, lost), inputs, mids, [deduction], [rule])
 
 
 class UnderTarget(OverThreshold):

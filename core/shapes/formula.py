@@ -1,30 +1,47 @@
-"""Derived metrics written in the pack as formulas ("(本年 − 上年) / 上年"), evaluated with Decimal.
+"""Derived metrics written in the pack as formulas ("(本年 − 上年) / 上年"), evaluated exactly.
 
 Parsing and evaluation are simpleeval's (a maintained, sandboxed evaluator; never
 ``eval``). The formula is parsed once at pack load, where names that are not declared
-numeric facts or metrics are refused; number literals become Decimal as written.
+numeric facts or metrics are refused; number literals are read as written (0.1 is 1/10)
+and every operation is done on fractions, so a formula's value is exact. A power must
+have a small integer exponent: anything else would leave the rationals or cost without
+bound.
 """
 from __future__ import annotations
 
 import ast
-from decimal import Decimal, DivisionByZero, InvalidOperation
+from fractions import Fraction
 from typing import Mapping
 
 from simpleeval import SimpleEval
 
 from .. import errors
 from ..errors import FactError, JixiaoError, Problem
+from ..numbers import Number, exact
+
 
 FUNCTIONS = {"min": min, "max": max, "abs": abs}
 _ALLOWED = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Constant, ast.Name, ast.Load, ast.Call,
             ast.Add, ast.Sub, ast.Mult, ast.Div, ast.USub, ast.UAdd, ast.Pow)
 
 
-class _DecimalEval(SimpleEval):
+MAX_EXPONENT = 64  # "x ** 2" is a formula; "10 ** 10 ** 10" is a way to stop the engine
+
+
+def _small_integer(node: ast.AST) -> bool:
+    """An integer literal (optionally signed) within ±MAX_EXPONENT: a power that stays exact and cheap."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        node = node.operand
+    return isinstance(node, ast.Constant) and type(node.value) is int and node.value <= MAX_EXPONENT
+
+
+class _ExactEval(SimpleEval):
+    """simpleeval over fractions: number literals as written ("0.1" is 1/10), every operation exact."""
+
     def _eval_constant(self, node):
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
             raise ValueError(f"公式中只能使用数值常量，不能使用 {node.value!r}")
-        return Decimal(repr(node.value)) if isinstance(node.value, float) else Decimal(node.value)
+        return Fraction(repr(node.value)) if isinstance(node.value, float) else Fraction(node.value)
 
 
 class Formula:
@@ -44,12 +61,16 @@ class Formula:
         unknown = [n for n in self.names if n not in known]
         if unknown:
             raise JixiaoError(Problem(errors.PACK_FORMULA, f"{where}：公式“{self.text}”使用了未声明的名称：{'、'.join(unknown)}", field="formula", value=self.text, location=where))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow) and not _small_integer(node.right):
+                raise JixiaoError(Problem(errors.PACK_FORMULA, f"{where}：公式“{self.text}”的乘方指数须为 -{MAX_EXPONENT}～{MAX_EXPONENT} 的整数常量（如 x ** 2），以保证结果精确", field="formula", value=self.text, location=where))
         self.tree = tree.body
-        self.evaluator = _DecimalEval(functions=FUNCTIONS)
+        self.evaluator = _ExactEval(functions=FUNCTIONS)
 
-    def evaluate(self, values: Mapping[str, Decimal], label: str) -> Decimal:
-        self.evaluator.names = {n: Decimal(values[n]) for n in self.names}
+    def evaluate(self, values: Mapping[str, Number], label: str) -> Fraction:
+        """The formula's exact value for these facts (a fraction)."""
+        self.evaluator.names = {n: exact(values[n]) for n in self.names}
         try:
-            return Decimal(self.evaluator.eval(self.text, previously_parsed=self.tree))
-        except (ZeroDivisionError, DivisionByZero, InvalidOperation):
+            return exact(self.evaluator.eval(self.text, previously_parsed=self.tree))
+        except ZeroDivisionError:
             raise FactError(Problem(errors.FACT_ZERO_DIVISOR, f"计算“{label}”（{self.text}）时出现除以 0，无法计算", field=",".join(self.names), value=0, expected="分母不为 0 的事实")) from None

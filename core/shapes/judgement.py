@@ -6,7 +6,7 @@ import dataclasses
 from .. import errors
 from ..facts import FactSpec
 from ..indicator import Configured, Deduction, EvalContext, Outcome
-from ..numbers import fmt_number, fmt_points
+from ..numbers import fmt_number, fmt_points, sub
 from ..pack.model import LeafSpec
 from .base import Shape, declared, param, shown_input
 
@@ -31,6 +31,6 @@ class Judgement(Shape):
         got, why = ctx.facts[score.name], ctx.facts[reason.name]
         out = Outcome(got, [shown_input(score, got), shown_input(reason, why)])
         if got < leaf.weight:
-            lost = leaf.weight - got
+            lost = sub(leaf.weight, got)
             out.deductions.append(Deduction(lost, why, f"评价人酌情扣{fmt_points(lost)}分：{why}", "judgement"))
         return out

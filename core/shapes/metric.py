@@ -8,7 +8,7 @@ from .. import errors
 from ..errors import FactError, Problem
 from ..facts import FactSpec
 from ..indicator import EvalContext, Intermediate, InputValue, params_error
-from ..numbers import ZERO, fmt_number, fmt_percent
+from ..numbers import Number, div, fmt_number, fmt_percent, sub, total
 from ..pack.model import LeafSpec
 from .base import declared
 from .formula import Formula
@@ -85,10 +85,10 @@ class Metric:
             return f"{self.label}={self.num[0].label}－{self.minus[0].label}"
         return f"{self.label}={self.num[0].label}"
 
-    def show(self, value: Decimal) -> str:
+    def show(self, value: Number) -> str:
         return fmt_percent(value) if self.is_rate else fmt_number(value)
 
-    def compute(self, ctx: EvalContext) -> Decimal:
+    def compute(self, ctx: EvalContext) -> Number:
         """The value for one department.
 
         Each instance replaces this with the method for its kind of value (``_fact``,
@@ -97,37 +97,34 @@ class Metric:
         """
         return self._computation()(ctx)
 
-    def _computation(self) -> Callable[[EvalContext], Decimal]:
+    def _computation(self) -> Callable[[EvalContext], Number]:
         if self.expr is not None:
             return self._formula_value
         if self.den:
             return self._ratio
         return self._difference if self.minus else self._fact
 
-    def _fact(self, ctx: EvalContext) -> Decimal:
-        return ZERO + Decimal(ctx.facts[self._first])
+    def _fact(self, ctx: EvalContext) -> Number:
+        return Decimal(ctx.facts[self._first])
 
-    def _difference(self, ctx: EvalContext) -> Decimal:
+    def _difference(self, ctx: EvalContext) -> Number:
         facts = ctx.facts
-        return ZERO + Decimal(facts[self._first]) - Decimal(facts[self._minus])
+        return sub(Decimal(facts[self._first]), Decimal(facts[self._minus]))
 
-    def _ratio(self, ctx: EvalContext) -> Decimal:
-        """Sums as ``ZERO + a + b …`` in the declared order: the quotient's exponent and rounding depend on it."""
+    def _ratio(self, ctx: EvalContext) -> Number:
+        """The exact quotient of the two sums (a fraction), rounded only if the pack rounds rates."""
         facts = ctx.facts
-        top = bottom = ZERO
-        for name in self._num:
-            top += Decimal(facts[name])
-        for name in self._den:
-            bottom += Decimal(facts[name])
+        top = total(facts[name] for name in self._num)
+        bottom = total(facts[name] for name in self._den)
         if not bottom:
             raise self._zero_divisor()
-        return ctx.pack.round_rate(top / bottom)
+        return ctx.pack.round_rate(div(top, bottom))
 
     def _zero_divisor(self) -> FactError:
         names = "+".join(self._den)
         return FactError(Problem(errors.FACT_ZERO_DIVISOR, f"计算“{self.label}”时分母（{_sum_text(self.den)}：{names}）为 0，无法计算", field=names, value=0, expected="大于 0 的数"))
 
-    def _formula_value(self, ctx: EvalContext) -> Decimal:
+    def _formula_value(self, ctx: EvalContext) -> Number:
         value = self.expr.evaluate(ctx.facts, self.label)  # type: ignore[union-attr]
         return ctx.pack.round_rate(value) if self.is_rate else value
 

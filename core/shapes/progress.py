@@ -7,7 +7,7 @@ from decimal import Decimal
 from .. import errors
 from ..errors import FactError, Problem
 from ..indicator import Configured, Deduction, EvalContext, InputValue, Intermediate, Outcome, params_error
-from ..numbers import ZERO, fmt_detail, fmt_number, fmt_percent, fmt_points, to_decimal
+from ..numbers import ZERO, Number, add, div, fmt_detail, fmt_number, fmt_percent, fmt_points, mul, sub, to_decimal
 from ..pack.model import LeafSpec
 from .base import Shape, check_points, declared, number_param, param, shown_input
 
@@ -46,9 +46,9 @@ class Progress(Shape):
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
         """Everything about a period that depends on the pack alone is one tuple, built at configure time.
 
-        Rates are rounded only when the pack rounds them, and each number is formatted
-        once. The caps are comparisons that keep ``min``'s choice between equal values
-        (1 and 1.000 print differently); sums keep their order, which fixes the exponent.
+        Progress and ratios are exact fractions, rounded only when the pack rounds
+        rates, and each number is formatted once. The caps are comparisons that keep
+        ``min``'s choice between equal values (1 and 1.000 print differently).
         """
         budget, periods, cap, avg_points, average_rule = configured.state
         facts = ctx.facts
@@ -59,33 +59,35 @@ class Progress(Shape):
         inputs = [shown_input(budget, total)]
         mids: list[Intermediate] = []
         deductions: list[Deduction] = []
-        score = ratio_sum = ZERO
+        score: Number = ZERO
+        ratio_sum: Number = ZERO
         for name, label, show, schedule, points, progress_label, ratio_label, score_label, progress_lead, schedule_text, rule in periods:
             spent = facts[name]
             if round_rate is None:
-                progress = spent / total
-                ratio = progress / schedule
+                progress = div(spent, total)
+                ratio = div(progress, schedule)
             else:
-                progress = round_rate(spent / total)
-                ratio = round_rate(progress / schedule)
-            ratio_sum += ratio
-            got = (cap if cap < ratio else ratio) * points
-            score += got
+                progress = round_rate(div(spent, total))
+                ratio = round_rate(div(progress, schedule))
+            ratio_sum = add(ratio_sum, ratio)
+            got = mul(cap if cap < ratio else ratio, points)
+            score = add(score, got)
             inputs.append(InputValue(name, label, spent, show(spent)))
             shown_progress, shown_ratio = fmt_percent(progress), fmt_percent(ratio)
             mids += (Intermediate(progress_label, progress, shown_progress), Intermediate(ratio_label, ratio, shown_ratio),
                      Intermediate(score_label, got, fmt_detail(got)))
             if got < points:
-                lost = points - got
+                lost = sub(points, got)
                 deductions.append(Deduction(lost, f"{ratio_label}{shown_ratio}", f"{progress_lead}{shown_progress}{schedule_text}{shown_ratio}，扣{fmt_points(lost)}分", rule))
         if avg_points:
-            avg = ratio_sum / len(periods)
-            got = avg * avg_points
+            avg = div(ratio_sum, len(periods))
+            got = mul(avg, avg_points)
             if avg_points < got:
                 got = avg_points
-            score += got
+            score = add(score, got)
             shown_avg = fmt_percent(avg)
             mids += (Intermediate("平均执行率", avg, shown_avg), Intermediate("平均执行率得分", got, fmt_detail(got)))
             if got < avg_points:
-                deductions.append(Deduction(avg_points - got, f"平均执行率{shown_avg}", f"全年平均执行率{shown_avg}，扣{fmt_points(avg_points - got)}分", average_rule))
+                lost = sub(avg_points, got)
+                deductions.append(Deduction(lost, f"平均执行率{shown_avg}", f"全年平均执行率{shown_avg}，扣{fmt_points(lost)}分", average_rule))
         return Outcome(score, inputs, mids, deductions)

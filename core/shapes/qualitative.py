@@ -2,13 +2,13 @@
 and a score inside that level's range of the weight, with a written reason."""
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from .. import errors
 from ..errors import FactError, Problem
 from ..facts import FactSpec
 from ..indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
-from ..numbers import fmt_number, fmt_points
+from ..numbers import div, fmt_number, fmt_points, mul, round_to, sub
 from ..pack.model import LeafSpec
 from ..rules.intervals import parse_interval
 from .base import Shape, declared, param, shown_input
@@ -38,11 +38,11 @@ class Qualitative(Shape):
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
         level, score, reason, ranges = configured.state
         chosen, got, why = ctx.facts[level.name], Decimal(ctx.facts[score.name]), ctx.facts[reason.name]
-        share = got / leaf.weight if leaf.weight else Decimal(0)
+        share = div(got, leaf.weight) if leaf.weight else Decimal(0)
         if not ranges[chosen].contains(share):
             raise FactError(Problem(errors.FACT_RANGE, f"“{leaf.name}”选定档次“{level.choices[chosen]}”，得分 {fmt_number(got)} 不在该档区间 {ranges[chosen].describe('得分率')} 内", field=score.name, value=got, expected=ranges[chosen].describe("得分率")))
-        out = Outcome(got, [shown_input(level, chosen), shown_input(score, got), shown_input(reason, why)], [Intermediate("得分率", share, f"{share:.0%}")])
+        out = Outcome(got, [shown_input(level, chosen), shown_input(score, got), shown_input(reason, why)], [Intermediate("得分率", share, f"{round_to(mul(share, 100), 0, ROUND_HALF_EVEN)}%")])
         if got < leaf.weight:
-            lost = leaf.weight - got
+            lost = sub(leaf.weight, got)
             out.deductions.append(Deduction(lost, f"{level.choices[chosen]}：{why}", f"“{leaf.name}”评定为“{level.choices[chosen]}”，扣{fmt_points(lost)}分：{why}", f"{leaf.code}:{chosen}"))
         return out

@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Mapping
 
 from ..indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
-from ..numbers import ZERO, fmt_detail, fmt_number, fmt_points
+from ..numbers import ZERO, Number, fmt_detail, fmt_number, fmt_points, mul, sub
 from ..pack.model import LeafSpec
 from ..rules.intervals import parse_interval
 from ..rules.model import DecisionTable, Rule
@@ -53,12 +53,12 @@ class RatioPoints(Shape):
         weight = leaf.weight
         zeroed = ctx.decisions.get(zero_rule) == "zero"
         if zeroed:
-            score = ZERO
+            score: Number = ZERO
         else:
             ratio = cap if cap < value else value
-            score = (ZERO if ratio < ZERO else ratio) * weight
+            score = mul(ZERO if ratio < ZERO else ratio, weight)
         mids.append(Intermediate("比率得分", score, fmt_detail(score)))
-        lost = weight - score
+        lost = sub(weight, score)
         if zeroed:
             deductions = [Deduction(lost, zero_reason, f"{metric.sentence(ctx, value, (inputs, mids))}{zero_tail}{fmt_points(lost)}分", zero_rule)]
         elif lost > 0:

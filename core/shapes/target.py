@@ -13,7 +13,7 @@ from typing import Mapping
 from .. import errors
 from ..errors import FactError, Problem
 from ..indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
-from ..numbers import fmt_detail, fmt_number, fmt_percent, fmt_points, to_decimal
+from ..numbers import Number, div, fmt_detail, fmt_number, fmt_percent, fmt_points, mul, sub, to_decimal
 from ..pack.model import LeafSpec
 from ..rules.model import Condition, DecisionTable, Rule
 from .base import Shape, declared, param, shown_input
@@ -66,30 +66,30 @@ class Target(Shape):
         if isinstance(configured.state[2], str):
             inputs.append(shown_input(leaf.facts[configured.state[2]], t))
         met = ctx.decisions.get(f"{leaf.code}:met") == "met"
-        score = leaf.weight if met else leaf.weight * ratio
+        score = leaf.weight if met else mul(leaf.weight, ratio)
         out = Outcome(score, inputs, mids + [Intermediate("完成比例", ratio, fmt_percent(ratio)), Intermediate("得分", score, fmt_detail(score))],
                       rules=[f"{leaf.code}:met"] if met else [])
         if not met:
-            lost = leaf.weight - score
+            lost = sub(leaf.weight, score)
             out.deductions.append(Deduction(lost, f"{actual.label}{actual.show(a)}，未达到指标值{actual.show(t)}",
                 f"{actual.label}完成值为{actual.show(a)}，未达到“{nature}{actual.show(t)}”的指标值，完成比例{fmt_percent(ratio)}，扣{fmt_points(lost)}分", f"{leaf.code}:ratio"))
         return out
 
 
-def completion(nature: str, actual: Decimal, target: Decimal, label: str) -> Decimal:
-    """Completion ratio, ≥ 1 when the target is met; 0 where nothing was achieved."""
+def completion(nature: str, actual: Number, target: Number, label: str) -> Number:
+    """Completion ratio (an exact fraction), ≥ 1 when the target is met; 0 where nothing was achieved."""
     if nature == "≥":
         if target <= 0:
             return Decimal(1) if actual >= target else Decimal(0)
-        return max(actual / target, Decimal(0))
+        return max(div(actual, target), Decimal(0))
     if nature == "≤":
         if actual <= target:
-            return Decimal(1) if actual <= 0 or target <= 0 else max(target / actual, Decimal(1))
+            return Decimal(1) if actual <= 0 or target <= 0 else max(div(target, actual), Decimal(1))
         if actual <= 0:
             raise FactError(Problem(errors.FACT_RANGE, f"“{label}”为 {fmt_number(actual)}，无法计算完成比例", field=label, value=actual))
-        return max(target / actual, Decimal(0))
+        return max(div(target, actual), Decimal(0))
     if actual == target:
         return Decimal(1)
     if actual <= 0 or target <= 0:
         return Decimal(0)
-    return min(actual / target, target / actual)
+    return min(div(actual, target), div(target, actual))

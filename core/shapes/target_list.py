@@ -15,7 +15,7 @@ from .. import errors
 from ..errors import FactError, Problem
 from ..facts import FactSpec
 from ..indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
-from ..numbers import fmt_detail, fmt_number, fmt_percent, fmt_points
+from ..numbers import Number, add, div, fmt_detail, fmt_number, fmt_percent, fmt_points, mul, sub, total
 from ..pack.model import LeafSpec
 from ..rules.intervals import parse_interval
 from .base import Shape, param
@@ -63,26 +63,26 @@ class TargetList(Shape):
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
         spec, ranges = configured.state
         rows = ctx.facts[spec.name]
-        total = sum((r["points"] for r in rows), Decimal(0))
-        if total != leaf.weight:
-            raise FactError(Problem(errors.FACT_RANGE, f"“{spec.label}”各行分值合计 {fmt_number(total)} 与“{leaf.name}”的分值 {fmt_number(leaf.weight)} 不符", field=spec.name, value=total, expected=f"分值合计 {fmt_number(leaf.weight)}"))
+        points_total = total(r["points"] for r in rows)
+        if points_total != leaf.weight:
+            raise FactError(Problem(errors.FACT_RANGE, f"“{spec.label}”各行分值合计 {fmt_number(points_total)} 与“{leaf.name}”的分值 {fmt_number(leaf.weight)} 不符", field=spec.name, value=points_total, expected=f"分值合计 {fmt_number(leaf.weight)}"))
         cats = dict(spec.columns[0].choices)
-        out = Outcome(Decimal(0), intermediates=[Intermediate("分值合计", total, fmt_number(total))])
-        applicable = leaf.weight
+        out = Outcome(Decimal(0), intermediates=[Intermediate("分值合计", points_total, fmt_number(points_total))])
+        applicable: Number = leaf.weight
         for i, row in enumerate(rows, 1):
             shown = {"category": cats[row["category"]], "name": row["name"], "nature": NATURES.get(row["nature"], "定性"),
                      "target": row.get("target"), "unit": row.get("unit", ""), "actual": row.get("actual"),
                      "level": LEVELS.get(row.get("level", ""), ""), "points": row["points"], "deviation": row.get("deviation", "")}
             if row.get("applicable") is False:
-                applicable -= row["points"]
+                applicable = sub(applicable, row["points"])
                 out.rows.append({**shown, "score": None, "status": "not_applicable"})
                 continue
             got, ratio = self._row_score(leaf, spec, i, row, ranges)
-            out.score += got
+            out.score = add(out.score, got)
             out.rows.append({**shown, "score": got, "status": "scored"})
             out.intermediates.append(Intermediate(f"{row['name']}得分", got, f"{fmt_detail(got)}（完成比例{fmt_percent(ratio)}）"))
             if got < row["points"]:
-                lost = row["points"] - got
+                lost = sub(row["points"], got)
                 problem = (f"“{row['name']}”年度指标值{NATURES[row['nature']]}{fmt_number(row['target'])}{row.get('unit', '')}，实际完成{fmt_number(row['actual'])}{row.get('unit', '')}，完成比例{fmt_percent(ratio)}，扣{fmt_points(lost)}分"
                            if row["nature"] != "qualitative" else f"“{row['name']}”评定为“{LEVELS[row['level']]}”，扣{fmt_points(lost)}分")
                 if row.get("deviation"):
@@ -93,18 +93,18 @@ class TargetList(Shape):
             out.intermediates.append(Intermediate("适用指标分值", applicable, fmt_number(applicable)))
         return out
 
-    def _row_score(self, leaf, spec, i, row, ranges) -> tuple[Decimal, Decimal]:
+    def _row_score(self, leaf, spec, i, row, ranges) -> tuple[Number, Number]:
         def bad(column: str, message: str) -> FactError:
             return FactError(Problem(errors.FACT_MISSING, f"“{spec.label}”第 {i} 行（{row['name']}）{message}", field=f"{spec.name}[{i}].{column}"))
 
         if row["nature"] == "qualitative":
             if "level" not in row or "score" not in row:
                 raise bad("level", "是定性指标，须填写“定性评价档次”和“定性评分”")
-            share = row["score"] / row["points"] if row["points"] else Decimal(0)
+            share = div(row["score"], row["points"]) if row["points"] else Decimal(0)
             if not ranges[row["level"]].contains(share):
                 raise FactError(Problem(errors.FACT_RANGE, f"“{spec.label}”第 {i} 行（{row['name']}）评定为“{LEVELS[row['level']]}”，评分 {fmt_number(row['score'])} 不在该档 {ranges[row['level']].describe('得分率')} 内", field=f"{spec.name}[{i}].score", value=row["score"]))
             return row["score"], share
         if "target" not in row or "actual" not in row:
             raise bad("target", "是定量指标，须填写“年度指标值”和“实际完成值”")
         ratio = completion(NATURES[row["nature"]], row["actual"], row["target"], row["name"])
-        return min(ratio, Decimal(1)) * row["points"], ratio
+        return mul(min(ratio, Decimal(1)), row["points"]), ratio

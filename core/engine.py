@@ -57,6 +57,10 @@ class Engine:
     """Scores departments against one loaded pack. Build it once; evaluate many times."""
 
     def __init__(self, pack: Pack, registry: Registry, rules: str = "auto"):
+        with localcontext(CONTEXT):  # plugins configure themselves with the same numbers whatever the caller's context
+            self._load(pack, registry, rules)
+
+    def _load(self, pack: Pack, registry: Registry, rules: str) -> None:
         self.pack = pack
         self.registry = registry
         self.bindings, self.fact_model, self.tables = bind(pack, registry)

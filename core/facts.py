@@ -308,8 +308,11 @@ def read_facts_file(path: str | Path) -> dict[str, Any]:
         return normalise_document(read_facts_workbook(p), str(p))
     try:
         data = load_path(p)
+    except UnicodeDecodeError as exc:
+        raise JixiaoError(Problem(errors.FACTS_FORMAT, f"事实文件 {p} 不是 UTF-8 编码的文本（第 {exc.start + 1} 个字节无法解码）：请另存为 UTF-8", field=str(p))) from None
     except Exception as exc:  # yaml/json parser errors carry their own position
-        raise JixiaoError(Problem(errors.FACTS_FORMAT, f"事实文件 {p} 无法解析：{exc}", field=str(p))) from None
+        code = getattr(exc, "code", None) or errors.FACTS_FORMAT
+        raise JixiaoError(Problem(code, f"事实文件 {p} 无法解析：{exc}", field=str(p))) from None
     return normalise_document(data, str(p))
 
 

@@ -13,18 +13,56 @@ parsed once; its line numbers come from the node tree its data was constructed f
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable
 
 import yaml
 
+from .errors import DUPLICATE_KEY, INPUT_LIMIT
 
-def _decimal(loader: yaml.constructor.SafeConstructor, node: yaml.Node) -> Decimal:
+
+@dataclass
+class Limits:
+    """How big a document may be once its YAML aliases are expanded, and how deep: a 1 KB file
+    of nested aliases (a "billion laughs") would otherwise cost gigabytes in whatever walks it."""
+
+    nodes: int = 200_000
+    depth: int = 64
+
+
+LIMITS = Limits()
+_DECIMAL_INT = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)")
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class SyntaxProblem(ValueError):
+    """A YAML or JSON document refused, told in Chinese with its line; ``code`` when the refusal has its own."""
+
+    def __init__(self, message: str, code: str | None = None):
+        super().__init__(message)
+        self.code = code
+
+
+def _decimal(loader: yaml.constructor.SafeConstructor, node: yaml.Node) -> Decimal | str:
+    """A YAML float as the Decimal written; base-60 "1:30.5" stays text (refused where a number is wanted)."""
     text = loader.construct_scalar(node).replace("_", "")  # type: ignore[arg-type,union-attr]
     if text.lower() in {".inf", "+.inf", "-.inf", ".nan"}:
         raise yaml.constructor.ConstructorError(None, None, f"不支持的数值 {text}", node.start_mark)
+    if ":" in text:
+        return loader.construct_scalar(node)  # type: ignore[return-value]
     return Decimal(text)
+
+
+def _int(loader: yaml.constructor.SafeConstructor, node: yaml.Node) -> int | str:
+    """A YAML int in decimal notation; YAML 1.1's octal ("044" is 36), hex, binary and base-60 forms stay text.
+
+    A zero-padded count or department number means what it shows, never another base.
+    """
+    text: str = loader.construct_scalar(node)  # type: ignore[assignment]
+    return int(text.replace("_", "")) if _DECIMAL_INT.fullmatch(text) else text
 
 
 class _DecimalLoader(yaml.SafeLoader):
@@ -32,6 +70,7 @@ class _DecimalLoader(yaml.SafeLoader):
 
 
 _DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
+_DecimalLoader.add_constructor("tag:yaml.org,2002:int", _int)
 LOADERS: tuple[type, ...] = (_DecimalLoader,)
 # libyaml accepts text PyYAML refuses with these: tabs inside plain scalars, "?" inside
 # flow scalars, a byte-order mark after the start, "#" right after a block scalar's ">" or "|".
@@ -41,6 +80,7 @@ if getattr(yaml, "__with_libyaml__", False):
         """libyaml's parser and composer with the same constructors as ``_DecimalLoader``."""
 
     _CDecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
+    _CDecimalLoader.add_constructor("tag:yaml.org,2002:int", _int)
     LOADERS = (_CDecimalLoader, _DecimalLoader)
 
 
@@ -57,9 +97,16 @@ def parse_yaml(text: str, loaders: tuple[type, ...] | None = None, inspect: Call
         loader = None
         try:
             loader = loader_class(text)  # libyaml's encodes the text here: a lone surrogate fails already
-            node = loader.get_single_node()
+            try:
+                node = loader.get_single_node()
+            except RecursionError:
+                raise SyntaxProblem(f"YAML 嵌套层数过多：最多 {LIMITS.depth} 层", INPUT_LIMIT) from None
+            if node is not None:
+                check_tree(node)
             seen = None if inspect is None or node is None else inspect(node)
             return (None if node is None else loader.construct_document(node)), seen
+        except SyntaxProblem:
+            raise
         except Exception:
             if i == len(loaders) - 1:
                 raise
@@ -69,19 +116,139 @@ def parse_yaml(text: str, loaders: tuple[type, ...] | None = None, inspect: Call
     raise ValueError("no YAML loader")
 
 
-class SyntaxProblem(ValueError):
-    """A YAML or JSON syntax error, told in Chinese with its line and column."""
+def check_tree(root: yaml.Node) -> None:
+    """Before anything is built: no key twice in one mapping, and the document — its aliases
+    expanded — within ``LIMITS``. Each node is measured once (aliases share nodes), so a
+    file of nested aliases is refused in time proportional to its size, not to its expansion."""
+    measured: dict[int, tuple[int, int]] = {}  # id(node) → (expanded size, height)
+
+    def measure(node: yaml.Node, depth: int) -> tuple[int, int]:
+        if depth > LIMITS.depth:
+            raise SyntaxProblem(f"YAML 第 {node.start_mark.line + 1} 行：嵌套层数超过 {LIMITS.depth} 层", INPUT_LIMIT)
+        known = measured.get(id(node))
+        if known is not None:
+            if depth + known[1] > LIMITS.depth:
+                raise SyntaxProblem(f"YAML 第 {node.start_mark.line + 1} 行：别名展开后嵌套层数超过 {LIMITS.depth} 层", INPUT_LIMIT)
+            return known
+        size, height = 1, 1
+        if isinstance(node, yaml.MappingNode):
+            _no_duplicate_keys(node)
+            children = [n for pair in node.value for n in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = node.value
+        else:
+            children = []
+        for child in children:
+            child_size, child_height = measure(child, depth + 1)
+            size += child_size
+            height = max(height, child_height + 1)
+            if size > LIMITS.nodes:
+                raise SyntaxProblem(f"YAML 文档（别名展开后）超过 {LIMITS.nodes:,} 个节点，拒绝读取：请检查是否有层层引用的别名（&/*）", INPUT_LIMIT)
+        measured[id(node)] = size, height
+        return size, height
+
+    measure(root, 0)
+
+
+def _no_duplicate_keys(node: yaml.MappingNode) -> None:
+    seen: dict[tuple[str, str], int] = {}
+    for key, _ in node.value:
+        if not isinstance(key, yaml.ScalarNode) or key.tag == _MERGE:
+            continue
+        line = key.start_mark.line + 1
+        first = seen.get((key.tag, key.value))
+        seen.setdefault((key.tag, key.value), line)
+        if first is not None:
+            raise SyntaxProblem(f"YAML 第 {line} 行：键“{key.value}”重复（第 {first} 行已有）：同一层中每个键只能写一次，请删去或合并其中一个", DUPLICATE_KEY)
+
+
+class _DuplicateJSONKey(Exception):
+    def __init__(self, key: str):
+        self.key = key
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateJSONKey(key)
+        out[key] = value
+    return out
+
+
+def _json_constant(name: str) -> Any:
+    raise SyntaxProblem(f"JSON 中不允许 {name}：请填写有限的数值")
+
+
+def _json_int(text: str) -> int | str:
+    """An integer as written; one of more than 30 digits stays text, refused where a number is wanted."""
+    return int(text) if len(text) <= 30 else text
 
 
 def load_text(text: str, suffix: str = ".yaml") -> Any:
+    """A YAML or JSON document: numbers as written (Decimal, int), every key once, within ``LIMITS``."""
     try:
         if suffix == ".json":
-            return json.loads(text, parse_float=Decimal)
+            data = json.loads(text, parse_float=Decimal, parse_int=_json_int, parse_constant=_json_constant, object_pairs_hook=_json_object)
+            _check_depth(data)
+            return data
         return parse_yaml(text)[0]
     except json.JSONDecodeError as exc:
         raise SyntaxProblem(f"JSON 语法错误：第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}") from None
+    except _DuplicateJSONKey as dup:
+        lines = _json_key_lines(text, dup.key)
+        where = f"第 {lines[1]} 行：" if lines else ""
+        first = f"（第 {lines[0]} 行已有）" if lines else ""
+        raise SyntaxProblem(f"JSON {where}键“{dup.key}”重复{first}：同一层中每个键只能写一次，请删去或合并其中一个", DUPLICATE_KEY) from None
+    except RecursionError:
+        raise SyntaxProblem(f"JSON 嵌套层数过多：最多 {LIMITS.depth} 层", INPUT_LIMIT) from None
     except yaml.MarkedYAMLError as exc:
         raise _yaml_problem(exc) from None
+
+
+def _check_depth(data: Any) -> None:
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > LIMITS.depth:
+            raise SyntaxProblem(f"JSON 嵌套层数超过 {LIMITS.depth} 层", INPUT_LIMIT)
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+
+
+def _json_key_lines(text: str, wanted: str) -> tuple[int, int] | None:
+    """The lines of the first key written twice in one JSON object (only read when ``json`` found one)."""
+    objects: list[dict[str, int] | None] = []  # one per open container: keys seen so far, or None for an array
+    line, i, expect_key = 1, 0, False
+    while i < len(text):
+        ch = text[i]
+        if ch == "\n":
+            line += 1
+        elif ch == '"':
+            j = i + 1
+            while text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            if expect_key and objects and objects[-1] is not None:
+                key = json.loads(text[i:j + 1])
+                if key in objects[-1] and key == wanted:
+                    return objects[-1][key], line
+                objects[-1].setdefault(key, line)
+                expect_key = False
+            i = j
+        elif ch == "{":
+            objects.append({})
+            expect_key = True
+        elif ch == "[":
+            objects.append(None)
+        elif ch in "}]":
+            objects.pop()
+            expect_key = False
+        elif ch == ",":
+            expect_key = bool(objects) and objects[-1] is not None
+        i += 1
+    return None
 
 
 def _yaml_problem(exc: yaml.MarkedYAMLError) -> SyntaxProblem:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from .. import errors, tree
 from ..errors import JixiaoError, Problem
 from ..facts import FactSpec
-from ..numbers import Number, fmt_number, mul
+from ..numbers import CONTEXT, Number, fmt_number, mul
 from ..rules.intervals import Interval, parse_interval, partition_problems
 from ..yamlio import load_with_lines, nearest_line
 from . import reform
@@ -144,16 +144,19 @@ def _schema_text(e: dict) -> str:
 
 
 def load_pack(ref: str | Path) -> Pack:
-    path = locate(ref)
-    resolved = _resolve(path, ())
-    return _build(resolved, path)
+    """The pack at ``ref`` (an installed id or a path), resolved over its bases, in ``numbers.CONTEXT``."""
+    with localcontext(CONTEXT):
+        path = locate(ref)
+        resolved = _resolve(path, ())
+        return _build(resolved, path)
 
 
 def _read(path: Path) -> tuple[PackSchema, _Where]:
     try:
         raw, lines = load_with_lines(path)
     except Exception as exc:
-        raise JixiaoError(Problem(errors.PACK_FILE, f"{path}：无法解析 YAML：{exc}", location=str(path))) from None
+        code = getattr(exc, "code", None) or errors.PACK_FILE
+        raise JixiaoError(Problem(code, f"{path}：无法解析 YAML：{exc}", location=str(path))) from None
     where = _Where(path, raw, lines)
     if not isinstance(raw, dict):
         raise JixiaoError(where.problem((), "应为映射（键: 值）", errors.PACK_FILE))

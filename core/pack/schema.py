@@ -3,9 +3,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 from datetime import date
-from typing import Any, Literal, Optional, Union
+from typing import Annotated, Any, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from ..number_text import parse_number
+
+# A weight or total: a plain number, read without guessing and within the admitted range.
+Points = Annotated[Decimal, BeforeValidator(lambda v: parse_number(v, percent=False))]
+# A bound of a fact's values: "100%" is allowed for a rate.
+Bound = Annotated[Decimal, BeforeValidator(lambda v: parse_number(v, percent=True))]
 
 
 class _Strict(BaseModel):
@@ -32,8 +39,8 @@ class FactDecl(_Strict):
     label: str
     unit: str = ""
     choices: dict[str, str] = {}
-    minimum: Optional[Decimal] = None
-    maximum: Optional[Decimal] = None
+    minimum: Optional[Bound] = None
+    maximum: Optional[Bound] = None
     note: str = ""
 
 
@@ -53,7 +60,7 @@ class MetricSchema(_Strict):
 class NodeSchema(_Strict):
     code: str
     name: str
-    weight: Decimal
+    weight: Points
     printed_name: Optional[str] = None
     description: str = ""
     criteria: str = ""
@@ -100,7 +107,7 @@ class PackSchema(_Strict):
     version: Optional[str] = None
     kind: Optional[str] = None
     source: Optional[str] = None
-    total: Optional[Decimal] = None
+    total: Optional[Points] = None
     rounding: Optional[RoundingPolicy] = None
     grades: Optional[list[GradeBandSchema]] = None
     plugins: list[str] = []

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from .. import errors, tree
 from ..errors import JixiaoError, Problem
 from ..facts import FactSpec
-from ..numbers import CONTEXT, Number, fmt_number, mul
+from ..numbers import CONTEXT, Number, fmt_number, mul, sub, total
 from ..rules.intervals import Interval, parse_interval, partition_problems
 from ..yamlio import load_with_lines, nearest_line
 from . import reform
@@ -253,9 +253,9 @@ def _build(r: _Resolved, path: Path) -> Pack:
         if n.children:
             if n.use:
                 problems.append(Problem(errors.PACK_INVALID, f"{here}：“{n.name}”有下级指标，不能再写 use", location=here))
-            total = sum((c.weight for c in n.children), Decimal(0))
-            if total != n.weight:
-                problems.append(Problem(errors.PACK_WEIGHTS, f"{here}：“{n.name}”分值 {fmt_number(n.weight)} 与下级分值合计 {fmt_number(total)} 不符", location=here))
+            children_total = total(c.weight for c in n.children)
+            if children_total != n.weight:
+                problems.append(Problem(errors.PACK_WEIGHTS, f"{here}：“{n.name}”分值 {fmt_number(n.weight)} 与下级分值合计 {fmt_number(children_total)} 不符", location=here))
             kids = tuple(node(c, ancestors + (str(n.code),)) for c in n.children)
             return NodeSpec(str(n.code), n.name, n.weight, n.printed_name or n.name, n.description, kids)
         if not n.use:
@@ -272,11 +272,11 @@ def _build(r: _Resolved, path: Path) -> Pack:
                         r.scale.get(code, Decimal(1)), dict(schema.metrics), str(where.file if where else path), lines)
 
     roots = tuple(node(n, ()) for n in nodes)
-    total = schema.total if schema.total is not None else Decimal(100)
-    top = sum((n.weight for n in nodes), Decimal(0))
+    pack_total = schema.total if schema.total is not None else Decimal(100)
+    top = total(n.weight for n in nodes)
     top_where = r.where or _Where(path, {}, {})
-    if top != total - r.dropped:
-        problems.append(top_where.problem(("indicators",), f"一级指标分值合计 {fmt_number(top)} 不等于总分 {fmt_number(total - r.dropped)}", errors.PACK_WEIGHTS))
+    if top != sub(pack_total, r.dropped):
+        problems.append(top_where.problem(("indicators",), f"一级指标分值合计 {fmt_number(top)} 不等于总分 {fmt_number(sub(pack_total, r.dropped))}", errors.PACK_WEIGHTS))
     seen: dict[str, str] = {}
     for leaf in tree.leaves(roots, LeafSpec):
         if leaf.code in seen:
@@ -289,14 +289,14 @@ def _build(r: _Resolved, path: Path) -> Pack:
         except ValueError as exc:
             problems.append(top_where.problem(("grades", i, "range"), str(exc), errors.PACK_BANDS))
     if len(grades) == len(schema.grades or []):
-        for msg in partition_problems([g.interval for g in grades], Interval(Decimal(0), True, total, True)):
+        for msg in partition_problems([g.interval for g in grades], Interval(Decimal(0), True, pack_total, True)):
             problems.append(top_where.problem(("grades",), f"等级区间{msg}", errors.PACK_BANDS))
     if problems:
         raise JixiaoError(problems)
     rounding = schema.rounding
     return Pack(
         schema.id, schema.title, schema.region, schema.year, schema.version, schema.kind or "部门整体支出绩效评价", schema.source,
-        total, (rounding.score.places, rounding.score.mode), (rounding.rate.places, rounding.rate.mode) if rounding.rate else None,
+        pack_total, (rounding.score.places, rounding.score.mode), (rounding.rate.places, rounding.rate.mode) if rounding.rate else None,
         tuple(grades), roots, tuple(r.plugin_files), path.parent, _digest(r.raws, r.plugin_files), r.raws[-1],
         tuple(r.applied), r.base, r.dropped,
     )

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from ..facts import FactSpec
 from ..indicator import Configured, Deduction, EvalContext, InputValue, Outcome, params_error
-from ..numbers import ZERO, Number, add, fmt_number, to_decimal
+from ..numbers import ZERO, Number, add, fmt_number, to_decimal, total
 from ..pack.model import LeafSpec
 from .base import Shape, check_points, param
 
@@ -28,7 +28,7 @@ class Checklist(Shape):
             if spec.kind != "bool":
                 raise params_error(leaf, f"items[{i}].fact", f"核对项的事实须为是/否类型，{spec.name} 是 {spec.kind}")
             parsed.append((spec, str(item["label"]), to_decimal(item["points"])))
-        check_points(leaf, sum((p for _, _, p in parsed), Decimal(0)), "items")
+        check_points(leaf, total(p for _, _, p in parsed), "items")
         formula = "＋".join(f"{label}（{fmt_number(p)}分）" for _, label, p in parsed)
         texts = tuple((spec.name, spec.label, points, {True: spec.show(True), False: spec.show(False)}, spec.show, f"未满足：{label}",
                        f"未达到“{label}”的要求，扣{fmt_number(points)}分") for spec, label, points in parsed)

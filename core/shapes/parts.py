@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Mapping
 
 from ..indicator import Configured, EvalContext, Outcome, params_error
-from ..numbers import ZERO, to_decimal
+from ..numbers import ZERO, to_decimal, total
 from ..pack.model import LeafSpec
 from .base import Shape, check_params, check_points, param
 
@@ -43,7 +43,7 @@ class Parts(Shape):
             facts.update(conf.facts)
             tables += conf.tables
             formulas.append(f"{p.get('label') or f'第{i + 1}部分'}：{conf.formula}")
-        check_points(leaf, sum((part[1].weight for part in parts), Decimal(0)), "parts")
+        check_points(leaf, total(part[1].weight for part in parts), "parts")
         return Configured(facts, tables, "\n".join(formulas), state=tuple(parts))
 
     def rule_inputs(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Mapping[str, Decimal]:
@@ -54,8 +54,8 @@ class Parts(Shape):
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
         """Each part's label prefix and bound ``evaluate`` depend on the pack alone: made at configure time."""
-        total = Outcome(ZERO)
-        absorb = total.absorb
+        whole = Outcome(ZERO)
+        absorb = whole.absorb
         for _, sub, conf, prefix, evaluate in configured.state:
             absorb(evaluate(sub, conf, ctx), prefix)
-        return total
+        return whole

@@ -7,7 +7,7 @@ from decimal import Decimal
 from .. import errors
 from ..errors import FactError, Problem
 from ..indicator import Configured, Deduction, EvalContext, InputValue, Intermediate, Outcome, params_error
-from ..numbers import ZERO, Number, add, div, fmt_detail, fmt_number, fmt_percent, fmt_points, mul, sub, to_decimal
+from ..numbers import ZERO, Number, add, div, fmt_detail, fmt_number, fmt_percent, fmt_points, mul, sub, to_decimal, total
 from ..pack.model import LeafSpec
 from .base import Shape, check_points, declared, number_param, param, shown_input
 
@@ -33,7 +33,7 @@ class Progress(Shape):
             parsed.append((spec, str(p["label"]), schedule, to_decimal(p["points"])))
         cap = number_param(leaf, "cap", "1")
         avg_points = number_param(leaf, "average_points", "0")
-        check_points(leaf, sum((p[3] for p in parsed), avg_points), "periods/average_points")
+        check_points(leaf, total((p[3] for p in parsed), avg_points), "periods/average_points")
         facts = {budget.name: budget, **{s.name: s for s, *_ in parsed}}
         formula = "；".join(f"{label}得分=min({label}累计支出÷{budget.label}÷{fmt_percent(sch, 0)}, {fmt_number(cap)})×{fmt_number(pts)}分" for _, label, sch, pts in parsed)
         if avg_points:
@@ -52,11 +52,11 @@ class Progress(Shape):
         """
         budget, periods, cap, avg_points, average_rule = configured.state
         facts = ctx.facts
-        total = Decimal(facts[budget.name])
-        if total == 0:
+        budgeted = Decimal(facts[budget.name])
+        if budgeted == 0:
             raise FactError(Problem(errors.FACT_ZERO_DIVISOR, f"“{budget.label}”（{budget.name}）为 0，无法计算支出进度", field=budget.name, value=0, expected="大于 0 的金额"))
         round_rate = ctx.pack.round_rate if ctx.pack.rate_rounding is not None else None
-        inputs = [shown_input(budget, total)]
+        inputs = [shown_input(budget, budgeted)]
         mids: list[Intermediate] = []
         deductions: list[Deduction] = []
         score: Number = ZERO
@@ -64,10 +64,10 @@ class Progress(Shape):
         for name, label, show, schedule, points, progress_label, ratio_label, score_label, progress_lead, schedule_text, rule in periods:
             spent = facts[name]
             if round_rate is None:
-                progress = div(spent, total)
+                progress = div(spent, budgeted)
                 ratio = div(progress, schedule)
             else:
-                progress = round_rate(div(spent, total))
+                progress = round_rate(div(spent, budgeted))
                 ratio = round_rate(div(progress, schedule))
             ratio_sum = add(ratio_sum, ratio)
             got = mul(cap if cap < ratio else ratio, points)

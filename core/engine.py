@@ -18,6 +18,7 @@ import structlog
 
 from . import __version__, errors
 from .binding import Binding, bind, gate_value, subtotal_plan
+from .checks import compile_checks
 from .errors import JixiaoError, Problem
 from .facts import DepartmentFacts, normalise_document, read_facts_file
 from .indicator import Deduction, EvalContext, Intermediate, Outcome
@@ -64,6 +65,10 @@ class Engine:
         self.pack = pack
         self.registry = registry
         self.bindings, self.fact_model, self.tables = bind(pack, registry)
+        self.checks = compile_checks(pack.checks, self.fact_model.specs)
+        self.tables = self.tables + [c.table for c in self.checks]
+        self._check_blocks = {c.spec.id: tuple(b.leaf.code for b in self.bindings if b.configured is not None and not b.needs.isdisjoint(c.facts))
+                              for c in self.checks if c.spec.effect == "not_evaluable"}  # the leaves a broken check makes not evaluable
         self.backend = make_backend(rules, self.tables)
         self._scored_hook = registry.has_broadcast("jixiao_indicator_scored")
         self._built_hook = registry.has_broadcast("jixiao_scorecard_built")
@@ -162,8 +167,12 @@ class Engine:
                     blocked[b.leaf.code] = exc.problems
                 except (Exception, SystemExit) as exc:
                     failed[b.leaf.code] = _plugin_failure(b, exc)
+        for check in self.checks:
+            if have >= check.facts.keys() and fact_problems.keys().isdisjoint(check.facts):
+                values.update(check.inputs(facts))
         self._seq += 1
         decisions = self.backend.decide(values, f"{dept.department_id}#{self._seq}")
+        warnings = self._broken_checks(decisions, facts, blocked) if self.checks else []
         log = audit.bind(pack=self.pack.id, department=dept.department_id) if _audit_logger.isEnabledFor(logging.INFO) else None
         ctx = EvalContext(facts, self.pack, values, decisions)
         results = {}
@@ -193,12 +202,27 @@ class Engine:
             total = self.pack.round_score(div(mul(raw_total, pack_total), sub(pack_total, dropped))) if dropped < pack_total else ZERO
         card = Scorecard(dept.department_id, dept.department_name, dict(self._rubric_info), __version__, self.backend.name,
                          roots, total, self.pack.grade_for(total) if complete else None, complete,
-                         list(dept.unknown), [dict(o) for o in self._overrides], raw_total if dropped else None)
+                         list(dept.unknown), [dict(o) for o in self._overrides], raw_total if dropped else None, warnings)
         if log is not None:
             log.info("scorecard_built", total=fmt_number(total), grade=card.grade, complete=complete)
         if self._built_hook:
             self.registry.pm.hook.jixiao_scorecard_built(scorecard=card)
         return card
+
+    def _broken_checks(self, decisions: Mapping[str, str | None], facts: Mapping[str, Any], blocked: dict[str, list[Problem]]) -> list[Problem]:
+        """Each broken consistency check as a problem: on the leaves it blocks, or returned as a warning."""
+        warnings = []
+        for check in self.checks:
+            fired = decisions.get(check.table.id)
+            if fired is None:
+                continue
+            problem = check.problem(fired, facts)
+            codes = self._check_blocks.get(check.spec.id)
+            if codes is None:
+                warnings.append(problem)
+            for code in codes or ():
+                blocked.setdefault(code, []).append(problem)
+        return warnings
 
     def _fact_problems(self, b: Binding, dept: DepartmentFacts) -> list[Problem]:
         out = []
@@ -214,6 +238,8 @@ class Engine:
         leaf = b.leaf
         if b.problem is not None:
             return self._unscored(b, ERROR if b.status == "error" else NOT_EVALUABLE, [b.problem])
+        if problems and any(p.code == errors.FACT_INCONSISTENT for p in problems):  # impossible facts: no gate scores them either
+            return self._unscored(b, NOT_EVALUABLE, problems)
         vetoes = exempts = gate_missing = ()  # most leaves have no gates: no lists to build
         notes: list[str] = []
         if b.gated:

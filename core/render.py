@@ -54,6 +54,9 @@ def _footer(card: Scorecard) -> list[str]:
                 lines.append(f"  - {leaf.name}：[{p.code}] {p.message}")
     for p in card.fact_problems:
         lines.append(f"  - [{p.code}] {p.message}")
+    if card.warnings:
+        lines.append("提示：以下事实之间不一致，请核对：")
+        lines += [f"  - [{p.code}] {p.message}" for p in card.warnings]
     return lines
 
 
@@ -139,6 +142,8 @@ def markdown(card: Scorecard, pack=None) -> str:
             mid.printed_name if fm and isinstance(mid, NodeResult) else "", fmt_number(mid.weight) if fm and isinstance(mid, NodeResult) else "",
             leaf.name, fmt_number(leaf.weight), _md(desc), _md(crit), _score_text(leaf)]) + " |")
     out.append(f"| **总计得分** | 100 | | | | | | | **{fmt_number(card.total)}** |")
+    if card.warnings:
+        out += ["", "> **提示：以下事实之间不一致，请核对：**"] + [f"> - [{p.code}] {_md(p.message)}" for p in card.warnings]
     ded = deduction_lines(card)
     if ded:
         out += ["", "## 扣分说明", ""] + [("- " + d) if not d.startswith("  ") else "  " + d.strip() for d in ded]

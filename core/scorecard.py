@@ -101,6 +101,7 @@ class Scorecard:
     fact_problems: list[Problem] = field(default_factory=list)
     overrides: list[dict[str, Any]] = field(default_factory=list)
     raw_total: Decimal | None = None  # the sum before rescaling to the pack total, when leaves were dropped
+    warnings: list[Problem] = field(default_factory=list)  # broken consistency checks the pack declares as warnings
 
     def leaves(self) -> Iterator[LeafResult]:
         return tree.leaves(self.roots, LeafResult)
@@ -137,6 +138,7 @@ class Scorecard:
             "nodes": [n.to_dict() for n in self.nodes()],
             "indicators": [leaf.to_dict() for leaf in self.leaves()],
             "fact_problems": [p.to_dict() for p in self.fact_problems],
+            "warnings": [p.to_dict() for p in self.warnings],
         }
 
 

@@ -49,7 +49,8 @@ def departments(draw, base):
     facts["fixed_assets_in_use"] = draw(st.decimals(0, facts["fixed_assets_total"], places=2))
     facts["key_tasks_completed"] = draw(st.integers(0, facts["key_tasks_planned"]))
     facts["projects_on_time"] = draw(st.integers(0, facts["projects_planned"]))
-    spent = sorted(draw(st.lists(money, min_size=4, max_size=4)))
+    budget = facts["annual_budget"]  # cumulative spending never decreases and stays within the budget (the pack checks it)
+    spent = sorted(draw(st.lists(st.decimals(0, budget, places=2), min_size=4, max_size=4)))
     for q, amount in zip(("spent_q1", "spent_q2", "spent_q3", "spent_q4"), spent):
         facts[q] = amount
     return {"department": {"id": "h", "name": "随机部门"}, "facts": facts}

@@ -19,7 +19,7 @@ from ..numbers import CONTEXT, Number, fmt_number, mul, sub, total
 from ..rules.intervals import Interval, parse_interval, partition_problems
 from ..yamlio import load_with_lines, nearest_line
 from . import reform
-from .model import Gate, GradeBand, LeafSpec, NodeSpec, Pack
+from .model import CheckSpec, Gate, GradeBand, LeafSpec, NodeSpec, Pack
 from .schema import FactDecl, GateSchema, NodeSchema, PackSchema
 
 PACK_FILE = "pack.yaml"
@@ -112,6 +112,7 @@ class _Resolved:
     raws: list[Any] = field(default_factory=list)
     base: str | None = None
     where: _Where | None = None  # the top file, for problems of the whole pack
+    checks: dict[str, CheckSpec] = field(default_factory=dict)  # by id, in the order first declared
 
 
 _SCHEMA_TEXT = {
@@ -193,7 +194,8 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> _Resolved:
             problems.append(where.problem((), f"缺少必填项：{'、'.join(missing)}"))
         if problems:
             raise JixiaoError(problems)
-        return _Resolved(schema, dumped, _sources(dumped, where), plugin_files=plugin_files, raws=[where.raw], where=where)
+        return _Resolved(schema, dumped, _sources(dumped, where), plugin_files=plugin_files, raws=[where.raw], where=where,
+                         checks=_checks(schema, where, {}))
     if schema.indicators is not None:
         problems.append(where.problem(("indicators",), "extend 的包不能重写整个 indicators：请用 overrides 的 set/use/drop/add"))
     try:
@@ -217,7 +219,16 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> _Resolved:
     for code, factor in result.scale.items():
         scale[code] = mul(scale.get(code, Decimal(1)), factor)
     return _Resolved(merged, result.indicators, sources, base.applied + result.applied, origins, scale,
-                     base.dropped + result.dropped_weight, base.plugin_files + plugin_files, base.raws + [where.raw], base.schema.id, where)
+                     base.dropped + result.dropped_weight, base.plugin_files + plugin_files, base.raws + [where.raw], base.schema.id, where,
+                     _checks(schema, where, base.checks))
+
+
+def _checks(schema: PackSchema, where: _Where, inherited: dict[str, CheckSpec]) -> dict[str, CheckSpec]:
+    """The base pack's checks, each replaced by this pack's check of the same id, then this pack's new ones."""
+    out = dict(inherited)
+    for i, c in enumerate(schema.checks):
+        out[c.id] = CheckSpec(c.id, c.rule, c.label, c.effect, c.tolerance, f"{where.file}:{where.line(('checks', i))}")
+    return out
 
 
 def _gate(kind: str, g: GateSchema, where: str, problems: list[Problem]) -> Gate | None:
@@ -298,7 +309,7 @@ def _build(r: _Resolved, path: Path) -> Pack:
         schema.id, schema.title, schema.region, schema.year, schema.version, schema.kind or "部门整体支出绩效评价", schema.source,
         pack_total, (rounding.score.places, rounding.score.mode), (rounding.rate.places, rounding.rate.mode) if rounding.rate else None,
         tuple(grades), roots, tuple(r.plugin_files), path.parent, _digest(r.raws, r.plugin_files), r.raws[-1],
-        tuple(r.applied), r.base, r.dropped,
+        tuple(r.applied), r.base, r.dropped, tuple(r.checks.values()),
     )
 
 

@@ -67,6 +67,19 @@ class NodeSpec:
 
 
 @dataclass(frozen=True)
+class CheckSpec:
+    """A consistency check between facts as the pack writes it (see ``checks``); after ``extend``,
+    the base pack's checks with those of the same id replaced."""
+
+    id: str
+    rule: str
+    label: str
+    effect: str = "warn"  # warn | not_evaluable | ignore
+    tolerance: Decimal | None = None
+    location: str = ""  # "file:line"
+
+
+@dataclass(frozen=True)
 class GradeBand:
     grade: str
     interval: Interval
@@ -93,6 +106,7 @@ class Pack:
     overrides: tuple[Any, ...] = ()  # AppliedOverride, in order
     base: str | None = None  # id of the pack this one extends
     dropped_weight: Decimal = Decimal(0)  # points removed by "drop: rescale"; the total is rescaled to ``total``
+    checks: tuple[CheckSpec, ...] = ()  # consistency checks between facts
 
     def leaves(self) -> Iterator[LeafSpec]:
         return tree.leaves(self.roots, LeafSpec)

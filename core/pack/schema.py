@@ -96,6 +96,16 @@ class OverrideSchema(_Strict):
     effective: Optional[date] = None
 
 
+class CheckSchema(_Strict):
+    """A consistency check between facts (see ``jixiao.checks``)."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    rule: str
+    label: str
+    effect: Literal["warn", "not_evaluable", "ignore"] = "warn"
+    tolerance: Optional[Bound] = None
+
+
 class PackSchema(_Strict):
     """A pack file. With ``extend`` most keys are inherited; the resolved pack must have them all."""
 
@@ -115,3 +125,4 @@ class PackSchema(_Strict):
     metrics: dict[str, MetricSchema] = {}
     indicators: Optional[list[NodeSchema]] = None
     overrides: list[OverrideSchema] = []
+    checks: list[CheckSchema] = []

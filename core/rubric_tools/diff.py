@@ -23,7 +23,7 @@ from ..pack import load_pack
 from ..pack.model import LeafSpec, Pack
 from ..rules.intervals import parse_interval
 from . import read_chain
-from .show import fact_text, gate_text, rounding_text
+from .show import check_text, fact_text, gate_text, rounding_text
 
 TEXTS = {"name": "名称", "description": "指标说明", "criteria": "参考评分标准", "improvement": "改进措施"}
 GATES = {"vetoes": "否决条件", "exemptions": "直接得分条件", "not_applicable": "不适用条件"}
@@ -135,6 +135,7 @@ def diff_packs(a_ref: str | Path, b_ref: str | Path) -> DiffResult:
     if a.dropped_weight != b.dropped_weight:
         changes.append(Change("total", "changed", path="dropped_weight", old=a.dropped_weight, new=b.dropped_weight))
     changes += _grades(a, b)
+    changes += _checks(a, b)
     pack_facts = _pack_fact_names(a_ref) | _pack_fact_names(b_ref)
     changes += _pack_facts(a, b, pack_facts)
     changes += _groups(a, b)
@@ -164,6 +165,18 @@ def _grades(a: Pack, b: Pack) -> list[Change]:
         if x is None or y is None or not same(str(x), str(y)):
             action = "added" if x is None else "removed" if y is None else "changed"
             out.append(Change("grade", action, name=grade, path=f"grades.{grade}", old=str(x) if x else None, new=str(y) if y else None))
+    return out
+
+
+def _checks(a: Pack, b: Pack) -> list[Change]:
+    old = {c.id: check_text(c) for c in a.checks}
+    new = {c.id: check_text(c) for c in b.checks}
+    out = []
+    for check_id in list(old) + [c for c in new if c not in old]:
+        x, y = old.get(check_id), new.get(check_id)
+        if x != y:
+            action = "added" if x is None else "removed" if y is None else "changed"
+            out.append(Change("check", action, name=check_id, path=f"checks.{check_id}", old=x, new=y))
     return out
 
 
@@ -280,6 +293,7 @@ def render_diff(result: DiffResult) -> str:
     out.append(f"共 {len(changes)} 处变化，涉及 {len(codes)} 个指标或分组。")
     sections = [
         ("总分、取舍与等级", [c for c in changes if c.kind in ("total", "rounding", "grade")], _pack_line),
+        ("事实之间的一致性检查", [c for c in changes if c.kind == "check"], _pack_line),
         ("评分体系层面的事实", [c for c in changes if c.kind == "pack_fact"], _pack_line),
         ("新增指标", [c for c in changes if c.action == "added" and c.kind in ("indicator", "group")], _added_line),
         ("删除指标", [c for c in changes if c.action == "removed" and c.kind in ("indicator", "group")], _added_line),
@@ -309,6 +323,8 @@ def _pack_line(c: Change) -> str:
     title = {"total": "总分", "dropped_weight": "删除指标后按比例折算的分值", "rounding.score": "指标得分取舍", "rounding.rate": "比率取舍"}.get(c.path or "", "")
     if c.kind == "grade":
         title = f"等级“{c.name}”"
+    elif c.kind == "check":
+        title = f"检查 {c.name}"
     elif c.kind == "pack_fact":
         title = c.path or ""
     return f"{title}：{show_value(c.old, c.kind)} → {show_value(c.new, c.kind)}"

@@ -58,6 +58,15 @@ def gate_text(gate: Gate, spec: FactSpec | None) -> str:
     return f"{when}时：{gate.reason}"
 
 
+CHECK_EFFECTS = {"warn": "不成立时提示，照常计分", "not_evaluable": "不成立时，用到这些事实的指标无法评价", "ignore": "已停用"}
+
+
+def check_text(check: Any) -> str:
+    """One consistency check: its rule, what it means and what a broken one does."""
+    allowed = f"，允许误差 {fmt_number(check.tolerance)}" if check.tolerance else ""
+    return f"{check.rule}（{check.label}；{CHECK_EFFECTS[check.effect]}{allowed}）"
+
+
 def render_pack(engine: Any) -> str:
     """The whole pack, as text."""
     pack = engine.pack
@@ -72,6 +81,8 @@ def render_pack(engine: Any) -> str:
     bindings = {b.leaf.code: b for b in engine.bindings}
     for node in pack.roots:
         _node(node, 0, bindings, engine, out)
+    if pack.checks:
+        out += ["", "事实之间的一致性检查："] + [f"{INDENT}{c.id}：{check_text(c)}" for c in pack.checks]
     if pack.overrides:
         out += ["", *_overrides(pack, read_chain_names(pack))]
     return "\n".join(out).rstrip() + "\n"

@@ -3,35 +3,44 @@ from __future__ import annotations
 
 import logging
 import sys
-from pathlib import Path
 
 import click
 
-from . import errors
+from . import errors, exitcodes
 from .errors import JixiaoError
 from .formats import FORMATS
-
-EXIT_INCOMPLETE, EXIT_USER, EXIT_INTERNAL = 1, 2, 3
+from .output import write_output
 
 
 class _Group(click.Group):
+    """Every command's errors end the same way, with the codes of ``exitcodes``."""
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except JixiaoError as exc:
             for p in exc.problems:
                 click.echo(f"错误 [{p.code}] {p.message}", err=True)
-            sys.exit(EXIT_USER)
+            sys.exit(exitcodes.USAGE)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
+        except KeyboardInterrupt:
+            click.echo("\n已中断（Ctrl-C）：没有写出结果。", err=True)
+            sys.exit(exitcodes.INTERRUPTED)
         except BrokenPipeError:  # output piped into head & co.
             sys.stderr.close()
-            sys.exit(0)
+            sys.exit(exitcodes.OK)
         except Exception as exc:  # a bug, not a user mistake: say so, briefly
             if ctx.params.get("debug") or "--debug" in sys.argv:
                 raise
             click.echo(f"内部错误：{type(exc).__name__}: {exc}（加 --debug 查看详情，并请报告此问题）", err=True)
-            sys.exit(EXIT_INTERNAL)
+            sys.exit(exitcodes.INTERNAL)
+
+
+def _exit_for(*cards) -> None:
+    """Exit 1 when a scorecard is incomplete or some of its facts were refused (see ``exitcodes``)."""
+    if any(not card.complete or card.fact_problems for card in cards):
+        sys.exit(exitcodes.INCOMPLETE)
 
 
 def _setup_logging(log_json: bool) -> None:
@@ -96,19 +105,20 @@ def evaluate(facts, rubric, fmt, output, compare_with, plugins, block, rules):
         other, _ = _engine(compare_with, plugins, block, rules)
         if fmt not in ("table", "json"):
             raise JixiaoError(_problem(errors.OUTPUT_FORMAT, "--compare 只支持 table 或 json 格式"))
-        click.echo((render.compare if fmt == "table" else render.compare_json)(card, other.evaluate(facts)))
+        second = other.evaluate(facts)
+        click.echo((render.compare if fmt == "table" else render.compare_json)(card, second))
+        _exit_for(card, second)
         return
     out = FORMATS[fmt](card, engine)
     if isinstance(out, bytes):
         if not output:
             raise JixiaoError(_problem(errors.OUTPUT_REQUIRED, f"格式 {fmt} 是二进制文件，请用 -o 指定输出文件"))
-        Path(output).write_bytes(out)
+        write_output(output, out)
     elif output:
-        Path(output).write_text(out + ("" if out.endswith("\n") else "\n"), encoding="utf-8")
+        write_output(output, out + ("" if out.endswith("\n") else "\n"))
     else:
         click.echo(out)
-    if not card.complete:
-        sys.exit(EXIT_INCOMPLETE)
+    _exit_for(card)
 
 
 @main.command()
@@ -131,6 +141,7 @@ def explain(facts, indicator, rubric, plugins, block, rules):
         names = "、".join(f"{leaf.code} {leaf.name}" for leaf in card.leaves())
         raise JixiaoError(Problem(INDICATOR_UNKNOWN, f"没有编码或名称为“{indicator}”的指标；可选：{names}", field="--indicator", value=indicator)) from None
     click.echo(render.explain(leaf))
+    _exit_for(card)
 
 
 @main.command()
@@ -138,12 +149,16 @@ def rubrics():
     """列出已安装的评分体系。"""
     from .pack import available_packs, load_pack
 
+    broken = False
     for pack_id, path in available_packs().items():
         try:
             p = load_pack(path)
             click.echo(f"{pack_id}\t{p.version}\t{p.region}\t{p.year}\t{p.title}\t{path.parent}")
         except JixiaoError as exc:
+            broken = True
             click.echo(f"{pack_id}\t（无法加载：{exc.problems[0].message}）\t{path.parent}")
+    if broken:
+        sys.exit(exitcodes.INCOMPLETE)
 
 
 @main.command()
@@ -162,6 +177,7 @@ def plugins(rubric, plugins, block):
             registry.load_file(f)
     for p in plugins:
         registry.load_file(p)
+    registry.check_blocked()
     for info in sorted(registry.info.values(), key=lambda i: i.name):
         plugin = registry.pm.get_plugin(info.name)
         title = getattr(plugin, "title", "") or ""
@@ -184,7 +200,7 @@ def template(rubric, output, prefill, plugins, block):
     from .office.template import fact_rows, template_workbook
 
     engine, doc = _engine(rubric, plugins, block, "python", prefill)
-    Path(output).write_bytes(template_workbook(engine, doc))
+    write_output(output, template_workbook(engine, doc))
     click.echo(f"已生成填报表：{output}（{engine.pack.title}，{len(fact_rows(engine))} 项事实）")
 
 

@@ -11,7 +11,8 @@ import sys
 
 import click
 
-EXIT_USER = 2
+from . import exitcodes
+
 _format_opt = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="输出格式。")
 
 
@@ -34,7 +35,7 @@ def check(path: str, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         if not report.ok:
-            sys.exit(EXIT_USER)
+            sys.exit(exitcodes.USAGE)
         return
     if report.ok:
         for w in report.warnings:
@@ -46,7 +47,7 @@ def check(path: str, fmt: str) -> None:
     for w in report.warnings:
         click.echo(f"提示 [{w.code}] {w.message}", err=True)
     click.echo(report.summary(), err=True)
-    sys.exit(EXIT_USER)
+    sys.exit(exitcodes.USAGE)
 
 
 @rubric.command("show")

@@ -98,6 +98,7 @@ class Engine:
                 registry.load_file(p)
             else:
                 registry.load_object(p)
+        registry.check_blocked()
         return cls(pack, registry, rules)
 
     @property

@@ -43,6 +43,7 @@ FACT_FORMAT = "FACT_FORMAT"  # a number written ambiguously ("305,63", "12%" for
 FACT_LIMIT = "FACT_LIMIT"  # a number beyond what jixiao computes with exactly (|x| ≥ 10^15, > 20 decimals)
 FACT_INCONSISTENT = "FACT_INCONSISTENT"  # facts that contradict a consistency check the pack declares
 DUPLICATE_KEY = "DUPLICATE_KEY"  # a key written twice in one YAML or JSON mapping
+OUTPUT_WRITE = "OUTPUT_WRITE"  # an output path that cannot be written (missing folder, read-only disk…)
 INPUT_LIMIT = "INPUT_LIMIT"  # a document beyond a documented size limit (aliases expanded, nesting, facts, cells)
 
 

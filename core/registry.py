@@ -38,6 +38,7 @@ class Registry:
         self.pm.add_hookspecs(hookspecs)
         self.info: dict[str, PluginInfo] = {}
         self.blocked: dict[str, str] = {}
+        self.offered: set[str] = set()  # every name a source offered, blocked ones included
         for name in block:
             self.block(name)
 
@@ -49,6 +50,7 @@ class Registry:
         self.info.pop(name, None)
 
     def register(self, plugin: Any, name: str, origin: str) -> None:
+        self.offered.add(name)
         if self.pm.is_blocked(name):
             return
         replaces = bool(getattr(plugin, "jixiao_replaces", False))
@@ -67,6 +69,7 @@ class Registry:
     def load_entry_points(self) -> None:
         for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
             if self.pm.is_blocked(ep.name):
+                self.offered.add(ep.name)
                 continue
             dist = f"{ep.dist.name} {ep.dist.version}" if ep.dist else "?"
             try:
@@ -100,6 +103,14 @@ class Registry:
             raise JixiaoError(Problem(errors.PLUGIN_LOAD, f"插件对象 {obj!r} 没有名称，请传入 name", field="plugin"))
         self.register(obj, name, "Python 调用")
         return name
+
+    def check_blocked(self) -> None:
+        """Refuse a blocked name that no source offered (a typo would otherwise switch nothing off, silently)."""
+        unknown = [name for name in self.blocked if name not in self.offered]
+        if unknown:
+            known = "、".join(sorted(self.offered)) or "（无）"
+            raise JixiaoError(Problem(errors.PLUGIN_UNKNOWN, f"要停用的插件“{'、'.join(unknown)}”不存在；已知的插件：{known}",
+                                      field="--block", value=",".join(unknown)))
 
     def hook_function(self, hook_name: str, plugin_name: str):
         """The one implementation of a per-indicator hook that ``plugin_name`` provides, or None."""

@@ -45,15 +45,22 @@ def _header(card: Scorecard) -> list[str]:
 
 
 def _footer(card: Scorecard) -> list[str]:
-    lines = [f"总计得分：{fmt_number(card.total)}    等级：{card.grade or '—'}"]
+    return [f"总计得分：{fmt_number(card.total)}    等级：{card.grade or '—'}"] + problem_lines(card)
+
+
+def problem_lines(card: Scorecard, who: str = "") -> list[str]:
+    """What could not be scored or was refused, and the broken consistency checks: one line each."""
+    lines = []
     if not card.complete:
         bad = [leaf for leaf in card.leaves() if leaf.status != "scored"]
-        lines.append(f"注意：评分不完整，{len(bad)} 项指标无法评价或出错，总分只含已评分指标，不评定等级：")
+        lines.append(f"注意：{who}评分不完整，{len(bad)} 项指标无法评价或出错，总分只含已评分指标，不评定等级：")
         for leaf in bad:
             for p in leaf.problems:
                 lines.append(f"  - {leaf.name}：[{p.code}] {p.message}")
-    for p in card.fact_problems:
-        lines.append(f"  - [{p.code}] {p.message}")
+    if card.fact_problems:
+        if card.complete:
+            lines.append(f"注意：{who}以下事实没有读取：")
+        lines += [f"  - [{p.code}] {p.message}" for p in card.fact_problems]
     if card.warnings:
         lines.append("提示：以下事实之间不一致，请核对：")
         lines += [f"  - [{p.code}] {p.message}" for p in card.warnings]
@@ -208,7 +215,8 @@ def compare(a: Scorecard, b: Scorecard) -> str:
     line = lambda cells: "  ".join(pad(c, widths[i], i >= 2) for i, c in enumerate(cells)).rstrip()
     rule = "  ".join("─" * w for w in widths)
     title = [f"部门：{a.department_name or a.department_id}（{a.department_id}）", f"A：{a.rubric['title']}（{a.rubric['id']}）", f"B：{b.rubric['title']}（{b.rubric['id']}）", ""]
-    return "\n".join(title + [line(head), rule] + [line(r) for r in body[:-2]] + [rule] + [line(r) for r in body[-2:]])
+    notes = problem_lines(a, "A ") + problem_lines(b, "B ")
+    return "\n".join(title + [line(head), rule] + [line(r) for r in body[:-2]] + [rule] + [line(r) for r in body[-2:]] + ([""] + notes if notes else []))
 
 
 def compare_json(a: Scorecard, b: Scorecard) -> str:

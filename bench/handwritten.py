@@ -15,13 +15,17 @@ Semantics it reproduces, from the rubric text and the pack:
 - a veto (财务合规性: irregular spending) gives 0 and an exemption (涉密单位, no projects,
   no petitions) gives full marks, both even when the leaf's other facts are unusable;
 - the formulas divide first and multiply by the points after ("已完成项目数/计划完成
-  项目总数×6分"), in Decimal's default 28 digits; each leaf is truncated to 0.01 and
-  the total is the sum of the truncated leaves.
+  项目总数×6分"); every quotient is an exact fraction, so 2/15 × 6 truncates to 0.80
+  (a 28-digit Decimal quotient would give 0.79); each leaf is truncated to 0.01 with
+  integer arithmetic and the total is the sum of the truncated leaves.
 """
 from __future__ import annotations
 
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
-from typing import Any, Mapping
+from fractions import Fraction
+from typing import Any, Mapping, Union
+
+Exact = Union[Decimal, Fraction]
 
 CENT = Decimal("0.01")
 ZERO, ONE = Decimal(0), Decimal(1)
@@ -94,14 +98,21 @@ def per_occurrence(n: Decimal, step: int, weight: int) -> Decimal:
     return weight - min(max(n, ZERO) * step, Decimal(weight))
 
 
-def ratio_of(facts: Mapping[str, Any], top: str, bottom: str, kind=money) -> Decimal:
+def ratio_of(facts: Mapping[str, Any], top: str, bottom: str, kind=money) -> Fraction:
     a, b = kind(facts, top), kind(facts, bottom)
     if b == 0:
         raise Unusable(bottom)
-    return a / b
+    return Fraction(a) / Fraction(b)
 
 
-def three_band(value: Decimal) -> Decimal:
+def truncated(value: Exact) -> Decimal:
+    """To 0.01 toward zero, exactly (scores are never negative)."""
+    if isinstance(value, Decimal):
+        return value.quantize(CENT, rounding=ROUND_DOWN)
+    return Decimal(value.numerator * 100 // value.denominator).scaleb(-2)
+
+
+def three_band(value: Exact) -> Decimal:
     """公用经费控制率: <90% → 3, 90%–100% → 2, >100% → 0."""
     if value < Decimal("0.9"):
         return Decimal(3)
@@ -115,15 +126,15 @@ def _leaves(f: Mapping[str, Any]) -> dict[str, Any]:
 
     def procurement():
         v = ratio_of(f, "procurement_actual", "procurement_plan")
-        part = ZERO if v > ONE else max(min(v, ONE), ZERO)
-        return part + checklist(f, (("procurement_policy_met", 1),))
+        part = 0 if v > ONE else max(min(v, Fraction(1)), Fraction(0))
+        return part + Fraction(checklist(f, (("procurement_policy_met", 1),)))
 
     def financial():
         if flag(f, "irregular_spending"):
             return ZERO  # veto
         v = ratio_of(f, "budget_adjustment", "initial_budget")
-        adjust = ONE - min((v - Decimal("0.1")) / CENT * Decimal("0.1"), ONE) if v > Decimal("0.1") else ONE
-        return checklist(f, (("spending_compliant", 1),)) + adjust + checklist(f, (("accounting_compliant", 1),))
+        adjust = 1 - min((v - Fraction(1, 10)) * 100 * Fraction(1, 10), Fraction(1)) if v > Fraction(1, 10) else Fraction(1)
+        return Fraction(checklist(f, (("spending_compliant", 1),))) + adjust + Fraction(checklist(f, (("accounting_compliant", 1),)))
 
     def disclosure():
         if flag(f, "classified_unit"):
@@ -154,7 +165,7 @@ def _leaves(f: Mapping[str, Any]) -> dict[str, Any]:
         staffed, out = count(f, "staffed_headcount"), count(f, "outsourced_staff")
         if staffed + out == 0:
             raise Unusable("outsourced_staff")
-        v = out / (staffed + out)
+        v = Fraction(out) / Fraction(staffed + out)
         if v < Decimal("0.05"):
             return ONE
         elif v <= Decimal("0.1"):
@@ -166,11 +177,11 @@ def _leaves(f: Mapping[str, Any]) -> dict[str, Any]:
         spent = [money(f, q) for q in ("spent_q1", "spent_q2", "spent_q3", "spent_q4")]
         if budget == 0:
             raise Unusable("annual_budget")
-        score, ratios = ZERO, []
-        for s, schedule in zip(spent, (Decimal("0.25"), Decimal("0.5"), Decimal("0.75"), ONE)):
-            ratios.append(s / budget / schedule)  # 季度支出进度 ÷ 序时进度
-            score += min(ratios[-1], ONE)
-        return score + min(sum(ratios, ZERO) / 4 * 2, Decimal(2))
+        score, ratios = Fraction(0), []
+        for s, schedule in zip(spent, (Fraction(1, 4), Fraction(1, 2), Fraction(3, 4), Fraction(1))):
+            ratios.append(Fraction(s) / Fraction(budget) / schedule)  # 季度支出进度 ÷ 序时进度
+            score += min(ratios[-1], Fraction(1))
+        return score + min(sum(ratios, Fraction(0)) / 4 * 2, Fraction(2))
 
     def key_tasks():
         return per_occurrence(count(f, "key_tasks_planned") - count(f, "key_tasks_completed"), 4, 8)
@@ -237,7 +248,7 @@ def score(facts: Mapping[str, Any]) -> tuple[dict[str, Decimal | None], Decimal]
     leaves: dict[str, Decimal | None] = {}
     for name, leaf in _leaves(facts).items():
         try:
-            leaves[name] = leaf().quantize(CENT, rounding=ROUND_DOWN)
+            leaves[name] = truncated(leaf())
         except (Unusable, InvalidOperation):
             leaves[name] = None
     return leaves, sum((s for s in leaves.values() if s is not None), ZERO)

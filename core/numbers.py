@@ -48,35 +48,47 @@ _EXACT = Context(prec=100, rounding=ROUND_HALF_EVEN, Emin=-999999, Emax=999999,
 
 def exact(value: Number) -> Fraction:
     """The exact rational value of a Decimal, int or Fraction (a float is refused: it is not what was written)."""
-    if value.__class__ is Fraction:
+    cls = value.__class__
+    if cls is Fraction:
         return value  # type: ignore[return-value]
-    if isinstance(value, (int, Decimal)):
+    if cls is Decimal or isinstance(value, int):
+        return Fraction(*value.as_integer_ratio())  # two ints: no abstract-class checks on the way
+    if isinstance(value, Decimal):
         return Fraction(value)
     raise TypeError(f"不是精确数值：{value!r}")
 
 
-def _exactly(operation, a: Number, b: Number, on_fractions) -> Number:
-    if a.__class__ is not Fraction and b.__class__ is not Fraction:
-        try:
-            return operation(a, b)
-        except (Inexact, Underflow, Subnormal, Overflow):
-            pass
-    return on_fractions(exact(a), exact(b))
+_SIGNALS = (Inexact, Underflow, Subnormal, Overflow)
 
 
 def add(a: Number, b: Number) -> Number:
     """``a + b`` exactly: a Decimal while it fits, else a Fraction (never a rounded Decimal)."""
-    return _exactly(_EXACT.add, a, b, Fraction.__add__)
+    if a.__class__ is not Fraction and b.__class__ is not Fraction:
+        try:
+            return _EXACT.add(a, b)
+        except _SIGNALS:
+            pass
+    return exact(a) + exact(b)
 
 
 def sub(a: Number, b: Number) -> Number:
     """``a - b`` exactly (see ``add``)."""
-    return _exactly(_EXACT.subtract, a, b, Fraction.__sub__)
+    if a.__class__ is not Fraction and b.__class__ is not Fraction:
+        try:
+            return _EXACT.subtract(a, b)
+        except _SIGNALS:
+            pass
+    return exact(a) - exact(b)
 
 
 def mul(a: Number, b: Number) -> Number:
     """``a × b`` exactly (see ``add``)."""
-    return _exactly(_EXACT.multiply, a, b, Fraction.__mul__)
+    if a.__class__ is not Fraction and b.__class__ is not Fraction:
+        try:
+            return _EXACT.multiply(a, b)
+        except _SIGNALS:
+            pass
+    return exact(a) * exact(b)
 
 
 def div(a: Number, b: Number) -> Fraction:

@@ -61,3 +61,36 @@ def test_audit_log_one_event_per_indicator(reference_doc, caplog):
     events = [r.getMessage() for r in caplog.records if '"indicator_scored"' in r.getMessage()]
     assert len(events) == 21
     assert any('"indicator": "2.4.2"' in e and '"score": "0"' in e and '"pack": "shenzhen-yantian-2023"' in e for e in events)
+
+
+class Misbehaving(Bands):
+    """Returns what a careless plugin might: a float, None, NaN, a score outside Outcome, or exits."""
+
+    jixiao_replaces = True
+
+    def __init__(self, name, what):
+        super().__init__(name)
+        self.what = what
+
+    def evaluate(self, leaf, configured, ctx):
+        import sys
+        from jixiao import Outcome
+
+        if self.what == "exit":
+            sys.exit(0)
+        if self.what == "none":
+            return None
+        return Outcome({"float": 5.5, "nan": Decimal("NaN"), "str": "6"}[self.what])
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("what", ["exit", "none", "float", "nan", "str"])
+def test_a_misbehaving_plugin_loses_its_indicator_not_the_department(reference_doc, what):
+    engine = Engine.from_rubric("shenzhen-yantian-2023", plugins=[Misbehaving("satisfaction", what)], rules="python")
+    card = engine.evaluate(reference_doc)
+    leaf = card["公众或服务对象满意度"]
+    assert leaf.status == "error" and leaf.problems[0].code == "PLUGIN_FAILED" and leaf.score is None
+    assert sum(1 for other in card.leaves() if other.status == "scored") == 20
+    assert not card.complete and card.total == Decimal("88.91")

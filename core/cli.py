@@ -55,10 +55,16 @@ def _setup_logging(log_json: bool) -> None:
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--log-json", is_flag=True, help="在标准错误输出 JSON 格式的审计日志（每个指标一条）。")
+@click.option("--limit", "limits", multiple=True, metavar="NAME=N",
+              help="提高输入上限（可多次）：yaml-nodes、depth、facts、suggestions，见 docs/architecture.md。")
 @click.option("--debug", is_flag=True, hidden=True)
-def main(log_json: bool, debug: bool) -> None:
+def main(log_json: bool, limits: tuple[str, ...], debug: bool) -> None:
     """jixiao（绩效）：按评分体系为部门整体支出/项目支出绩效评价计分。"""
+    from .limits import set_limit
+
     _setup_logging(log_json)
+    for text in limits:
+        set_limit(text)
 
 
 _rubric_opt = click.option("--rubric", "-r", help="评分体系编号或 pack.yaml 路径（缺省取事实文件中的 rubric）。")
@@ -68,16 +74,32 @@ _rules_opt = click.option("--rules", type=click.Choice(["auto", "durable", "pyth
 
 
 def _engine(rubric, plugins, block, rules, facts_path=None):
+    """The engine for ``--rubric``, or for the pack the facts file names: that one only if it runs no code."""
     from .engine import Engine
     from .facts import read_facts_file
+    from .pack import load_pack
 
     doc = None
     if facts_path is not None:
         doc = read_facts_file(facts_path)
-        rubric = rubric or doc.get("rubric")
-    if not rubric:
+    if rubric:
+        return Engine.from_rubric(rubric, plugins=plugins, block=block, rules=rules), doc
+    if doc is None or not doc.get("rubric"):
         raise JixiaoError(_problem("PACK_NOT_FOUND", "未指定评分体系：请用 --rubric 指定，或在事实文件中写 rubric: 编号"))
-    return Engine.from_rubric(rubric, plugins=plugins, block=block, rules=rules), doc
+    return Engine.from_rubric(_named_by_data(load_pack(doc["rubric"]), doc), plugins=plugins, block=block, rules=rules), doc
+
+
+def _named_by_data(pack, doc):
+    """A pack a data file chose may bring YAML, never code: its own plugin files make jixiao refuse (see the trust model)."""
+    from .errors import Problem
+    from .pack.loader import installed
+
+    code = [str(f) for f in pack.plugin_files if not installed(f)]
+    if code:
+        raise JixiaoError(Problem(errors.PLUGIN_UNTRUSTED, f"{doc['source']} 用 rubric: 指定的评分体系“{doc['rubric']}”带有插件代码（{'、'.join(code)}）。"
+                                  f"jixiao 不会因为数据文件的指定而运行代码；如信任该评分体系，请用 --rubric {doc['rubric']} 明确指定",
+                                  field="rubric", value=doc["rubric"], expected="已安装的评分体系，或用 --rubric 指定"))
+    return pack
 
 
 def _problem(code: str, message: str):

@@ -44,6 +44,8 @@ FACT_LIMIT = "FACT_LIMIT"  # a number beyond what jixiao computes with exactly (
 FACT_INCONSISTENT = "FACT_INCONSISTENT"  # facts that contradict a consistency check the pack declares
 DUPLICATE_KEY = "DUPLICATE_KEY"  # a key written twice in one YAML or JSON mapping
 OUTPUT_WRITE = "OUTPUT_WRITE"  # an output path that cannot be written (missing folder, read-only disk…)
+PLUGIN_UNTRUSTED = "PLUGIN_UNTRUSTED"  # a pack chosen by a data file would run plugin code nobody chose
+OPTION_INVALID = "OPTION_INVALID"  # a command-line option whose value cannot be used
 INPUT_LIMIT = "INPUT_LIMIT"  # a document beyond a documented size limit (aliases expanded, nesting, facts, cells)
 
 

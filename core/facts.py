@@ -19,6 +19,7 @@ from pydantic_core import PydanticCustomError
 
 from . import errors
 from .errors import JixiaoError, Problem, fact_problem
+from .limits import LIMITS, raise_hint
 from .number_text import INT_LIMIT, NumberRefused, parse_number
 from .numbers import fmt_number, fmt_percent
 from .yamlio import load_path
@@ -271,13 +272,18 @@ class FactModel:
     def validate(self, raw: Mapping[str, Any], department_id: str, department_name: str = "", source: str = "",
                  locations: Mapping[str, str] | None = None) -> DepartmentFacts:
         locations = getattr(raw, "locations", {}) if locations is None else locations
+        if len(raw) > LIMITS.facts:
+            raise JixiaoError(Problem(errors.INPUT_LIMIT, f"{source or '事实'}：有 {len(raw):,} 项事实，超过上限 {LIMITS.facts:,} 项（本评分体系只声明了 {len(self.specs)} 项）{raise_hint('facts')}",
+                                      field="facts", value=len(raw)))
         values = self._convert_all(raw)
         if values is not None:
             return DepartmentFacts(department_id, department_name, values, {}, [], source, dict(locations))
         at = lambda name: f"{cell_text(locations[name])}：" if name in locations else ""
-        data = {k: v for k, v in raw.items() if v is not None}
         problems: dict[str, Problem] = {}
-        unknown: list[Problem] = []
+        unknown = [Problem(errors.FACT_UNKNOWN, f"事实名应为文字，{k!r}（{type(k).__name__}）不是：请写评分体系声明的事实名", field=str(k), value=v)
+                   for k, v in raw.items() if not isinstance(k, str)]
+        data = {k: v for k, v in raw.items() if v is not None and isinstance(k, str)}
+        suggestions = LIMITS.suggestions
         while True:
             try:
                 parsed = self.model.model_validate(data)
@@ -287,7 +293,8 @@ class FactModel:
                     name = str(err["loc"][0])
                     data.pop(name, None)
                     if err["type"] == "extra_forbidden":
-                        close = difflib.get_close_matches(name, self.specs, n=1)
+                        close = difflib.get_close_matches(name, self.specs, n=1) if suggestions > 0 else []
+                        suggestions -= 1
                         hint = f"是否应为“{close[0]}”（{self.specs[close[0]].label}）？" if close else "是否拼写有误？"
                         unknown.append(Problem(errors.FACT_UNKNOWN, f"{at(name)}未知的事实“{name}”：本评分体系没有这一项（{hint}）", field=name, value=err.get("input"), location=locations.get(name)))
                     else:
@@ -322,4 +329,10 @@ def normalise_document(data: Any, source: str) -> dict[str, Any]:
     dept = data.get("department") or {}
     if not isinstance(dept, dict) or not dept.get("id"):
         raise JixiaoError(Problem(errors.FACTS_FORMAT, f"{source}：缺少 department.id（部门编号）", field="department.id", expected="非空字符串"))
-    return {"department": {"id": str(dept["id"]), "name": str(dept.get("name", ""))}, "facts": data["facts"], "rubric": data.get("rubric"), "source": source}
+    for key, value in (("id", dept["id"]), ("name", dept.get("name", ""))):
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise JixiaoError(Problem(errors.FACTS_FORMAT, f"{source}：department.{key} 应为文字，实际为 {value!r}", field=f"department.{key}", value=value, expected="文字"))
+    rubric = data.get("rubric")
+    if rubric is not None and not isinstance(rubric, str):
+        raise JixiaoError(Problem(errors.FACTS_FORMAT, f"{source}：rubric 应为评分体系编号（文字），实际为 {rubric!r}", field="rubric", value=rubric, expected="文字"))
+    return {"department": {"id": str(dept["id"]), "name": str(dept.get("name", ""))}, "facts": data["facts"], "rubric": rubric, "source": source}

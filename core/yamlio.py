@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable
@@ -22,18 +21,9 @@ from typing import Any, Callable
 import yaml
 
 from .errors import DUPLICATE_KEY, INPUT_LIMIT
+from .limits import LIMITS, raise_hint
 
 
-@dataclass
-class Limits:
-    """How big a document may be once its YAML aliases are expanded, and how deep: a 1 KB file
-    of nested aliases (a "billion laughs") would otherwise cost gigabytes in whatever walks it."""
-
-    nodes: int = 200_000
-    depth: int = 64
-
-
-LIMITS = Limits()
 _DECIMAL_INT = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)")
 _MERGE = "tag:yaml.org,2002:merge"
 
@@ -100,7 +90,7 @@ def parse_yaml(text: str, loaders: tuple[type, ...] | None = None, inspect: Call
             try:
                 node = loader.get_single_node()
             except RecursionError:
-                raise SyntaxProblem(f"YAML 嵌套层数过多：最多 {LIMITS.depth} 层", INPUT_LIMIT) from None
+                raise SyntaxProblem(f"YAML 嵌套层数过多：最多 {LIMITS.depth} 层{raise_hint('depth')}", INPUT_LIMIT) from None
             if node is not None:
                 check_tree(node)
             seen = None if inspect is None or node is None else inspect(node)
@@ -124,11 +114,11 @@ def check_tree(root: yaml.Node) -> None:
 
     def measure(node: yaml.Node, depth: int) -> tuple[int, int]:
         if depth > LIMITS.depth:
-            raise SyntaxProblem(f"YAML 第 {node.start_mark.line + 1} 行：嵌套层数超过 {LIMITS.depth} 层", INPUT_LIMIT)
+            raise SyntaxProblem(f"YAML 第 {node.start_mark.line + 1} 行：嵌套层数超过 {LIMITS.depth} 层{raise_hint('depth')}", INPUT_LIMIT)
         known = measured.get(id(node))
         if known is not None:
             if depth + known[1] > LIMITS.depth:
-                raise SyntaxProblem(f"YAML 第 {node.start_mark.line + 1} 行：别名展开后嵌套层数超过 {LIMITS.depth} 层", INPUT_LIMIT)
+                raise SyntaxProblem(f"YAML 第 {node.start_mark.line + 1} 行：别名展开后嵌套层数超过 {LIMITS.depth} 层{raise_hint('depth')}", INPUT_LIMIT)
             return known
         size, height = 1, 1
         if isinstance(node, yaml.MappingNode):
@@ -142,8 +132,8 @@ def check_tree(root: yaml.Node) -> None:
             child_size, child_height = measure(child, depth + 1)
             size += child_size
             height = max(height, child_height + 1)
-            if size > LIMITS.nodes:
-                raise SyntaxProblem(f"YAML 文档（别名展开后）超过 {LIMITS.nodes:,} 个节点，拒绝读取：请检查是否有层层引用的别名（&/*）", INPUT_LIMIT)
+            if size > LIMITS.yaml_nodes:
+                raise SyntaxProblem(f"YAML 文档（别名展开后）超过 {LIMITS.yaml_nodes:,} 个节点，拒绝读取：请检查是否有层层引用的别名（&/*）{raise_hint('yaml_nodes')}", INPUT_LIMIT)
         measured[id(node)] = size, height
         return size, height
 
@@ -201,7 +191,7 @@ def load_text(text: str, suffix: str = ".yaml") -> Any:
         first = f"（第 {lines[0]} 行已有）" if lines else ""
         raise SyntaxProblem(f"JSON {where}键“{dup.key}”重复{first}：同一层中每个键只能写一次，请删去或合并其中一个", DUPLICATE_KEY) from None
     except RecursionError:
-        raise SyntaxProblem(f"JSON 嵌套层数过多：最多 {LIMITS.depth} 层", INPUT_LIMIT) from None
+        raise SyntaxProblem(f"JSON 嵌套层数过多：最多 {LIMITS.depth} 层{raise_hint('depth')}", INPUT_LIMIT) from None
     except yaml.MarkedYAMLError as exc:
         raise _yaml_problem(exc) from None
 
@@ -211,7 +201,7 @@ def _check_depth(data: Any) -> None:
     while stack:
         value, depth = stack.pop()
         if depth > LIMITS.depth:
-            raise SyntaxProblem(f"JSON 嵌套层数超过 {LIMITS.depth} 层", INPUT_LIMIT)
+            raise SyntaxProblem(f"JSON 嵌套层数超过 {LIMITS.depth} 层{raise_hint('depth')}", INPUT_LIMIT)
         if isinstance(value, dict):
             stack.extend((v, depth + 1) for v in value.values())
         elif isinstance(value, list):

@@ -230,8 +230,15 @@ def _rounded(value: Number, places: int, rounding: str) -> str:
 
     There the rounded value's ``str`` is plain notation with exactly ``places``
     decimals, so dropping trailing zeros (and a bare point) is what ``fmt_number``
-    would print: "30.0" → "30", "-0.0" → "-0", "0.50" → "0.5".
+    would print: "30.0" → "30", "-0.0" → "-0", "0.50" → "0.5". A fraction is rounded
+    to an integer count of 10**-places and its digits are placed around the point.
     """
+    if value.__class__ is Fraction and 0 <= places <= 6:
+        n, d = value.numerator, value.denominator  # type: ignore[union-attr]
+        units = _rounded_int(n * 10**places, d, rounding)
+        digits = str(abs(units)).rjust(places + 1, "0")
+        whole, part = (digits[:-places], digits[-places:].rstrip("0")) if places else (digits, "")
+        return f"{'-' if units < 0 or (units == 0 and n < 0) else ''}{whole}{'.' + part if part else ''}"
     q = round_to(value, places, rounding)
     if not 0 <= places <= 6:
         return fmt_number(q)
@@ -248,8 +255,10 @@ def fmt_percent(rate: Number, places: int = 1) -> str:
     if places == 1 and rate.__class__ is Decimal:
         text = str((rate * HUNDRED).quantize(_TENTH, rounding=ROUND_HALF_UP, context=_WIDE))  # type: ignore[operator]
         return f"{text[:-2] if text[-1] == '0' else text}%"
-    scaled = rate * HUNDRED if rate.__class__ is Decimal else exact(rate) * 100
-    return f"{_rounded(scaled, places, ROUND_HALF_UP)}%"
+    if rate.__class__ is Decimal:
+        return f"{_rounded(rate * HUNDRED, places, ROUND_HALF_UP)}%"  # type: ignore[operator]
+    fraction = exact(rate)
+    return f"{_rounded(Fraction(fraction.numerator * 100, fraction.denominator), places, ROUND_HALF_UP)}%"
 
 
 def fmt_points(value: Number) -> str:
@@ -266,11 +275,8 @@ def fmt_detail(value: Number) -> str:
     after the point unless it shows an "E" — because ``as_tuple()`` builds a tuple of
     all its digits.
     """
-    if value.__class__ is not Decimal and value.__class__ is not int:
-        d = as_decimal(value)
-        if d is None:
-            return _rounded(value, 6, ROUND_HALF_EVEN)
-        value = d
+    if value.__class__ is Fraction:  # rounding to six places is exact when the expansion is shorter
+        return _rounded(value, 6, ROUND_HALF_EVEN)
     d = value if type(value) is Decimal else Decimal(value)
     text = str(d)
     dot = text.find(".")

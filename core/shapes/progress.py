@@ -2,12 +2,16 @@
 plus min(average ratio × points, points): quarterly spending against the 25/50/75/100% schedule."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
+from typing import Any, Callable
 
 from .. import errors
 from ..errors import FactError, Problem
 from ..indicator import Configured, Deduction, EvalContext, InputValue, Intermediate, Outcome, params_error
-from ..numbers import ZERO, Number, add, div, fmt_detail, fmt_number, fmt_percent, fmt_points, mul, sub, to_decimal, total
+from ..facts import FactSpec
+from ..numbers import ZERO, Number, add, div, exact, fmt_detail, fmt_number, fmt_percent, fmt_points, mul, sub, to_decimal, total
 from ..pack.model import LeafSpec
 from .base import Shape, check_points, declared, number_param, param, shown_input
 
@@ -38,56 +42,89 @@ class Progress(Shape):
         formula = "；".join(f"{label}得分=min({label}累计支出÷{budget.label}÷{fmt_percent(sch, 0)}, {fmt_number(cap)})×{fmt_number(pts)}分" for _, label, sch, pts in parsed)
         if avg_points:
             formula += f"；平均执行率得分=min(各期执行率平均值×{fmt_number(avg_points)}, {fmt_number(avg_points)})分"
-        periods = tuple((spec.name, spec.label, spec.show, schedule, points, f"{label}支出进度", f"{label}执行率", f"{label}得分",
-                         f"{label}累计支出进度", f"，低于序时进度{fmt_percent(schedule, 0)}，执行率", f"{leaf.code}:{label}")
-                        for spec, label, schedule, points in parsed)
-        return Configured(facts, formula=formula, state=(budget, periods, cap, avg_points, f"{leaf.code}:average"))
+        state = ProgressState(budget, tuple(_period(leaf, spec, label, schedule, points) for spec, label, schedule, points in parsed),
+                              exact(cap), exact(avg_points), f"{leaf.code}:average")
+        return Configured(facts, formula=formula, state=state)
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
-        """Everything about a period that depends on the pack alone is one tuple, built at configure time.
+        """Progress and ratios are exact fractions, rounded only when the pack rounds rates.
 
-        Progress and ratios are exact fractions, rounded only when the pack rounds
-        rates, and each number is formatted once. The caps are comparisons that keep
-        ``min``'s choice between equal values (1 and 1.000 print differently).
+        Everything about a period that depends on the pack alone was built at configure
+        time (``Period``); each number is formatted once. The caps are comparisons
+        that keep ``min``'s choice between equal values.
         """
-        budget, periods, cap, avg_points, average_rule = configured.state
+        state: ProgressState = configured.state
         facts = ctx.facts
-        budgeted = Decimal(facts[budget.name])
+        budgeted = facts[state.budget.name]
         if budgeted == 0:
-            raise FactError(Problem(errors.FACT_ZERO_DIVISOR, f"“{budget.label}”（{budget.name}）为 0，无法计算支出进度", field=budget.name, value=0, expected="大于 0 的金额"))
+            raise FactError(Problem(errors.FACT_ZERO_DIVISOR, f"“{state.budget.label}”（{state.budget.name}）为 0，无法计算支出进度",
+                                    field=state.budget.name, value=0, expected="大于 0 的金额"))
         round_rate = ctx.pack.round_rate if ctx.pack.rate_rounding is not None else None
-        inputs = [shown_input(budget, budgeted)]
+        whole_budget, cap = exact(budgeted), state.cap
+        inputs = [shown_input(state.budget, budgeted)]
         mids: list[Intermediate] = []
         deductions: list[Deduction] = []
         score: Number = ZERO
         ratio_sum: Number = ZERO
-        for name, label, show, schedule, points, progress_label, ratio_label, score_label, progress_lead, schedule_text, rule in periods:
-            spent = facts[name]
+        for p in state.periods:
+            spent = facts[p.fact]
             if round_rate is None:
-                progress = div(spent, budgeted)
-                ratio = div(progress, schedule)
+                progress: Number = exact(spent) / whole_budget
+                ratio: Number = progress / p.schedule  # type: ignore[operator]
             else:
-                progress = round_rate(div(spent, budgeted))
-                ratio = round_rate(div(progress, schedule))
+                progress = round_rate(exact(spent) / whole_budget)
+                ratio = round_rate(div(progress, p.schedule))
             ratio_sum = add(ratio_sum, ratio)
-            got = mul(cap if cap < ratio else ratio, points)
+            got = mul(cap if cap < ratio else ratio, p.points)
             score = add(score, got)
-            inputs.append(InputValue(name, label, spent, show(spent)))
+            inputs.append(InputValue(p.fact, p.label, spent, p.show(spent)))
             shown_progress, shown_ratio = fmt_percent(progress), fmt_percent(ratio)
-            mids += (Intermediate(progress_label, progress, shown_progress), Intermediate(ratio_label, ratio, shown_ratio),
-                     Intermediate(score_label, got, fmt_detail(got)))
-            if got < points:
-                lost = sub(points, got)
-                deductions.append(Deduction(lost, f"{ratio_label}{shown_ratio}", f"{progress_lead}{shown_progress}{schedule_text}{shown_ratio}，扣{fmt_points(lost)}分", rule))
-        if avg_points:
-            avg = div(ratio_sum, len(periods))
-            got = mul(avg, avg_points)
-            if avg_points < got:
-                got = avg_points
+            mids += (Intermediate(p.progress_label, progress, shown_progress), Intermediate(p.ratio_label, ratio, shown_ratio),
+                     Intermediate(p.score_label, got, fmt_detail(got)))
+            if got < p.points:
+                lost = sub(p.points, got)
+                deductions.append(Deduction(lost, f"{p.ratio_label}{shown_ratio}", f"{p.progress_lead}{shown_progress}{p.schedule_text}{shown_ratio}，扣{fmt_points(lost)}分", p.rule))
+        average_points = state.average_points
+        if average_points:
+            avg = div(ratio_sum, len(state.periods))
+            got = mul(avg, average_points)
+            if average_points < got:
+                got = average_points
             score = add(score, got)
             shown_avg = fmt_percent(avg)
             mids += (Intermediate("平均执行率", avg, shown_avg), Intermediate("平均执行率得分", got, fmt_detail(got)))
-            if got < avg_points:
-                lost = sub(avg_points, got)
-                deductions.append(Deduction(lost, f"平均执行率{shown_avg}", f"全年平均执行率{shown_avg}，扣{fmt_points(lost)}分", average_rule))
+            if got < average_points:
+                lost = sub(average_points, got)
+                deductions.append(Deduction(lost, f"平均执行率{shown_avg}", f"全年平均执行率{shown_avg}，扣{fmt_points(lost)}分", state.average_rule))
         return Outcome(score, inputs, mids, deductions)
+
+
+@dataclass(frozen=True)
+class Period:
+    """One period as the pack fixes it: its fact, its schedule and points (exact), and the texts of its explanation."""
+
+    fact: str
+    label: str
+    show: Callable[[Any], str]
+    schedule: Fraction
+    points: Fraction
+    progress_label: str  # "一季度支出进度"
+    ratio_label: str  # "一季度执行率"
+    score_label: str
+    progress_lead: str  # "一季度累计支出进度"
+    schedule_text: str  # "，低于序时进度25%，执行率"
+    rule: str
+
+
+@dataclass(frozen=True)
+class ProgressState:
+    budget: FactSpec
+    periods: tuple[Period, ...]
+    cap: Fraction
+    average_points: Fraction
+    average_rule: str
+
+
+def _period(leaf: LeafSpec, spec: FactSpec, label: str, schedule: Decimal, points: Decimal) -> Period:
+    return Period(spec.name, spec.label, spec.show, exact(schedule), exact(points), f"{label}支出进度", f"{label}执行率", f"{label}得分",
+                  f"{label}累计支出进度", f"，低于序时进度{fmt_percent(schedule, 0)}，执行率", f"{leaf.code}:{label}")

@@ -130,3 +130,23 @@ def test_a_department_that_is_not_text(tmp_path, dept):
     path.write_text(FACTS.read_text(encoding="utf-8").split("department:")[0] + f"department: {dept}\nfacts: {{}}\n", encoding="utf-8")
     result = run_cli("evaluate", path, *PY)
     assert result.exit_code == 2 and "FACTS_FORMAT" in result.stderr and "department" in result.stderr
+
+
+def test_a_pack_that_is_an_alias_bomb_is_refused(tmp_path):
+    lines = ["id: bomb", "a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for prev, name in zip("abcdefgh", "bcdefghi"):
+        lines.append(f"{name}: &{name} [{', '.join([f'*{prev}'] * 10)}]")
+    (tmp_path / "pack.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_cli("rubric", "check", tmp_path)
+    assert result.exit_code == 2 and "INPUT_LIMIT" in result.stderr + result.stdout
+
+
+def test_a_plugin_that_exits_is_an_error_not_a_silent_success(tmp_path):
+    plugin = tmp_path / "quitter.py"
+    plugin.write_text(
+        "import sys\nfrom jixiao.shapes import Bands\n\n\nclass Quitter(Bands):\n    jixiao_replaces = True\n\n"
+        "    def evaluate(self, leaf, configured, ctx):\n        sys.exit(0)\n\n\n"
+        "JIXIAO_PLUGINS = {'satisfaction': Quitter('satisfaction')}\n", encoding="utf-8")
+    result = run_cli("evaluate", FACTS, "--plugin", plugin, *PY)
+    assert result.exit_code == 1 and "PLUGIN_FAILED" in result.stdout and "SystemExit" in result.stdout
+    assert "总计得分" in result.stdout

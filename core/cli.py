@@ -70,7 +70,8 @@ def main(log_json: bool, limits: tuple[str, ...], debug: bool) -> None:
 _rubric_opt = click.option("--rubric", "-r", help="评分体系编号或 pack.yaml 路径（缺省取事实文件中的 rubric）。")
 _plugin_opt = click.option("--plugin", "plugins", multiple=True, type=click.Path(dir_okay=False), help="加载本地插件文件（可多次）。")
 _block_opt = click.option("--block", multiple=True, help="停用指定名称的插件（可多次）。")
-_rules_opt = click.option("--rules", type=click.Choice(["auto", "durable", "python"]), default="auto", show_default=True, help="规则引擎。")
+_rules_opt = click.option("--rules", type=click.Choice(["python", "durable", "auto"]), default="python", show_default=True,
+                          help="规则引擎：python（缺省），或 durable（需安装 jixiao[durable]）；auto 等同 python。")
 
 
 def _engine(rubric, plugins, block, rules, facts_path=None):

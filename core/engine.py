@@ -35,29 +35,31 @@ audit = structlog.wrap_logger(
     processors=[structlog.stdlib.add_log_level, structlog.processors.TimeStamper(fmt="iso"), structlog.processors.JSONRenderer(ensure_ascii=False)],
     wrapper_class=structlog.stdlib.BoundLogger,
 )
-_warned_no_durable = False
+RULES = ("python", "durable")  # "auto", kept for old scripts, is "python"
 
 
 def make_backend(kind: str, tables):
-    global _warned_no_durable
-    if kind == "python":
+    """The rules backend: the Python evaluator by default, durable-rules when asked for (``jixiao[durable]``).
+
+    Both decide every table identically (the tests compare them at every band edge);
+    the Python one needs no compiler, handles any number of tables, and is faster.
+    """
+    if kind in ("python", "auto"):
         return PythonBackend(tables)
+    if kind != "durable":
+        raise JixiaoError(Problem(errors.RULES_ENGINE, f"未知的规则引擎 {kind!r}：可用 {'、'.join(RULES)}", field="rules", value=kind))
     from .rules import durable_backend
 
-    if durable_backend.available():
-        return durable_backend.DurableBackend(tables)
-    if kind == "durable":
-        raise JixiaoError(Problem(errors.RULES_ENGINE, "无法导入 durable-rules，不能使用 durable 规则引擎（可改用 --rules python）"))
-    if not _warned_no_durable:
-        logging.getLogger("jixiao").warning("无法导入 durable-rules，改用纯 Python 规则求值器")
-        _warned_no_durable = True
-    return PythonBackend(tables)
+    if not durable_backend.available():
+        raise JixiaoError(Problem(errors.RULES_ENGINE, "durable-rules 没有安装或无法导入：请 pip install 'jixiao[durable]'（需要 C 编译器），或用 --rules python",
+                                  field="rules", value=kind))
+    return durable_backend.DurableBackend(tables)
 
 
 class Engine:
     """Scores departments against one loaded pack. Build it once; evaluate many times."""
 
-    def __init__(self, pack: Pack, registry: Registry, rules: str = "auto"):
+    def __init__(self, pack: Pack, registry: Registry, rules: str = "python"):
         with localcontext(CONTEXT):  # plugins configure themselves with the same numbers whatever the caller's context
             self._load(pack, registry, rules)
 
@@ -86,7 +88,7 @@ class Engine:
         registry.pm.hook.jixiao_rubric_loaded(pack=pack)
 
     @classmethod
-    def from_rubric(cls, rubric: str | Path | Pack, *, plugins: Iterable[Any] = (), block: Iterable[str] = (), rules: str = "auto") -> "Engine":
+    def from_rubric(cls, rubric: str | Path | Pack, *, plugins: Iterable[Any] = (), block: Iterable[str] = (), rules: str = "python") -> "Engine":
         """Load a pack by id or path, its built-in and local plugins, then ``plugins`` (paths or objects)."""
         pack = rubric if isinstance(rubric, Pack) else load_pack(rubric)
         registry = Registry(block=block)

@@ -61,18 +61,23 @@ def test_golden_cases_agree(reference_doc):
         assert a == b
 
 
-def test_without_durable_the_engine_says_so_once_and_uses_python(monkeypatch, caplog, reference_doc):
-    from jixiao import engine as engine_module
+def test_python_is_the_default_and_durable_is_asked_for(monkeypatch, reference_doc):
+    """durable-rules is the optional extra jixiao[durable]: without it everything works on the Python evaluator."""
     from jixiao.rules import durable_backend
 
+    assert Engine.from_rubric("shenzhen-yantian-2023").backend.name == "python"
+    assert Engine.from_rubric("shenzhen-yantian-2023", rules="auto").backend.name == "python"
     monkeypatch.setattr(durable_backend, "available", lambda: False)
-    monkeypatch.setattr(engine_module, "_warned_no_durable", False)
-    with caplog.at_level("WARNING", logger="jixiao"):
-        first = Engine.from_rubric("shenzhen-yantian-2023")
-        second = Engine.from_rubric("shenzhen-yantian-2023")
-    assert first.backend.name == second.backend.name == "python"
-    assert [r.getMessage() for r in caplog.records].count("无法导入 durable-rules，改用纯 Python 规则求值器") == 1
-    assert first.evaluate(reference_doc).total == Decimal("94.91")
+    assert Engine.from_rubric("shenzhen-yantian-2023").evaluate(reference_doc).total == Decimal("94.91")
     with pytest.raises(Exception) as err:
         Engine.from_rubric("shenzhen-yantian-2023", rules="durable")
-    assert getattr(err.value, "code", "") == "RULES_ENGINE"
+    assert getattr(err.value, "code", "") == "RULES_ENGINE" and "jixiao[durable]" in str(err.value)
+
+
+def test_the_package_installs_without_durable_rules():
+    """pip install jixiao needs no C compiler: durable-rules is only in the durable extra."""
+    import tomllib
+
+    project = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert not any(d.startswith("durable") for d in project["dependencies"])
+    assert project["optional-dependencies"]["durable"] == ["durable-rules==2.0.28"]

@@ -219,3 +219,33 @@ def test_matches_python_oracle_on_random_tables(tables, data):
         for _ in range(5):
             values = data.draw(st.dictionaries(st.sampled_from(KEYS), near_edge | free))
             assert backend.decide(values, "dept") == oracle.decide(values)
+
+
+def test_many_tables_whose_rules_all_fire_do_not_crash_the_process():
+    """durable aborts the process when one assert fires more than 64 actions: the tables are split over rulesets."""
+    import subprocess
+    import sys
+
+    code = (
+        "from decimal import Decimal as D\n"
+        "from jixiao.rules.model import Condition, DecisionTable, Rule\n"
+        "from jixiao.rules.durable_backend import DurableBackend\n"
+        "from jixiao.rules.python_backend import PythonBackend\n"
+        "tables = [DecisionTable(f't{i}', tuple(Rule(f'r{j}', (Condition(f'k{i}', 'ge', D(j)),)) for j in range(3))) for i in range(90)]\n"
+        "values = {f'k{i}': D(i % 4) for i in range(90)}\n"
+        "with DurableBackend(tables) as durable:\n"
+        "    assert durable.decide(values, 'x') == PythonBackend(tables).decide(values)\n"
+        "print('ok')\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", (done.returncode, done.stderr[-500:])
+
+
+def test_a_table_larger_than_a_ruleset_is_refused():
+    from jixiao.rules.durable_backend import RULES_PER_RULESET, partition
+
+    big = DecisionTable("big", tuple(Rule(f"r{j}", (Condition("k", "ge", D(j)),)) for j in range(RULES_PER_RULESET + 1)))
+    with pytest.raises(JixiaoError) as err:
+        DurableBackend([big])
+    assert err.value.code == "RULES_ENGINE" and "--rules python" in str(err.value)
+    small = [DecisionTable(f"t{i}", tuple(Rule(f"r{j}", ()) for j in range(25))) for i in range(5)]
+    assert partition(small) == [(0, 1), (2, 3), (4,)]

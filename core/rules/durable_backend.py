@@ -22,6 +22,10 @@ Everything durable-rules 2.0.28 gets wrong is handled here, so no other module i
   Avoided on purpose: ``$nex`` on a missing field loops forever, so does ``{"$and": []}``.
 * The C ruleset (~240 KB) is never freed by durable: ``close()`` (or garbage collection)
   calls ``delete_ruleset``.
+* One ``assert_fact`` that fires more than 64 actions aborts the process (exit 134 or a
+  segfault, no message). The tables are split over as many rulesets as needed so that
+  no ruleset holds more than ``RULES_PER_RULESET`` rules; one table larger than that is
+  refused with a clear error.
 """
 from __future__ import annotations
 
@@ -30,6 +34,7 @@ import itertools
 import threading
 import warnings
 import weakref
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Mapping, Sequence
@@ -42,6 +47,9 @@ LIMIT = 10**12  # |threshold| bound: f stays inside int64
 _ALWAYS = "one"  # fact field every fact carries; the sentinel (and empty rules) match it
 _DONE = "done"  # state key the sentinel writes: proves the actions ran
 _RULESET_IDS = itertools.count(1)
+# durable-rules 2.0.28 aborts or segfaults the process when one assert_fact fires more than
+# 64 actions (measured: 64 run, 65 crash). With the sentinel, a ruleset holds at most this many rules.
+RULES_PER_RULESET = 60
 
 
 def available() -> bool:
@@ -127,12 +135,45 @@ def _comparison(f: str, x: str, op: str, n: int) -> dict:
     return {"$and": [{f: n}, {x: 1}]}  # eq
 
 
-def _free_ruleset(core: Any, handle: int) -> None:
-    core.delete_ruleset(handle)
+def _free_rulesets(core: Any, handles: list[int]) -> None:
+    for handle in handles:
+        core.delete_ruleset(handle)
+
+
+@dataclass
+class _Ruleset:
+    """One durable ruleset: some of the pack's tables, and the input fields their conditions read."""
+
+    name: str
+    tables: tuple[int, ...]  # indices into DurableBackend.tables
+    fields: dict[str, int] = field(default_factory=dict)  # input key -> i, carried as fields v{i}_f and v{i}_x
+
+
+def partition(tables: Sequence[DecisionTable]) -> list[tuple[int, ...]]:
+    """The tables in order, in groups of at most ``RULES_PER_RULESET`` rules: no assert can fire more actions than durable survives.
+
+    Every rule of a table may hold at once (overlapping rules, first match wins), so the
+    bound counts rules, not tables. A table larger than a whole ruleset is refused.
+    """
+    groups: list[tuple[int, ...]] = []
+    current: list[int] = []
+    size = 0
+    for i, table in enumerate(tables):
+        n = len(table.rules)
+        if n > RULES_PER_RULESET:
+            raise _engine_error(f"决策表 {table.id} 有 {n} 条规则，durable-rules 一次最多执行 {RULES_PER_RULESET} 条；请改用 --rules python", field=table.id)
+        if size + n > RULES_PER_RULESET:
+            groups.append(tuple(current))
+            current, size = [], 0
+        current.append(i)
+        size += n
+    if current:
+        groups.append(tuple(current))
+    return groups
 
 
 class DurableBackend:
-    """All tables of one rubric pack as one durable ruleset on a private host; same contract as PythonBackend."""
+    """A pack's tables as durable rulesets on a private host (as few as the action bound allows); same contract as PythonBackend."""
 
     name = "durable-rules"
 
@@ -141,27 +182,30 @@ class DurableBackend:
         self._not_handled = engine.MessageNotHandledException
         self._core_error = core.error
         self.tables = tuple(tables)
-        self._fields: dict[str, int] = {}  # input key -> i, carried as fields v{i}_f and v{i}_x
         self._lock = threading.Lock()  # one call at a time: durable's state handling is not thread-safe
         self._calls = itertools.count(1)
         self._failure: BaseException | None = None
-        self._ruleset = f"jixiao_{next(_RULESET_IDS)}"
-        rules: dict[str, dict] = {_DONE: {"all": [{"m": {_ALWAYS: 1}}], "run": self._sentinel}}
-        for ti, table in enumerate(self.tables):
-            for ri, rule in enumerate(table.rules):
-                terms = [self._compile(table, rule.id, c) for c in rule.conditions]
-                expr = {_ALWAYS: 1} if not terms else terms[0] if len(terms) == 1 else {"$and": terms}
-                rules[f"t{ti}r{ri}"] = {"all": [{"m": expr}], "run": self._action(f"t{ti}", ri)}
+        self._rulesets = [_Ruleset(f"jixiao_{next(_RULESET_IDS)}", group) for group in partition(self.tables)]
+        definitions: dict[str, dict] = {}
+        for ruleset in self._rulesets:
+            rules: dict[str, dict] = {_DONE: {"all": [{"m": {_ALWAYS: 1}}], "run": self._sentinel}}
+            for ti in ruleset.tables:
+                table = self.tables[ti]
+                for ri, rule in enumerate(table.rules):
+                    terms = [self._compile(table, rule.id, c, ruleset.fields) for c in rule.conditions]
+                    expr = {_ALWAYS: 1} if not terms else terms[0] if len(terms) == 1 else {"$and": terms}
+                    rules[f"t{ti}r{ri}"] = {"all": [{"m": expr}], "run": self._action(f"t{ti}", ri)}
+            definitions[ruleset.name] = rules
         self._host = host_class()
         try:
-            self._host.set_rulesets({self._ruleset: rules})
+            self._host.set_rulesets(definitions)
         except Exception as exc:
             raise _engine_error(f"规则引擎无法编译规则：{exc}") from exc
-        handle = self._host.get_ruleset(self._ruleset)._handle
-        self._free = weakref.finalize(self, _free_ruleset, core, handle)
+        handles = [self._host.get_ruleset(r.name)._handle for r in self._rulesets]
+        self._free = weakref.finalize(self, _free_rulesets, core, handles)
         self._free.atexit = False
 
-    def _compile(self, table: DecisionTable, rule_id: str, c: Condition) -> dict:
+    def _compile(self, table: DecisionTable, rule_id: str, c: Condition, fields: dict[str, int]) -> dict:
         """One condition as an exact integer comparison; thresholds not exact at 6 decimals are a pack error."""
         where = f"{table.id}/{rule_id}: {c.key} {OP_TEXT.get(c.op, c.op)} {c.value}"
         t = c.value if isinstance(c.value, Decimal) else Decimal(c.value)
@@ -170,7 +214,7 @@ class DurableBackend:
         n, exact = encode(t)
         if not exact:
             raise JixiaoError(Problem(code=PACK_BANDS, message=f"阈值最多 6 位小数（{where}）", value=c.value))
-        i = self._fields.setdefault(c.key, len(self._fields))
+        i = fields.setdefault(c.key, len(fields))
         return _comparison(f"v{i}_f", f"v{i}_x", c.op, n)
 
     def _action(self, state_key: str, index: int):
@@ -193,51 +237,56 @@ class DurableBackend:
         c.s[_DONE] = 1
 
     def decide(self, values: Mapping[str, Decimal], sid: str = "") -> dict[str, str | None]:
-        """Decide every table for one department with one ``assert_fact``; the state is always deleted."""
-        fact: dict[str, int | str] = {_ALWAYS: 1}
-        for key, i in self._fields.items():
-            if key in values:  # absent inputs are left out: no condition on them can match
-                fact[f"v{i}_f"], fact[f"v{i}_x"] = _encode_input(key, values[key])
+        """Decide every table for one department: one ``assert_fact`` per ruleset, each state always deleted."""
+        out: dict[str, str | None] = {}
         with self._lock:
             if self._host is None:
                 raise _engine_error("规则引擎已关闭")
             run_sid = f"{sid}#{next(self._calls)}"  # unique per call: sids differ only by a 32-bit hash
-            fact["sid"] = run_sid
-            self._failure = None
-            deletable, state = True, None
-            try:
-                with warnings.catch_warnings():  # 3.12: utcfromtimestamp warns on every call
-                    warnings.simplefilter("ignore", DeprecationWarning)
-                    try:
-                        self._host.assert_fact(self._ruleset, fact)
-                    except self._not_handled as exc:  # impossible with the sentinel; deleting would segfault
-                        deletable = False
-                        raise _engine_error(f"规则引擎未处理输入（{sid}）") from exc
-                    except self._core_error as exc:
-                        raise _engine_error(f"规则引擎出错（{sid}）：{exc}") from exc
-                    state = self._host.get_state(self._ruleset, run_sid)
-            finally:
-                if deletable:
-                    try:
-                        self._host.delete_state(self._ruleset, run_sid)
-                    except self._core_error as exc:  # fine only if assert_fact failed before creating it
-                        if state is not None:
-                            raise _engine_error(f"规则引擎无法删除状态（{sid}）：{exc}") from exc
-            failure, self._failure = self._failure, None
+            for ruleset in self._rulesets:
+                state = self._run(ruleset, values, run_sid, sid)
+                for ti in ruleset.tables:
+                    table, index = self.tables[ti], state.get(f"t{ti}")
+                    out[table.id] = None if index is None else table.rules[index].id
+        return out
+
+    def _run(self, ruleset: _Ruleset, values: Mapping[str, Decimal], run_sid: str, sid: str) -> dict:
+        """One ruleset's state after asserting the department's inputs (absent inputs are left out: no condition on them can match)."""
+        fact: dict[str, int | str] = {_ALWAYS: 1, "sid": run_sid}
+        for key, i in ruleset.fields.items():
+            if key in values:
+                fact[f"v{i}_f"], fact[f"v{i}_x"] = _encode_input(key, values[key])
+        self._failure = None
+        deletable, state = True, None
+        try:
+            with warnings.catch_warnings():  # 3.12: utcfromtimestamp warns on every call
+                warnings.simplefilter("ignore", DeprecationWarning)
+                try:
+                    self._host.assert_fact(ruleset.name, fact)
+                except self._not_handled as exc:  # impossible with the sentinel; deleting would segfault
+                    deletable = False
+                    raise _engine_error(f"规则引擎未处理输入（{sid}）") from exc
+                except self._core_error as exc:
+                    raise _engine_error(f"规则引擎出错（{sid}）：{exc}") from exc
+                state = self._host.get_state(ruleset.name, run_sid)
+        finally:
+            if deletable:
+                try:
+                    self._host.delete_state(ruleset.name, run_sid)
+                except self._core_error as exc:  # fine only if assert_fact failed before creating it
+                    if state is not None:
+                        raise _engine_error(f"规则引擎无法删除状态（{sid}）：{exc}") from exc
+        failure, self._failure = self._failure, None
         if "exception" in state or failure is not None:
             if failure is not None and not isinstance(failure, Exception):
                 raise failure  # KeyboardInterrupt / SystemExit stay what they are
             raise _engine_error(f"规则引擎的动作出错（{sid}）：{state.get('exception', failure)}") from failure
         if state.get(_DONE) != 1:
             raise _engine_error(f"规则引擎未执行动作（{sid}）")
-        out: dict[str, str | None] = {}
-        for ti, table in enumerate(self.tables):
-            index = state.get(f"t{ti}")
-            out[table.id] = None if index is None else table.rules[index].id
-        return out
+        return state
 
     def close(self) -> None:
-        """Free the C ruleset (durable never does) and drop the host; later ``decide`` calls fail cleanly."""
+        """Free the C rulesets (durable never does) and drop the host; later ``decide`` calls fail cleanly."""
         with self._lock:
             self._host = None
             self._free()

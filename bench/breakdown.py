@@ -14,6 +14,7 @@ to estimate what the explanation *text* costs; scores are unchanged by that.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import importlib
 import pkgutil
@@ -51,20 +52,21 @@ def stages(engine: Engine, depts: list) -> Counter:
                 spent[stage] += time.perf_counter() - start
         return timed
 
-    saved = [(b, b.run_evaluate, b.run_inputs) for b in engine.bindings]
+    saved = [(b, b.implementation) for b in engine.bindings]
     for b in engine.bindings:
-        if b.run_evaluate is not None:
-            b.run_evaluate = wrap("shape evaluate (score + explanation)", b.run_evaluate)
-        if b.run_inputs is not None:
-            b.run_inputs = wrap("rule inputs", b.run_inputs)
+        impl = b.implementation
+        if impl is not None:
+            b.implementation = dataclasses.replace(
+                impl, evaluate_hook=wrap("indicator evaluate through pluggy (score + explanation)", impl.evaluate_hook),
+                rule_inputs_hook=None if impl.rule_inputs_hook is None else wrap("rule inputs through pluggy", impl.rule_inputs_hook))
     engine.backend.decide = wrap("rules backend decide", engine.backend.decide)  # type: ignore[method-assign]
     engine._subtotals = wrap("subtotal tree", engine._subtotals)  # type: ignore[method-assign]
     try:
         for dept in depts:
             engine.score(dept)
     finally:
-        for b, evaluate, rule_inputs in saved:
-            b.run_evaluate, b.run_inputs = evaluate, rule_inputs
+        for b, impl in saved:
+            b.implementation = impl
         del engine.backend.decide, engine._subtotals
     return spent
 
@@ -74,13 +76,15 @@ def blank_text() -> None:
     import jixiao.engine
     import jixiao.facts
     import jixiao.numbers
+    import jixiao.plugins.shapes
     import jixiao.rules.intervals
     import jixiao.shapes
     from jixiao.shapes.metric import Metric
 
     blank = lambda *args, **kwargs: ""  # noqa: E731
     modules = [jixiao.engine, jixiao.facts, jixiao.numbers, jixiao.rules.intervals]
-    modules += [importlib.import_module(f"jixiao.shapes.{m.name}") for m in pkgutil.iter_modules(jixiao.shapes.__path__)]
+    for package in (jixiao.shapes, jixiao.plugins.shapes):
+        modules += [importlib.import_module(f"{package.__name__}.{m.name}") for m in pkgutil.iter_modules(package.__path__)]
     for module in modules:
         for name in ("fmt_number", "fmt_percent", "fmt_points", "fmt_detail"):
             if hasattr(module, name):

@@ -10,18 +10,17 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from . import errors
 from .errors import JixiaoError, Problem
 from .facts import FactModel, FactSpec
 from .indicator import Configured
 from .pack.model import Gate, LeafSpec, NodeSpec, Pack
+from .implementation import Implementation
 from .registry import Registry
 from .rules.model import DecisionTable, Rule
-from .shapes.base import Shape
 
-HOOKS = ("jixiao_indicator_configure", "jixiao_indicator_rule_inputs", "jixiao_indicator_evaluate")
 GateIds = tuple[tuple[Gate, str], ...]  # each gate with the id of its decision table
 
 
@@ -29,8 +28,7 @@ GateIds = tuple[tuple[Gate, str], ...]  # each gate with the id of its decision 
 class Binding:
     leaf: LeafSpec
     configured: Configured | None = None
-    rule_inputs: Callable[..., Any] | None = None
-    evaluate: Callable[..., Any] | None = None
+    implementation: Implementation | None = None
     gate_facts: dict[str, FactSpec] = field(default_factory=dict)
     status: str = "ok"  # or "blocked", "error"
     problem: Problem | None = None
@@ -42,8 +40,6 @@ class Binding:
     gate_checks: tuple[tuple[Gate, str], ...] = ()  # gates whose fact only the gate needs, with the input key
     needs: frozenset[str] = frozenset()  # names of part_facts
     gated: bool = False  # has vetoes, exemptions or not-applicable conditions
-    run_inputs: Callable[..., Any] | None = None  # what the engine calls, positionally: see direct()
-    run_evaluate: Callable[..., Any] | None = None
 
     @property
     def part_facts(self) -> dict[str, FactSpec]:
@@ -58,8 +54,6 @@ class Binding:
         self.gated = bool(self.vetoes or self.exemptions or self.not_applicable)
         self.gate_inputs = tuple((name, f"fact:{name}", spec) for name, spec in self.gate_facts.items())
         self.needs = frozenset(self.part_facts)
-        self.run_inputs = direct(self.rule_inputs, "rule_inputs")
-        self.run_evaluate = direct(self.evaluate, "evaluate")
         self.gate_checks = tuple((g, gate_key(g)) for g in leaf.vetoes + leaf.exemptions + leaf.not_applicable
                                  if g.fact in self.gate_facts and g.fact not in self.part_facts)
 
@@ -70,24 +64,6 @@ def gate_key(gate: Gate) -> str:
 
 def gate_table_id(leaf: LeafSpec, gate: Gate, index: int) -> str:
     return f"{leaf.code}:{gate.kind}{index}"
-
-
-def direct(fn: Callable[..., Any] | None, method: str) -> Callable[..., Any] | None:
-    """A positional ``(leaf, configured, ctx)`` callable doing what the hook function ``fn`` does.
-
-    A shape's hook implementation only forwards to its method (``evaluate``,
-    ``rule_inputs``): call that method directly, and not at all for a ``rule_inputs``
-    the shape does not override (the base one returns nothing). Any other plugin's
-    function is called as the hook would be, with keywords.
-    """
-    if fn is None:
-        return None
-    owner = getattr(fn, "__self__", None)
-    if isinstance(owner, Shape) and getattr(fn, "__func__", None) is getattr(Shape, f"jixiao_indicator_{method}"):
-        if method == "rule_inputs" and type(owner).rule_inputs is Shape.rule_inputs:
-            return None
-        return getattr(owner, method)
-    return lambda leaf, configured, ctx: fn(leaf=leaf, configured=configured, ctx=ctx)
 
 
 def leaf_path(pack: Pack, leaf: LeafSpec) -> tuple[str, ...]:
@@ -129,14 +105,14 @@ def bind(pack: Pack, registry: Registry) -> tuple[list[Binding], FactModel, list
             b.status = "blocked"
             b.problem = Problem(errors.PLUGIN_BLOCKED, f"“{leaf.name}”的评分实现“{leaf.use}”已被停用，本指标无法评价", field=leaf.code, value=leaf.use)
             continue
-        fns = [registry.hook_function(h, leaf.use) for h in HOOKS]
-        if registry.pm.get_plugin(leaf.use) is None or fns[0] is None or fns[2] is None:
+        implementation = registry.implementation(leaf.use)
+        if implementation is None:
             close = difflib.get_close_matches(leaf.use, list(registry.info), n=1)
             known = (f"是否应为“{close[0]}”？" if close else "") + "已注册：" + ("、".join(sorted(registry.info)) or "（无）")
             problems.append(Problem(errors.PLUGIN_UNKNOWN, f"{leaf.path}：“{leaf.name}”的评分实现“{leaf.use}”不存在或不是指标插件；{known}", field="use", value=leaf.use, location=leaf.path))
             continue
         try:
-            b.configured = fns[0](leaf=leaf)
+            b.configured = implementation.configure(leaf)
         except JixiaoError as exc:
             problems.extend(exc.problems)
             continue
@@ -144,8 +120,7 @@ def bind(pack: Pack, registry: Registry) -> tuple[list[Binding], FactModel, list
             b.status = "error"
             b.problem = Problem(errors.PLUGIN_FAILED, f"{leaf.path}：插件“{leaf.use}”配置“{leaf.name}”时出错：{type(exc).__name__}: {exc}", field=leaf.code)
             continue
-        b.rule_inputs = fns[1]
-        b.evaluate = fns[2]
+        b.implementation = implementation
         for gate in leaf.vetoes + leaf.exemptions + leaf.not_applicable:
             spec = leaf.facts.get(gate.fact) or b.configured.facts.get(gate.fact)
             if spec is None and gate.interval.lo == gate.interval.hi and gate.interval.lo in (0, 1):

@@ -76,7 +76,7 @@ class Engine:
         self._built_hook = registry.has_broadcast("jixiao_scorecard_built")
         self._seq = 0
         self._configured = [b for b in self.bindings if b.configured is not None]
-        self._with_inputs = [b for b in self._configured if b.gate_inputs or b.run_inputs is not None]
+        self._with_inputs = [b for b in self._configured if b.gate_inputs or b.implementation.rule_inputs_hook is not None]
         self._all_needs = frozenset().union(*(b.needs for b in self._configured))
         self._plan, self._roots = subtotal_plan(pack)
         self._steps = [(b, b.leaf.code, b.problem is None and not b.gated) for b in self.bindings]  # plain: no gates, nothing wrong at load
@@ -101,6 +101,7 @@ class Engine:
             else:
                 registry.load_object(p)
         registry.check_blocked()
+        registry.check_pending()
         return cls(pack, registry, rules)
 
     @property
@@ -163,9 +164,9 @@ class Engine:
                 if missing:
                     blocked[b.leaf.code] = missing
                     continue
-            if b.run_inputs is not None:
+            if b.implementation.rule_inputs_hook is not None:
                 try:
-                    values.update(b.run_inputs(b.leaf, b.configured, ctx) or {})
+                    values.update(b.implementation.rule_inputs(b.leaf, b.configured, ctx))
                 except JixiaoError as exc:
                     blocked[b.leaf.code] = exc.problems
                 except (Exception, SystemExit) as exc:
@@ -271,7 +272,7 @@ class Engine:
     def _evaluated(self, b: Binding, ctx: EvalContext, notes: list[str]) -> LeafResult:
         """The leaf scored by its plugin; a refusal of the facts or a plugin's failure makes it unscored."""
         try:
-            outcome = b.run_evaluate(b.leaf, b.configured, ctx)
+            outcome = b.implementation.evaluate(b.leaf, b.configured, ctx)
         except JixiaoError as exc:  # a FactError too
             return self._unscored(b, NOT_EVALUABLE, exc.problems)
         except (Exception, SystemExit) as exc:  # a plugin that exits ends its indicator, not the run

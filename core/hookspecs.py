@@ -1,42 +1,55 @@
 """Every hook of jixiao, in one place.
 
 An indicator implementation is a plugin registered under a name; a pack leaf names
-the implementation that scores it (``use:``). The per-indicator hooks below are called
-on that one plugin only: the engine resolves each leaf to its plugin's hook functions
-once, when the pack is loaded. The remaining hooks are broadcast to every plugin.
+the implementation that scores it (``use:``). The per-indicator hooks below are
+``firstresult`` hooks called, through pluggy, on that one plugin and on every wrapper
+of the hook (``@hookimpl(wrapper=True)``, from any plugin): the engine resolves each
+leaf's plugin name once, when the pack is loaded (``implementation.Implementation``).
+The remaining hooks are broadcast to every plugin.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Mapping, Protocol
 
 import pluggy
 
 if TYPE_CHECKING:
     from decimal import Decimal
 
+    from .implementation import Implementation
     from .indicator import Configured, EvalContext, Outcome
     from .pack.model import LeafSpec, Pack
     from .scorecard import LeafResult, Scorecard
 
 PROJECT = "jixiao"
+
+
+class Resolver(Protocol):
+    """What the configure hook receives as ``plugins``."""
+
+    def get(self, name: str) -> "Implementation | None":
+        """The implementation registered under ``name`` (as ``use: name`` would resolve it), or None."""
+
 hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
 
 
 # Per-indicator hooks: called on the plugin a leaf names.
 
-@hookspec
-def jixiao_indicator_configure(leaf: "LeafSpec") -> "Configured":
+@hookspec(firstresult=True)
+def jixiao_indicator_configure(leaf: "LeafSpec", plugins: "Resolver") -> "Configured":
     """Read the leaf's params once, at pack load.
 
     Return a ``Configured``: the facts the indicator needs (``FactSpec``), the
     declarative tables it wants decided (bands, thresholds), the formula in Chinese,
-    and any state the other two hooks need. Raise ``JixiaoError`` (code PACK_PARAMS)
-    naming the parameter for a malformed leaf.
+    and any state the other two hooks need (a frozen dataclass). Raise ``JixiaoError``
+    (code PACK_PARAMS) naming the parameter for a malformed leaf. ``plugins.get(name)``
+    resolves another plugin name to its ``Implementation``, as ``use:`` does: a leaf
+    made of parts uses it for each part's shape.
     """
 
 
-@hookspec
+@hookspec(firstresult=True)
 def jixiao_indicator_rule_inputs(leaf: "LeafSpec", configured: "Configured", ctx: "EvalContext") -> "Mapping[str, Decimal]":
     """Compute the numeric inputs of this leaf's decision tables from a department's facts (``ctx.facts``).
 
@@ -45,7 +58,7 @@ def jixiao_indicator_rule_inputs(leaf: "LeafSpec", configured: "Configured", ctx
     """
 
 
-@hookspec
+@hookspec(firstresult=True)
 def jixiao_indicator_evaluate(leaf: "LeafSpec", configured: "Configured", ctx: "EvalContext") -> "Outcome":
     """Score one leaf for one department: the raw score and its explanation.
 

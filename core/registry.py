@@ -18,6 +18,7 @@ import pluggy
 
 from . import errors, hookspecs
 from .errors import JixiaoError, Problem
+from .implementation import PER_INDICATOR, Implementation, subset
 
 ENTRY_POINT_GROUP = "jixiao.plugins"
 
@@ -39,6 +40,7 @@ class Registry:
         self.info: dict[str, PluginInfo] = {}
         self.blocked: dict[str, str] = {}
         self.offered: set[str] = set()  # every name a source offered, blocked ones included
+        self._implementations: dict[str, Implementation | None] = {}  # resolved once all plugins are loaded
         for name in block:
             self.block(name)
 
@@ -112,12 +114,33 @@ class Registry:
             raise JixiaoError(Problem(errors.PLUGIN_UNKNOWN, f"要停用的插件“{'、'.join(unknown)}”不存在；已知的插件：{known}",
                                       field="--block", value=",".join(unknown)))
 
-    def hook_function(self, hook_name: str, plugin_name: str):
-        """The one implementation of a per-indicator hook that ``plugin_name`` provides, or None."""
-        for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
-            if impl.plugin_name == plugin_name:
-                return impl.function
-        return None
+    def implementation(self, name: str) -> Implementation | None:
+        """What ``use: name`` means: that plugin's per-indicator hooks, through pluggy (None: no such indicator plugin)."""
+        if name in self._implementations:
+            return self._implementations[name]
+        plugin = self.pm.get_plugin(name)
+        found = None
+        if plugin is not None and not self.pm.is_blocked(name):
+            hooks = [subset(self.pm, hook, plugin) for hook in PER_INDICATOR]
+            own = {impl.plugin_name for impl in self.pm.hook.jixiao_indicator_evaluate.get_hookimpls() if not impl.wrapper}
+            if name in own and hooks[0] is not None:
+                found = Implementation(name, plugin, hooks[0], hooks[1], hooks[2], self)
+        self._implementations[name] = found
+        return found
+
+    def get(self, name: str) -> Implementation | None:
+        """``implementation``: the resolver a configure hook receives as ``plugins`` (``plugins.get("bands")``)."""
+        return self.implementation(name)
+
+    def check_pending(self) -> None:
+        """Refuse an implementation of a hook that does not exist (a misspelled hook would never be called)."""
+        try:
+            self.pm.check_pending()
+        except pluggy.PluginValidationError as exc:
+            plugin = self.pm.get_name(exc.plugin) or repr(exc.plugin)
+            known = "、".join(sorted(name for name in dir(hookspecs) if name.startswith("jixiao_")))
+            raise JixiaoError(Problem(errors.PLUGIN_LOAD, f"插件“{plugin}”实现了不存在的钩子：{exc}；是否拼写有误？可用的钩子：{known}",
+                                      field="plugin", value=plugin)) from None
 
     def has_broadcast(self, hook_name: str) -> bool:
         return bool(getattr(self.pm.hook, hook_name).get_hookimpls())

@@ -5,7 +5,7 @@ import logging
 from decimal import Decimal
 
 from jixiao import Deduction, Engine, hookimpl
-from jixiao.shapes import Bands
+from jixiao.plugins.shapes import Bands
 
 
 class Exploding(Bands):

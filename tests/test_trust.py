@@ -144,7 +144,7 @@ def test_a_pack_that_is_an_alias_bomb_is_refused(tmp_path):
 def test_a_plugin_that_exits_is_an_error_not_a_silent_success(tmp_path):
     plugin = tmp_path / "quitter.py"
     plugin.write_text(
-        "import sys\nfrom jixiao.shapes import Bands\n\n\nclass Quitter(Bands):\n    jixiao_replaces = True\n\n"
+        "import sys\nfrom jixiao.plugins.shapes import Bands\n\n\nclass Quitter(Bands):\n    jixiao_replaces = True\n\n"
         "    def evaluate(self, leaf, configured, ctx):\n        sys.exit(0)\n\n\n"
         "JIXIAO_PLUGINS = {'satisfaction': Quitter('satisfaction')}\n", encoding="utf-8")
     result = run_cli("evaluate", FACTS, "--plugin", plugin, *PY)

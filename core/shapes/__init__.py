@@ -1,21 +1,23 @@
-"""The rule shapes, written once. Each is a plugin class; packs name instances of them."""
-from .bands import Bands
+"""The toolkit for writing rule shapes: the ``Shape`` base class, ``Metric`` (the value a shape
+scores), ``Formula`` and the parameter helpers.
+
+The shapes themselves (bands, checklist, ratio, …) are plugins like any other, in
+``jixiao.plugins.shapes``, registered through the ``jixiao.plugins`` entry points.
+"""
 from .base import Shape
-from .checklist import Checklist
-from .deduction import PerOccurrence
-from .excess import OverThreshold, UnderTarget
-from .judgement import Judgement
-from .levels import Levels
-from .parts import Parts
-from .progress import Progress
-from .qualitative import Qualitative
-from .target import Target
-from .target_list import TargetList
-from .ratio import RatioPoints
+from .formula import Formula
+from .metric import Metric
 
-SHAPES: dict[str, type[Shape]] = {
-    cls.kind: cls
-    for cls in (Checklist, PerOccurrence, RatioPoints, Bands, OverThreshold, UnderTarget, Target, Levels, Progress, Judgement, Qualitative, TargetList, Parts)
-}
+__all__ = ["Shape", "Metric", "Formula"]
 
-__all__ = ["SHAPES", "Shape", "Bands", "Checklist", "PerOccurrence", "RatioPoints", "OverThreshold", "UnderTarget", "Target", "Qualitative", "TargetList", "Levels", "Progress", "Judgement", "Parts"]
+
+def __getattr__(name: str):
+    """``from jixiao.shapes import Bands``, as plugins written before the shapes moved do: still works, with a warning."""
+    import importlib
+    import warnings
+
+    shapes = importlib.import_module("jixiao.plugins.shapes")
+    if name in shapes.__all__:
+        warnings.warn(f"jixiao.shapes.{name} 已移至 jixiao.plugins.shapes.{name}", DeprecationWarning, stacklevel=2)
+        return getattr(shapes, name)
+    raise AttributeError(name)

@@ -10,9 +10,9 @@ from decimal import Decimal
 from typing import Any, Mapping
 
 from ..facts import FactSpec
-from ..hookspecs import hookimpl
+from ..hookspecs import Resolver, hookimpl
 from ..indicator import Configured, EvalContext, InputValue, Outcome, params_error
-from ..numbers import to_decimal
+from ..numbers import Number, to_decimal
 from ..pack.model import LeafSpec
 
 
@@ -28,15 +28,14 @@ class Shape:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name}>"
 
-    # hook implementations delegate to the methods subclasses write
+    # Hook implementations delegate to the methods subclasses write. A shape with decision
+    # tables also implements ``jixiao_indicator_rule_inputs``; the others do not, so the
+    # engine makes no call for them.
     @hookimpl
-    def jixiao_indicator_configure(self, leaf: LeafSpec) -> Configured:
+    def jixiao_indicator_configure(self, leaf: LeafSpec, plugins: Resolver) -> Configured:
+        """Most shapes read their own params only; a shape made of others (``Parts``) uses ``plugins``."""
         check_params(self, leaf)
         return self.configure(leaf)
-
-    @hookimpl
-    def jixiao_indicator_rule_inputs(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Mapping[str, Decimal]:
-        return self.rule_inputs(leaf, configured, ctx)
 
     @hookimpl
     def jixiao_indicator_evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
@@ -44,9 +43,6 @@ class Shape:
 
     def configure(self, leaf: LeafSpec) -> Configured:
         raise NotImplementedError
-
-    def rule_inputs(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Mapping[str, Decimal]:
-        return {}
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
         raise NotImplementedError

@@ -6,7 +6,7 @@ the shared ``Bands`` shape does the scoring, only the band table differs.
 import dataclasses
 from decimal import Decimal
 
-from jixiao.shapes import Bands
+from jixiao.plugins.shapes import Bands
 
 STRICT_BANDS = [
     {"range": "[0, 3%)", "points": "1"},

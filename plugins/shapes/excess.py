@@ -9,13 +9,14 @@ import math
 from decimal import Decimal
 from typing import Mapping
 
-from ..indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
-from ..numbers import Number, div, fmt_detail, fmt_number, fmt_points, mul, sub
-from ..pack.model import LeafSpec
-from ..rules.intervals import Interval
-from ..rules.model import DecisionTable, Rule
-from .base import Shape, number_param, param
-from .metric import Metric
+from jixiao.hookspecs import hookimpl
+from jixiao.indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
+from jixiao.numbers import Number, div, fmt_detail, fmt_number, fmt_points, mul, sub
+from jixiao.pack.model import LeafSpec
+from jixiao.rules.intervals import Interval
+from jixiao.rules.model import DecisionTable, Rule
+from jixiao.shapes.base import Shape, number_param, param
+from jixiao.shapes.metric import Metric
 
 COUNTING = {"pro_rata": "按比例", "started": "不足一个按一个计", "whole": "按整数个计"}
 
@@ -47,7 +48,8 @@ class OverThreshold(Shape):
                  f"每{beyond}{metric.show(per).rstrip('%') if metric.is_rate else fmt_number(per)}{unit}扣{fmt_number(step)}分，扣")
         return Configured(metric.facts, [table], formula, state=(metric, threshold, per, step, counting, unit, below, texts))
 
-    def rule_inputs(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Mapping[str, Decimal]:
+    @hookimpl
+    def jixiao_indicator_rule_inputs(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Mapping[str, Decimal]:
         return {configured.state[7][0]: configured.state[0].compute(ctx)}
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:

@@ -10,14 +10,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Mapping
 
-from .. import errors
-from ..errors import FactError, Problem
-from ..indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
-from ..numbers import Number, div, fmt_detail, fmt_number, fmt_percent, fmt_points, mul, sub, to_decimal
-from ..pack.model import LeafSpec
-from ..rules.model import Condition, DecisionTable, Rule
-from .base import Shape, declared, param, shown_input
-from .metric import Metric
+from jixiao import errors
+from jixiao.errors import FactError, Problem
+from jixiao.hookspecs import hookimpl
+from jixiao.indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
+from jixiao.numbers import Number, div, fmt_detail, fmt_number, fmt_percent, fmt_points, mul, sub, to_decimal
+from jixiao.pack.model import LeafSpec
+from jixiao.rules.model import Condition, DecisionTable, Rule
+from jixiao.shapes.base import Shape, declared, param, shown_input
+from jixiao.shapes.metric import Metric
 
 NATURES = {">=": "≥", "≥": "≥", "<=": "≤", "≤": "≤", "=": "="}
 
@@ -53,7 +54,8 @@ class Target(Shape):
         target = configured.state[2]
         return Decimal(ctx.facts[target]) if isinstance(target, str) else target
 
-    def rule_inputs(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Mapping[str, Decimal]:
+    @hookimpl
+    def jixiao_indicator_rule_inputs(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Mapping[str, Decimal]:
         nature, actual, _ = configured.state
         a, t = actual.compute(ctx), self._target(configured, ctx)
         return {f"{leaf.code}:actual": a, f"{leaf.code}:completion": completion(nature, a, t, actual.label)}

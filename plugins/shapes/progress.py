@@ -7,13 +7,13 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Callable
 
-from .. import errors
-from ..errors import FactError, Problem
-from ..indicator import Configured, Deduction, EvalContext, InputValue, Intermediate, Outcome, params_error
-from ..facts import FactSpec
-from ..numbers import ZERO, Number, add, div, exact, fmt_detail, fmt_number, fmt_percent, fmt_points, mul, sub, to_decimal, total
-from ..pack.model import LeafSpec
-from .base import Shape, check_points, declared, number_param, param, shown_input
+from jixiao import errors
+from jixiao.errors import FactError, Problem
+from jixiao.indicator import Configured, Deduction, EvalContext, InputValue, Intermediate, Outcome, params_error
+from jixiao.facts import FactSpec
+from jixiao.numbers import ZERO, Number, add, div, exact, fmt_detail, fmt_number, fmt_percent, fmt_points, mul, sub, to_decimal, total
+from jixiao.pack.model import LeafSpec
+from jixiao.shapes.base import Shape, check_points, declared, number_param, param, shown_input
 
 
 class Progress(Shape):

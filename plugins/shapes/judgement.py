@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import dataclasses
 
-from .. import errors
-from ..facts import FactSpec
-from ..indicator import Configured, Deduction, EvalContext, Outcome
-from ..numbers import fmt_number, fmt_points, sub
-from ..pack.model import LeafSpec
-from .base import Shape, declared, param, shown_input
+from jixiao import errors
+from jixiao.facts import FactSpec
+from jixiao.indicator import Configured, Deduction, EvalContext, Outcome
+from jixiao.numbers import fmt_number, fmt_points, sub
+from jixiao.pack.model import LeafSpec
+from jixiao.shapes.base import Shape, declared, param, shown_input
 
 
 class Judgement(Shape):

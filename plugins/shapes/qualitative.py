@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from .. import errors
-from ..errors import FactError, Problem
-from ..facts import FactSpec
-from ..indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
-from ..numbers import div, fmt_number, fmt_points, mul, round_to, sub
-from ..pack.model import LeafSpec
-from ..rules.intervals import parse_interval
-from .base import Shape, declared, param, shown_input
+from jixiao import errors
+from jixiao.errors import FactError, Problem
+from jixiao.facts import FactSpec
+from jixiao.indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
+from jixiao.numbers import div, fmt_number, fmt_points, mul, round_to, sub
+from jixiao.pack.model import LeafSpec
+from jixiao.rules.intervals import parse_interval
+from jixiao.shapes.base import Shape, declared, param, shown_input
 
 
 class Qualitative(Shape):

@@ -1,11 +1,11 @@
 """Per-occurrence deduction: weight − n × step, floor 0 ("发现一项不符合的扣1分，扣完为止")."""
 from __future__ import annotations
 
-from ..indicator import Configured, Deduction, EvalContext, Intermediate, Outcome
-from ..numbers import ZERO, fmt_detail, fmt_number, fmt_points, mul, sub
-from ..pack.model import LeafSpec
-from .base import Shape, number_param, param
-from .metric import Metric
+from jixiao.indicator import Configured, Deduction, EvalContext, Intermediate, Outcome
+from jixiao.numbers import ZERO, fmt_detail, fmt_number, fmt_points, mul, sub
+from jixiao.pack.model import LeafSpec
+from jixiao.shapes.base import Shape, number_param, param
+from jixiao.shapes.metric import Metric
 
 
 class PerOccurrence(Shape):

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .. import errors
-from ..errors import FactError, Problem
-from ..facts import FactSpec
-from ..indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
-from ..numbers import Number, add, div, fmt_detail, fmt_number, fmt_percent, fmt_points, mul, sub, total
-from ..pack.model import LeafSpec
-from ..rules.intervals import parse_interval
-from .base import Shape, param
+from jixiao import errors
+from jixiao.errors import FactError, Problem
+from jixiao.facts import FactSpec
+from jixiao.indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
+from jixiao.numbers import Number, add, div, fmt_detail, fmt_number, fmt_percent, fmt_points, mul, sub, total
+from jixiao.pack.model import LeafSpec
+from jixiao.rules.intervals import parse_interval
+from jixiao.shapes.base import Shape, param
 from .target import NATURES, completion
 
 LEVELS = {"met": "达成", "partly": "部分达成", "unmet": "未达成"}

@@ -8,13 +8,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Mapping, NamedTuple
 
-from ..indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
-from ..numbers import fmt_number, fmt_points, to_decimal
-from ..pack.model import LeafSpec
-from ..rules.intervals import Interval, parse_interval, partition_problems
-from ..rules.model import DecisionTable, Rule
-from .base import Shape, param
-from .metric import Metric
+from jixiao.hookspecs import hookimpl
+from jixiao.indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
+from jixiao.numbers import fmt_number, fmt_points, to_decimal
+from jixiao.pack.model import LeafSpec
+from jixiao.rules.intervals import Interval, parse_interval, partition_problems
+from jixiao.rules.model import DecisionTable, Rule
+from jixiao.shapes.base import Shape, param
+from jixiao.shapes.metric import Metric
 
 
 
@@ -38,7 +39,7 @@ def parse_bands(leaf: LeafSpec, raw: object, label: str, weight: Decimal, where:
 def band_table(leaf: LeafSpec, table_id: str, key: str, bands, label: str, domain: Interval, where: str = "bands") -> DecisionTable:
     problems = partition_problems([iv for iv, _ in bands], domain)
     if problems:
-        from ..errors import PACK_BANDS, JixiaoError, Problem
+        from jixiao.errors import PACK_BANDS, JixiaoError, Problem
 
         at = leaf.locate(f"params.{where}")
         node = leaf.path.split("：", 1)[-1]
@@ -62,7 +63,8 @@ class Bands(Shape):
         text = "；".join(f"{iv.describe(metric.label)}得{fmt_number(p)}分" for iv, p in bands)
         return Configured(metric.facts, [table], f"{metric.formula()}；{text}", state=(metric, bands, _band_texts(leaf, metric, bands)))
 
-    def rule_inputs(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Mapping[str, Decimal]:
+    @hookimpl
+    def jixiao_indicator_rule_inputs(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Mapping[str, Decimal]:
         metric, _, texts = configured.state
         return {texts.key: metric.compute(ctx)}
 
@@ -72,7 +74,7 @@ class Bands(Shape):
         inputs, mids = metric.explain(ctx, value)
         fired = ctx.decisions.get(texts.table)
         if fired is None:  # outside the declared domain
-            from ..errors import FACT_RANGE, FactError, Problem
+            from jixiao.errors import FACT_RANGE, FactError, Problem
 
             raise FactError(Problem(FACT_RANGE, f"“{metric.label}”为 {metric.show(value)}，不在评分标准的任何一档内", field=metric.label, value=value))
         band = texts.by_rule[fired]

@@ -1,10 +1,10 @@
 """Levels: a choice fact picks a tier ("按规定公开 1.5 / 存在不符合 1 / 未公开 0")."""
 from __future__ import annotations
 
-from ..indicator import Configured, Deduction, EvalContext, InputValue, Intermediate, Outcome, params_error
-from ..numbers import fmt_number, fmt_points, to_decimal
-from ..pack.model import LeafSpec
-from .base import Shape, declared, param
+from jixiao.indicator import Configured, Deduction, EvalContext, InputValue, Intermediate, Outcome, params_error
+from jixiao.numbers import fmt_number, fmt_points, to_decimal
+from jixiao.pack.model import LeafSpec
+from jixiao.shapes.base import Shape, declared, param
 
 
 class Levels(Shape):

@@ -4,13 +4,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Mapping
 
-from ..indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
-from ..numbers import ZERO, Number, fmt_detail, fmt_number, fmt_points, mul, sub
-from ..pack.model import LeafSpec
-from ..rules.intervals import parse_interval
-from ..rules.model import DecisionTable, Rule
-from .base import Shape, number_param, param
-from .metric import Metric
+from jixiao.hookspecs import hookimpl
+from jixiao.indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
+from jixiao.numbers import ZERO, Number, fmt_detail, fmt_number, fmt_points, mul, sub
+from jixiao.pack.model import LeafSpec
+from jixiao.rules.intervals import parse_interval
+from jixiao.rules.model import DecisionTable, Rule
+from jixiao.shapes.base import Shape, number_param, param
+from jixiao.shapes.metric import Metric
 
 
 class RatioPoints(Shape):
@@ -38,7 +39,8 @@ class RatioPoints(Shape):
         texts = (f"{leaf.code}:value", f"{leaf.code}:zero", *zero_texts, f"，按“{metric.label}×{fmt_number(leaf.weight)}分”计分，扣")
         return Configured(metric.facts, tables, formula, state=(metric, cap, interval, texts))
 
-    def rule_inputs(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Mapping[str, Decimal]:
+    @hookimpl
+    def jixiao_indicator_rule_inputs(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Mapping[str, Decimal]:
         return {configured.state[3][0]: configured.state[0].compute(ctx)}
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:

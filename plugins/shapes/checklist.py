@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..facts import FactSpec
-from ..indicator import Configured, Deduction, EvalContext, InputValue, Outcome, params_error
-from ..numbers import ZERO, Number, add, fmt_number, to_decimal, total
-from ..pack.model import LeafSpec
-from .base import Shape, check_points, param
+from jixiao.facts import FactSpec
+from jixiao.indicator import Configured, Deduction, EvalContext, InputValue, Outcome, params_error
+from jixiao.numbers import ZERO, Number, add, fmt_number, to_decimal, total
+from jixiao.pack.model import LeafSpec
+from jixiao.shapes.base import Shape, check_points, param
 
 
 class Checklist(Shape):

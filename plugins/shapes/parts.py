@@ -1,0 +1,77 @@
+"""Parts: a leaf scored as the sum of several shapes, each with its own points
+(a ratio part plus a checklist part, say).
+
+Each part's ``shape:`` resolves through the plugin registry exactly as a leaf's ``use:``
+does, so a district's own shape works inside ``parts:`` too, and each part is
+configured and scored through that plugin's hooks (wrappers included).
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from jixiao.hookspecs import Resolver, hookimpl
+from jixiao.implementation import Implementation
+from jixiao.indicator import Configured, EvalContext, Outcome, params_error
+from jixiao.numbers import ZERO, Number, to_decimal, total
+from jixiao.pack.model import LeafSpec
+from jixiao.shapes.base import Shape, check_params, check_points, param
+
+
+@dataclass(frozen=True)
+class Part:
+    implementation: Implementation
+    leaf: LeafSpec  # the part as a leaf of its own: code "2.1.1.1", its points as weight, its params
+    configured: Configured
+    prefix: str  # "政府采购执行率：", put before the part's intermediate values
+
+
+class Parts(Shape):
+    kind = "parts"
+    params = ('parts',)
+    summary = "由若干部分组成，各部分按各自规则计分后相加"
+
+    @hookimpl
+    def jixiao_indicator_configure(self, leaf: LeafSpec, plugins: Resolver) -> Configured:
+        check_params(self, leaf)
+        raw = param(leaf, "parts")
+        if not isinstance(raw, list) or not raw:
+            raise params_error(leaf, "parts", "应为非空列表，每部分含 shape 与 points")
+        parts, facts, tables, formulas = [], {}, [], []
+        for i, p in enumerate(raw):
+            if not isinstance(p, dict) or "shape" not in p or "points" not in p:
+                raise params_error(leaf, f"parts[{i}]", "每部分须含 shape（规则形态）与 points（分值）")
+            implementation = plugins.get(str(p["shape"]))
+            if implementation is None:
+                raise params_error(leaf, f"parts[{i}].shape", f"未知的规则形态 {p['shape']!r}：没有这一名称的插件（jixiao plugins 列出全部）")
+            sub = _part_leaf(leaf, i, p)
+            configured = implementation.configure(sub)
+            label = p.get("label", "")
+            parts.append(Part(implementation, sub, configured, f"{label}：" if label else ""))
+            facts.update(configured.facts)
+            tables += configured.tables
+            formulas.append(f"{label or f'第{i + 1}部分'}：{configured.formula}")
+        check_points(leaf, total(part.leaf.weight for part in parts), "parts")
+        return Configured(facts, tables, "\n".join(formulas), state=tuple(parts))
+
+    @hookimpl
+    def jixiao_indicator_rule_inputs(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> dict[str, Number]:
+        out: dict[str, Number] = {}
+        for part in configured.state:
+            out.update(part.implementation.rule_inputs(part.leaf, part.configured, ctx))
+        return out
+
+    def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
+        whole = Outcome(ZERO)
+        for part in configured.state:
+            whole.absorb(part.implementation.evaluate(part.leaf, part.configured, ctx), part.prefix)
+        return whole
+
+
+def _part_leaf(leaf: LeafSpec, i: int, p: dict) -> LeafSpec:
+    """Part ``i`` as a leaf: its own code, weight (its points), params and lines (for messages that say where)."""
+    params = {k: v for k, v in p.items() if k not in ("shape", "points", "label")}
+    prefix = f"params.parts.{i}"
+    lines = {("params" + k[len(prefix):]) if k != prefix else "": v for k, v in leaf.lines.items() if k == prefix or k.startswith(prefix + ".")}
+    return dataclasses.replace(leaf, code=f"{leaf.code}.{i + 1}", weight=to_decimal(p["points"]), params=params,
+                               path=f"{leaf.path}.params.parts[{i}]", name=p.get("label", leaf.name), lines=lines or leaf.lines, use=str(p["shape"]))

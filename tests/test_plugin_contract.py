@@ -1,0 +1,159 @@
+"""The plugin contract: every indicator call goes through pluggy, so wrappers wrap it, tracing sees it,
+a misspelled hook is refused, and a district's own shape works wherever a built-in one does."""
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+from jixiao import Engine, JixiaoError
+
+ROOT = Path(__file__).resolve().parent.parent
+FACTS = ROOT / "examples" / "yantian-2023" / "facts.yaml"
+
+WRAPPER = '''\
+"""A district's audit and cap: wraps the evaluation of every leaf."""
+from decimal import Decimal
+
+from jixiao import Deduction, hookimpl
+
+SEEN = []
+
+
+@hookimpl(wrapper=True)
+def jixiao_indicator_evaluate(leaf, configured, ctx):
+    outcome = yield
+    SEEN.append(leaf.code)
+    if leaf.name.startswith("社会效益") and outcome.score > 20:
+        outcome.deductions.append(Deduction(outcome.score - 20, "区定上限20分", "按区定规则，效果性得分不超过20分"))
+        outcome.score = Decimal(20)
+    return outcome
+'''
+
+
+@pytest.fixture()
+def wrapper_file(tmp_path) -> Path:
+    path = tmp_path / "district_cap.py"
+    path.write_text(WRAPPER, encoding="utf-8")
+    return path
+
+
+def test_a_wrapper_in_a_plugin_file_wraps_every_leaf(wrapper_file, reference_doc):
+    engine = Engine.from_rubric("shenzhen-yantian-2023", plugins=[wrapper_file])
+    card = engine.evaluate(reference_doc)
+    module = engine.registry.pm.get_plugin("district_cap")
+    scored = {leaf.code for leaf in card.leaves() if not any(r.endswith(":exempt") for r in leaf.rules)}
+    assert scored <= set(module.SEEN)  # every leaf its plugin scores (an exempt one gets full marks without it)
+    assert "2.1.1.1" in module.SEEN  # and each part of a leaf made of parts
+    assert card["3.3.1"].score == Decimal(20) and card.total == Decimal("89.91")
+    assert card["3.3.1"].deductions[-1].reason == "区定上限20分"
+
+
+def test_a_wrapper_through_the_command_line(wrapper_file):
+    result = run_cli("evaluate", FACTS, "--plugin", wrapper_file)
+    assert result.exit_code == 0 and "89.91" in result.stdout and "按区定规则，效果性得分不超过20分" in result.stdout
+
+
+def test_pluggy_tracing_sees_every_indicator_call(reference_doc):
+    engine = Engine.from_rubric("shenzhen-yantian-2023")
+    calls = []
+    undo = engine.registry.pm.add_hookcall_monitoring(
+        lambda name, impls, kwargs: calls.append((name, kwargs.get("leaf").code if kwargs.get("leaf") is not None else None)),
+        lambda outcome, name, impls, kwargs: None)
+    try:
+        engine.evaluate(reference_doc)
+    finally:
+        undo()
+    evaluated = {code for name, code in calls if name == "jixiao_indicator_evaluate"}
+    assert {b.leaf.code for b in engine.bindings if not b.leaf.exemptions} <= evaluated
+    assert any(name == "jixiao_indicator_rule_inputs" for name, _ in calls)
+
+
+def test_a_misspelled_hook_is_refused_naming_it(tmp_path):
+    path = tmp_path / "typo.py"
+    path.write_text("from jixiao import hookimpl\n\n\n@hookimpl\ndef jixiao_indicator_evalute(leaf, configured, ctx):\n    return None\n", encoding="utf-8")
+    with pytest.raises(JixiaoError) as err:
+        Engine.from_rubric("shenzhen-yantian-2023", plugins=[path])
+    assert err.value.code == "PLUGIN_LOAD" and "jixiao_indicator_evalute" in str(err.value) and "typo" in str(err.value)
+    result = run_cli("evaluate", FACTS, "--plugin", path)
+    assert result.exit_code == 2 and "jixiao_indicator_evalute" in result.stderr
+
+
+SHAPE = '''\
+"""A district's own shape: full points when a count is at most a limit, nothing otherwise."""
+from jixiao import Configured, Deduction, Outcome
+from jixiao.numbers import fmt_number
+from jixiao.plugins.shapes import Checklist
+from jixiao.shapes import Shape
+from jixiao.shapes.base import declared, number_param, param, shown_input
+
+
+class AtMost(Shape):
+    kind = "at_most"
+    params = ("fact", "limit")
+
+    def configure(self, leaf):
+        spec = declared(leaf, param(leaf, "fact"), ("count",), "fact")
+        return Configured({spec.name: spec}, formula=f"{spec.label}不超过{fmt_number(number_param(leaf, 'limit'))}得满分", state=(spec, number_param(leaf, "limit")))
+
+    def evaluate(self, leaf, configured, ctx):
+        spec, limit = configured.state
+        n = ctx.facts[spec.name]
+        if n <= limit:
+            return Outcome(leaf.weight, [shown_input(spec, n)])
+        return Outcome(0, [shown_input(spec, n)], deductions=[Deduction(leaf.weight, f"{spec.label}{n}", f"{spec.label}为{n}，超过{limit}，扣{leaf.weight}分")])
+
+
+JIXIAO_PLUGINS = {"at_most": AtMost("at_most")}
+'''
+
+PACK = """\
+id: district-shape
+title: 区定形态示例
+region: 示例区
+year: 2024
+version: "1"
+source: 测试
+rounding: {score: {places: 2, mode: half_up}}
+grades: [{grade: 合格, range: "[60, 100]"}, {grade: 不合格, range: "[0, 60)"}]
+plugins: [at_most.py]
+indicators:
+  - code: "1"
+    name: 重点工作
+    weight: 100
+    children:
+      - code: "1.1"
+        name: 重点工作完成情况
+        weight: 100
+        use: parts
+        facts:
+          key_tasks_open: {kind: count, label: 未完成的重点工作数, unit: 项}
+        params:
+          parts:
+            - {shape: at_most, label: 未完成重点工作, points: 50, fact: key_tasks_open, limit: 0}
+            - {shape: checklist, label: 按期报送, points: 50, items: [{fact: key_tasks_reported, label: 重点工作按期报送, points: 50}]}
+"""
+
+
+def test_a_district_shape_works_inside_parts(tmp_path):
+    (tmp_path / "at_most.py").write_text(SHAPE, encoding="utf-8")
+    (tmp_path / "pack.yaml").write_text(PACK, encoding="utf-8")
+    engine = Engine.from_rubric(tmp_path)
+    doc = {"department": {"id": "d", "name": "示例"}, "facts": {"key_tasks_open": 1, "key_tasks_reported": True}}
+    leaf = engine.evaluate(doc)["重点工作完成情况"]
+    assert leaf.status == "scored" and leaf.score == Decimal(50), [p.message for p in leaf.problems]
+    assert "未完成重点工作" in leaf.formula and leaf.deductions[0].problem.startswith("未完成的重点工作数为1")
+
+
+def test_an_unknown_shape_in_parts_is_refused(tmp_path):
+    (tmp_path / "pack.yaml").write_text(PACK.replace("plugins: [at_most.py]\n", ""), encoding="utf-8")
+    with pytest.raises(JixiaoError) as err:
+        Engine.from_rubric(tmp_path)
+    assert err.value.code == "PACK_PARAMS" and "at_most" in str(err.value)
+
+
+def test_the_old_import_path_of_shapes_still_works_with_a_warning():
+    with pytest.warns(DeprecationWarning):
+        from jixiao.shapes import Bands  # noqa: F401

@@ -109,7 +109,7 @@ def bind(pack: Pack, registry: Registry) -> tuple[list[Binding], FactModel, list
         if implementation is None:
             close = difflib.get_close_matches(leaf.use, list(registry.info), n=1)
             known = (f"是否应为“{close[0]}”？" if close else "") + "已注册：" + ("、".join(sorted(registry.info)) or "（无）")
-            problems.append(Problem(errors.PLUGIN_UNKNOWN, f"{leaf.path}：“{leaf.name}”的评分实现“{leaf.use}”不存在或不是指标插件；{known}", field="use", value=leaf.use, location=leaf.path))
+            problems.append(leaf.place("use").problem(errors.PLUGIN_UNKNOWN, f"“{leaf.name}”的评分实现“{leaf.use}”不存在或不是指标插件；{known}", field="use", value=leaf.use))
             continue
         try:
             b.configured = implementation.configure(leaf)
@@ -118,7 +118,7 @@ def bind(pack: Pack, registry: Registry) -> tuple[list[Binding], FactModel, list
             continue
         except (Exception, SystemExit) as exc:  # a faulty plugin: its leaf is "error", the rest still score
             b.status = "error"
-            b.problem = Problem(errors.PLUGIN_FAILED, f"{leaf.path}：插件“{leaf.use}”配置“{leaf.name}”时出错：{type(exc).__name__}: {exc}", field=leaf.code)
+            b.problem = leaf.place().problem(errors.PLUGIN_FAILED, f"插件“{leaf.use}”配置“{leaf.name}”时出错：{type(exc).__name__}: {exc}", field=leaf.code)
             continue
         b.implementation = implementation
         for gate in leaf.vetoes + leaf.exemptions + leaf.not_applicable:
@@ -126,7 +126,7 @@ def bind(pack: Pack, registry: Registry) -> tuple[list[Binding], FactModel, list
             if spec is None and gate.interval.lo == gate.interval.hi and gate.interval.lo in (0, 1):
                 spec = FactSpec(gate.fact, "bool", gate.reason)
             if spec is None:
-                problems.append(Problem(errors.PACK_INVALID, f"{gate.path}：条件引用的事实 {gate.fact} 没有在该指标的 facts 中声明", field=gate.fact, location=gate.path))
+                problems.append(gate.place.problem(errors.PACK_INVALID, f"条件引用的事实 {gate.fact} 没有在该指标的 facts 中声明", field=gate.fact))
                 continue
             b.gate_facts[gate.fact] = spec
     specs: dict[str, FactSpec] = {}
@@ -134,7 +134,7 @@ def bind(pack: Pack, registry: Registry) -> tuple[list[Binding], FactModel, list
         for spec in list(b.part_facts.values()) + list(b.gate_facts.values()) + [f for f in b.leaf.facts.values() if f.name not in b.part_facts and f.name not in b.gate_facts]:
             old = specs.setdefault(spec.name, spec)
             if (old.kind, old.unit, dict(old.choices)) != (spec.kind, spec.unit, dict(spec.choices)):
-                problems.append(Problem(errors.FACT_CONFLICT, f"{b.leaf.path}：事实 {spec.name} 的声明（{spec.kind} {spec.unit}）与其他指标的声明（{old.kind} {old.unit}）不一致", field=spec.name, location=b.leaf.path))
+                problems.append(b.leaf.place().problem(errors.FACT_CONFLICT, f"事实 {spec.name} 的声明（{spec.kind} {spec.unit}）与其他指标的声明（{old.kind} {old.unit}）不一致", field=spec.name))
     if problems:
         raise JixiaoError(problems)
     tables: list[DecisionTable] = []

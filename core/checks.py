@@ -27,7 +27,7 @@ from decimal import Decimal
 from typing import Any, Mapping
 
 from . import errors
-from .errors import FactError, JixiaoError, Problem
+from .errors import FactError, JixiaoError, Place, Problem
 from .facts import FactSpec
 from .numbers import Number, fmt_number, sub
 from .pack.model import CheckSpec
@@ -115,10 +115,10 @@ def compile_checks(specs: tuple[CheckSpec, ...], facts: Mapping[str, FactSpec]) 
 
 
 def _compile(spec: CheckSpec, numeric: Mapping[str, FactSpec]) -> Check:
-    where = spec.location or spec.id
+    where = spec.place or Place(spec.id)
 
     def refuse(message: str) -> JixiaoError:
-        return JixiaoError(Problem(errors.PACK_FORMULA, f"{where}：一致性检查 {spec.id} 的规则“{spec.rule}”{message}", field="rule", value=spec.rule, location=where))
+        return JixiaoError(where.problem(errors.PACK_FORMULA, f"一致性检查 {spec.id} 的规则“{spec.rule}”{message}", field="rule", value=spec.rule))
 
     text = spec.rule.replace("≤", "<=").replace("≥", ">=").replace("＝", "=").replace("×", "*").replace("÷", "/").replace("−", "-")
     text = re.sub(r"(?<![<>=!])=(?!=)", "==", text)

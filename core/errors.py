@@ -51,23 +51,59 @@ INPUT_LIMIT = "INPUT_LIMIT"  # a document beyond a documented size limit (aliase
 
 @dataclass
 class Problem:
-    """One thing wrong, addressable by field (a fact name or a pack node path)."""
+    """One thing wrong, addressable by field (a fact name or a pack node path).
+
+    A problem in a file also carries where, as data: ``file``, ``line`` and ``node``
+    (the path of the YAML node, ``("indicators", 1, "children", 0, "params", "bands")``),
+    and ``detail``, its message without the location in front. Tools that point the
+    author at another line (``rubric check``) read these, never the message text.
+    """
 
     code: str
     message: str
     field: str | None = None
     value: Any = None
     expected: str | None = None
-    location: str | None = None
+    location: str | None = None  # "file:line" (or a workbook's "sheet!cell")
+    file: str | None = None
+    line: int | None = None
+    node: tuple[str | int, ...] | None = None
+    detail: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        out = {"code": self.code, "message": self.message}
-        for key in ("field", "expected", "location"):
+        out: dict[str, Any] = {"code": self.code, "message": self.message}
+        for key in ("field", "expected", "location", "file", "line"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
+        if self.node is not None:
+            out["node"] = list(self.node)
         if self.value is not None:
             out["value"] = str(self.value)
         return out
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where in a file something was written, as data and as people read it ("file:line：indicators[1]（一级名称）.params")."""
+
+    file: str
+    line: int | None = None
+    node: tuple = ()  # the YAML node path within ``file``
+    text: str = ""  # the node path as people read it, naming indicators
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}：{self.text}" if self.text else where
+
+    def problem(self, code: str, detail: str, **extra: Any) -> Problem:
+        return located(code, detail, self.file, self.line, self.node, self.text, **extra)
+
+
+def located(code: str, detail: str, file: str | Any, line: int | None, node: tuple = (), node_text: str = "", **extra: Any) -> Problem:
+    """A problem at a place in a file: the message reads "file:line：node text：detail", the place is kept as data."""
+    where = f"{file}:{line}" if line else str(file)
+    head = f"{where}：{node_text}：" if node_text else f"{where}："
+    return Problem(code, head + detail, location=where, file=str(file), line=line, node=tuple(node), detail=detail, **extra)
 
 
 class JixiaoError(Exception):

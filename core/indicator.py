@@ -98,8 +98,7 @@ class Outcome:
 
 
 def params_error(leaf: "LeafSpec", param: str, message: str) -> JixiaoError:
+    """A leaf's parameter refused: the message names the line, the node path and the parameter; the place is kept as data."""
     from .errors import PACK_PARAMS
 
-    where = leaf.locate(f"params.{param}")
-    node = leaf.path.split("：", 1)[-1]  # leaf.path is "file:line：node path"
-    return JixiaoError(Problem(PACK_PARAMS, f"{where}：{node}.params.{param}：“{leaf.name}”（{leaf.code}）的参数 {param}：{message}", field=param, location=where))
+    return JixiaoError(leaf.place(f"params.{param}").problem(PACK_PARAMS, f"“{leaf.name}”（{leaf.code}）的参数 {param}：{message}", field=param))

@@ -31,9 +31,9 @@ _MERGE = "tag:yaml.org,2002:merge"
 class SyntaxProblem(ValueError):
     """A YAML or JSON document refused, told in Chinese with its line; ``code`` when the refusal has its own."""
 
-    def __init__(self, message: str, code: str | None = None):
+    def __init__(self, message: str, code: str | None = None, line: int | None = None):
         super().__init__(message)
-        self.code = code
+        self.code, self.line = code, line
 
 
 def _decimal(loader: yaml.constructor.SafeConstructor, node: yaml.Node) -> Decimal | str:
@@ -114,11 +114,11 @@ def check_tree(root: yaml.Node) -> None:
 
     def measure(node: yaml.Node, depth: int) -> tuple[int, int]:
         if depth > LIMITS.depth:
-            raise SyntaxProblem(f"YAML 第 {node.start_mark.line + 1} 行：嵌套层数超过 {LIMITS.depth} 层{raise_hint('depth')}", INPUT_LIMIT)
+            raise SyntaxProblem(f"YAML 第 {node.start_mark.line + 1} 行：嵌套层数超过 {LIMITS.depth} 层{raise_hint('depth')}", INPUT_LIMIT, node.start_mark.line + 1)
         known = measured.get(id(node))
         if known is not None:
             if depth + known[1] > LIMITS.depth:
-                raise SyntaxProblem(f"YAML 第 {node.start_mark.line + 1} 行：别名展开后嵌套层数超过 {LIMITS.depth} 层{raise_hint('depth')}", INPUT_LIMIT)
+                raise SyntaxProblem(f"YAML 第 {node.start_mark.line + 1} 行：别名展开后嵌套层数超过 {LIMITS.depth} 层{raise_hint('depth')}", INPUT_LIMIT, node.start_mark.line + 1)
             return known
         size, height = 1, 1
         if isinstance(node, yaml.MappingNode):
@@ -149,7 +149,7 @@ def _no_duplicate_keys(node: yaml.MappingNode) -> None:
         first = seen.get((key.tag, key.value))
         seen.setdefault((key.tag, key.value), line)
         if first is not None:
-            raise SyntaxProblem(f"YAML 第 {line} 行：键“{key.value}”重复（第 {first} 行已有）：同一层中每个键只能写一次，请删去或合并其中一个", DUPLICATE_KEY)
+            raise SyntaxProblem(f"YAML 第 {line} 行：键“{key.value}”重复（第 {first} 行已有）：同一层中每个键只能写一次，请删去或合并其中一个", DUPLICATE_KEY, line)
 
 
 class _DuplicateJSONKey(Exception):
@@ -184,12 +184,12 @@ def load_text(text: str, suffix: str = ".yaml") -> Any:
             return data
         return parse_yaml(text)[0]
     except json.JSONDecodeError as exc:
-        raise SyntaxProblem(f"JSON 语法错误：第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}") from None
+        raise SyntaxProblem(f"JSON 语法错误：第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}", line=exc.lineno) from None
     except _DuplicateJSONKey as dup:
         lines = _json_key_lines(text, dup.key)
         where = f"第 {lines[1]} 行：" if lines else ""
         first = f"（第 {lines[0]} 行已有）" if lines else ""
-        raise SyntaxProblem(f"JSON {where}键“{dup.key}”重复{first}：同一层中每个键只能写一次，请删去或合并其中一个", DUPLICATE_KEY) from None
+        raise SyntaxProblem(f"JSON {where}键“{dup.key}”重复{first}：同一层中每个键只能写一次，请删去或合并其中一个", DUPLICATE_KEY, lines[1] if lines else None) from None
     except RecursionError:
         raise SyntaxProblem(f"JSON 嵌套层数过多：最多 {LIMITS.depth} 层{raise_hint('depth')}", INPUT_LIMIT) from None
     except yaml.MarkedYAMLError as exc:
@@ -246,7 +246,7 @@ def _yaml_problem(exc: yaml.MarkedYAMLError) -> SyntaxProblem:
     where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else "位置不明"
     began = exc.context_mark
     since = f"（有问题的结构始于第 {began.line + 1} 行）" if began and mark and began.line != mark.line else ""
-    return SyntaxProblem(f"YAML 语法错误：{where}：{exc.problem or exc.context}{since}")
+    return SyntaxProblem(f"YAML 语法错误：{where}：{exc.problem or exc.context}{since}", line=mark.line + 1 if mark else None)
 
 
 def load_path(path: Path) -> Any:

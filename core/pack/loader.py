@@ -2,6 +2,7 @@
 with the file, the line and the node path."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -14,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .. import errors, tree
-from ..errors import JixiaoError, Problem
+from ..errors import JixiaoError, Place, Problem, located
 from ..facts import FactSpec
 from ..numbers import CONTEXT, Number, fmt_number, mul, sub, total
 from ..rules.intervals import Interval, parse_interval, partition_problems
@@ -98,10 +99,11 @@ class _Where:
         line = self.line(at)
         return f"{self.file}:{line}：{_path_text(self.raw, at)}" if line else f"{self.file}：{_path_text(self.raw, at)}"
 
-    def problem(self, at: tuple, message: str, code: str = errors.PACK_INVALID) -> Problem:
-        where = self(at)
-        line = self.line(at)
-        return Problem(code, f"{where}：{message}", location=f"{self.file}:{line}" if line else str(self.file))
+    def place(self, at: tuple) -> Place:
+        return Place(str(self.file), self.line(at), at, _path_text(self.raw, at))
+
+    def problem(self, at: tuple, message: str, code: str = errors.PACK_INVALID, **extra: Any) -> Problem:
+        return self.place(at).problem(code, message, **extra)
 
 
 def _path_text(raw: Any, at: tuple) -> str:
@@ -180,7 +182,7 @@ def _read(path: Path) -> tuple[PackSchema, _Where]:
         raw, lines = load_with_lines(path)
     except Exception as exc:
         code = getattr(exc, "code", None) or errors.PACK_FILE
-        raise JixiaoError(Problem(code, f"{path}：无法解析 YAML：{exc}", location=str(path))) from None
+        raise JixiaoError(located(code, f"无法解析 YAML：{exc}", path, getattr(exc, "line", None))) from None
     where = _Where(path, raw, lines)
     if not isinstance(raw, dict):
         raise JixiaoError(where.problem((), "应为映射（键: 值）", errors.PACK_FILE))
@@ -250,20 +252,20 @@ def _checks(schema: PackSchema, where: _Where, inherited: dict[str, CheckSpec]) 
     """The base pack's checks, each replaced by this pack's check of the same id, then this pack's new ones."""
     out = dict(inherited)
     for i, c in enumerate(schema.checks):
-        out[c.id] = CheckSpec(c.id, c.rule, c.label, c.effect, c.tolerance, f"{where.file}:{where.line(('checks', i))}")
+        out[c.id] = CheckSpec(c.id, c.rule, c.label, c.effect, c.tolerance, dataclasses.replace(where.place(("checks", i)), text=f"checks[{i}]（{c.id}）"))
     return out
 
 
-def _gate(kind: str, g: GateSchema, where: str, problems: list[Problem]) -> Gate | None:
+def _gate(kind: str, g: GateSchema, place: Place, problems: list[Problem]) -> Gate | None:
     if (g.is_ is None) == (g.range is None):
-        problems.append(Problem(errors.PACK_INVALID, f"{where}：须且只能写 is: true/false 或 range: 区间 之一", location=where))
+        problems.append(place.problem(errors.PACK_INVALID, "须且只能写 is: true/false 或 range: 区间 之一"))
         return None
     if g.is_ is not None:
-        return Gate(kind, g.fact, _BOOL_TRUE if g.is_ else _BOOL_FALSE, g.reason, where)
+        return Gate(kind, g.fact, _BOOL_TRUE if g.is_ else _BOOL_FALSE, g.reason, place)
     try:
-        return Gate(kind, g.fact, parse_interval(g.range), g.reason, where)
+        return Gate(kind, g.fact, parse_interval(g.range), g.reason, place)
     except ValueError as exc:
-        problems.append(Problem(errors.PACK_BANDS, f"{where}：{exc}", location=where))
+        problems.append(place.problem(errors.PACK_BANDS, str(exc)))
         return None
 
 
@@ -284,18 +286,27 @@ def _build(r: _Resolved, path: Path) -> Pack:
     def node(n: NodeSchema, ancestors: tuple[str, ...]):
         where, at = places[str(n.code)].pop(0) if places.get(str(n.code)) else (None, ())
         here = where(at) if where else f"{path}：{n.name}"
+
+        def problem(code: str, message: str, sub: tuple = (), **extra: Any) -> Problem:
+            return where.problem(at + sub, message, code, **extra) if where else located(code, message, path, None, (), n.name, **extra)
+
         if n.children:
             if n.use:
-                problems.append(Problem(errors.PACK_INVALID, f"{here}：“{n.name}”有下级指标，不能再写 use", location=here))
+                problems.append(problem(errors.PACK_INVALID, f"“{n.name}”有下级指标，不能再写 use"))
             children_total = total(c.weight for c in n.children)
             if children_total != n.weight:
-                problems.append(Problem(errors.PACK_WEIGHTS, f"{here}：“{n.name}”分值 {fmt_number(n.weight)} 与下级分值合计 {fmt_number(children_total)} 不符", location=here))
+                problems.append(problem(errors.PACK_WEIGHTS, f"“{n.name}”分值 {fmt_number(n.weight)} 与下级分值合计 {fmt_number(children_total)} 不符"))
             kids = tuple(node(c, ancestors + (str(n.code),)) for c in n.children)
             return NodeSpec(str(n.code), n.name, n.weight, n.printed_name or n.name, n.description, kids)
         if not n.use:
-            problems.append(Problem(errors.PACK_INVALID, f"{here}：末级指标“{n.name}”须用 use 指明评分实现", location=here))
+            problems.append(problem(errors.PACK_INVALID, f"末级指标“{n.name}”须用 use 指明评分实现"))
         facts = {**pack_facts, **{k: _spec(k, d) for k, d in n.facts.items()}}
-        gates = {kind: tuple(g for i, v in enumerate(getattr(n, attr)) if (g := _gate(kind, v, f"{here}.{attr}[{i}]", problems)))
+        def gate_place(attr: str, i: int) -> Place:
+            if where is None:
+                return Place(str(path), None, (), f"{n.name}.{attr}[{i}]")
+            return dataclasses.replace(where.place(at + (attr, i)), text=f"{_path_text(where.raw, at)}.{attr}[{i}]")
+
+        gates = {kind: tuple(g for i, v in enumerate(getattr(n, attr)) if (g := _gate(kind, v, gate_place(attr, i), problems)))
                  for kind, attr in (("veto", "veto"), ("exempt", "exempt"), ("not_applicable", "not_applicable"))}
         lines = {".".join(str(p) for p in key[len(at):]): line for key, line in (where.lines.items() if where else []) if key[:len(at)] == at}
         code = str(n.code)
@@ -303,7 +314,7 @@ def _build(r: _Resolved, path: Path) -> Pack:
         origins.update({k: v for k, v in r.origins.get(code, {}).items() if k != "*"})
         return LeafSpec(code, n.name, n.weight, n.use or "", n.params, facts, n.description, n.criteria, n.improvement,
                         gates["veto"], gates["exempt"], here, ancestors, gates["not_applicable"], origins,
-                        r.scale.get(code, Decimal(1)), dict(schema.metrics), str(where.file if where else path), lines)
+                        r.scale.get(code, Decimal(1)), dict(schema.metrics), str(where.file if where else path), lines, at)
 
     roots = tuple(node(n, ()) for n in nodes)
     pack_total = schema.total if schema.total is not None else Decimal(100)
@@ -314,7 +325,7 @@ def _build(r: _Resolved, path: Path) -> Pack:
     seen: dict[str, str] = {}
     for leaf in tree.leaves(roots, LeafSpec):
         if leaf.code in seen:
-            problems.append(Problem(errors.PACK_INVALID, f"{leaf.path}：指标编码 {leaf.code} 与 {seen[leaf.code]} 重复", location=leaf.path))
+            problems.append(leaf.place("code").problem(errors.PACK_INVALID, f"指标编码 {leaf.code} 与 {seen[leaf.code]} 重复", field="code", value=leaf.code))
         seen[leaf.code] = leaf.path
     grades = []
     for i, g in enumerate(schema.grades or []):

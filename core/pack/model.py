@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from .. import tree
+from ..errors import Place
 from ..facts import FactSpec
 from ..numbers import Number, quantize
 from ..rules.intervals import Interval
@@ -20,7 +21,7 @@ class Gate:
     fact: str
     interval: Interval  # bool facts are 1/0: "is: true" is [1, 1]
     reason: str
-    path: str
+    place: Place  # where the gate is written, for messages
 
 
 @dataclass(frozen=True)
@@ -44,16 +45,29 @@ class LeafSpec:
     metrics: Mapping[str, Any] = field(default_factory=dict)  # the pack's derived metrics
     file: str = ""
     lines: Mapping[str, int] = field(default_factory=dict)  # "params.bands" → line in ``file``
+    node: tuple = ()  # the YAML node path of the leaf within ``file``
+    params_at: tuple | None = None  # the YAML path of its params when not ``node + ("params",)`` (a part of a parts leaf)
 
     def locate(self, param: str) -> str:
         """"file:line" of a parameter of this leaf, or of the leaf itself."""
-        parts = param.replace("[", ".").replace("]", "").split(".")
+        line = self.place(param).line
+        return f"{self.file}:{line}" if line else self.file
+
+    def place(self, param: str = "") -> Place:
+        """Where a parameter of this leaf is written ("params.bands[1].points"), or the leaf itself: the deepest line known."""
+        parts = [p for p in param.replace("[", ".").replace("]", "").split(".") if p]
+        keys = tuple(int(p) if p.isdigit() else p for p in parts)
+        if keys[:1] == ("params",) and self.params_at is not None:
+            node = self.params_at + keys[1:]
+        else:
+            node = self.node + keys
+        text = f"{self.path.split('：', 1)[-1]}.{param}" if param else self.path.split("：", 1)[-1]
         while parts:
             line = self.lines.get(".".join(parts))
             if line:
-                return f"{self.file}:{line}"
+                return Place(self.file, line, node, text)
             parts = parts[:-1]
-        return f"{self.file}:{self.lines.get('', '')}".rstrip(":")
+        return Place(self.file, self.lines.get("") or None, node, text)
 
 
 @dataclass(frozen=True)
@@ -76,7 +90,7 @@ class CheckSpec:
     label: str
     effect: str = "warn"  # warn | not_evaluable | ignore
     tolerance: Decimal | None = None
-    location: str = ""  # "file:line"
+    place: Place | None = None
 
 
 @dataclass(frozen=True)

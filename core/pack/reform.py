@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from .. import errors
-from ..errors import Problem
+from ..errors import Problem, located
 from ..numbers import Number, add, div, fmt_number, mul, to_decimal
 from .schema import OverrideSchema
 
@@ -175,5 +175,4 @@ def apply(base: list[dict], overrides: list[OverrideSchema], pack_id: str) -> Re
 
 
 def override_problem(file: str, line: int | None, index: int, code: str, message: str) -> Problem:
-    where = f"{file}:{line}" if line else file
-    return Problem(errors.PACK_OVERRIDE, f"{where}：overrides[{index}]（{code}）：{message}", field=f"overrides[{index}]", value=code, location=where)
+    return located(errors.PACK_OVERRIDE, message, file, line, ("overrides", index), f"overrides[{index}]（{code}）", field=f"overrides[{index}]", value=code)

@@ -6,12 +6,12 @@ what a pack scores, and what changed between two packs. These tools sit on top o
 loader and the binding and never change how a pack scores.
 
 This module holds what the three share: the chain of pack files a pack is made of (the
-pack and the packs it ``extend``s, each with its YAML lines), and the reading of the
-node paths that pack messages print (``indicators[1]（名称）.children[0]（名称）.params``).
+pack and the packs it ``extend``s, each with its YAML lines), and the walking of their
+indicator nodes. Where a problem is, tools read from the problem's data (``file``,
+``line``, ``node``), never from its message.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -35,12 +35,6 @@ class PackFile:
     def where(self, at: tuple) -> str:
         line = self.line(at)
         return f"{self.path}:{line}" if line else str(self.path)
-
-    def path_at_line(self, line: int) -> tuple:
-        """The node path that starts on ``line`` (the outermost one, for a flow mapping), to read
-        a message that gives only a line."""
-        found = [at for at, n in self.lines.items() if n == line]
-        return min(found, key=len) if found else ()
 
     def overrides(self) -> list[dict]:
         found = self.raw.get("overrides")
@@ -94,50 +88,6 @@ def chain_nodes(chain: list[PackFile]) -> Iterator[tuple[PackFile, dict, tuple]]
 def key_path(dotted: str) -> tuple:
     """An override's ``set`` key as a node path: "params.parts.0.step" → ("params", "parts", 0, "step")."""
     return tuple(int(p) if p.isdigit() else p for p in str(dotted).split("."))
-
-
-_KEY = re.compile(r"[^.\[（：\s]+")
-
-
-def parse_node_path(raw: Any, text: str) -> tuple[tuple, int]:
-    """Read the node path a pack message starts with, checked against the file's data.
-
-    ``"indicators[1]（名称）.params.bands：…"`` → ``(("indicators", 1, "params", "bands"), n)``
-    where ``n`` is the number of characters read. Keys the data does not have end the
-    path, except ``params`` where a part of a ``parts`` leaf is named like a leaf
-    (``parts[1].params.value`` is written ``parts[1].value``).
-    """
-    at: list = []
-    node, i = raw, 0
-    while i < len(text):
-        if text[i] == "[":
-            j = text.find("]", i)
-            if j < 0 or not text[i + 1:j].isdigit():
-                break
-            index = int(text[i + 1:j])
-            if not isinstance(node, list) or index >= len(node):
-                break
-            at.append(index)
-            node, i = node[index], j + 1
-            name = node.get("name") if isinstance(node, dict) else None
-            if name is not None and text.startswith(f"（{name}）", i):
-                i += len(str(name)) + 2
-        elif text[i] == "." and at:
-            i += 1
-        else:
-            m = _KEY.match(text, i)
-            if not m or not isinstance(node, dict):
-                break
-            key = m.group()
-            if key in node:
-                at.append(key)
-                node = node[key]
-            elif key != "params":
-                break
-            i = m.end()
-    while i > 0 and text[i - 1] == ".":
-        i -= 1
-    return tuple(at), i
 
 
 def node_at(raw: Any, at: tuple) -> tuple[dict | None, tuple]:

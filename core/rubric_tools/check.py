@@ -15,24 +15,22 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from .. import errors
-from ..errors import JixiaoError, Problem
+from ..errors import JixiaoError, Place, Problem, located
 from ..numbers import fmt_number, to_decimal
 from ..pack.model import Pack
-from . import PackFile, chain_nodes, key_path, node_at, parse_node_path, read_chain
+from . import PackFile, chain_nodes, key_path, node_at, read_chain
 
 LINT_NO_CRITERIA = "LINT_NO_CRITERIA"
 LINT_UNUSED_FACT = "LINT_UNUSED_FACT"
 LINT_UNUSED_METRIC = "LINT_UNUSED_METRIC"
 LINT_EFFECTIVE_DATE = "LINT_EFFECTIVE_DATE"
 _NUMERIC = ("money", "number", "count", "rate", "score")
-_YAML_LINE = re.compile(r"第 (\d+) 行")
 
 
 @dataclass
@@ -85,7 +83,7 @@ def check_pack(ref: str | Path) -> CheckReport:
         except JixiaoError as exc:
             problems += exc.problems
         else:
-            problems += [dataclasses.replace(b.problem, message=f"{b.leaf.path}：{b.problem.message}", location=b.leaf.path)
+            problems += [b.problem if b.problem.file else b.leaf.place("use").problem(b.problem.code, b.problem.message, field=b.problem.field, value=b.problem.value)
                          for b in report.engine.bindings if b.problem is not None]
     problems += _negative_weights(chain) + _metric_formulas(chain, bound)
     warnings = _lint(chain, bound, report.engine)
@@ -100,11 +98,7 @@ def _unique(problems: list[Problem]) -> list[Problem]:
     """Each problem once, in the order of the files and lines an author edits."""
     seen: set[tuple[str, str]] = set()
     once = [p for p in problems if (p.code, p.message) not in seen and not seen.add((p.code, p.message))]
-
-    def key(p: Problem) -> tuple[str, int]:
-        m = re.match(r"^(.*?):(\d+)$", p.location or "")
-        return (m.group(1), int(m.group(2))) if m else (p.location or "\uffff", 0)
-    return sorted(once, key=key)
+    return sorted(once, key=lambda p: (p.file or p.location or "\uffff", p.line or 0))
 
 
 def _lenient(ref: str | Path) -> Pack | None:
@@ -134,18 +128,18 @@ def _own_duplicates(problems: list[Problem], chain: list[PackFile]) -> list[Prob
     """Duplicate codes told with both places (the loader names one node twice)."""
     from ..pack.loader import _path_text
 
-    dup = re.compile(r"指标编码 (\S+) 与 .* 重复")
-    codes = {m.group(1) for p in problems if p.code == errors.PACK_INVALID and (m := dup.search(p.message))}
+    duplicate = lambda p: p.code == errors.PACK_INVALID and p.field == "code"  # noqa: E731
+    codes = {str(p.value) for p in problems if duplicate(p)}
     if not codes:
         return problems
-    out = [p for p in problems if not (p.code == errors.PACK_INVALID and dup.search(p.message))]
+    out = [p for p in problems if not duplicate(p)]
     first: dict[str, str] = {}
     for f, node, at in chain_nodes(chain):
         code = str(node.get("code"))
-        here = f"{f.where(at + ('code',))}：{_path_text(f.raw, at)}"
+        place = Place(str(f.path), f.line(at + ("code",)), at + ("code",), _path_text(f.raw, at))
         if code in codes and code in first:
-            out.append(Problem(errors.PACK_INVALID, f"{here}：指标编码 {code} 与 {first[code]} 重复", field="code", value=code, location=f.where(at + ("code",))))
-        first.setdefault(code, here)
+            out.append(place.problem(errors.PACK_INVALID, f"指标编码 {code} 与 {first[code]} 重复", field="code", value=code))
+        first.setdefault(code, str(place))
     return out
 
 
@@ -176,7 +170,8 @@ def _metric_formulas(chain: list[PackFile], pack: Pack | None) -> list[Problem]:
         if name in used or not isinstance(decl, dict) or "formula" not in decl:
             continue
         try:
-            Formula(decl["formula"], numeric, f"{f.where(('metrics', name, 'formula'))}：metrics.{name}.formula")
+            at = ("metrics", name, "formula")
+            Formula(decl["formula"], numeric, Place(str(f.path), f.line(at), at, f"metrics.{name}.formula"))
         except JixiaoError as exc:
             out += exc.problems
     return out
@@ -248,60 +243,28 @@ def _target(ov: dict) -> str:
 # --- pointing each message at the line to edit -------------------------------------------
 
 def _relocate(p: Problem, chain: list[PackFile]) -> Problem:
-    """Rewrite "file[:line]：node path：…" to the deepest line of that path, or to the override
-    that wrote the value when the path lies in a base pack."""
+    """Point a problem at the line to edit: the deepest line of the node it is about (read from
+    ``p.node``), or the override that wrote the value when that node lies in a base pack."""
     from ..pack.loader import _path_text
 
-    for f in sorted(chain, key=lambda c: -len(str(c.path))):
-        head = str(f.path)
-        if p.message.startswith(head) and p.message[len(head):len(head) + 1] in (":", "："):
-            break
-    else:
-        return _syntax_line(p)
-    m = re.match(r"(?::(\d+))?：", p.message[len(head):])
-    if m is None:
+    if p.file is None or p.node is None or p.detail is None or not p.node:
         return p
-    body = p.message[len(head) + m.end():]
-    given = int(m.group(1)) if m.group(1) else None
-    at, n = parse_node_path(f.raw, body)
-    if not at:
-        line = given or f.line(())
-        if line is None:
-            return p
-        at = f.path_at_line(line) if given else ()
-        named = f"{_path_text(f.raw, at)}：" if at[:1] == ("indicators",) else ""
-        return _moved(p, chain, f, at, f"{f.path}:{line}：{named}{body}", f"{f.path}:{line}", len(named) - 1 if named else 0)
-    if p.code == errors.PLUGIN_UNKNOWN:
-        at += ("use",)
-    elif p.code == errors.PACK_WEIGHTS and isinstance(node_at(f.raw, at)[0], dict) and node_at(f.raw, at)[1] == at:
+    f = next((c for c in chain if str(c.path) == p.file), None)
+    if f is None:
+        return p
+    at = tuple(p.node)
+    node, node_path = node_at(f.raw, at)
+    if p.code == errors.PACK_WEIGHTS and isinstance(node, dict) and node_path == at:
         at += ("weight",)
-    where = f.where(at)
-    return _moved(p, chain, f, at, f"{where}：{body}", where, n)
-
-
-def _syntax_line(p: Problem) -> Problem:
-    """A file that is not YAML: its location gets the line the syntax error names."""
-    line = _YAML_LINE.search(p.message)
-    if p.code != errors.PACK_FILE or line is None or not p.location or re.search(r":\d+$", p.location):
-        return p
-    where = f"{p.location}:{line.group(1)}"
-    text = p.message[len(p.location):] if p.message.startswith(p.location) else "：" + p.message
-    return dataclasses.replace(p, message=where + text, location=where)
-
-
-def _moved(p: Problem, chain: list[PackFile], f: PackFile, at: tuple, message: str, location: str, n: int = 0) -> Problem:
-    from ..pack.loader import _path_text
-
+    extra = {"field": p.field, "value": p.value, "expected": p.expected}
+    here = located(p.code, p.detail, f.path, f.line(at), at, _path_text(f.raw, tuple(p.node)), **extra)
     found = _override_for(chain, f, at, p.code)
     if found is None:
-        return dataclasses.replace(p, message=message, location=location)
+        return here
     g, i, rel = found
-    where = g.where(("overrides", i) + rel)
-    body = message.split("：", 1)[1]
-    rest = body[n:].lstrip("：")
-    shown = ".".join(str(x) for x in rel)
-    origin = f"{location}：{_path_text(f.raw, at)}" if n else location
-    return dataclasses.replace(p, message=f"{where}：overrides[{i}]（{_target(g.overrides()[i])}）.{shown}：{rest}（所覆盖的原指标：{origin}）", location=where)
+    written = ("overrides", i) + rel
+    text = f"overrides[{i}]（{_target(g.overrides()[i])}）.{'.'.join(str(x) for x in rel)}"
+    return located(p.code, f"{p.detail}（所覆盖的原指标：{here.location}：{_path_text(f.raw, tuple(p.node))}）", g.path, g.line(written), written, text, **extra)
 
 
 def _override_for(chain: list[PackFile], f: PackFile, at: tuple, code: str) -> tuple[PackFile, int, tuple] | None:

@@ -16,7 +16,7 @@ from typing import Mapping
 from simpleeval import SimpleEval
 
 from .. import errors
-from ..errors import FactError, JixiaoError, Problem
+from ..errors import FactError, JixiaoError, Place, Problem
 from ..numbers import Number, exact
 
 
@@ -45,25 +45,25 @@ class _ExactEval(SimpleEval):
 
 
 class Formula:
-    def __init__(self, text: str, known: Mapping[str, object], where: str):
+    def __init__(self, text: str, known: Mapping[str, object], where: Place):
         self.text = str(text)
         try:
             tree = ast.parse(self.text.replace("−", "-").replace("×", "*").replace("÷", "/"), mode="eval")
         except SyntaxError as exc:
-            raise JixiaoError(Problem(errors.PACK_FORMULA, f"{where}：公式“{self.text}”无法解析：{exc.msg}（第 {exc.offset} 个字符附近）", field="formula", value=self.text, location=where)) from None
+            raise JixiaoError(where.problem(errors.PACK_FORMULA, f"公式“{self.text}”无法解析：{exc.msg}（第 {exc.offset} 个字符附近）", field="formula", value=self.text)) from None
         for node in ast.walk(tree):
             if not isinstance(node, _ALLOWED):
-                raise JixiaoError(Problem(errors.PACK_FORMULA, f"{where}：公式“{self.text}”使用了不允许的写法 {type(node).__name__}：只能用 + − × ÷ ** 、括号、数值、事实名和 min/max/abs", field="formula", value=self.text, location=where))
+                raise JixiaoError(where.problem(errors.PACK_FORMULA, f"公式“{self.text}”使用了不允许的写法 {type(node).__name__}：只能用 + − × ÷ ** 、括号、数值、事实名和 min/max/abs", field="formula", value=self.text))
             if isinstance(node, ast.Call) and not (isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS):
-                raise JixiaoError(Problem(errors.PACK_FORMULA, f"{where}：公式“{self.text}”只能调用 min、max、abs", field="formula", value=self.text, location=where))
+                raise JixiaoError(where.problem(errors.PACK_FORMULA, f"公式“{self.text}”只能调用 min、max、abs", field="formula", value=self.text))
         called = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call)}
         self.names = sorted({n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} - called)
         unknown = [n for n in self.names if n not in known]
         if unknown:
-            raise JixiaoError(Problem(errors.PACK_FORMULA, f"{where}：公式“{self.text}”使用了未声明的名称：{'、'.join(unknown)}", field="formula", value=self.text, location=where))
+            raise JixiaoError(where.problem(errors.PACK_FORMULA, f"公式“{self.text}”使用了未声明的名称：{'、'.join(unknown)}", field="formula", value=self.text))
         for node in ast.walk(tree):
             if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow) and not _small_integer(node.right):
-                raise JixiaoError(Problem(errors.PACK_FORMULA, f"{where}：公式“{self.text}”的乘方指数须为 -{MAX_EXPONENT}～{MAX_EXPONENT} 的整数常量（如 x ** 2），以保证结果精确", field="formula", value=self.text, location=where))
+                raise JixiaoError(where.problem(errors.PACK_FORMULA, f"公式“{self.text}”的乘方指数须为 -{MAX_EXPONENT}～{MAX_EXPONENT} 的整数常量（如 x ** 2），以保证结果精确", field="formula", value=self.text))
         self.tree = tree.body
         self.evaluator = _ExactEval(functions=FUNCTIONS)
 

@@ -32,7 +32,7 @@ class Metric:
             spec = {"formula": m.formula, "label": self.label or m.label, "rate": m.rate}
         if "formula" in spec:
             numeric = {k: v for k, v in leaf.facts.items() if v.kind in _NUMERIC}
-            self.expr = Formula(spec["formula"], numeric, leaf.locate(f"params.{where}"))
+            self.expr = Formula(spec["formula"], numeric, leaf.place(f"params.{where}"))
             self.num = [leaf.facts[n] for n in self.expr.names]
             self.den, self.minus = [], []
             self.label = spec.get("label", self.label)

@@ -39,11 +39,10 @@ def parse_bands(leaf: LeafSpec, raw: object, label: str, weight: Decimal, where:
 def band_table(leaf: LeafSpec, table_id: str, key: str, bands, label: str, domain: Interval, where: str = "bands") -> DecisionTable:
     problems = partition_problems([iv for iv, _ in bands], domain)
     if problems:
-        from jixiao.errors import PACK_BANDS, JixiaoError, Problem
+        from jixiao.errors import PACK_BANDS, JixiaoError
 
-        at = leaf.locate(f"params.{where}")
-        node = leaf.path.split("：", 1)[-1]
-        raise JixiaoError([Problem(PACK_BANDS, f"{at}：{node}.params.{where}：“{leaf.name}”的分档{p}", field=where, location=at) for p in problems])
+        place = leaf.place(f"params.{where}")
+        raise JixiaoError([place.problem(PACK_BANDS, f"“{leaf.name}”的分档{p}", field=where) for p in problems])
     return DecisionTable(table_id, tuple(Rule(f"band{i}", iv.conditions(key), iv.describe(label)) for i, (iv, _) in enumerate(bands)))
 
 

@@ -73,5 +73,7 @@ def _part_leaf(leaf: LeafSpec, i: int, p: dict) -> LeafSpec:
     params = {k: v for k, v in p.items() if k not in ("shape", "points", "label")}
     prefix = f"params.parts.{i}"
     lines = {("params" + k[len(prefix):]) if k != prefix else "": v for k, v in leaf.lines.items() if k == prefix or k.startswith(prefix + ".")}
+    at = (leaf.params_at if leaf.params_at is not None else leaf.node + ("params",)) + ("parts", i)
     return dataclasses.replace(leaf, code=f"{leaf.code}.{i + 1}", weight=to_decimal(p["points"]), params=params,
-                               path=f"{leaf.path}.params.parts[{i}]", name=p.get("label", leaf.name), lines=lines or leaf.lines, use=str(p["shape"]))
+                               path=f"{leaf.path}.params.parts[{i}]", name=p.get("label", leaf.name), lines=lines or leaf.lines,
+                               use=str(p["shape"]), node=at, params_at=at)

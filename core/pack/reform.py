@@ -9,6 +9,7 @@ parameter, so a scorecard can say where every number came from.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -30,10 +31,17 @@ class AppliedOverride:
     authority: str
     effective: str | None
     pack: str
+    moved_to: str | None = None  # drop with move_to: the sibling that received the points
+    moved_points: Decimal | None = None
 
     @property
     def label(self) -> str:
         return f"{self.authority}：{self.reason}"
+
+    @property
+    def touched(self) -> list[str]:
+        """The codes of the indicators this override changed."""
+        return [self.target] + ([self.moved_to] if self.moved_to else [])
 
     def to_dict(self) -> dict[str, Any]:
         return {"target": self.target, "action": self.action, "reason": self.reason, "authority": self.authority,
@@ -170,7 +178,10 @@ def apply(base: list[dict], overrides: list[OverrideSchema], pack_id: str) -> Re
                 result.origins.setdefault(str(sib["code"]), {})["weight"] = info(f"drop {code}", code).label
                 action = f"drop (move to {sib['code']}, +{fmt_number(weight)})"
             parent["children"].remove(node)
-            result.applied.append(info(action, code))
+            applied = info(action, code)
+            if ov.drop != "rescale":
+                applied = dataclasses.replace(applied, moved_to=str(sib["code"]), moved_points=weight)
+            result.applied.append(applied)
     return result
 
 

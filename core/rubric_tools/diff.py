@@ -258,8 +258,7 @@ def _basis(a: Pack, b: Pack) -> dict[str, list[str]]:
         if o.to_dict() in known:
             continue
         label = f"{o.authority}：{o.reason}" + (f"（自 {o.effective} 起）" if o.effective else "")
-        codes = [o.target] + re.findall(r"move to (\S+?)[,)]", o.action)
-        for code in codes:
+        for code in o.touched:
             out.setdefault(code, []).append(label)
     return out
 

@@ -156,29 +156,25 @@ def _overrides(pack: Any, names: dict[str, str]) -> list[str]:
     out = [f"调整（共 {len(pack.overrides)} 处）："]
     present = {leaf.code for leaf in pack.leaves()} | {n.code for n in pack.nodes()}
     for i, ov in enumerate(pack.overrides, 1):
-        touched = [ov.target]
-        moved = re.search(r"move to (\S+?)[,)]", ov.action)
-        if moved:
-            touched.append(moved.group(1))
-        shown = "、".join(f"{c} {names.get(c, '')}{'' if c in present else '（已删除）'}".strip() for c in touched)
+        shown = "、".join(f"{c} {names.get(c, '')}{'' if c in present else '（已删除）'}".strip() for c in ov.touched)
         source = f"（{ov.pack}）" if ov.pack != pack.id else ""
-        out.append(f"{INDENT}{i}. {_action_text(ov.action)}{source}")
+        out.append(f"{INDENT}{i}. {_action_text(ov)}{source}")
         out.append(f"{INDENT * 3}涉及指标：{shown}")
         out.append(f"{INDENT * 3}理由：{ov.reason}")
         out.append(f"{INDENT * 3}文号：{ov.authority}" + (f"；生效日期：{ov.effective}" if ov.effective else ""))
     return out
 
 
-def _action_text(action: str) -> str:
+def _action_text(ov: Any) -> str:
+    action = ov.action
     if action.startswith("set "):
         return f"修改 {action[4:]}"
     if action.startswith("use "):
         return f"改用评分实现 {action[4:]}"
     if action == "add":
         return "新增指标"
-    if action.startswith("drop (rescale)"):
+    if ov.moved_to is not None:
+        return f"删除指标（{fmt_number(ov.moved_points)} 分并入 {ov.moved_to}）"
+    if action.startswith("drop"):
         return "删除指标（总分按其余指标折算）"
-    moved = re.match(r"drop \(move to (\S+?), \+(\S+)\)", action)
-    if moved:
-        return f"删除指标（{moved.group(2)} 分并入 {moved.group(1)}）"
     return action

@@ -6,16 +6,18 @@ the raw sheet XML (a ``<f>`` element), so a regression cannot hide behind a read
 """
 from __future__ import annotations
 
+import csv
 import json
 import zipfile
 from pathlib import Path
 
-from batchkit import PACK
+from batchkit import PACK, docs, write_jsonl
 from conftest import run_cli
 from openpyxl import load_workbook
 
 from jixiao import Engine
-from jixiao.office.safe import csv_field, is_formula_like
+from jixiao.batch import run_batch
+from jixiao.office.safe import FORMULA_STARTS, csv_field, is_formula_like
 
 HOSTILE = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1,1)", "\t=1+1", "\r=1+1", "=HYPERLINK(\"http://x\",\"y\")"]
 
@@ -36,6 +38,44 @@ def assert_no_formula(path: Path) -> list:
                     assert cell.quotePrefix, f"{ws.title}!{cell.coordinate} should keep the quote prefix"
                 values.append(cell.value)
     return values
+
+
+def test_summary_xlsx_and_matrix_csv_write_hostile_ids_and_names_as_text(tmp_path):
+    documents = docs(len(HOSTILE), seed=12)
+    for doc, text in zip(documents, HOSTILE):
+        doc["department"] = {"id": text, "name": text + " 名称"}
+    write_jsonl(tmp_path / "in.jsonl", documents)
+    report = run_batch(tmp_path / "in.jsonl", PACK, tmp_path / "out", jobs=1, rules="python")
+    assert report.scored == len(HOSTILE)
+    values = assert_no_formula(tmp_path / "out" / "summary.xlsx")
+    for text in HOSTILE:
+        assert text in values and text + " 名称" in values
+    with (tmp_path / "out" / "matrix.csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    ids = [r[0] for r in rows[1:]]
+    assert sorted(ids) == sorted("'" + t for t in HOSTILE)
+    assert not any(field.startswith(FORMULA_STARTS) for row in rows for field in row)
+    raw = (tmp_path / "out" / "matrix.csv").read_text(encoding="utf-8-sig")
+    assert all(record.startswith('"') for record in raw.split("\r\n") if record)  # every field quoted: a ";" cannot start a cell
+    ranking = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))["ranking"]
+    assert sorted(r["key"] for r in ranking) == sorted(HOSTILE)  # the JSON keeps the values as they are
+
+
+def test_failed_departments_sheet_escapes_messages_and_keys(tmp_path):
+    (tmp_path / "in.jsonl").write_text("=1+1\n" + json.dumps({"department": {"id": "@x"}, "facts": {"annual_budget": "=2+2"}}) + "\n", encoding="utf-8")
+    run_batch(tmp_path / "in.jsonl", PACK, tmp_path / "out", jobs=1, rules="python")
+    values = assert_no_formula(tmp_path / "out" / "summary.xlsx")
+    assert "@x" in values
+
+
+def test_control_characters_in_names_do_not_break_the_summary(tmp_path, reference_doc):
+    doc = json.loads(json.dumps(reference_doc, default=str))
+    doc["department"] = {"id": "ctl\x01", "name": "名称\x07\x1f"}
+    write_jsonl(tmp_path / "in.jsonl", [doc])
+    report = run_batch(tmp_path / "in.jsonl", PACK, tmp_path / "out", jobs=1, rules="python")
+    assert report.ok
+    values = assert_no_formula(tmp_path / "out" / "summary.xlsx")
+    assert "ctl\ufffd" in values
 
 
 def test_control_characters_in_names_do_not_break_the_scorecard_files(tmp_path, reference_doc):

@@ -204,3 +204,12 @@ def test_limits_can_be_set_from_python(tmp_path):
     write_lines(tmp_path / "in.jsonl", lines)
     report = run_batch(tmp_path / "in.jsonl", PACK, tmp_path / "out", jobs=1, rules="python", limits=ReadLimits(record_bytes=100))
     assert report.errors == 2 and {f["code"] for f in report.failed} == {"FACTS_TOO_LARGE"}
+
+
+def test_many_copies_of_one_id_cost_linear_time(tmp_path):
+    doc = docs(1, seed=4)[0]
+    write_lines(tmp_path / "in.jsonl", [line(doc)] * 4000)
+    report = run_batch(tmp_path / "in.jsonl", PACK, tmp_path / "out", jobs=2, rules="python")
+    assert report.scored == 1 and report.duplicates == 3999
+    keys = [r["key"] for r in results(tmp_path / "out")]
+    assert keys[:3] == [doc["department"]["id"], doc["department"]["id"] + "#2", doc["department"]["id"] + "#3"] and len(set(keys)) == 4000

@@ -113,3 +113,27 @@ def test_template_header_cell_overwritten_in_a_batch_folder_is_one_error_line(tm
     assert out.exit_code == 1
     problem = by_key(tmp_path / "out")["file:bad.xlsx"]["problems"][0]
     assert problem["code"] == "FACTS_FORMAT" and "B6" in problem["message"]
+
+
+def test_two_batches_into_one_folder_at_once(tmp_path):
+    import subprocess
+    import time
+
+    from batchkit import hostile_plugin, jixiao_exe, with_magic
+
+    write_jsonl(tmp_path / "in.jsonl", with_magic(docs(5, seed=13), [0]))
+    plugin = hostile_plugin(tmp_path, "time.sleep(600)")
+    first = subprocess.Popen([jixiao_exe(), "batch", str(tmp_path / "in.jsonl"), "-r", PACK, "-o", str(tmp_path / "out"), "--rules", "python",
+                              "-j", "1", "-q", "--plugin", str(plugin)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while not (tmp_path / "out" / "provenance.json").exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        out = _batch(tmp_path / "in.jsonl", tmp_path / "out", "--plugin", plugin)
+        assert out.exit_code == 2 and "[BATCH_OUTPUT]" in out.stderr and f"进程 {first.pid}" in out.stderr
+    finally:
+        first.kill()
+        first.wait()
+    time.sleep(0.2)  # its worker dies with it, and the lock with both
+    out = _batch(tmp_path / "in.jsonl", tmp_path / "out")
+    assert out.exit_code == 0, out.stderr

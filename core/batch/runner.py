@@ -121,31 +121,31 @@ def run_batch(input_path: str | Path, rubric: str, outdir: str | Path, *, jobs: 
         if first is None:
             raise JixiaoError(Problem(errors.BATCH_EMPTY_INPUT, f"批量输入 {input_path} 中没有任何部门记录（空文件、只有表头，或目录中没有 .yaml/.yml/.json/.xlsx 事实文件）：请检查输入",
                                       field="INPUT", value=str(input_path)))
-        store = ResultStore(outdir)
-        if fresh:
-            store.start_over()
-        prior = PriorResults(store, run)
-        prior.check_first()
-        report = BatchReport(outdir=store.dir)
-        stop.urgent = False
-        scoring = Scoring(store, prior, run, engines, report, Pool(jobs, engines, run, explain=explain, timeout=timeout),
-                          chunk=chunk, depth=2 * jobs + 1, progress=progress, started=started)
-        try:
-            scoring.feed(chain([first], records), stop)
-        finally:
-            scoring.close(stopped=stop.requested)
-            report.notes += prior.notes
-            report.seconds = time.perf_counter() - started
-        if stop.requested:
-            raise BatchInterrupted(stop.signum, report)
-        stop.urgent = True
-        from .summary import write_summary
+        with ResultStore(outdir) as store:  # the folder is locked until the batch ends
+            if fresh:
+                store.start_over()
+            prior = PriorResults(store, run)
+            prior.check_first()
+            report = BatchReport(outdir=store.dir)
+            stop.urgent = False
+            scoring = Scoring(store, prior, run, report, Pool(jobs, engines, run, explain=explain, timeout=timeout),
+                              chunk=chunk, depth=2 * jobs + 1, progress=progress, started=started)
+            try:
+                scoring.feed(chain([first], records), stop)
+            finally:
+                scoring.close(stopped=stop.requested)
+                report.notes += prior.notes
+                report.seconds = time.perf_counter() - started
+            if stop.requested:
+                raise BatchInterrupted(stop.signum, report)
+            stop.urgent = True
+            from .summary import write_summary
 
-        try:
-            write_summary(store, engines["a"].pack, engines["b"].pack if compare else None)
-        except BatchInterrupted as exc:
-            exc.report = report
-            raise
+            try:
+                write_summary(store, engines["a"].pack, engines["b"].pack if compare else None)
+            except BatchInterrupted as exc:
+                exc.report = report
+                raise
     report.seconds = time.perf_counter() - started
     return report
 
@@ -153,14 +153,15 @@ def run_batch(input_path: str | Path, rubric: str, outdir: str | Path, *, jobs: 
 class Scoring:
     """The scoring loop: records in, result lines out in input order."""
 
-    def __init__(self, store: ResultStore, prior: PriorResults, run: RunProvenance, engines: dict[str, Any], report: BatchReport,
-                 pool: Pool, *, chunk: int, depth: int, progress, started: float):
+    def __init__(self, store: ResultStore, prior: PriorResults, run: RunProvenance, report: BatchReport, pool: Pool, *,
+                 chunk: int, depth: int, progress, started: float):
         self.store, self.prior, self.run, self.report, self.pool = store, prior, run, report, pool
         self.chunk_size, self.depth, self.progress, self.started = chunk, depth, progress, started
         self.pending: deque[Task] = deque()
         self.chunk: list[Record] = []
         self.chunk_bytes = 0
         self.seen: set[int] = set()
+        self.next_copy: dict[int, int] = {}  # repeated id → the next "#n" to try
         self.records = 0
         self.writing = False
 
@@ -203,11 +204,13 @@ class Scoring:
     def _keyed(self, rec: Record) -> Record:
         """A repeated department id becomes an error record keyed "id#2", "id#3": the first one's result is never overwritten."""
         key = rec.key
-        if _digest(key) in self.seen:
+        first = _digest(key)
+        if first in self.seen:
             self.report.duplicates += 1
-            n = 2
+            n = self.next_copy.get(first, 2)
             while _digest(f"{key}#{n}") in self.seen:
                 n += 1
+            self.next_copy[first] = n + 1  # a thousand copies of one id cost a thousand steps, not half a million
             dup = f"{key}#{n}"
             rec = Record(dup, None, Problem(errors.DUPLICATE_ID, f"部门编号“{key}”重复出现（{rec.where}），第 {n} 次出现的记录未计分（不覆盖先前结果）",
                                             field="department.id", value=key), rec.where, input_digest(rec))

@@ -23,6 +23,7 @@ RESULTS = "results.jsonl"
 PREVIOUS = "results.previous.jsonl"
 DAMAGED = "results.damaged.jsonl"
 SUMMARY_FILES = ("summary.json", "summary.xlsx", "matrix.csv")
+LOCK = ".jixiao-batch.lock"
 MAX_LINE = 256 * 1024 * 1024  # a result line longer than this is not one jixiao wrote
 
 
@@ -67,13 +68,48 @@ def prepare(outdir: str | Path) -> Path:
     return p
 
 
+def _lock(folder: Path):
+    """An exclusive lock on the output folder for the life of the batch: two batches appending to one results.jsonl would interleave."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock
+        return None
+    fh = (folder / LOCK).open("a+", encoding="utf-8")
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        fh.seek(0)
+        holder = fh.read().strip() or "?"
+        fh.close()
+        raise output_error(f"输出目录 {folder} 正被另一个 jixiao batch（进程 {holder}）使用：同一目录不能同时运行两个批量计分；"
+                           "请等它结束，或换一个 -o 目录", folder) from None
+    fh.seek(0)
+    fh.truncate()
+    fh.write(str(os.getpid()))
+    fh.flush()
+    return fh
+
+
 class ResultStore:
+    """The output folder of one batch, locked while the batch runs (``with ResultStore(out) as store``)."""
+
     def __init__(self, outdir: str | Path):
         self.dir = prepare(outdir)
         self.path = self.dir / RESULTS
         self._fh = None
         self._reader = None
+        self._lock = None
         self.broken = False
+
+    def __enter__(self) -> "ResultStore":
+        self._lock = _lock(self.dir)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
 
     def start_over(self) -> None:
         """``--fresh``: the old results are kept as results.previous.jsonl, the files made from them removed."""

@@ -16,7 +16,6 @@ from batchkit import PACK, by_key, docs, line, results, write_jsonl, write_lines
 from conftest import run_cli
 
 from jixiao.batch import run_batch
-from jixiao.batch.readers import ReadLimits
 
 BAD_LINES = {
     "utf8": (lambda ok: ok[:40] + b"\xff\xfe" + ok[40:], "FACTS_ENCODING", "不是有效的 UTF-8"),
@@ -200,6 +199,8 @@ def test_a_corrupt_line_inside_results_is_reported_and_rescored(tmp_path):
 
 
 def test_limits_can_be_set_from_python(tmp_path):
+    from jixiao.batch.readers import ReadLimits
+
     lines = [line(d) for d in docs(2, seed=4)]
     write_lines(tmp_path / "in.jsonl", lines)
     report = run_batch(tmp_path / "in.jsonl", PACK, tmp_path / "out", jobs=1, rules="python", limits=ReadLimits(record_bytes=100))

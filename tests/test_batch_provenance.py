@@ -12,7 +12,6 @@ from batchkit import PACK, by_key, docs, hostile_plugin, results, write_jsonl
 from conftest import run_cli
 
 from jixiao.batch import run_batch
-from jixiao.batch.provenance import doc_digest
 
 
 def _batch(inp, out, *extra):
@@ -20,6 +19,8 @@ def _batch(inp, out, *extra):
 
 
 def test_every_line_records_pack_engine_run_and_input(tmp_path):
+    from jixiao.batch.provenance import doc_digest
+
     documents = docs(5, seed=3)
     write_jsonl(tmp_path / "in.jsonl", documents)
     assert _batch(tmp_path / "in.jsonl", tmp_path / "out").exit_code == 0
@@ -36,6 +37,8 @@ def test_every_line_records_pack_engine_run_and_input(tmp_path):
 
 
 def test_input_digest_is_canonical():
+    from jixiao.batch.provenance import doc_digest
+
     a = {"department": {"id": "x", "name": "甲"}, "facts": {"b": "1.50", "a": True}, "source": "in.jsonl:1"}
     b = {"facts": {"a": True, "b": "1.50"}, "department": {"name": "甲", "id": "x"}, "source": "other.jsonl:9"}
     assert doc_digest(a) == doc_digest(b)

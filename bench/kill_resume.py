@@ -8,9 +8,10 @@ Why it is built this way:
 - Every run is a subprocess, as a bureau runs it. SIGKILL goes to the batch process only
   (``kill -9 PID``): its workers must die with it (no orphan may keep writing), which is
   checked after every kill. Ctrl-C goes to the whole process group, as a terminal sends it.
-- Kill times are drawn (seeded) over the time an uninterrupted run takes, so kills land
-  while resumed lines are being checked, while departments are scored, and while the
-  summary is written.
+- Stop points are drawn (seeded) as shares of the final results.jsonl: the signal is sent
+  when the file has grown that far (plus a few random milliseconds); one SIGKILL instead
+  lands in the first 1.5 s of a resumed run, while it starts and checks the lines already
+  there. Kills while the summary is written are in tests/test_batch_properties.py.
 - results.jsonl, summary.json and matrix.csv are compared byte for byte; summary.xlsx
   carries its save time, so it is compared cell by cell.
 """
@@ -73,14 +74,20 @@ def orphans(out: Path) -> list[int]:
     return found
 
 
-def stop_at(cmd: list[str], delay: float, how: str, out: Path) -> tuple[int | None, int]:
-    """Start ``cmd``, stop it after ``delay`` seconds; (exit status or None if it finished first, results lines then)."""
+def stop_at(cmd: list[str], out: Path, how: str, when: float | str, rng: random.Random) -> tuple[int | None, int]:
+    """Start ``cmd`` and send ``how`` once results.jsonl has grown to ``when`` bytes (with a random few ms more),
+    or, for ``when == "early"``, a random moment in its first 1.5 seconds (start-up, checking the lines already there).
+    Returns (exit status, or None when it finished first; results lines then)."""
+    results = out / "results.jsonl"
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-    try:
-        proc.wait(timeout=delay)
-        return None, lines(out / "results.jsonl")
-    except subprocess.TimeoutExpired:
-        pass
+    deadline = time.monotonic() + (rng.uniform(0.3, 1.5) if when == "early" else 600)
+    while proc.poll() is None and time.monotonic() < deadline:
+        if when != "early" and results.exists() and results.stat().st_size >= when:
+            time.sleep(rng.uniform(0, 0.2))
+            break
+        time.sleep(0.01)
+    if proc.poll() is not None:
+        return None, lines(results)
     if how == "SIGKILL":
         os.kill(proc.pid, signal.SIGKILL)
     else:
@@ -94,7 +101,7 @@ def stop_at(cmd: list[str], delay: float, how: str, out: Path) -> tuple[int | No
     left = orphans(out)
     if left:
         sys.exit(f"{how}: processes left behind: {left}")
-    return proc.returncode, lines(out / "results.jsonl")
+    return proc.returncode, lines(results)
 
 
 def same_workbook(a: Path, b: Path) -> bool:
@@ -124,11 +131,15 @@ def main(argv: list[str] | None = None) -> int:
         span = time.perf_counter() - start
         print(f"uninterrupted: exit {whole.returncode} in {span:.1f} s, {lines(work / 'whole' / 'results.jsonl'):,} lines")
         out = work / "stopped"
-        for i, how in enumerate(("SIGKILL", "SIGKILL", "SIGKILL", "SIGINT"), 1):
-            delay = rng.uniform(0.15, 0.85) * span
-            status, kept = stop_at(command(inp, out, a.jobs), delay, how, out)
-            what = "finished before the signal" if status is None else f"exit {status}"
-            print(f"stop {i}: {how} after {delay:.1f} s: {what}, {kept:,} lines on disk, no worker left behind")
+        size = (work / "whole" / "results.jsonl").stat().st_size
+        marks = sorted(rng.uniform(0.05, 0.95) for _ in range(3))
+        stops = [("SIGKILL", marks[0]), ("SIGKILL", "early"), ("SIGKILL", marks[1]), ("SIGINT", marks[2])]
+        for i, (how, mark) in enumerate(stops, 1):
+            when = "early" if mark == "early" else int(mark * size)
+            status, kept = stop_at(command(inp, out, a.jobs), out, how, when, rng)
+            at = "early (start-up, checking the lines already there)" if mark == "early" else f"at {mark:.0%} of the results"
+            what = "it finished before the signal" if status is None else f"exit {status}"
+            print(f"stop {i}: {how} {at}: {what}, {kept:,} lines on disk, no worker left behind")
         start = time.perf_counter()
         final = subprocess.run(command(inp, out, a.jobs), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         print(f"resumed: exit {final.returncode} in {time.perf_counter() - start:.1f} s; " + final.stdout.decode().splitlines()[0])

@@ -28,6 +28,7 @@ BAD_LINES = {
     "no-id": (lambda ok: b'{"facts": {}}', "FACTS_FORMAT", "缺少 department.id"),
     "surrogate": (lambda ok: b'{"department": {"id": "s\\ud800"}, "facts": {}}', "FACTS_ENCODING", "代理项"),
     "nul": (lambda ok: b"\x00" * 100, "FACTS_FORMAT", "不是有效的 JSON"),
+    "many-facts": (lambda ok: json.dumps({"department": {"id": "m"}, "facts": {f"f{i}": i for i in range(20_000)}}).encode(), "FACTS_TOO_LARGE", "20,000 项事实"),
 }
 
 
@@ -36,7 +37,7 @@ def _batch(inp, out, *extra):
 
 
 def test_each_kind_of_bad_jsonl_line_is_one_error_line_and_the_batch_goes_on(tmp_path):
-    documents = docs(40, seed=4)
+    documents = docs(45, seed=4)
     lines = [line(d) for d in documents]
     bad_at = {}
     for i, (kind, (make, code, words)) in enumerate(BAD_LINES.items()):
@@ -149,10 +150,13 @@ def test_bad_csv_rows_are_error_lines(tmp_path, reference_doc):
     assert recs["row:6"]["problems"][0]["code"] == "FACTS_ENCODING" and "rows.csv 第 6 行" in recs["row:6"]["problems"][0]["message"]
 
 
-def test_a_csv_with_a_repeated_column_is_refused(tmp_path):
+def test_a_csv_with_a_repeated_column_or_too_many_columns_is_refused(tmp_path):
     (tmp_path / "rows.csv").write_text("department_id,annual_budget,annual_budget\na,1,2\n", encoding="utf-8")
     out = _batch(tmp_path / "rows.csv", tmp_path / "out")
     assert out.exit_code == 2 and "annual_budget" in out.stderr and "两次" in out.stderr
+    (tmp_path / "wide.csv").write_text("department_id," + ",".join(f"c{i}" for i in range(50_000)) + "\na\n", encoding="utf-8")
+    out = _batch(tmp_path / "wide.csv", tmp_path / "out")
+    assert out.exit_code == 2 and "[FACTS_TOO_LARGE]" in out.stderr and "50,001 列" in out.stderr
 
 
 def test_bad_files_in_a_folder_are_error_lines(tmp_path, reference_doc):

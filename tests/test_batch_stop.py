@@ -24,19 +24,20 @@ def _batch(inp, out, *extra):
     return run_cli("batch", inp, "-r", PACK, "-o", out, "--rules", "python", "-q", *extra)
 
 
-def test_a_plugin_calling_sys_exit_with_jobs_1_is_an_error_line(tmp_path):
-    documents = with_magic(docs(50, seed=7), [3, 40])
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_plugin_calling_sys_exit_is_an_error_line(tmp_path, jobs):
+    documents = with_magic(docs(450, seed=7), [3, 40, 420])
     write_jsonl(tmp_path / "in.jsonl", documents)
     plugin = hostile_plugin(tmp_path, "sys.exit(0)")
-    out = _batch(tmp_path / "in.jsonl", tmp_path / "out", "-j", "1", "--plugin", plugin)
+    out = _batch(tmp_path / "in.jsonl", tmp_path / "out", "-j", jobs, "--plugin", plugin)
     assert out.exit_code == 1
     recs = results(tmp_path / "out")
     assert [r["key"] for r in recs] == [d["department"]["id"] for d in documents]
-    for i in (3, 40):
+    for i in (3, 40, 420):
         problem = recs[i]["problems"][0]
         assert recs[i]["status"] == "error" and problem["code"] == "BATCH_PLUGIN_EXIT"
         assert "sys.exit(0)" in problem["message"] and str(plugin) in problem["message"]
-    assert sum(r["status"] == "scored" for r in recs) == 48
+    assert sum(r["status"] == "scored" for r in recs) == 447
     assert (tmp_path / "out" / "summary.json").exists()
 
 

@@ -115,16 +115,18 @@ class Pool:
             if events & selectors.EVENT_READ:
                 self._receive(w)
         for w in list(self.workers):
-            overdue = w.assigned and time.monotonic() - w.since > self.timeout
-            if overdue or _exited(w):
-                self._receive(w)  # results that came in after the select: they are not the stuck department's
-            if _exited(w):
-                self._lost(w, self._death_problem(w))
-            elif w.assigned and time.monotonic() - w.since > self.timeout:
-                rec = _record(w)
-                self._lost(w, {"code": errors.BATCH_TIMEOUT, "message": f"部门“{rec.key}”（{rec.where or rec.key}）计分超过 {self.timeout:g} 秒仍未完成，已中止："
-                                                                          "可能有插件陷入死循环或在等待；可用 --timeout 调整时限"})
+            if _exited(w) or self._overdue(w):
+                self._receive(w)  # results that came in after the select are not the lost department's
+                if _exited(w):
+                    self._lost(w, self._death_problem(w))
+                elif self._overdue(w):
+                    rec = _record(w)
+                    self._lost(w, {"code": errors.BATCH_TIMEOUT, "message": f"部门“{rec.key}”（{rec.where or rec.key}）计分超过 {self.timeout:g} 秒仍未完成，"
+                                                                              "已中止：可能有插件陷入死循环或在等待；可用 --timeout 调整时限"})
         self._dispatch()
+
+    def _overdue(self, w: Worker) -> bool:
+        return bool(w.assigned) and time.monotonic() - w.since > self.timeout
 
     def close(self) -> None:
         """End every worker now; results not yet read are dropped (their departments are scored on the next run)."""

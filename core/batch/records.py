@@ -19,6 +19,7 @@ from .provenance import bytes_digest
 
 MAX_RECORD_BYTES = 16 * MB  # one JSON line, one YAML/JSON file, one CSV row
 MAX_DEPTH = 32  # a facts document is 4 deep (document, facts, table, row)
+MAX_FACTS = 10_000  # facts in one record: a pack asks for a few dozen, and each unknown one costs the engine a fuzzy match
 
 
 @dataclass
@@ -80,6 +81,8 @@ def checked(data: Any, key: str, where: str, raw: bytes, texts: bool = False) ->
         if texts:
             json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
         doc = document(data, where)
+        if len(doc["facts"]) > MAX_FACTS:
+            return bad(key, where, errors.FACTS_TOO_LARGE, f"{where}有 {len(doc['facts']):,} 项事实，超过上限 {MAX_FACTS:,} 项（评分体系只用得到几十项）：请检查", raw)
     except UnicodeEncodeError:
         return bad(key, where, errors.FACTS_ENCODING, f"{where}含有孤立的 Unicode 代理项（如 \\ud800），不是有效的文字：请修正", raw)
     except JixiaoError as exc:

@@ -26,6 +26,8 @@ _UNDECODED = re.compile("[\udc80-\udcff]")  # bytes kept by errors="surrogateesc
 
 
 def _header(names: list[str], where: str) -> list[str]:
+    if len(names) > MAX_COLUMNS:
+        raise JixiaoError(Problem(errors.FACTS_TOO_LARGE, f"{where}：有 {len(names):,} 列，超过上限 {MAX_COLUMNS:,} 列：请检查第一行（列名）", field="INPUT"))
     if ID_COLUMN not in names:
         raise JixiaoError(Problem(errors.FACTS_FORMAT, f"{where}：第一行应为列名，且含 {ID_COLUMN} 列（现有：{'、'.join(n for n in names[:20] if n) or '无'}）",
                                   field=ID_COLUMN))

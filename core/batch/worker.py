@@ -21,6 +21,7 @@ import pickle
 import signal
 import socket
 import sys
+import sysconfig
 import traceback
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ from .readers import Record
 STATUS_BYTE = {"scored": b"s", "incomplete": b"i", "error": b"e"}
 BYTE_STATUS = {v[0]: k for k, v in STATUS_BYTE.items()}
 _HEADER = 4
-_JIXIAO_DIR = str(Path(__file__).resolve().parent.parent)
+_NOT_PLUGINS = (str(Path(__file__).resolve().parent.parent), sysconfig.get_paths()["stdlib"])  # jixiao's engine, the standard library
 
 
 def compact(card) -> dict[str, Any]:
@@ -56,9 +57,9 @@ def compact(card) -> dict[str, Any]:
     return {"total": fmt_number(card.total), "grade": card.grade, "complete": card.complete, "scores": scores, "lost": lost, "problems": problems}
 
 
-def failure_line(rec: Record, problem: dict[str, Any], run: RunProvenance, digest: str | None = None) -> bytes:
-    """The error line of a department that produced no scorecard (also built by the supervisor for a lost worker)."""
-    out = {"key": rec.key, "status": "error", "problems": [problem], "provenance": run.stamp(digest or input_digest(rec))}
+def failure_line(rec: Record, problem: dict[str, Any], run: RunProvenance) -> bytes:
+    """The error line of a department whose worker was lost (built by the supervisor, as the worker would have)."""
+    out = {"key": rec.key, "status": "error", "problems": [problem], "provenance": run.stamp(input_digest(rec))}
     return _encode(out)
 
 
@@ -98,10 +99,9 @@ def score_record(engines: dict[str, Any], rec: Record, run: RunProvenance, expla
 
 
 def _where(exc: BaseException) -> str:
-    """"（/x/plugin.py 第 12 行）": the innermost frame outside jixiao's own engine, if any."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    for frame in reversed(frames):
-        if not frame.filename.startswith(_JIXIAO_DIR):
+    """"（/x/plugin.py 第 12 行）": the innermost frame outside jixiao's engine and Python's standard library, if any."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if not frame.filename.startswith(_NOT_PLUGINS):
             return f"（{frame.filename} 第 {frame.lineno} 行）"
     return ""
 

@@ -9,9 +9,10 @@ Why it is built this way:
   (``kill -9 PID``): its workers must die with it (no orphan may keep writing), which is
   checked after every kill. Ctrl-C goes to the whole process group, as a terminal sends it.
 - Stop points are drawn (seeded) as shares of the final results.jsonl: the signal is sent
-  when the file has grown that far (plus a few random milliseconds); one SIGKILL instead
-  lands in the first 1.5 s of a resumed run, while it starts and checks the lines already
-  there. Kills while the summary is written are in tests/test_batch_properties.py.
+  when the file has grown that far in this run (plus a few random milliseconds): SIGKILL,
+  Ctrl-C, then a SIGKILL between 0.5 and 1.5 s into a resumed run (while it starts and
+  checks the lines already there), then SIGKILL again. Kills while the summary is written
+  are in tests/test_batch_properties.py.
 - results.jsonl, summary.json and matrix.csv are compared byte for byte; summary.xlsx
   carries its save time, so it is compared cell by cell.
 """
@@ -75,12 +76,15 @@ def orphans(out: Path) -> list[int]:
 
 
 def stop_at(cmd: list[str], out: Path, how: str, when: float | str, rng: random.Random) -> tuple[int | None, int]:
-    """Start ``cmd`` and send ``how`` once results.jsonl has grown to ``when`` bytes (with a random few ms more),
-    or, for ``when == "early"``, a random moment in its first 1.5 seconds (start-up, checking the lines already there).
+    """Start ``cmd`` and send ``how`` once results.jsonl has grown to ``when`` bytes and by at least one line in this
+    run (then a random few ms more), or, for ``when == "early"``, at a random moment between 0.5 and 1.5 seconds
+    (start-up, checking the lines already there).
     Returns (exit status, or None when it finished first; results lines then)."""
     results = out / "results.jsonl"
+    if when != "early" and results.exists():
+        when = max(when, results.stat().st_size + 1)  # this run must have appended something
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-    deadline = time.monotonic() + (rng.uniform(0.3, 1.5) if when == "early" else 600)
+    deadline = time.monotonic() + (rng.uniform(0.5, 1.5) if when == "early" else 600)
     while proc.poll() is None and time.monotonic() < deadline:
         if when != "early" and results.exists() and results.stat().st_size >= when:
             time.sleep(rng.uniform(0, 0.2))
@@ -133,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         out = work / "stopped"
         size = (work / "whole" / "results.jsonl").stat().st_size
         marks = sorted(rng.uniform(0.05, 0.95) for _ in range(3))
-        stops = [("SIGKILL", marks[0]), ("SIGKILL", "early"), ("SIGKILL", marks[1]), ("SIGINT", marks[2])]
+        stops = [("SIGKILL", marks[0]), ("SIGINT", marks[1]), ("SIGKILL", "early"), ("SIGKILL", marks[2])]
         for i, (how, mark) in enumerate(stops, 1):
             when = "early" if mark == "early" else int(mark * size)
             status, kept = stop_at(command(inp, out, a.jobs), out, how, when, rng)

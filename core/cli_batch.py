@@ -36,7 +36,7 @@ class _Number(click.ParamType):
 @click.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path())
 @click.option("--rubric", "-r", required=True, help="评分体系编号或 pack.yaml 路径。")
-@click.option("--output", "-o", "outdir", required=True, type=click.Path(), help="输出目录：results.jsonl（逐个追加，可续跑）、summary.json、summary.xlsx。")
+@click.option("--output", "-o", "outdir", required=True, type=click.Path(), help="输出目录：results.jsonl（逐个追加；中断后运行同一命令即可续跑，换了评分体系、插件或输入须加 --fresh）、summary.json、summary.xlsx。")
 @click.option("--jobs", "-j", type=_Number(int, "正整数（工作进程数）"), default=None, help="工作进程数（缺省为 CPU 核数）。")
 @click.option("--compare", help="同时按另一个评分体系计分，汇总中列出等级变化的部门。")
 @click.option("--explain", is_flag=True, help="结果中写入每个部门完整的评分说明（文件会大很多）。")
@@ -49,7 +49,13 @@ class _Number(click.ParamType):
 @click.option("--max-record-mb", type=_Number(float, "正数（MB）"), default=None, help="单条记录（一行 JSON、一个事实文件、一行 CSV）的上限（MB，缺省 16）。")
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度。")
 def batch(input_path, rubric, outdir, jobs, compare, explain, plugins, block, rules, fresh, timeout, max_xlsx_mb, max_record_mb, quiet):
-    """批量计分：INPUT 为事实文件目录、JSON Lines 文件，或每行一个部门的 CSV / xlsx。"""
+    """批量计分：INPUT 为事实文件目录、JSON Lines 文件，或每行一个部门的 CSV / xlsx。
+
+    \b
+    退出码：0 全部部门评分完整；1 已写出结果，但有部门未完整计分（含续跑跳过的部门）；
+    2 未能开始（选项、输入、评分体系或输出目录有误，或结果来自另一次设置不同的计分）；
+    3 内部错误；130 / 143 被 Ctrl-C / SIGTERM 中断（已计分的部门已保存，再次运行同一命令即可续跑）。
+    """
     from .batch import BatchInterrupted, run_batch
     from .batch.readers import ReadLimits
     from .batch.runner import DEFAULT_TIMEOUT

@@ -109,3 +109,4 @@ BATCH_TIMEOUT = "BATCH_TIMEOUT"              # one department took longer than -
 BATCH_WORKER_DIED = "BATCH_WORKER_DIED"      # the worker process died while scoring a department
 BATCH_PLUGIN_EXIT = "BATCH_PLUGIN_EXIT"      # a plugin raised SystemExit / KeyboardInterrupt while scoring
 BATCH_WORKER_START = "BATCH_WORKER_START"    # no worker process could be started
+OUTPUT_PATH = "OUTPUT_PATH"                  # an -o file that cannot be written (below a file, read-only, a folder)

@@ -9,7 +9,6 @@ a file, it lies below a file, the disk is read-only) is refused before any work.
 """
 from __future__ import annotations
 
-import errno
 import json
 import os
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Iterator
 
 from .. import errors
 from ..errors import JixiaoError, Problem
+from ..office.files import os_reason
 from .provenance import PROVENANCE_FILE, RunProvenance
 
 RESULTS = "results.jsonl"
@@ -31,18 +31,6 @@ def output_error(message: str, outdir: Path) -> JixiaoError:
     return JixiaoError(Problem(errors.BATCH_OUTPUT, message, field="--output", value=str(outdir)))
 
 
-def _why(exc: OSError) -> str:
-    if exc.errno == errno.EROFS:
-        return "磁盘是只读的"
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return "没有写入权限"
-    if exc.errno == errno.ENOSPC:
-        return "磁盘空间已满"
-    if exc.errno == errno.EDQUOT:
-        return "超出磁盘配额"
-    return exc.strerror or str(exc)
-
-
 def prepare(outdir: str | Path) -> Path:
     """The output folder, created if missing and proven writable; BATCH_OUTPUT when it cannot be used."""
     p = Path(outdir)
@@ -54,14 +42,14 @@ def prepare(outdir: str | Path) -> Path:
         blocker = next((a for a in [p, *p.parents] if a.exists() and not a.is_dir()), p.parent)
         raise output_error(f"无法创建输出目录 {p}：上级路径 {blocker} 是一个文件；请换一个 -o 目录", p) from None
     except OSError as exc:
-        raise output_error(f"无法创建输出目录 {p}：{_why(exc)}；请换一个可写的 -o 目录", p) from None
+        raise output_error(f"无法创建输出目录 {p}：{os_reason(exc)}；请换一个可写的 -o 目录", p) from None
     probe = p / f".jixiao-write-test-{os.getpid()}"
     try:
         fd = os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:
-        raise output_error(f"输出目录 {p} 无法写入：{_why(exc)}；请换一个可写的 -o 目录", p) from None
+        raise output_error(f"输出目录 {p} 无法写入：{os_reason(exc)}；请换一个可写的 -o 目录", p) from None
     results = p / RESULTS
     if results.exists() and (not results.is_file() or not os.access(results, os.R_OK | os.W_OK)):
         raise output_error(f"{results} 无法读写（是目录，或没有权限）：请修正或换一个 -o 目录", p)
@@ -118,7 +106,7 @@ class ResultStore:
                 os.replace(self.path, self.dir / PREVIOUS)
             self._remove_derived()
         except OSError as exc:
-            raise output_error(f"无法把 {self.path} 改名为 {PREVIOUS}：{_why(exc)}", self.dir) from None
+            raise output_error(f"无法把 {self.path} 改名为 {PREVIOUS}：{os_reason(exc)}", self.dir) from None
 
     def begin(self, run: RunProvenance) -> None:
         """Before the first new line: the summary no longer describes the results, the provenance is this run's."""
@@ -147,7 +135,7 @@ class ResultStore:
             raise self._write_error(exc) from None
 
     def _write_error(self, exc: OSError) -> JixiaoError:
-        return output_error(f"写入 {self.path} 失败：{_why(exc)}。已写入的结果保留；处理后再次运行同一命令即可续跑", self.dir)
+        return output_error(f"写入 {self.path} 失败：{os_reason(exc)}。已写入的结果保留；处理后再次运行同一命令即可续跑", self.dir)
 
     def cut(self, offset: int, keep_tail: bool) -> int:
         """Truncate the results at ``offset``; with ``keep_tail`` the cut bytes are appended to results.damaged.jsonl. Returns their size."""

@@ -30,7 +30,7 @@ from .. import errors
 from ..errors import JixiaoError, Problem
 from .provenance import RunProvenance
 from .readers import Record
-from .worker import BYTE_STATUS, failure_line, frame, frames, start
+from .worker import BYTE_STATUS, Scored, failure_line, frame, frames, start
 
 PER_WORKER = 2  # chunks a worker holds: the one it scores and the next
 PACE = 0.003  # seconds between rounds while workers are busy: results are read a dozen at a time, not one wake-up each
@@ -39,22 +39,20 @@ MAX_IDLE_DEATHS = 20  # workers that die before taking any work: something is wr
 
 @dataclass(eq=False)
 class Task:
-    """One chunk of records, in input order, and the result line of each as it arrives."""
+    """One chunk of records, in input order, and the result of each as it arrives."""
 
     records: list[Record]
-    lines: list[bytes | None] = field(init=False)
-    statuses: list[str | None] = field(init=False)
+    results: list[Scored | None] = field(init=False)
     missing: int = field(init=False)
 
     def __post_init__(self) -> None:
-        self.lines = [None] * len(self.records)
-        self.statuses = [None] * len(self.records)
+        self.results = [None] * len(self.records)
         self.missing = len(self.records)
 
-    def put(self, i: int, status: str, line: bytes) -> None:
-        if self.lines[i] is None:
+    def put(self, i: int, result: Scored) -> None:
+        if self.results[i] is None:
             self.missing -= 1
-        self.lines[i], self.statuses[i] = line, status
+        self.results[i] = result
 
     @property
     def done(self) -> bool:
@@ -63,7 +61,7 @@ class Task:
     def ready_prefix(self) -> int:
         """How many results from the start are in: what may be written when the batch stops."""
         n = 0
-        while n < len(self.lines) and self.lines[n] is not None:
+        while n < len(self.results) and self.results[n] is not None:
             n += 1
         return n
 
@@ -142,12 +140,12 @@ class Pool:
 
     def _spawn(self) -> Worker:
         try:
-            pid, sock = start(self.engines, self.run, self.explain, [w.sock for w in self.workers])
+            started = start(self.engines, self.run, self.explain, [w.sock for w in self.workers])
         except OSError as exc:
             raise JixiaoError(Problem(errors.BATCH_WORKER_START, f"无法创建工作进程：{exc.strerror or exc}；可减少 --jobs 后重新运行同一命令（已计分的部门不会重算）")) from None
-        w = Worker(pid, sock)
+        w = Worker(started.pid, started.sock)
         self.workers.append(w)
-        self.selector.register(sock, selectors.EVENT_READ, w)
+        self.selector.register(w.sock, selectors.EVENT_READ, w)
         return w
 
     def _dispatch(self) -> None:
@@ -203,7 +201,7 @@ class Pool:
             _kill(w)
             return
         a: Assignment = w.assigned[0]
-        a.task.put(a.current, status, payload[1:])
+        a.task.put(a.current, Scored(status, payload[1:]))
         a.done += 1
         w.since = time.monotonic()
         if a.done == len(a.indices):
@@ -221,7 +219,7 @@ class Pool:
             return
         a: Assignment = w.assigned.popleft()
         rec = a.task.records[a.current]
-        a.task.put(a.current, "error", failure_line(rec, problem, self.run))
+        a.task.put(a.current, Scored("error", failure_line(rec, problem, self.run)))
         rest = [Assignment(a.task, a.indices[a.done + 1:])] if a.done + 1 < len(a.indices) else []
         for later in reversed(rest + list(w.assigned)):
             self.queue.appendleft(Assignment(later.task, later.indices[later.done:]))

@@ -246,7 +246,7 @@ class Scoring:
         wrote = False
         while self.pending and self.pending[0].done:
             task = self.pending.popleft()
-            self._write(task, len(task.lines))
+            self._write(task, len(task.results))
             wrote = True
         if wrote and self.progress:
             self.report.seconds = time.perf_counter() - self.started
@@ -255,18 +255,17 @@ class Scoring:
     def _write(self, task: Task, n: int) -> None:
         if n == 0:
             return
-        self.store.append(task.lines[:n])
-        for i in range(n):
-            status = task.statuses[i]
-            if status == "scored":
+        self.store.append([r.line for r in task.results[:n]])
+        for rec, result in zip(task.records[:n], task.results[:n]):
+            if result.status == "scored":
                 self.report.scored += 1
                 continue
-            if status == "incomplete":
+            if result.status == "incomplete":
                 self.report.incomplete += 1
             else:
                 self.report.errors += 1
-            first = (json.loads(task.lines[i]).get("problems") or [{}])[0]
-            self.report.failed.append({"key": task.records[i].key, "status": status, "code": first.get("code"), "message": first.get("message")})
+            first = (json.loads(result.line).get("problems") or [{}])[0]
+            self.report.failed.append({"key": rec.key, "status": result.status, "code": first.get("code"), "message": first.get("message")})
 
 
 def _digest(key: str) -> int:

@@ -23,6 +23,7 @@ import socket
 import sys
 import sysconfig
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -71,8 +72,20 @@ def _encode(out: dict[str, Any]) -> bytes:
         return text.encode("utf-8", "replace")
 
 
-def score_record(engines: dict[str, Any], rec: Record, run: RunProvenance, explain: bool = False) -> tuple[str, bytes]:
-    """One department → (status, result line). Never raises: a failure is recorded with its code."""
+@dataclass(frozen=True)
+class Scored:
+    status: str  # "scored", "incomplete" or "error"
+    line: bytes  # the result line, UTF-8, without its newline
+
+
+@dataclass(frozen=True)
+class Started:
+    pid: int
+    sock: socket.socket  # the supervisor's end, non-blocking
+
+
+def score_record(engines: dict[str, Any], rec: Record, run: RunProvenance, explain: bool = False) -> Scored:
+    """One department's result line. Never raises: a failure is recorded with its code."""
     out: dict[str, Any] = {"key": rec.key}
     try:
         if rec.error is not None:
@@ -95,7 +108,7 @@ def score_record(engines: dict[str, Any], rec: Record, run: RunProvenance, expla
         out = {"key": rec.key, "status": "error", "problems": [{
             "code": errors.BATCH_PLUGIN_EXIT, "message": f"计分时有插件引发了 {what}{_where(exc)}，该部门未计分；插件不应退出进程，请修正插件"}]}
     out["provenance"] = run.stamp(input_digest(rec))
-    return out["status"], _encode(out)
+    return Scored(out["status"], _encode(out))
 
 
 def _where(exc: BaseException) -> str:
@@ -151,8 +164,8 @@ def serve(sock: socket.socket, engines: dict[str, Any], run: RunProvenance, expl
         gc.disable()  # results hold no cycles; the collector's passes cost ≈ 8 µs a department
         try:
             for rec in records:
-                status, line = score_record(engines, rec, run, explain)
-                send_frame(sock, STATUS_BYTE[status] + line)
+                result = score_record(engines, rec, run, explain)
+                send_frame(sock, STATUS_BYTE[result.status] + result.line)
         finally:
             gc.enable()
 
@@ -169,15 +182,15 @@ def _die_with_parent() -> None:
         pass
 
 
-def start(engines: dict[str, Any], run: RunProvenance, explain: bool, close: list[socket.socket]) -> tuple[int, socket.socket]:
-    """Fork one worker; returns its pid and the supervisor's end of its socket."""
+def start(engines: dict[str, Any], run: RunProvenance, explain: bool, close: list[socket.socket]) -> Started:
+    """Fork one worker (``close``: the supervisor's sockets of the other workers, which it must not hold)."""
     ours, theirs = socket.socketpair()
     parent = os.getpid()
     pid = os.fork()
     if pid:
         theirs.close()
         ours.setblocking(False)
-        return pid, ours
+        return Started(pid, ours)
     code = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group; the supervisor decides

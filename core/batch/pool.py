@@ -30,7 +30,7 @@ from .. import errors
 from ..errors import JixiaoError, Problem
 from .provenance import RunProvenance
 from .readers import Record
-from .worker import BYTE_STATUS, Scored, failure_line, frame, frames, start
+from .worker import BYTE_STATUS, Engines, Scored, failure_line, frame, frames, start
 
 PER_WORKER = 2  # chunks a worker holds: the one it scores and the next
 PACE = 0.003  # seconds between rounds while workers are busy: results are read a dozen at a time, not one wake-up each
@@ -89,7 +89,7 @@ class Worker:
 
 
 class Pool:
-    def __init__(self, size: int, engines: dict[str, Any], run: RunProvenance, *, explain: bool, timeout: float):
+    def __init__(self, size: int, engines: Engines, run: RunProvenance, *, explain: bool, timeout: float):
         self.size, self.engines, self.run, self.explain, self.timeout = size, engines, run, explain, timeout
         self.queue: deque[Assignment] = deque()
         self.workers: list[Worker] = []

@@ -30,6 +30,7 @@ from .readers import ReadLimits, Record, read_input
 from .resume import PriorLine, PriorResults
 from .stop import BatchInterrupted, StopSignals
 from .store import ResultStore
+from .worker import Engines
 
 DEFAULT_TIMEOUT = 60.0  # seconds one department may take
 MAX_JOBS = 256
@@ -92,17 +93,16 @@ def check_options(jobs: int | None, timeout: float, chunk: int) -> int:
     return jobs
 
 
-def load_engines(rubric, compare, rules: str, plugins: tuple, block: tuple) -> dict[str, Any]:
+def load_engines(rubric, compare, rules: str, plugins: tuple, block: tuple) -> Engines:
     """The engines every worker inherits; a plugin that exits while loading is a load error, not an exit."""
     from ..engine import Engine
 
     try:
-        engines = {"a": Engine.from_rubric(rubric, plugins=plugins, block=block, rules=rules)}
-        if compare:
-            engines["b"] = Engine.from_rubric(compare, plugins=plugins, block=block, rules=rules)
+        main = Engine.from_rubric(rubric, plugins=plugins, block=block, rules=rules)
+        other = Engine.from_rubric(compare, plugins=plugins, block=block, rules=rules) if compare else None
     except SystemExit as exc:
         raise JixiaoError(Problem(errors.PLUGIN_LOAD, f"加载评分体系或插件时，有插件调用了 sys.exit({exc.code!r})：插件不应退出进程，请修正插件", field="plugin")) from None
-    return engines
+    return Engines(main, other)
 
 
 def run_batch(input_path: str | Path, rubric: str, outdir: str | Path, *, jobs: int | None = None, compare: str | None = None,
@@ -115,7 +115,7 @@ def run_batch(input_path: str | Path, rubric: str, outdir: str | Path, *, jobs: 
     with StopSignals() as stop:
         plugins, block = tuple(p if not isinstance(p, Path) else str(p) for p in plugins), tuple(block)
         engines = load_engines(rubric, compare, rules, plugins, block)
-        run = RunProvenance.of(engines["a"], engines.get("b"), explain=explain, block=block)
+        run = RunProvenance.of(engines.main, engines.compare, explain=explain, block=block)
         records = read_input(input_path, limits, exclude=Path(outdir))
         first = next(records, None)
         if first is None:
@@ -142,7 +142,7 @@ def run_batch(input_path: str | Path, rubric: str, outdir: str | Path, *, jobs: 
             from .summary import write_summary
 
             try:
-                write_summary(store, engines["a"].pack, engines["b"].pack if compare else None)
+                write_summary(store, engines.main.pack, engines.compare.pack if engines.compare else None)
             except BatchInterrupted as exc:
                 exc.report = report
                 raise

@@ -73,6 +73,14 @@ def _encode(out: dict[str, Any]) -> bytes:
 
 
 @dataclass(frozen=True)
+class Engines:
+    """The engines a worker scores with: the pack's, and the --compare pack's if any."""
+
+    main: Any
+    compare: Any = None
+
+
+@dataclass(frozen=True)
 class Scored:
     status: str  # "scored", "incomplete" or "error"
     line: bytes  # the result line, UTF-8, without its newline
@@ -84,20 +92,20 @@ class Started:
     sock: socket.socket  # the supervisor's end, non-blocking
 
 
-def score_record(engines: dict[str, Any], rec: Record, run: RunProvenance, explain: bool = False) -> Scored:
+def score_record(engines: Engines, rec: Record, run: RunProvenance, explain: bool = False) -> Scored:
     """One department's result line. Never raises: a failure is recorded with its code."""
     out: dict[str, Any] = {"key": rec.key}
     try:
         if rec.error is not None:
             raise JixiaoError(rec.error)
-        card = engines["a"].evaluate(rec.doc)
+        card = engines.main.evaluate(rec.doc)
         out["department"] = {"id": card.department_id, "name": card.department_name}
         out["status"] = "scored" if card.complete else "incomplete"
         out.update(compact(card))
         if explain:
             out["scorecard"] = card.to_dict()
-        if "b" in engines:
-            other = engines["b"].evaluate(rec.doc)
+        if engines.compare is not None:
+            other = engines.compare.evaluate(rec.doc)
             out["compare"] = {"rubric": other.rubric["id"], **compact(other)}
     except JixiaoError as exc:
         out = {"key": rec.key, "status": "error", "problems": [p.to_dict() for p in exc.problems]}
@@ -151,7 +159,7 @@ def frame(payload: bytes) -> bytes:
     return len(payload).to_bytes(_HEADER, "big") + payload
 
 
-def serve(sock: socket.socket, engines: dict[str, Any], run: RunProvenance, explain: bool) -> None:
+def serve(sock: socket.socket, engines: Engines, run: RunProvenance, explain: bool) -> None:
     """Score every record sent until the supervisor closes the socket."""
     while True:
         head = _recv_exact(sock, _HEADER)
@@ -182,7 +190,7 @@ def _die_with_parent() -> None:
         pass
 
 
-def start(engines: dict[str, Any], run: RunProvenance, explain: bool, close: list[socket.socket]) -> Started:
+def start(engines: Engines, run: RunProvenance, explain: bool, close: list[socket.socket]) -> Started:
     """Fork one worker (``close``: the supervisor's sockets of the other workers, which it must not hold)."""
     ours, theirs = socket.socketpair()
     parent = os.getpid()

@@ -139,3 +139,19 @@ def fact_problem(code: str, name: str, label: str, value: Any, expected: str, re
         value=value,
         expected=expected,
     )
+
+# batch and office
+FACTS_ENCODING = "FACTS_ENCODING"            # bytes that are not UTF-8 (a GBK file, one bad byte in a line)
+FACTS_TOO_LARGE = "FACTS_TOO_LARGE"          # one record, file or nesting beyond its limit
+XLSX_TOO_LARGE = "XLSX_TOO_LARGE"            # an xlsx whose parts unpack beyond the limit, or too many rows/columns
+BATCH_OPTION = "BATCH_OPTION"                # an option value out of range (--jobs -1, --timeout 0)
+BATCH_EMPTY_INPUT = "BATCH_EMPTY_INPUT"      # the input holds no record at all
+BATCH_OUTPUT = "BATCH_OUTPUT"                # the output folder cannot be created or written
+BATCH_PROVENANCE = "BATCH_PROVENANCE"        # results.jsonl was made by another pack, plugins, engine or options
+BATCH_INPUT_CHANGED = "BATCH_INPUT_CHANGED"  # results.jsonl was made from other input records
+BATCH_RESULTS_DAMAGED = "BATCH_RESULTS_DAMAGED"  # a torn or corrupt results.jsonl line (reported; the rest is rescored)
+BATCH_TIMEOUT = "BATCH_TIMEOUT"              # one department took longer than --timeout
+BATCH_WORKER_DIED = "BATCH_WORKER_DIED"      # the worker process died while scoring a department
+BATCH_PLUGIN_EXIT = "BATCH_PLUGIN_EXIT"      # a plugin raised SystemExit / KeyboardInterrupt while scoring
+BATCH_WORKER_START = "BATCH_WORKER_START"    # no worker process could be started
+OUTPUT_PATH = "OUTPUT_PATH"                  # an -o file that cannot be written (below a file, read-only, a folder)

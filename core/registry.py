@@ -7,7 +7,9 @@ module-level name), and a blocked name is never registered.
 """
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import inspect
 import sys
 from dataclasses import dataclass
 from importlib import metadata
@@ -29,6 +31,26 @@ class PluginInfo:
     origin: str  # "entry point jixiao.plugins (dist 0.1.0)", "file /x/y.py", "python"
     kind: str
     replaced: str | None = None  # origin of the plugin it replaced
+    sha256: str | None = None  # of the file the plugin's code was loaded from; None when it has no source file
+
+
+def source_hash(plugin: Any, path: Path | None = None) -> str | None:
+    """"sha256:…" of ``path``, or of the source file of the module ``plugin`` was defined in.
+
+    A batch records it with every result, so a resumed batch can tell that a plugin's
+    code changed between runs even when its name and origin did not.
+    """
+    if path is None:
+        module = inspect.getmodule(plugin) if not inspect.ismodule(plugin) else plugin
+        try:
+            found = inspect.getsourcefile(module) if module is not None else None
+        except TypeError:  # a built-in module
+            found = None
+        path = Path(found) if found else None
+    try:
+        return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest() if path is not None else None
+    except OSError:
+        return None
 
 
 class Registry:
@@ -51,7 +73,7 @@ class Registry:
         self.blocked[name] = why or "按要求停用"
         self.info.pop(name, None)
 
-    def register(self, plugin: Any, name: str, origin: str) -> None:
+    def register(self, plugin: Any, name: str, origin: str, source: Path | None = None) -> None:
         self.offered.add(name)
         if self.pm.is_blocked(name):
             return
@@ -66,7 +88,7 @@ class Registry:
         except (ValueError, pluggy.PluginValidationError) as exc:
             raise JixiaoError(Problem(errors.PLUGIN_LOAD, f"插件“{name}”（{origin}）无法注册：{exc}", field="plugin", value=name)) from None
         kind = getattr(plugin, "kind", None) or getattr(plugin, "__name__", type(plugin).__name__)
-        self.info[name] = PluginInfo(name, origin, str(kind), old.origin if old else None)
+        self.info[name] = PluginInfo(name, origin, str(kind), old.origin if old else None, source_hash(plugin, source))
 
     def load_entry_points(self) -> None:
         for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
@@ -78,7 +100,8 @@ class Registry:
                 obj = ep.load()
             except Exception as exc:
                 raise JixiaoError(Problem(errors.PLUGIN_LOAD, f"入口点插件“{ep.name}”（{ep.value}）加载失败：{exc}", field="plugin", value=ep.name)) from None
-            self.register(obj, ep.name, f"入口点 {ep.value}（{dist}）")
+            module_file = getattr(sys.modules.get(ep.module), "__file__", None)
+            self.register(obj, ep.name, f"入口点 {ep.value}（{dist}）", Path(module_file) if module_file else None)
 
     def load_file(self, path: str | Path) -> list[str]:
         """Register the plugins a local ``.py`` declares in ``JIXIAO_PLUGINS = {name: obj}``, or the module itself under its stem."""
@@ -96,7 +119,7 @@ class Registry:
             raise JixiaoError(Problem(errors.PLUGIN_LOAD, f"插件文件 {p} 执行出错：{type(exc).__name__}: {exc}", field="plugin", value=str(p))) from None
         plugins = getattr(module, "JIXIAO_PLUGINS", None) or {p.stem: module}
         for name, obj in plugins.items():
-            self.register(obj, name, f"文件 {p}")
+            self.register(obj, name, f"文件 {p}", p)
         return list(plugins)
 
     def load_object(self, obj: Any, name: str | None = None) -> str:

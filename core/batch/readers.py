@@ -1,114 +1,90 @@
 """Streaming readers of batch input: one department at a time, never the whole file in memory.
 
-INPUT is a folder of fact files (YAML, JSON, xlsx templates), a JSON Lines file, or a
-CSV / xlsx table with one department per row (columns ``department_id``,
-``department_name`` and one per fact; an empty cell is a missing fact). A record that
-cannot be read becomes a ``Record`` with an error, so the batch goes on.
+INPUT is a folder of fact files (YAML, JSON, xlsx templates: ``folder``), a JSON Lines
+file (here), or a CSV / xlsx table with one department per row (``tables``).
+
+The files come from departments and provinces, not from jixiao, so every record is read
+as if hostile: whatever one line, row or file does (a byte that is not UTF-8, a 5,000-digit
+integer, nesting a thousand deep, a line of a gigabyte, a YAML alias bomb) it becomes a
+``Record`` with an error naming its line, row or file, and the batch goes on. Only what
+makes the whole input unusable — no such file, an unknown type, a table without its id
+column, a CSV that is not UTF-8, an xlsx that unpacks too large — raises ``JixiaoError``
+before anything is scored.
 """
 from __future__ import annotations
 
-import csv
-import json
-from dataclasses import dataclass
-from decimal import Decimal
+import re
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
 from .. import errors
-from ..errors import JixiaoError, Problem
+from ..office.limits import megabytes
+from .records import MAX_RECORD_BYTES, ReadLimits, Record, bad, checked, input_error, json_reason, skip_line
 
-FILE_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
-ID_COLUMN, NAME_COLUMN = "department_id", "department_name"
+__all__ = ["MAX_RECORD_BYTES", "ReadLimits", "Record", "read_input"]
 
-
-@dataclass
-class Record:
-    key: str  # department id, or where the record sits when it has none
-    doc: dict[str, Any] | None
-    error: Problem | None = None
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
-def read_input(path: str | Path) -> Iterator[Record]:
+def read_input(path: str | Path, limits: ReadLimits = ReadLimits(), exclude: Path | None = None) -> Iterator[Record]:
+    """Every record of ``path`` in input order; ``exclude`` is a folder not to read (the output, when it lies inside the input)."""
     p = Path(path)
+    if not p.exists():
+        raise input_error(errors.FACTS_FILE, f"找不到批量输入 {p}：请检查路径", p)
     if p.is_dir():
-        yield from _folder(p)
-    elif p.suffix.lower() in (".jsonl", ".ndjson"):
-        yield from _jsonl(p)
-    elif p.suffix.lower() == ".csv":
-        yield from _csv(p)
-    elif p.suffix.lower() == ".xlsx":
-        yield from _xlsx_rows(p)
+        from .folder import read_folder
+
+        yield from read_folder(p, limits, exclude)
+        return
+    suffix = p.suffix.lower()
+    if suffix not in (".jsonl", ".ndjson", ".csv", ".xlsx"):
+        raise input_error(errors.FACTS_FILE, f"批量输入 {p} 无法识别：应为事实文件目录、.jsonl、.csv 或 .xlsx（每行一个部门）", p)
+    try:
+        with p.open("rb"):
+            pass
+    except OSError as exc:
+        raise input_error(errors.FACTS_FILE, f"批量输入 {p} 无法读取：{exc.strerror or exc}；请检查文件权限", p) from None
+    if suffix in (".csv", ".xlsx"):
+        from .tables import read_csv, read_xlsx_rows
+
+        yield from (read_csv if suffix == ".csv" else read_xlsx_rows)(p, limits)
     else:
-        raise JixiaoError(Problem(errors.FACTS_FILE, f"批量输入 {p} 无法识别：应为事实文件目录、.jsonl、.csv 或 .xlsx（每行一个部门）", field="INPUT", value=str(p)))
+        yield from read_jsonl(p, limits)
 
 
-def _folder(root: Path) -> Iterator[Record]:
-    from ..facts import read_facts_file
+def read_jsonl(path: Path, limits: ReadLimits) -> Iterator[Record]:
+    from ..yamlio import load_text
 
-    for f in sorted(x for x in root.rglob("*") if x.suffix.lower() in FILE_SUFFIXES and x.is_file()):
-        try:
-            doc = read_facts_file(f)
-            yield Record(doc["department"]["id"], doc)
-        except JixiaoError as exc:
-            yield Record(f"file:{f.relative_to(root)}", None, exc.problems[0])
-
-
-def _jsonl(path: Path) -> Iterator[Record]:
-    from ..facts import normalise_document
-
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
+    with path.open("rb") as fh:
+        n = 0
+        while line := fh.readline(limits.record_bytes + 1):
+            n += 1
+            where, key = f"{path.name} 第 {n} 行", f"line:{n}"
+            if len(line) > limits.record_bytes and not line.endswith(b"\n"):
+                size = len(line) + skip_line(fh)
+                yield bad(key, where, errors.FACTS_TOO_LARGE, f"{where}有 {megabytes(size)} MB，超过单条记录的上限 {megabytes(limits.record_bytes)} MB；"
+                          "请检查该行（可加 --max-record-mb 提高上限）", line[:4096] + str(size).encode(), size)
                 continue
             try:
-                doc = normalise_document(json.loads(line, parse_float=Decimal), f"{path}:{n}")
-                yield Record(doc["department"]["id"], doc)
-            except json.JSONDecodeError as exc:
-                yield Record(f"line:{n}", None, Problem(errors.FACTS_FORMAT, f"{path} 第 {n} 行不是有效的 JSON：{exc.msg}", field=f"line {n}"))
-            except JixiaoError as exc:
-                yield Record(f"line:{n}", None, exc.problems[0])
-
-
-def _row_doc(header: list[str], values: list[Any], where: str) -> Record:
-    row = {h: v for h, v in zip(header, values) if h}
-    dept_id = row.pop(ID_COLUMN, None)
-    name = row.pop(NAME_COLUMN, "") or ""
-    if dept_id in (None, ""):
-        return Record(where, None, Problem(errors.FACTS_FORMAT, f"{where}：缺少部门编号（{ID_COLUMN} 列）", field=ID_COLUMN))
-    facts = {k: v for k, v in row.items() if v not in (None, "")}
-    return Record(str(dept_id), {"department": {"id": str(dept_id), "name": str(name)}, "facts": facts, "source": where})
-
-
-def _csv(path: Path) -> Iterator[Record]:
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.reader(fh)
-        header = next(reader, None)
-        if not header or ID_COLUMN not in header:
-            raise JixiaoError(Problem(errors.FACTS_FORMAT, f"{path}：第一行应为列名，且含 {ID_COLUMN} 列", field=ID_COLUMN))
-        for n, values in enumerate(reader, 2):
-            if any(v.strip() for v in values):
-                yield _row_doc(header, [v.strip() for v in values], f"{path.name} 第 {n} 行")
-
-
-def _xlsx_rows(path: Path) -> Iterator[Record]:
-    from openpyxl import load_workbook
-
-    wb = load_workbook(path, read_only=True, data_only=True)
-    try:
-        ws = wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
-        header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
-        if ID_COLUMN not in header:
-            raise JixiaoError(Problem(errors.FACTS_FORMAT, f"{path}：工作表“{ws.title}”第 1 行应为列名，且含 {ID_COLUMN} 列", field=ID_COLUMN))
-        for n, values in enumerate(rows, 2):
-            if any(v not in (None, "") for v in values):
-                yield _row_doc(header, [_cell(v) for v in values], f"{path.name}!{ws.title} 第 {n} 行")
-    finally:
-        wb.close()
-
-
-def _cell(v: Any) -> Any:
-    """Excel numbers arrive as float: take them back to the decimal the cell shows."""
-    if isinstance(v, float):
-        return Decimal(repr(v))
-    return v.strip() if isinstance(v, str) else v
+                text = line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield bad(key, where, errors.FACTS_ENCODING, f"{where}第 {exc.start + 1} 个字节起不是有效的 UTF-8 编码（{line[exc.start:exc.start + 4]!r}）："
+                          "请把文件另存为 UTF-8 编码，或修正该行", line)
+                continue
+            if n == 1:
+                text = text.removeprefix("\ufeff")
+            if not text.strip():
+                continue
+            try:
+                data = load_text(text, ".json")
+            except RecursionError:
+                yield bad(key, where, errors.FACTS_TOO_LARGE, f"{where}的 JSON 嵌套层数过深，无法读取：请检查该行", line)
+                continue
+            except ValueError as exc:
+                yield bad(key, where, errors.FACTS_FORMAT, f"{where}不是有效的 JSON：{json_reason(exc)}", line)
+                continue
+            except Exception as exc:  # whatever else one line can provoke, it stays one bad line
+                yield bad(key, where, errors.FACTS_FORMAT, f"{where}无法读取：{type(exc).__name__}: {exc}", line)
+                continue
+            escapes = ("\\ud" in text or "\\uD" in text) and _ESCAPED_SURROGATE.search(text) is not None
+            yield checked(data, key, where, line, texts=escapes)

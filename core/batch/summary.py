@@ -1,16 +1,23 @@
 """The district view, built by streaming the results once: ranking, grade distribution,
 points lost per indicator (which rules cost the district most), the department ×
-indicator matrix of points lost, and, with a second pack, who changes grade."""
+indicator matrix of points lost, and, with a second pack, who changes grade.
+
+Department ids and names come from the input, so every text cell of summary.xlsx and
+matrix.csv goes through ``office.safe`` (a name such as ``=cmd|' /C calc'!A0`` is written
+as text, never as a formula). Each file is written under a temporary name and renamed
+into place: a batch killed while writing the summary leaves the previous file or none.
+"""
 from __future__ import annotations
 
-import csv
 import json
+import os
 from array import array
 from collections import Counter
 from decimal import Decimal
 from typing import Any, Iterator
 
 from ..numbers import fmt_number
+from ..office.safe import csv_writer, row_cells
 from .store import ResultStore
 
 ZERO = Decimal(0)
@@ -87,7 +94,8 @@ def summarise(store: ResultStore, pack, other=None) -> tuple[dict[str, Any], Ran
 def write_summary(store: ResultStore, pack, other=None) -> dict[str, Any]:
     """summary.json, with the ranking streamed into it one department a line, and summary.xlsx."""
     summary, ranking = summarise(store, pack, other)
-    with (store.dir / "summary.json").open("w", encoding="utf-8") as fh:
+    tmp = store.dir / "summary.json.tmp"
+    with tmp.open("w", encoding="utf-8") as fh:
         head = json.dumps(summary, ensure_ascii=False, indent=2)
         fh.write(head[:-2] + ',\n  "ranking": [')
         for i, row in enumerate(ranking):
@@ -95,35 +103,48 @@ def write_summary(store: ResultStore, pack, other=None) -> dict[str, Any]:
         fh.write("\n  ]\n}\n")
     _workbook(store, pack, summary, ranking)
     store.close()
+    os.replace(tmp, store.dir / "summary.json")  # last: summary.json present means the whole summary is
     return summary
+
+
+class _Sheet:
+    """A write-only sheet whose ``append`` writes formula-like text as text."""
+
+    def __init__(self, wb, title: str):
+        self.ws = wb.create_sheet(title)
+
+    def append(self, values) -> None:
+        self.ws.append(row_cells(self.ws, values))
+
+
 
 
 def _workbook(store: ResultStore, pack, summary: dict[str, Any], ranking: Ranking) -> None:
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("排名")
+    ws = _Sheet(wb, "排名")
     ws.append(["名次", "部门编号", "部门名称", "总分", "等级"])
     for r in ranking:
         if r["rank"] > SHEET_ROWS["排名"]:
             ws.append([f"……共 {len(ranking):,} 个部门，完整排名见 summary.json"])
             break
         ws.append([r["rank"], r["key"], r["name"], Decimal(r["total"]), r["grade"]])
-    ws = wb.create_sheet("等级分布")
+    ws = _Sheet(wb, "等级分布")
     ws.append(["等级", "部门数"])
     for grade, count in summary["grades"].items():
         ws.append([grade, count])
-    ws = wb.create_sheet("指标失分")
+    ws = _Sheet(wb, "指标失分")
     ws.append(["编码", "三级指标", "分值", "平均得分", "平均失分", "失分部门数", "失分合计"])
     for r in summary["indicators"]:
         ws.append([r["code"], r["name"], Decimal(r["weight"]), _num(r["average_score"]), _num(r["average_lost"]), r["departments_losing"], Decimal(r["total_lost"])])
     leaves = [(leaf.code, leaf.name) for leaf in pack.leaves()]
-    ws = wb.create_sheet("失分矩阵")
+    ws = _Sheet(wb, "失分矩阵")
     head = ["部门编号", "部门名称"] + [f"{c} {name}" for c, name in leaves]
     ws.append(head)
     rows = 0
-    with (store.dir / "matrix.csv").open("w", encoding="utf-8-sig", newline="") as fh:
-        out = csv.writer(fh)
+    with (store.dir / "matrix.csv.tmp").open("w", encoding="utf-8-sig", newline="") as fh:
+        out = csv_writer(fh)
         out.writerow(head)
         for rec in store.records():
             if rec["status"] == "scored":
@@ -134,16 +155,18 @@ def _workbook(store: ResultStore, pack, summary: dict[str, Any], ranking: Rankin
                     ws.append(row[:2] + [Decimal(v) for v in row[2:]])
                 elif rows == SHEET_ROWS["失分矩阵"] + 1:
                     ws.append(["……完整矩阵见 matrix.csv"])
-    ws = wb.create_sheet("未完成评分")
+    ws = _Sheet(wb, "未完成评分")
     ws.append(["部门编号", "状态", "代码", "说明"])
     for f in summary["failed"]:
         ws.append([f["key"], f["status"], f["code"], f["message"]])
     if summary["compare_rubric"]:
-        ws = wb.create_sheet("等级变化")
+        ws = _Sheet(wb, "等级变化")
         ws.append(["部门编号", "部门名称", f"{summary['rubric']} 总分", "等级", f"{summary['compare_rubric']} 总分", "等级"])
         for c in summary["grade_changes"]:
             ws.append([c["key"], c["name"], Decimal(c["total_a"]), c["grade_a"], Decimal(c["total_b"]), c["grade_b"]])
-    wb.save(store.dir / "summary.xlsx")
+    wb.save(store.dir / "summary.xlsx.tmp")
+    os.replace(store.dir / "matrix.csv.tmp", store.dir / "matrix.csv")
+    os.replace(store.dir / "summary.xlsx.tmp", store.dir / "summary.xlsx")
 
 
 def _num(v):

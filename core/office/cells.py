@@ -14,6 +14,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..facts import FactSpec
 from ..numbers import fmt_number
+from .safe import put_text
 
 SHEET_CHOICES = "选项"
 YES, NO = "是", "否"
@@ -35,10 +36,8 @@ def cell_value(spec: FactSpec, value: Any) -> Any:
 
 
 def put(cell, value: Any) -> None:
-    """Write a value; text starting with "=" (a choice label such as "=") stays text, not a formula."""
-    cell.value = value
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
+    """Write a value; text starting with = + - @ (a choice label such as "=", a prefilled name) stays text, not a formula."""
+    put_text(cell, value)
 
 
 def requirement(spec: FactSpec) -> str:

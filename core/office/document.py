@@ -24,6 +24,7 @@ from lxml import etree
 
 from .. import report_text
 from ..scorecard import Scorecard
+from .safe import xml_text
 from .layout import HEADER, SCORE, TEXT, TOTAL, WIDTHS, score_table
 from .style import FONT_CJK, FONT_CJK_ALT, FONT_HEADING, FONT_LATIN
 
@@ -49,17 +50,17 @@ def scorecard_document(card: Scorecard, engine: "Engine") -> bytes:
     _centered(doc, f"部门名称：{who}", 12, FONT_CJK)
     doc.add_heading(HEADING_OVERALL, level=1)
     doc.add_heading(HEADING_RESULT, level=2)
-    doc.add_paragraph(report_text.overall(card, pack))
+    doc.add_paragraph(xml_text(report_text.overall(card, pack)))
     doc.add_heading(report_text.section_problems(pack), level=2)
     sections = report_text.loss_sections(card, pack)
     if not sections:
         doc.add_paragraph(report_text.NO_LOSS)
     for s in sections:
-        doc.add_heading(s.title, level=3)
+        doc.add_heading(xml_text(s.title), level=3)
         _labelled(doc, "存在问题：", s.problem)
         _labelled(doc, "改进措施：", s.improvement)
     doc.add_heading(f"四、{report_text.kind(pack)}指标评分情况", level=1)
-    doc.add_paragraph(report_text.closing(card, pack))
+    doc.add_paragraph(xml_text(report_text.closing(card, pack)))
     land = doc.add_section(WD_SECTION.NEW_PAGE)
     land.orientation = WD_ORIENT.LANDSCAPE
     land.page_width, land.page_height = Mm(297), Mm(210)
@@ -67,7 +68,7 @@ def scorecard_document(card: Scorecard, engine: "Engine") -> bytes:
     land.top_margin = land.bottom_margin = Mm(15)
     doc.add_heading("附件：" + report_text.table_title(pack), level=2)
     _table(doc, card, engine)
-    doc.core_properties.title = f"{who} {report_text.report_title(pack)}"
+    doc.core_properties.title = xml_text(f"{who} {report_text.report_title(pack)}")
     doc.core_properties.author = "jixiao"
     buf = io.BytesIO()
     doc.save(buf)
@@ -130,7 +131,7 @@ def _centered(doc, text: str, size: float, face: str) -> None:
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p.paragraph_format.first_line_indent = Pt(0)
-    run = p.add_run(text)
+    run = p.add_run(xml_text(text))
     run.font.size, run.bold = Pt(size), face == FONT_HEADING
     _fonts(run._r.get_or_add_rPr(), FONT_LATIN, face)
 
@@ -138,7 +139,7 @@ def _centered(doc, text: str, size: float, face: str) -> None:
 def _labelled(doc, label: str, text: str) -> None:
     p = doc.add_paragraph()
     p.add_run(label).bold = True
-    p.add_run(text)
+    p.add_run(xml_text(text))
 
 
 _ALIGN = {TEXT: WD_ALIGN_PARAGRAPH.LEFT}
@@ -176,6 +177,6 @@ def _table(doc, card: Scorecard, engine: "Engine") -> None:
             p = first if i == 0 else target.add_paragraph()
             p.style = style
             p.alignment = _ALIGN.get(cell.role, WD_ALIGN_PARAGRAPH.CENTER)
-            run = p.add_run(line)
+            run = p.add_run(xml_text(line))
             if cell.role in (HEADER, TOTAL) or (cell.role == SCORE and cell.row == grid.rows - 1):
                 run.bold = True

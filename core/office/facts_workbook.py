@@ -15,14 +15,16 @@ from typing import Any
 from zipfile import BadZipFile
 
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from .. import errors
 from ..errors import JixiaoError, Problem
 from ..facts import LocatedFacts, cell_text
+from .limits import MAX_COLUMNS, MAX_FACT_ROWS, MAX_XLSX_BYTES, check_xlsx, too_many_rows
 from .table_sheets import read_table_sheets
-from .template import (KEY_COL, KEY_HEADER, LABEL_DEPT_ID, LABEL_DEPT_NAME, LABEL_RUBRIC, SHEET_FACTS,
-                       VALUE_COL)
+from .template import (HEADER_ROW, KEY_COL, KEY_HEADER, LABEL_DEPT_ID, LABEL_DEPT_NAME, LABEL_RUBRIC,
+                       SHEET_FACTS, VALUE_COL)
 
 SCAN_ROWS = 50  # the department block and the header are near the top
 
@@ -45,13 +47,19 @@ def excel_value(value: Any) -> Any:
     return value
 
 
-def read_facts_workbook(path: str | Path) -> dict[str, Any]:
+def read_facts_workbook(path: str | Path, max_bytes: int = MAX_XLSX_BYTES) -> dict[str, Any]:
     """The facts document {rubric, department, facts} of a filled-in template."""
     p = Path(path)
+    check_xlsx(p, max_bytes)
     try:
         wb = load_workbook(p, data_only=True)
-    except (InvalidFileException, BadZipFile, KeyError, ValueError, OSError) as exc:
+    except (InvalidFileException, BadZipFile, KeyError, ValueError, OSError, TypeError, AttributeError, SyntaxError) as exc:
         raise _fail(f"事实文件 {p} 无法作为 Excel 工作簿（.xlsx）打开：{type(exc).__name__}: {exc}", field=str(p)) from None
+    for sheet in wb.worksheets:
+        if sheet.max_row > MAX_FACT_ROWS:
+            raise too_many_rows(f"{p} 工作表“{sheet.title}”", sheet.max_row, MAX_FACT_ROWS)
+        if sheet.max_column > MAX_COLUMNS:
+            raise _fail(f"{p} 工作表“{sheet.title}”有 {sheet.max_column:,} 列，超过上限 {MAX_COLUMNS:,} 列；请删除多余的列后再读取", field=str(p))
     if SHEET_FACTS not in wb.sheetnames:
         raise _fail(f"事实文件 {p} 缺少工作表“{SHEET_FACTS}”（现有：{'、'.join(wb.sheetnames)}）；请用 jixiao template 生成填报表", field=str(p))
     ws = wb[SHEET_FACTS]
@@ -61,12 +69,14 @@ def read_facts_workbook(path: str | Path) -> dict[str, Any]:
         label = ws.cell(row=r, column=1).value
         if isinstance(label, str) and label.strip() in (LABEL_DEPT_ID, LABEL_DEPT_NAME, LABEL_RUBRIC):
             meta[label.strip()] = ws.cell(row=r, column=VALUE_COL).coordinate
-        if ws.cell(row=r, column=KEY_COL).value == KEY_HEADER:
+        if str(ws.cell(row=r, column=KEY_COL).value or "").strip() == KEY_HEADER:
             header_row = r
             break
     if header_row is None:
-        raise _fail(f"工作表“{SHEET_FACTS}”中找不到表头“{KEY_HEADER}”（应在 {ws.cell(row=1, column=KEY_COL).column_letter} 列）；请用 jixiao template 生成填报表",
-                    location=f"{SHEET_FACTS}!{ws.cell(row=1, column=KEY_COL).column_letter}:{ws.cell(row=1, column=KEY_COL).column_letter}")
+        column = get_column_letter(KEY_COL)
+        raise _fail(f"工作表“{SHEET_FACTS}”中找不到表头“{KEY_HEADER}”（应在 {column} 列、前 {SCAN_ROWS} 行之内，通常是 {column}{HEADER_ROW}）："
+                    f"可能被改写或删除了。请把该单元格改回“{KEY_HEADER}”，或用 jixiao template 重新生成填报表",
+                    location=f"{SHEET_FACTS}!{column}:{column}", field=KEY_HEADER)
     tables = read_table_sheets(wb, excel_value)
     facts: dict[str, Any] = {}
     locations: dict[str, str] = {}

@@ -62,7 +62,7 @@ def template_workbook(engine: "Engine", prefill: Mapping[str, Any] | None = None
     choices_ws.sheet_state = "hidden"
     last = get_column_letter(len(HEADERS))
     ws.merge_cells(f"A1:{last}1")
-    ws["A1"] = f"{pack.title} — 事实填报表"
+    put(ws["A1"], f"{pack.title} — 事实填报表")
     ws["A1"].font, ws["A1"].alignment = font(14, bold=True), align()
     ws.merge_cells(f"A2:{last}2")
     ws["A2"] = ("请在黄色单元格（D列）填写；金额单位为万元，比率可填 98.1% 或 0.981，是/否及选项请从下拉列表选择。"
@@ -72,7 +72,8 @@ def template_workbook(engine: "Engine", prefill: Mapping[str, Any] | None = None
     for r, (label, value) in enumerate(((LABEL_DEPT_ID, dept.get("id")), (LABEL_DEPT_NAME, dept.get("name")), (LABEL_RUBRIC, pack.id)), start=3):
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=3)
         ws.cell(row=r, column=1, value=label).font = font(10.5, bold=True)
-        c = ws.cell(row=r, column=VALUE_COL, value=value or None)
+        c = ws.cell(row=r, column=VALUE_COL)
+        put(c, value or None)
         c.font, c.border, c.alignment = font(10.5), BORDER, align("left")
         if label != LABEL_RUBRIC:
             c.fill = INPUT_FILL

@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from .. import report_text
 from ..numbers import fmt_detail
 from ..scorecard import STATUS_TEXT, Scorecard
+from .safe import put_text, xml_text
 from .layout import (BLANK, HEADER, NAME, SCORE, TEXT, TOTAL, WEIGHT, WIDTHS, Cell,
                      score_table)
 from .style import BORDER, HEADER_FILL, align, fit_rows, font, landscape_a4
@@ -39,7 +40,7 @@ def scorecard_workbook(card: Scorecard, engine: "Engine") -> bytes:
     write_score_table(ws, card, engine)
     write_explanations(wb.create_sheet(SHEET_EXPLAIN), card)
     wb.properties.title = report_text.table_title(engine.pack)
-    wb.properties.subject = f"{card.department_name}（{card.department_id}）"
+    wb.properties.subject = xml_text(f"{card.department_name}（{card.department_id}）")
     wb.properties.creator = "jixiao"
     buf = io.BytesIO()
     wb.save(buf)
@@ -54,12 +55,12 @@ def write_score_table(ws, card: Scorecard, engine: "Engine") -> None:
     table = score_table(card, engine.pack)
     last = get_column_letter(len(WIDTHS))
     ws.merge_cells(f"A1:{last}1")
-    ws["A1"] = "附件：" + report_text.table_title(engine.pack)
+    put_text(ws["A1"], "附件：" + report_text.table_title(engine.pack))
     ws["A1"].font, ws["A1"].alignment = font(16, bold=True), align()
     ws.row_dimensions[1].height = 30
     ws.merge_cells(f"A2:{last}2")
     r = card.rubric
-    ws["A2"] = f"部门：{card.department_name or card.department_id}（{card.department_id}）    评分体系：{r['title']}（{r['id']} {r['version']}）"
+    put_text(ws["A2"], f"部门：{card.department_name or card.department_id}（{card.department_id}）    评分体系：{r['title']}（{r['id']} {r['version']}）")
     ws["A2"].font, ws["A2"].alignment = font(10.5), align("left")
     for i, w in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w * 1.15
@@ -74,7 +75,7 @@ def write_score_table(ws, card: Scorecard, engine: "Engine") -> None:
 def _put(ws, cell: Cell) -> None:
     row, col = TABLE_TOP + cell.row, 1 + cell.col
     target = ws.cell(row=row, column=col)
-    target.value = cell.value if cell.value != "" else None
+    put_text(target, cell.value if cell.value != "" else None)
     target.font = font(10.5 if cell.role != TEXT else 9, bold=cell.role in (HEADER, TOTAL))
     target.alignment = _ALIGN[cell.role]
     if cell.role == HEADER:
@@ -107,7 +108,8 @@ def write_explanations(ws, card: Scorecard) -> None:
             "\n".join(list(leaf.notes) + [f"[{p.code}] {p.message}" for p in leaf.problems]),
         ]
         for c, v in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=c, value=v if v != "" else None)
+            cell = ws.cell(row=r, column=c)
+            put_text(cell, v if v != "" else None)
             cell.font, cell.border = font(9), BORDER
             cell.alignment = align("center" if c in (1, 4, 5, 6) else "left", "top")
     total_row = len(list(card.leaves())) + 2

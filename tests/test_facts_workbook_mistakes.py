@@ -1,0 +1,60 @@
+"""Reading a filled-in facts workbook from outside: a mistake in it is the user's (exit 2, the cell
+named), never an internal error, and a small file cannot cost a million rows of work.
+
+The landed code answered an overwritten header cell (B6, "事实名（勿改）") with
+"内部错误：AttributeError: 'MergedCell' object has no attribute 'column_letter'" (exit 3).
+"""
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from batchkit import inflate_xlsx
+from conftest import run_cli
+from openpyxl import load_workbook
+
+from jixiao import Engine
+from jixiao.office.template import template_workbook
+
+PACK = "shenzhen-yantian-2023"
+MAX_XLSX_BYTES = 100 * 1024 * 1024  # the documented default of --max-xlsx-mb
+
+
+def _template(tmp_path, reference_doc, name="t.xlsx"):
+    engine = Engine.from_rubric(PACK, rules="python")
+    path = tmp_path / name
+    path.write_bytes(template_workbook(engine, reference_doc))
+    return path
+
+
+@pytest.mark.parametrize("value", [None, 5, "事实", "=A1"], ids=["cleared", "number", "text", "formula"])
+def test_template_header_cell_overwritten(tmp_path, reference_doc, value):
+    path = _template(tmp_path, reference_doc)
+    wb = load_workbook(path)
+    wb["事实"]["B6"] = value
+    wb.save(path)
+    out = run_cli("evaluate", path)
+    assert out.exit_code == 2 and "错误 [FACTS_FORMAT]" in out.stderr
+    assert "事实名（勿改）" in out.stderr and "B6" in out.stderr and "jixiao template" in out.stderr
+
+
+def test_a_facts_workbook_with_a_far_away_cell_is_refused(tmp_path, reference_doc):
+    engine = Engine.from_rubric(PACK, rules="python")
+    (tmp_path / "t.xlsx").write_bytes(template_workbook(engine, json.loads(json.dumps(reference_doc, default=str))))
+    wb = load_workbook(tmp_path / "t.xlsx")
+    wb["事实"]["B1048576"] = "x"
+    wb.save(tmp_path / "t.xlsx")
+    started = time.monotonic()
+    out = run_cli("evaluate", tmp_path / "t.xlsx")
+    assert time.monotonic() - started < 10
+    assert out.exit_code == 2 and "错误 [XLSX_TOO_LARGE]" in out.stderr and "1,048,576 行" in out.stderr
+
+
+def test_a_facts_workbook_that_unpacks_beyond_the_limit_is_refused(tmp_path, reference_doc):
+    path = inflate_xlsx(_template(tmp_path, reference_doc), MAX_XLSX_BYTES + 1024 * 1024)
+    assert path.stat().st_size < 3 * 1024 * 1024
+    started = time.monotonic()
+    out = run_cli("evaluate", path)
+    assert time.monotonic() - started < 10
+    assert out.exit_code == 2 and "错误 [XLSX_TOO_LARGE]" in out.stderr and "解压后" in out.stderr

@@ -1,0 +1,125 @@
+"""Safe outputs: no text from the input becomes a live formula in any xlsx or CSV jixiao writes
+(issue "Formula injection"; OWASP CSV injection: = + - @ tab and carriage return).
+
+Each test opens the files it made and looks for formulas both through openpyxl and in
+the raw sheet XML (a ``<f>`` element), so a regression cannot hide behind a reader.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import zipfile
+from pathlib import Path
+
+from batchkit import PACK, docs, write_jsonl
+from conftest import run_cli
+from openpyxl import load_workbook
+
+from jixiao import Engine
+from jixiao.batch import run_batch
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP: what a spreadsheet may take for the start of a formula
+HOSTILE = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1,1)", "\t=1+1", "\r=1+1", "=HYPERLINK(\"http://x\",\"y\")"]
+
+
+def is_formula_like(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def assert_no_formula(path: Path) -> list:
+    """Every cell of every sheet, after checking that none of them is a formula."""
+    with zipfile.ZipFile(path) as zf:
+        for name in zf.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                assert b"<f>" not in zf.read(name) and b"<f " not in zf.read(name), f"{path.name}:{name} holds a formula"
+    wb = load_workbook(path)
+    values = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{path.name} {ws.title}!{cell.coordinate} = {cell.value!r}"
+                if is_formula_like(cell.value):
+                    assert cell.quotePrefix, f"{ws.title}!{cell.coordinate} should keep the quote prefix"
+                values.append(cell.value)
+    return values
+
+
+def test_summary_xlsx_and_matrix_csv_write_hostile_ids_and_names_as_text(tmp_path):
+    documents = docs(len(HOSTILE), seed=12)
+    for doc, text in zip(documents, HOSTILE):
+        doc["department"] = {"id": text, "name": text + " 名称"}
+    write_jsonl(tmp_path / "in.jsonl", documents)
+    report = run_batch(tmp_path / "in.jsonl", PACK, tmp_path / "out", jobs=1, rules="python")
+    assert report.scored == len(HOSTILE)
+    values = assert_no_formula(tmp_path / "out" / "summary.xlsx")
+    for text in HOSTILE:
+        assert text in values and text + " 名称" in values
+    with (tmp_path / "out" / "matrix.csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    ids = [r[0] for r in rows[1:]]
+    assert sorted(ids) == sorted("'" + t for t in HOSTILE)
+    assert not any(field.startswith(FORMULA_STARTS) for row in rows for field in row)
+    raw = (tmp_path / "out" / "matrix.csv").read_text(encoding="utf-8-sig")
+    assert all(record.startswith('"') for record in raw.split("\r\n") if record)  # every field quoted: a ";" cannot start a cell
+    ranking = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))["ranking"]
+    assert sorted(r["key"] for r in ranking) == sorted(HOSTILE)  # the JSON keeps the values as they are
+
+
+def test_failed_departments_sheet_escapes_messages_and_keys(tmp_path):
+    (tmp_path / "in.jsonl").write_text("=1+1\n" + json.dumps({"department": {"id": "@x"}, "facts": {"annual_budget": "=2+2"}}) + "\n", encoding="utf-8")
+    run_batch(tmp_path / "in.jsonl", PACK, tmp_path / "out", jobs=1, rules="python")
+    values = assert_no_formula(tmp_path / "out" / "summary.xlsx")
+    assert "@x" in values
+
+
+def test_control_characters_in_names_do_not_break_the_summary(tmp_path, reference_doc):
+    doc = json.loads(json.dumps(reference_doc, default=str))
+    doc["department"] = {"id": "ctl\x01", "name": "名称\x07\x1f"}
+    write_jsonl(tmp_path / "in.jsonl", [doc])
+    report = run_batch(tmp_path / "in.jsonl", PACK, tmp_path / "out", jobs=1, rules="python")
+    assert report.ok
+    values = assert_no_formula(tmp_path / "out" / "summary.xlsx")
+    assert "ctl\ufffd" in values
+
+
+def test_control_characters_in_names_do_not_break_the_scorecard_files(tmp_path, reference_doc):
+    doc = json.loads(json.dumps(reference_doc, default=str))
+    doc["department"] = {"id": "ctl\x01", "name": "名称\x07\x1f"}
+    engine = Engine.from_rubric(PACK, rules="python")
+    from jixiao.office.document import scorecard_document
+    from jixiao.office.workbook import scorecard_workbook
+
+    card = engine.evaluate(doc)
+    (tmp_path / "card.xlsx").write_bytes(scorecard_workbook(card, engine))
+    assert_no_formula(tmp_path / "card.xlsx")
+    assert scorecard_document(card, engine)[:2] == b"PK"
+
+
+def test_template_prefilled_from_hostile_facts_has_no_formula(tmp_path, reference_doc):
+    doc = json.loads(json.dumps(reference_doc, default=str))
+    doc["department"] = {"id": "=cmd|' /C calc'!A0", "name": "@SUM(1+1)"}
+    doc["facts"]["effectiveness_reason"] = "-1+1 效益分析"
+    (tmp_path / "facts.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    out = run_cli("template", "-r", PACK, "-o", tmp_path / "t.xlsx", "--facts", tmp_path / "facts.json")
+    assert out.exit_code == 0, out.stderr
+    values = assert_no_formula(tmp_path / "t.xlsx")
+    assert "=cmd|' /C calc'!A0" in values and "@SUM(1+1)" in values and "-1+1 效益分析" in values
+    back = run_cli("evaluate", tmp_path / "t.xlsx", "--format", "json")  # the escaped template reads back as the same values
+    assert back.exit_code == 0, back.stderr
+    assert json.loads(back.stdout)["department"]["id"] == "=cmd|' /C calc'!A0"
+
+
+def test_scorecard_workbook_writes_a_hostile_name_as_text(tmp_path, reference_doc):
+    doc = json.loads(json.dumps(reference_doc, default=str))
+    doc["department"] = {"id": "+86", "name": "=1+1"}
+    (tmp_path / "facts.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    out = run_cli("evaluate", tmp_path / "facts.json", "--format", "xlsx", "-o", tmp_path / "card.xlsx")
+    assert out.exit_code == 0, out.stderr
+    assert_no_formula(tmp_path / "card.xlsx")
+
+
+def test_the_rule():
+    from jixiao.office.safe import csv_field
+
+    assert [csv_field(v) for v in ("=a", "+a", "-a", "@a", "\ta", "\ra", "a=b", "", 5, None)] == \
+        ["'=a", "'+a", "'-a", "'@a", "'\ta", "'\ra", "a=b", "", 5, None]

@@ -60,9 +60,10 @@ def _setup_logging(log_json: bool) -> None:
 @click.option("--debug", is_flag=True, hidden=True)
 def main(log_json: bool, limits: tuple[str, ...], debug: bool) -> None:
     """jixiao（绩效）：按评分体系为部门整体支出/项目支出绩效评价计分。"""
-    from .limits import set_limit
+    from .limits import reset, set_limit
 
     _setup_logging(log_json)
+    reset()
     for text in limits:
         set_limit(text)
 

@@ -11,9 +11,8 @@ import sys
 
 import click
 
+from . import exitcodes
 from .errors import JixiaoError, Problem
-
-EXIT_INCOMPLETE = 1
 
 
 class _Number(click.ParamType):
@@ -28,9 +27,9 @@ class _Number(click.ParamType):
         try:
             return self.kind(str(value).strip())
         except ValueError:
-            from .errors import BATCH_OPTION
+            from .errors import OPTION_INVALID
 
-            raise JixiaoError(Problem(BATCH_OPTION, f"--{param.name.replace('_', '-')} 应为{self.what}，收到 {value!r}", field=param.name, value=value)) from None
+            raise JixiaoError(Problem(OPTION_INVALID, f"--{param.name.replace('_', '-')} 应为{self.what}，收到 {value!r}", field=param.name, value=value)) from None
 
 
 @click.command()
@@ -42,14 +41,16 @@ class _Number(click.ParamType):
 @click.option("--explain", is_flag=True, help="结果中写入每个部门完整的评分说明（文件会大很多）。")
 @click.option("--plugin", "plugins", multiple=True, type=click.Path(dir_okay=False), help="加载本地插件文件（可多次）。")
 @click.option("--block", multiple=True, help="停用指定名称的插件（可多次）。")
-@click.option("--rules", type=click.Choice(["auto", "durable", "python"]), default="auto", show_default=True)
+@click.option("--rules", type=click.Choice(["python", "durable", "auto"]), default="python", show_default=True,
+              help="规则引擎：python（缺省），或 durable（需安装 jixiao[durable]）；auto 等同 python。")
 @click.option("--fresh", is_flag=True, help="不续跑：原 results.jsonl 改名为 results.previous.jsonl，全部重新计分。")
 @click.option("--timeout", type=_Number(float, "正数（秒）"), default=None, help="一个部门计分的时限（秒，缺省 60）；超时记为出错并继续。")
-@click.option("--max-xlsx-mb", type=_Number(float, "正数（MB）"), default=None, help="xlsx 解压后的大小上限（MB，缺省 100）。")
-@click.option("--max-record-mb", type=_Number(float, "正数（MB）"), default=None, help="单条记录（一行 JSON、一个事实文件、一行 CSV）的上限（MB，缺省 16）。")
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度。")
-def batch(input_path, rubric, outdir, jobs, compare, explain, plugins, block, rules, fresh, timeout, max_xlsx_mb, max_record_mb, quiet):
+def batch(input_path, rubric, outdir, jobs, compare, explain, plugins, block, rules, fresh, timeout, quiet):
     """批量计分：INPUT 为事实文件目录、JSON Lines 文件，或每行一个部门的 CSV / xlsx。
+
+    输入的大小上限（单条记录 16 MB、xlsx 解压后 100 MB 等）用 jixiao --limit 名称=数值 提高，
+    如 jixiao --limit record-mb=64 batch …。
 
     \b
     退出码：0 全部部门评分完整；1 已写出结果，但有部门未完整计分（含续跑跳过的部门）；
@@ -71,7 +72,7 @@ def batch(input_path, rubric, outdir, jobs, compare, explain, plugins, block, ru
         try:
             report = run_batch(input_path, rubric, outdir, jobs=jobs, compare=compare, rules=rules, plugins=plugins, block=block,
                                explain=explain, progress=progress, fresh=fresh, timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
-                               limits=_limits(ReadLimits(), max_xlsx_mb, max_record_mb))
+                               limits=ReadLimits())
         except BatchInterrupted as stop:
             if not quiet:
                 click.echo("", err=True)
@@ -84,7 +85,7 @@ def batch(input_path, rubric, outdir, jobs, compare, explain, plugins, block, ru
             click.echo("", err=True)
         _tell(report)
     if not report.ok:
-        sys.exit(EXIT_INCOMPLETE)
+        sys.exit(exitcodes.INCOMPLETE)
 
 
 def _tell(report) -> None:
@@ -102,19 +103,3 @@ def _tell(report) -> None:
             click.echo(f"  {f['key']}：[{f['code']}] {f['message']}")
         if len(report.failed) > 50:
             click.echo(f"  ……另有 {len(report.failed) - 50} 个，见 summary.json 的 failed")
-
-
-def _limits(base, max_xlsx_mb: float | None, max_record_mb: float | None):
-    from dataclasses import replace
-
-    from .errors import BATCH_OPTION
-    from .office.limits import MB
-
-    out = base
-    for option, value, attr in (("--max-xlsx-mb", max_xlsx_mb, "xlsx_bytes"), ("--max-record-mb", max_record_mb, "record_bytes")):
-        if value is None:
-            continue
-        if not 0 < value <= 1_000_000:
-            raise JixiaoError(Problem(BATCH_OPTION, f"{option} 应为大于 0 的 MB 数，收到 {value!r}", field=option, value=value))
-        out = replace(out, **{attr: int(value * MB)})
-    return out

@@ -43,10 +43,10 @@ FACT_FORMAT = "FACT_FORMAT"  # a number written ambiguously ("305,63", "12%" for
 FACT_LIMIT = "FACT_LIMIT"  # a number beyond what jixiao computes with exactly (|x| ≥ 10^15, > 20 decimals)
 FACT_INCONSISTENT = "FACT_INCONSISTENT"  # facts that contradict a consistency check the pack declares
 DUPLICATE_KEY = "DUPLICATE_KEY"  # a key written twice in one YAML or JSON mapping
-OUTPUT_WRITE = "OUTPUT_WRITE"  # an output path that cannot be written (missing folder, read-only disk…)
+OUTPUT_WRITE = "OUTPUT_WRITE"  # an output file or folder that cannot be written (missing folder, below a file, read-only, full)
 PLUGIN_UNTRUSTED = "PLUGIN_UNTRUSTED"  # a pack chosen by a data file would run plugin code nobody chose
-OPTION_INVALID = "OPTION_INVALID"  # a command-line option whose value cannot be used
-INPUT_LIMIT = "INPUT_LIMIT"  # a document beyond a documented size limit (aliases expanded, nesting, facts, cells)
+OPTION_INVALID = "OPTION_INVALID"  # a command-line option whose value cannot be used (--jobs -1, --timeout 0, --limit x)
+INPUT_LIMIT = "INPUT_LIMIT"  # input beyond a documented limit (aliases expanded, nesting, facts, record or xlsx size, rows)
 
 
 @dataclass
@@ -142,11 +142,7 @@ def fact_problem(code: str, name: str, label: str, value: Any, expected: str, re
 
 # batch and office
 FACTS_ENCODING = "FACTS_ENCODING"            # bytes that are not UTF-8 (a GBK file, one bad byte in a line)
-FACTS_TOO_LARGE = "FACTS_TOO_LARGE"          # one record, file or nesting beyond its limit
-XLSX_TOO_LARGE = "XLSX_TOO_LARGE"            # an xlsx whose parts unpack beyond the limit, or too many rows/columns
-BATCH_OPTION = "BATCH_OPTION"                # an option value out of range (--jobs -1, --timeout 0)
 BATCH_EMPTY_INPUT = "BATCH_EMPTY_INPUT"      # the input holds no record at all
-BATCH_OUTPUT = "BATCH_OUTPUT"                # the output folder cannot be created or written
 BATCH_PROVENANCE = "BATCH_PROVENANCE"        # results.jsonl was made by another pack, plugins, engine or options
 BATCH_INPUT_CHANGED = "BATCH_INPUT_CHANGED"  # results.jsonl was made from other input records
 BATCH_RESULTS_DAMAGED = "BATCH_RESULTS_DAMAGED"  # a torn or corrupt results.jsonl line (reported; the rest is rescored)
@@ -154,4 +150,3 @@ BATCH_TIMEOUT = "BATCH_TIMEOUT"              # one department took longer than -
 BATCH_WORKER_DIED = "BATCH_WORKER_DIED"      # the worker process died while scoring a department
 BATCH_PLUGIN_EXIT = "BATCH_PLUGIN_EXIT"      # a plugin raised SystemExit / KeyboardInterrupt while scoring
 BATCH_WORKER_START = "BATCH_WORKER_START"    # no worker process could be started
-OUTPUT_PATH = "OUTPUT_PATH"                  # an -o file that cannot be written (below a file, read-only, a folder)

@@ -316,11 +316,21 @@ def read_facts_file(path: str | Path) -> dict[str, Any]:
     try:
         data = load_path(p)
     except UnicodeDecodeError as exc:
-        raise JixiaoError(Problem(errors.FACTS_FORMAT, f"事实文件 {p} 不是 UTF-8 编码的文本（第 {exc.start + 1} 个字节无法解码）：请另存为 UTF-8", field=str(p))) from None
+        raise JixiaoError(Problem(errors.FACTS_ENCODING, f"事实文件 {p} 不是 UTF-8 编码的文本（第 {exc.start + 1} 个字节无法解码）{gbk_hint(p.read_bytes())}：请另存为 UTF-8 后再计分",
+                                  field=str(p))) from None
     except Exception as exc:  # yaml/json parser errors carry their own position
         code = getattr(exc, "code", None) or errors.FACTS_FORMAT
         raise JixiaoError(Problem(code, f"事实文件 {p} 无法解析：{exc}", field=str(p))) from None
     return normalise_document(data, str(p))
+
+
+def gbk_hint(raw: bytes) -> str:
+    """"（看起来是 GBK/GB18030 编码）" when bytes that are not UTF-8 read as GBK: the usual export of Chinese Excel."""
+    try:
+        raw[:65536].decode("gb18030")
+    except UnicodeDecodeError:
+        return ""
+    return "（看起来是 GBK/GB18030 编码）"
 
 
 def normalise_document(data: Any, source: str) -> dict[str, Any]:

@@ -110,32 +110,33 @@ def check_tree(root: yaml.Node) -> None:
     """Before anything is built: no key twice in one mapping, and the document — its aliases
     expanded — within ``LIMITS``. Each node is measured once (aliases share nodes), so a
     file of nested aliases is refused in time proportional to its size, not to its expansion."""
-    measured: dict[int, tuple[int, int]] = {}  # id(node) → (expanded size, height)
+    measured: dict[int, tuple[int, int, int]] = {}  # id(node) → (expanded nodes, expanded characters, height)
 
-    def measure(node: yaml.Node, depth: int) -> tuple[int, int]:
+    def measure(node: yaml.Node, depth: int) -> tuple[int, int, int]:
         if depth > LIMITS.depth:
             raise SyntaxProblem(f"YAML 第 {node.start_mark.line + 1} 行：嵌套层数超过 {LIMITS.depth} 层{raise_hint('depth')}", INPUT_LIMIT, node.start_mark.line + 1)
         known = measured.get(id(node))
         if known is not None:
-            if depth + known[1] > LIMITS.depth:
+            if depth + known[2] > LIMITS.depth:
                 raise SyntaxProblem(f"YAML 第 {node.start_mark.line + 1} 行：别名展开后嵌套层数超过 {LIMITS.depth} 层{raise_hint('depth')}", INPUT_LIMIT, node.start_mark.line + 1)
             return known
-        size, height = 1, 1
+        size, chars, height = 1, 0, 1
         if isinstance(node, yaml.MappingNode):
             _no_duplicate_keys(node)
             children = [n for pair in node.value for n in pair]
         elif isinstance(node, yaml.SequenceNode):
             children = node.value
         else:
-            children = []
+            children, chars = [], len(node.value)
         for child in children:
-            child_size, child_height = measure(child, depth + 1)
-            size += child_size
+            child_size, child_chars, child_height = measure(child, depth + 1)
+            size, chars = size + child_size, chars + child_chars
             height = max(height, child_height + 1)
-            if size > LIMITS.yaml_nodes:
-                raise SyntaxProblem(f"YAML 文档（别名展开后）超过 {LIMITS.yaml_nodes:,} 个节点，拒绝读取：请检查是否有层层引用的别名（&/*）{raise_hint('yaml_nodes')}", INPUT_LIMIT)
-        measured[id(node)] = size, height
-        return size, height
+            if size > LIMITS.yaml_nodes or chars > LIMITS.record_bytes:
+                raise SyntaxProblem(f"YAML 文档（别名展开后）超过 {LIMITS.yaml_nodes:,} 个节点或 {LIMITS.record_mb} MB 文字，拒绝读取："
+                                    f"请检查是否有层层引用的别名（&/*）{raise_hint('yaml_nodes')}", INPUT_LIMIT)
+        measured[id(node)] = size, chars, height
+        return size, chars, height
 
     measure(root, 0)
 

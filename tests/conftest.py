@@ -28,6 +28,15 @@ def py_engine() -> Engine:
 
 
 @pytest.fixture(autouse=True)
+def default_limits():
+    """A test that raises a limit (``--limit`` in process, ``set_limit``) leaves the next one the defaults."""
+    from jixiao.limits import reset
+
+    yield
+    reset()
+
+
+@pytest.fixture(autouse=True)
 def restore_logging():
     """The CLI points the ``jixiao`` logger at the runner's stderr; put it back for the next test."""
     import logging

@@ -19,16 +19,14 @@ from jixiao.batch import run_batch
 
 BAD_LINES = {
     "utf8": (lambda ok: ok[:40] + b"\xff\xfe" + ok[40:], "FACTS_ENCODING", "不是有效的 UTF-8"),
-    "bigint": (lambda ok: b'{"department": {"id": "x"}, "facts": {"annual_budget": ' + b"9" * 5000 + b"}}", "FACTS_FORMAT", "位数过多"),
-    "nested": (lambda ok: b"[" * 5000 + b"]" * 5000, "FACTS_TOO_LARGE", "嵌套"),
-    "nested-40": (lambda ok: b'{"department": {"id": "y"}, "facts": {"a": ' + b"[" * 40 + b"]" * 40 + b"}}", "FACTS_TOO_LARGE", "嵌套层数"),
+    "nested": (lambda ok: b"[" * 5000 + b"]" * 5000, "INPUT_LIMIT", "嵌套"),
+    "nested-40": (lambda ok: b'{"department": {"id": "y"}, "facts": {"a": ' + b"[" * 40 + b"]" * 40 + b"}}", "INPUT_LIMIT", "嵌套层数"),
     "not-json": (lambda ok: b"department: x", "FACTS_FORMAT", "不是有效的 JSON"),
     "truncated": (lambda ok: ok[: len(ok) // 2], "FACTS_FORMAT", "不是有效的 JSON"),
     "array": (lambda ok: b"[1, 2, 3]", "FACTS_FORMAT", ""),  # worded by facts.normalise_document
     "no-id": (lambda ok: b'{"facts": {}}', "FACTS_FORMAT", ""),
     "surrogate": (lambda ok: b'{"department": {"id": "s\\ud800"}, "facts": {}}', "FACTS_ENCODING", "代理项"),
     "nul": (lambda ok: b"\x00" * 100, "FACTS_FORMAT", "不是有效的 JSON"),
-    "many-facts": (lambda ok: json.dumps({"department": {"id": "m"}, "facts": {f"f{i}": i for i in range(20_000)}}).encode(), "FACTS_TOO_LARGE", "20,000 项事实"),
 }
 
 
@@ -53,16 +51,38 @@ def test_each_kind_of_bad_jsonl_line_is_one_error_line_and_the_batch_goes_on(tmp
         rec = recs[f"line:{n + 1}"]  # +1: the blank first line
         assert rec["status"] == "error" and rec["problems"][0]["code"] == code, (kind, rec)
         assert f"in.jsonl 第 {n + 1} 行" in rec["problems"][0]["message"] and words in rec["problems"][0]["message"], (kind, rec)
-    good = [d["department"]["id"] for i, d in enumerate(documents) if i + 1 not in bad_at]
+    good = [d["department"]["id"] for i, d in enumerate(documents) if i + 1 not in bad_at and d["department"]["id"] != "x"]
     assert all(recs[k]["status"] == "scored" for k in good)
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     assert summary["scored"] == len(good) and len(summary["failed"]) == len(bad_at)
     assert "Traceback" not in out.stderr
 
 
+def test_a_record_with_too_many_facts_is_one_error(tmp_path):
+    lines = [line(d) for d in docs(3, seed=4)]
+    lines[1] = json.dumps({"department": {"id": "m"}, "facts": {f"f{i}": i for i in range(20_000)}}).encode()
+    write_lines(tmp_path / "in.jsonl", lines)
+    assert _batch(tmp_path / "in.jsonl", tmp_path / "out").exit_code == 1
+    rec = by_key(tmp_path / "out")["m"]
+    assert rec["status"] == "error" and rec["problems"][0]["code"] == "INPUT_LIMIT" and "20,000 项事实" in rec["problems"][0]["message"]
+
+
+def test_a_5000_digit_number_is_refused_as_that_fact(tmp_path):
+    """A number of 5,000 digits is read as written and refused where it is used, naming the fact; the rest scores."""
+    documents = docs(5, seed=4)
+    lines = [line(d) for d in documents]
+    lines[2] = b'{"department": {"id": "x"}, "facts": {"annual_budget": ' + b"9" * 5000 + b"}}"
+    write_lines(tmp_path / "in.jsonl", lines)
+    out = _batch(tmp_path / "in.jsonl", tmp_path / "out")
+    assert out.exit_code == 1, out.stderr
+    rec = by_key(tmp_path / "out")["x"]
+    assert rec["status"] == "incomplete"
+    assert any(p["code"] == "FACT_LIMIT" and "全年预算数" in p["message"] for p in rec["problems"]), rec["problems"]
+
+
 def test_a_bad_line_is_named_again_on_every_rerun_not_fatal(tmp_path):
     lines = [line(d) for d in docs(5, seed=4)]
-    lines[2] = b'{"department": {"id": "x"}, "facts": {"a": ' + b"1" * 5000 + b"}}"
+    lines[2] = b'{"department": {"id": "x"}, "facts": {"a": "\xff"}}'  # not UTF-8: the line cannot be read
     write_lines(tmp_path / "in.jsonl", lines)
     assert _batch(tmp_path / "in.jsonl", tmp_path / "out").exit_code == 1
     again = _batch(tmp_path / "in.jsonl", tmp_path / "out")
@@ -80,12 +100,12 @@ def test_an_over_long_line_is_refused_in_bounded_memory(tmp_path):
     lines = [line(d) for d in docs(3, seed=4)]
     lines[1] = b'{"department": {"id": "huge", "name": "' + b"x" * 3_000_000 + b'"}, "facts": {}}'
     write_lines(tmp_path / "in.jsonl", lines)
-    out = _batch(tmp_path / "in.jsonl", tmp_path / "out", "--max-record-mb", "1")
+    out = run_cli("--limit", "record-mb=1", "batch", tmp_path / "in.jsonl", "-r", PACK, "-o", tmp_path / "out", "--rules", "python", "-j", "2", "-q")
     assert out.exit_code == 1
     rec = by_key(tmp_path / "out")["line:2"]
-    assert rec["problems"][0]["code"] == "FACTS_TOO_LARGE" and "--max-record-mb" in rec["problems"][0]["message"]
+    assert rec["problems"][0]["code"] == "INPUT_LIMIT" and "--limit record-mb=" in rec["problems"][0]["message"]
     assert [r["key"] for r in results(tmp_path / "out")][2] == "synth-4-00002"
-    out = _batch(tmp_path / "in.jsonl", tmp_path / "o2", "--max-record-mb", "4")
+    out = run_cli("--limit", "record-mb=4", "batch", tmp_path / "in.jsonl", "-r", PACK, "-o", tmp_path / "o2", "--rules", "python", "-j", "2", "-q")
     assert by_key(tmp_path / "o2")["huge"]["status"] == "incomplete"  # read: a department without facts
 
 
@@ -146,7 +166,7 @@ def test_bad_csv_rows_are_error_lines(tmp_path, reference_doc):
     assert recs["a"]["status"] == "scored"
     assert recs["row:3"]["problems"][0]["code"] == "FACTS_FORMAT" and "多于列名" in recs["row:3"]["problems"][0]["message"]
     assert recs["row:4"]["problems"][0]["code"] == "FACTS_FORMAT" and "缺少部门编号" in recs["row:4"]["problems"][0]["message"]
-    assert recs["row:5"]["problems"][0]["code"] == "FACTS_TOO_LARGE"
+    assert recs["row:5"]["problems"][0]["code"] == "INPUT_LIMIT"
     assert recs["row:6"]["problems"][0]["code"] == "FACTS_ENCODING" and "rows.csv 第 6 行" in recs["row:6"]["problems"][0]["message"]
 
 
@@ -156,7 +176,7 @@ def test_a_csv_with_a_repeated_column_or_too_many_columns_is_refused(tmp_path):
     assert out.exit_code == 2 and "annual_budget" in out.stderr and "两次" in out.stderr
     (tmp_path / "wide.csv").write_text("department_id," + ",".join(f"c{i}" for i in range(50_000)) + "\na\n", encoding="utf-8")
     out = _batch(tmp_path / "wide.csv", tmp_path / "out")
-    assert out.exit_code == 2 and "[FACTS_TOO_LARGE]" in out.stderr and "50,001 列" in out.stderr
+    assert out.exit_code == 2 and "[INPUT_LIMIT]" in out.stderr and "50,001 列" in out.stderr
 
 
 def test_bad_files_in_a_folder_are_error_lines(tmp_path, reference_doc):
@@ -179,8 +199,8 @@ def test_bad_files_in_a_folder_are_error_lines(tmp_path, reference_doc):
     recs = by_key(folder / "out")
     assert recs[good["department"]["id"]]["status"] == "scored"
     assert recs["file:gbk.yaml"]["problems"][0]["code"] == "FACTS_ENCODING" and "GBK" in recs["file:gbk.yaml"]["problems"][0]["message"]
-    assert recs["file:bomb.yaml"]["problems"][0]["code"] in ("FACTS_TOO_LARGE", "FACTS_FORMAT")  # FORMAT if the YAML reader refuses aliases
-    assert recs["file:deep.json"]["problems"][0]["code"] in ("FACTS_TOO_LARGE", "FACTS_FORMAT")
+    assert recs["file:bomb.yaml"]["problems"][0]["code"] in ("INPUT_LIMIT", "FACTS_FORMAT")  # FORMAT if the YAML reader refuses aliases
+    assert recs["file:deep.json"]["problems"][0]["code"] in ("INPUT_LIMIT", "FACTS_FORMAT")
     assert recs["file:broken.xlsx"]["problems"][0]["code"] == "FACTS_FORMAT"
     assert len(recs) == 5, sorted(recs)
     assert _batch(folder, folder / "out").exit_code == 1  # and again: the results are not input
@@ -208,7 +228,7 @@ def test_limits_can_be_set_from_python(tmp_path):
     lines = [line(d) for d in docs(2, seed=4)]
     write_lines(tmp_path / "in.jsonl", lines)
     report = run_batch(tmp_path / "in.jsonl", PACK, tmp_path / "out", jobs=1, rules="python", limits=ReadLimits(record_bytes=100))
-    assert report.errors == 2 and {f["code"] for f in report.failed} == {"FACTS_TOO_LARGE"}
+    assert report.errors == 2 and {f["code"] for f in report.failed} == {"INPUT_LIMIT"}
 
 
 def test_many_copies_of_one_id_cost_linear_time(tmp_path):

@@ -1,5 +1,5 @@
 """Bounded work for small input (issue "Small files, big costs"): an xlsx that unpacks beyond the
-limit is refused with XLSX_TOO_LARGE before openpyxl reads it, and a sheet that declares a
+limit is refused with INPUT_LIMIT before openpyxl reads it, and a sheet that declares a
 far-away cell costs seconds, not a million rows of work. The limit is raised by a flag.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from batchkit import PACK, by_key, inflate_xlsx
 from conftest import run_cli
 from openpyxl import Workbook
 
-MAX_XLSX_BYTES = 100 * 1024 * 1024  # the documented default of --max-xlsx-mb
+MAX_XLSX_BYTES = 100 * 1024 * 1024  # the documented default of --limit xlsx-mb
 
 
 def _rows_workbook(path: Path, header: list[str], rows: list[list]) -> Path:
@@ -33,16 +33,16 @@ def test_an_xlsx_that_unpacks_beyond_the_default_limit_is_refused_before_reading
     started = time.monotonic()
     out = run_cli("batch", path, "-r", PACK, "-o", tmp_path / "out", "--rules", "python", "-j", "1", "-q")
     assert time.monotonic() - started < 10
-    assert out.exit_code == 2 and "错误 [XLSX_TOO_LARGE]" in out.stderr and "--max-xlsx-mb" in out.stderr and "100 MB" in out.stderr
+    assert out.exit_code == 2 and "错误 [INPUT_LIMIT]" in out.stderr and "--limit xlsx-mb=" in out.stderr and "100 MB" in out.stderr
 
 
 def test_the_limit_is_a_flag(tmp_path, reference_doc):
     facts = {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in reference_doc["facts"].items()}
     path = _rows_workbook(tmp_path / "rows.xlsx", ["department_id", "department_name"] + list(facts),
                           [[f"d{i}", "甲"] + list(facts.values()) for i in range(300)])
-    out = run_cli("batch", path, "-r", PACK, "-o", tmp_path / "o1", "--rules", "python", "-j", "1", "-q", "--max-xlsx-mb", "0.05")
-    assert out.exit_code == 2 and "[XLSX_TOO_LARGE]" in out.stderr and "超过上限 0.05 MB" in out.stderr
-    out = run_cli("batch", path, "-r", PACK, "-o", tmp_path / "o2", "--rules", "python", "-j", "1", "-q", "--max-xlsx-mb", "5")
+    out = run_cli("--limit", "xlsx-mb=0.05", "batch", path, "-r", PACK, "-o", tmp_path / "o1", "--rules", "python", "-j", "1", "-q")
+    assert out.exit_code == 2 and "[INPUT_LIMIT]" in out.stderr and "超过上限 0.05 MB" in out.stderr
+    out = run_cli("--limit", "xlsx-mb=5", "batch", path, "-r", PACK, "-o", tmp_path / "o2", "--rules", "python", "-j", "1", "-q")
     assert out.exit_code == 0, out.stderr
     assert json.loads((tmp_path / "o2" / "summary.json").read_text(encoding="utf-8"))["scored"] == 300
 
@@ -59,11 +59,11 @@ def test_an_inflated_facts_workbook_in_a_folder_is_one_error_line(tmp_path, refe
     doc["department"]["id"] = "b"
     (folder / "b.xlsx").write_bytes(template_workbook(engine, doc))
     inflate_xlsx(folder / "b.xlsx", 3 * 1024 * 1024)
-    out = run_cli("batch", folder, "-r", PACK, "-o", tmp_path / "out", "--rules", "python", "-j", "1", "-q", "--max-xlsx-mb", "2")
+    out = run_cli("--limit", "xlsx-mb=2", "batch", folder, "-r", PACK, "-o", tmp_path / "out", "--rules", "python", "-j", "1", "-q")
     assert out.exit_code == 1, out.stderr
     recs = by_key(tmp_path / "out")
     assert recs[reference_doc["department"]["id"]]["status"] == "scored"
-    assert recs["file:b.xlsx"]["problems"][0]["code"] == "XLSX_TOO_LARGE"
+    assert recs["file:b.xlsx"]["problems"][0]["code"] == "INPUT_LIMIT"
 
 
 def test_a_far_away_cell_costs_seconds_not_a_million_rows(tmp_path, reference_doc):

@@ -29,13 +29,13 @@ def small_input(tmp_path):
 def test_output_is_a_file(tmp_path, small_input):
     (tmp_path / "out").write_text("x", encoding="utf-8")
     out = _batch(small_input, tmp_path / "out")
-    assert out.exit_code == 2 and "错误 [BATCH_OUTPUT]" in out.stderr and "是一个文件，不是目录" in out.stderr
+    assert out.exit_code == 2 and "错误 [OUTPUT_WRITE]" in out.stderr and "是一个文件，不是目录" in out.stderr
 
 
 def test_output_below_a_file(tmp_path, small_input):
     (tmp_path / "file").write_text("x", encoding="utf-8")
     out = _batch(small_input, tmp_path / "file" / "sub" / "out")
-    assert out.exit_code == 2 and "[BATCH_OUTPUT]" in out.stderr and f"上级路径 {tmp_path / 'file'} 是一个文件" in out.stderr
+    assert out.exit_code == 2 and "[OUTPUT_WRITE]" in out.stderr and f"上级路径 {tmp_path / 'file'} 是一个文件" in out.stderr
 
 
 def test_output_in_a_missing_folder_is_created(tmp_path, small_input):
@@ -55,7 +55,7 @@ def test_output_on_a_read_only_disk(tmp_path, small_input, monkeypatch):
 
     monkeypatch.setattr(os, "open", read_only)
     out = _batch(small_input, tmp_path / "ro")
-    assert out.exit_code == 2 and "[BATCH_OUTPUT]" in out.stderr and "只读" in out.stderr and "-o" in out.stderr
+    assert out.exit_code == 2 and "[OUTPUT_WRITE]" in out.stderr and "只读" in out.stderr and "-o" in out.stderr
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes through file permissions")
@@ -66,13 +66,13 @@ def test_output_without_write_permission(tmp_path, small_input):
         out = _batch(small_input, tmp_path / "locked")
     finally:
         os.chmod(tmp_path / "locked", 0o755)
-    assert out.exit_code == 2 and "[BATCH_OUTPUT]" in out.stderr and "没有写入权限" in out.stderr
+    assert out.exit_code == 2 and "[OUTPUT_WRITE]" in out.stderr and "没有写入权限" in out.stderr
 
 
 def test_results_file_is_a_folder(tmp_path, small_input):
     (tmp_path / "out" / "results.jsonl").mkdir(parents=True)
     out = _batch(small_input, tmp_path / "out")
-    assert out.exit_code == 2 and "[BATCH_OUTPUT]" in out.stderr and "results.jsonl" in out.stderr
+    assert out.exit_code == 2 and "[OUTPUT_WRITE]" in out.stderr and "results.jsonl" in out.stderr
 
 
 class _DiskFillsUp:
@@ -95,7 +95,7 @@ def test_a_disk_that_fills_up_keeps_what_was_written_and_says_how_to_go_on(tmp_p
     write_jsonl(tmp_path / "in.jsonl", docs(450, seed=13))
     monkeypatch.setattr(store_module, "os", _DiskFillsUp())
     out = run_cli("batch", tmp_path / "in.jsonl", "-r", PACK, "-o", tmp_path / "out", "--rules", "python", "-j", "1", "-q", "--fresh")
-    assert out.exit_code == 2 and "[BATCH_OUTPUT]" in out.stderr and "磁盘空间已满" in out.stderr and "再次运行同一命令" in out.stderr
+    assert out.exit_code == 2 and "[OUTPUT_WRITE]" in out.stderr and "磁盘空间已满" in out.stderr and "再次运行同一命令" in out.stderr
     monkeypatch.undo()
     again = _batch(tmp_path / "in.jsonl", tmp_path / "out")
     assert again.exit_code == 0, again.stderr
@@ -130,7 +130,7 @@ def test_two_batches_into_one_folder_at_once(tmp_path):
         while not (tmp_path / "out" / "provenance.json").exists() and time.monotonic() < deadline:
             time.sleep(0.02)
         out = _batch(tmp_path / "in.jsonl", tmp_path / "out", "--plugin", plugin)
-        assert out.exit_code == 2 and "[BATCH_OUTPUT]" in out.stderr and f"进程 {first.pid}" in out.stderr
+        assert out.exit_code == 2 and "[OUTPUT_WRITE]" in out.stderr and f"进程 {first.pid}" in out.stderr
     finally:
         first.kill()
         first.wait()

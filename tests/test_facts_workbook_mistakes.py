@@ -18,7 +18,7 @@ from jixiao import Engine
 from jixiao.office.template import template_workbook
 
 PACK = "shenzhen-yantian-2023"
-MAX_XLSX_BYTES = 100 * 1024 * 1024  # the documented default of --max-xlsx-mb
+MAX_XLSX_BYTES = 100 * 1024 * 1024  # the documented default of --limit xlsx-mb
 
 
 def _template(tmp_path, reference_doc, name="t.xlsx"):
@@ -48,7 +48,7 @@ def test_a_facts_workbook_with_a_far_away_cell_is_refused(tmp_path, reference_do
     started = time.monotonic()
     out = run_cli("evaluate", tmp_path / "t.xlsx")
     assert time.monotonic() - started < 10
-    assert out.exit_code == 2 and "错误 [XLSX_TOO_LARGE]" in out.stderr and "1,048,576 行" in out.stderr
+    assert out.exit_code == 2 and "错误 [INPUT_LIMIT]" in out.stderr and "1,048,576 行" in out.stderr
 
 
 def test_a_facts_workbook_that_unpacks_beyond_the_limit_is_refused(tmp_path, reference_doc):
@@ -57,4 +57,4 @@ def test_a_facts_workbook_that_unpacks_beyond_the_limit_is_refused(tmp_path, ref
     started = time.monotonic()
     out = run_cli("evaluate", path)
     assert time.monotonic() - started < 10
-    assert out.exit_code == 2 and "错误 [XLSX_TOO_LARGE]" in out.stderr and "解压后" in out.stderr
+    assert out.exit_code == 2 and "错误 [INPUT_LIMIT]" in out.stderr and "解压后" in out.stderr

@@ -15,6 +15,7 @@ a record that could not be read is hashed from its bytes.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import jixiao
+from jixiao.limits import LIMITS
 
 PROVENANCE_FILE = "provenance.json"
 
@@ -102,6 +104,7 @@ class RunProvenance:
             "compare": _pack(compare) if compare is not None else None,
             "blocked": sorted(block),
             "options": {"explain": explain},
+            "limits": {f.name: str(getattr(LIMITS, f.name)) for f in dataclasses.fields(LIMITS)},  # they decide which records are refused
         })
 
     @functools.cached_property
@@ -138,7 +141,7 @@ def differences(old: dict[str, Any] | None, stamp: dict[str, Any], new: RunProve
             out.append(f"评分体系：上次 {stamp.get('pack')}，本次 {new.pack_label}")
         if stamp.get("engine") != new.record["engine"]["version"]:
             out.append(f"jixiao 版本：上次 {stamp.get('engine')}，本次 {new.record['engine']['version']}")
-        return out or ["插件、--compare、--block、--explain 或 jixiao 程序本身（上次运行的 provenance.json 缺失，无法逐项比较）"]
+        return out or ["插件、--compare、--block、--explain、--limit 或 jixiao 程序本身（上次运行的 provenance.json 缺失，无法逐项比较）"]
     cur = new.record
     for part, label in (("pack", "评分体系"), ("compare", "--compare 评分体系")):
         a, b = old.get(part), cur.get(part)
@@ -152,6 +155,9 @@ def differences(old: dict[str, Any] | None, stamp: dict[str, Any], new: RunProve
         out.append(f"--block：上次 {'、'.join(old.get('blocked') or []) or '无'}，本次 {'、'.join(cur['blocked']) or '无'}")
     if old.get("options") != cur["options"]:
         out.append(f"--explain：上次{'有' if (old.get('options') or {}).get('explain') else '无'}，本次{'有' if cur['options']['explain'] else '无'}")
+    if old.get("limits") != cur["limits"]:
+        changed = [f"{k.replace('_', '-')} {(old.get('limits') or {}).get(k)} → {v}" for k, v in cur["limits"].items() if (old.get("limits") or {}).get(k) != v]
+        out.append(f"--limit：{'、'.join(changed)}")
     return list(dict.fromkeys(out)) or ["来源记录不同"]
 
 

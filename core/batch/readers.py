@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Iterator
 
 from .. import errors
+from ..limits import LIMITS, raise_hint
 from ..office.limits import megabytes
-from .records import MAX_RECORD_BYTES, ReadLimits, Record, bad, checked, input_error, json_reason, skip_line
+from .records import ReadLimits, Record, bad, checked, input_error, json_reason, skip_line
 
-__all__ = ["MAX_RECORD_BYTES", "ReadLimits", "Record", "read_input"]
+__all__ = ["ReadLimits", "Record", "read_input"]
 
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
@@ -53,7 +54,7 @@ def read_input(path: str | Path, limits: ReadLimits = ReadLimits(), exclude: Pat
 
 
 def read_jsonl(path: Path, limits: ReadLimits) -> Iterator[Record]:
-    from ..yamlio import load_text
+    from ..yamlio import SyntaxProblem, load_text
 
     with path.open("rb") as fh:
         n = 0
@@ -62,8 +63,8 @@ def read_jsonl(path: Path, limits: ReadLimits) -> Iterator[Record]:
             where, key = f"{path.name} 第 {n} 行", f"line:{n}"
             if len(line) > limits.record_bytes and not line.endswith(b"\n"):
                 size = len(line) + skip_line(fh)
-                yield bad(key, where, errors.FACTS_TOO_LARGE, f"{where}有 {megabytes(size)} MB，超过单条记录的上限 {megabytes(limits.record_bytes)} MB；"
-                          "请检查该行（可加 --max-record-mb 提高上限）", line[:4096] + str(size).encode(), size)
+                yield bad(key, where, errors.INPUT_LIMIT, f"{where}有 {megabytes(size)} MB，超过单条记录的上限 {megabytes(limits.record_bytes)} MB；"
+                          f"请检查该行{raise_hint('record_mb')}", line[:4096] + str(size).encode(), size)
                 continue
             try:
                 text = line.decode("utf-8")
@@ -77,8 +78,8 @@ def read_jsonl(path: Path, limits: ReadLimits) -> Iterator[Record]:
                 continue
             try:
                 data = load_text(text, ".json")
-            except RecursionError:
-                yield bad(key, where, errors.FACTS_TOO_LARGE, f"{where}的 JSON 嵌套层数过深，无法读取：请检查该行", line)
+            except SyntaxProblem as exc:  # its own code when it has one: a duplicate key, nesting beyond the limit
+                yield bad(key, where, exc.code or errors.FACTS_FORMAT, f"{where}不是有效的 JSON：{exc}" if exc.code is None else f"{where}：{exc}", line)
                 continue
             except ValueError as exc:
                 yield bad(key, where, errors.FACTS_FORMAT, f"{where}不是有效的 JSON：{json_reason(exc)}", line)

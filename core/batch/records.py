@@ -1,25 +1,23 @@
 """What the batch readers hand over: one ``Record`` per department, and the shared rules for a
 record that cannot be read (it becomes an error record that names where it is).
 
-A record is bounded before it reaches the engine: its bytes (``ReadLimits``), how deeply
-it nests (``MAX_DEPTH``), and, for its strings, that they can be written as UTF-8 (a lone
-surrogate escape such as ``\\ud800`` cannot).
+A record is bounded before it reaches the engine: its bytes (``ReadLimits``), and, for its
+strings, that they can be written as UTF-8 (a lone surrogate escape such as ``\\ud800``
+cannot). Its nesting is bounded where it is parsed (``yamlio``) and its number of facts
+where they are validated (``facts``), as for any other document.
 """
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .. import errors
 from ..errors import JixiaoError, Problem
-from ..office.limits import MAX_XLSX_BYTES, MB
+from ..facts import gbk_hint
+from ..limits import LIMITS, MB
 from .provenance import bytes_digest
-
-MAX_RECORD_BYTES = 16 * MB  # one JSON line, one YAML/JSON file, one CSV row
-MAX_DEPTH = 32  # a facts document is 4 deep (document, facts, table, row)
-MAX_FACTS = 10_000  # facts in one record: a pack asks for a few dozen, and each unknown one costs the engine a fuzzy match
 
 
 @dataclass
@@ -34,8 +32,10 @@ class Record:
 
 @dataclass(frozen=True)
 class ReadLimits:
-    record_bytes: int = MAX_RECORD_BYTES
-    xlsx_bytes: int = MAX_XLSX_BYTES
+    """The limits a batch reads its input under: ``LIMITS`` (``jixiao --limit record-mb=N``) when the batch starts."""
+
+    record_bytes: int = field(default_factory=lambda: LIMITS.record_bytes)
+    xlsx_bytes: int = field(default_factory=lambda: LIMITS.xlsx_bytes)
 
 
 def input_error(code: str, message: str, p: Path) -> JixiaoError:
@@ -53,19 +53,6 @@ def document(data: Any, source: str) -> dict[str, Any]:
     return normalise_document(data, source)
 
 
-def nesting(data: Any) -> int:
-    """How deeply ``data`` nests (a scalar is 0), counted level by level up to MAX_DEPTH + 1; only containers are visited twice."""
-    depth, level = 0, [data] if isinstance(data, (dict, list)) else []
-    while level and depth <= MAX_DEPTH:
-        depth += 1
-        below = []
-        for item in level:
-            values = item.values() if isinstance(item, dict) else item
-            below += [v for v in values if isinstance(v, (dict, list))]
-        level = below
-    return depth
-
-
 def json_reason(exc: ValueError) -> str:
     text = str(exc)
     if "integer string conversion" in text:
@@ -76,13 +63,9 @@ def json_reason(exc: ValueError) -> str:
 def checked(data: Any, key: str, where: str, raw: bytes, texts: bool = False) -> Record:
     """A parsed document as a record; ``texts``: also make sure every string can be written as UTF-8."""
     try:
-        if nesting(data) > MAX_DEPTH:
-            return bad(key, where, errors.FACTS_TOO_LARGE, f"{where}的嵌套层数超过 {MAX_DEPTH} 层：事实文件用不到这么深的结构，请检查", raw)
         if texts:
             json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
         doc = document(data, where)
-        if len(doc["facts"]) > MAX_FACTS:
-            return bad(key, where, errors.FACTS_TOO_LARGE, f"{where}有 {len(doc['facts']):,} 项事实，超过上限 {MAX_FACTS:,} 项（评分体系只用得到几十项）：请检查", raw)
     except UnicodeEncodeError:
         return bad(key, where, errors.FACTS_ENCODING, f"{where}含有孤立的 Unicode 代理项（如 \\ud800），不是有效的文字：请修正", raw)
     except JixiaoError as exc:
@@ -90,14 +73,6 @@ def checked(data: Any, key: str, where: str, raw: bytes, texts: bool = False) ->
     except Exception as exc:
         return bad(key, where, errors.FACTS_FORMAT, f"{where}无法读取：{type(exc).__name__}: {exc}", raw)
     return Record(doc["department"]["id"], doc, None, where, size=len(raw))
-
-
-def gbk_hint(raw: bytes) -> str:
-    try:
-        raw[:65536].decode("gb18030")
-    except UnicodeDecodeError:
-        return ""
-    return "（看起来是 GBK/GB18030 编码）"
 
 
 def skip_line(fh) -> int:

@@ -76,11 +76,11 @@ class BatchReport:
 
 
 def option_error(message: str, option: str, value: Any) -> JixiaoError:
-    return JixiaoError(Problem(errors.BATCH_OPTION, message, field=option, value=value))
+    return JixiaoError(Problem(errors.OPTION_INVALID, message, field=option, value=value))
 
 
 def check_options(jobs: int | None, timeout: float, chunk: int) -> int:
-    """The number of workers; BATCH_OPTION for a value out of range."""
+    """The number of workers; OPTION_INVALID for a value out of range."""
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if jobs is None:
         jobs = cpus

@@ -16,7 +16,7 @@ from typing import Iterator
 
 from .. import errors
 from ..errors import JixiaoError, Problem
-from ..office.files import os_reason
+from ..output import os_reason
 from .provenance import PROVENANCE_FILE, RunProvenance
 
 RESULTS = "results.jsonl"
@@ -28,11 +28,11 @@ MAX_LINE = 256 * 1024 * 1024  # a result line longer than this is not one jixiao
 
 
 def output_error(message: str, outdir: Path) -> JixiaoError:
-    return JixiaoError(Problem(errors.BATCH_OUTPUT, message, field="--output", value=str(outdir)))
+    return JixiaoError(Problem(errors.OUTPUT_WRITE, message, field="--output", value=str(outdir)))
 
 
 def prepare(outdir: str | Path) -> Path:
-    """The output folder, created if missing and proven writable; BATCH_OUTPUT when it cannot be used."""
+    """The output folder, created if missing and proven writable; OUTPUT_WRITE when it cannot be used."""
     p = Path(outdir)
     if p.exists() and not p.is_dir():
         raise output_error(f"输出路径 {p} 是一个文件，不是目录：请用 -o 指定一个目录（不存在时会自动创建）", p)

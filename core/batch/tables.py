@@ -27,7 +27,7 @@ _UNDECODED = re.compile("[\udc80-\udcff]")  # bytes kept by errors="surrogateesc
 
 def _header(names: list[str], where: str) -> list[str]:
     if len(names) > MAX_COLUMNS:
-        raise JixiaoError(Problem(errors.FACTS_TOO_LARGE, f"{where}：有 {len(names):,} 列，超过上限 {MAX_COLUMNS:,} 列：请检查第一行（列名）", field="INPUT"))
+        raise JixiaoError(Problem(errors.INPUT_LIMIT, f"{where}：有 {len(names):,} 列，超过上限 {MAX_COLUMNS:,} 列：请检查第一行（列名）", field="INPUT"))
     if ID_COLUMN not in names:
         raise JixiaoError(Problem(errors.FACTS_FORMAT, f"{where}：第一行应为列名，且含 {ID_COLUMN} 列（现有：{'、'.join(n for n in names[:20] if n) or '无'}）",
                                   field=ID_COLUMN))
@@ -81,7 +81,7 @@ def read_csv(path: Path, limits: ReadLimits) -> Iterator[Record]:
             except StopIteration:
                 return
             except csv.Error as exc:
-                yield bad(key, where, errors.FACTS_TOO_LARGE if "field limit" in str(exc) else errors.FACTS_FORMAT,
+                yield bad(key, where, errors.INPUT_LIMIT if "field limit" in str(exc) else errors.FACTS_FORMAT,
                            f"{where}无法读取：{exc}", f"{path.name}:{reader.line_num}")
                 continue
             if not any(v.strip() for v in values):
@@ -90,7 +90,7 @@ def read_csv(path: Path, limits: ReadLimits) -> Iterator[Record]:
                 yield bad(key, where, errors.FACTS_ENCODING, f"{where}含有不是 UTF-8 编码的字节：请把文件另存为 UTF-8，或修正该行", _row_bytes(values))
                 continue
             if sum(map(len, values)) > limits.record_bytes:
-                yield bad(key, where, errors.FACTS_TOO_LARGE, f"{where}超过单条记录的上限 {megabytes(limits.record_bytes)} MB", _row_bytes(values)[:4096])
+                yield bad(key, where, errors.INPUT_LIMIT, f"{where}超过单条记录的上限 {megabytes(limits.record_bytes)} MB", _row_bytes(values)[:4096])
                 continue
             yield _row_doc(header, [v.strip() for v in values], where, key)
 
@@ -109,7 +109,7 @@ def read_xlsx_rows(path: Path, limits: ReadLimits) -> Iterator[Record]:
         ws = wb.worksheets[0]
         first = next(ws.iter_rows(max_row=1, max_col=MAX_COLUMNS + 1, values_only=True), ())
         if len(first) > MAX_COLUMNS and first[MAX_COLUMNS] is not None:
-            raise input_error(errors.XLSX_TOO_LARGE, f"{path}：工作表“{ws.title}”的列数超过上限 {MAX_COLUMNS:,}", path)
+            raise input_error(errors.INPUT_LIMIT, f"{path}：工作表“{ws.title}”的列数超过上限 {MAX_COLUMNS:,}", path)
         names = [str(h).strip() if h is not None else "" for h in first]
         while names and not names[-1]:
             names.pop()
@@ -127,7 +127,7 @@ def read_xlsx_rows(path: Path, limits: ReadLimits) -> Iterator[Record]:
                 yield bad(key, where, errors.FACTS_FORMAT, f"{where}起的内容无法读取（{type(exc).__name__}: {exc}）：该行及以后的部门未计分", f"{path}:{n}")
                 return
             if n > MAX_SHEET_ROWS:
-                yield bad(key, where, errors.XLSX_TOO_LARGE, f"{where}：工作表的行号超过 Excel 的上限 {MAX_SHEET_ROWS:,}，以后的行未读取", f"{path}:{n}")
+                yield bad(key, where, errors.INPUT_LIMIT, f"{where}：工作表的行号超过 Excel 的上限 {MAX_SHEET_ROWS:,}，以后的行未读取", f"{path}:{n}")
                 return
             if any(v not in (None, "") for v in values):
                 yield _row_doc(header, [_cell(v) for v in values], where, key)

@@ -21,7 +21,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from .. import errors
 from ..errors import JixiaoError, Problem
 from ..facts import LocatedFacts, cell_text
-from .limits import MAX_COLUMNS, MAX_FACT_ROWS, MAX_XLSX_BYTES, check_xlsx, too_many_rows
+from .limits import MAX_COLUMNS, MAX_FACT_ROWS, check_xlsx, too_many_rows
 from .table_sheets import read_table_sheets
 from .template import (HEADER_ROW, KEY_COL, KEY_HEADER, LABEL_DEPT_ID, LABEL_DEPT_NAME, LABEL_RUBRIC,
                        SHEET_FACTS, VALUE_COL)
@@ -47,7 +47,7 @@ def excel_value(value: Any) -> Any:
     return value
 
 
-def read_facts_workbook(path: str | Path, max_bytes: int = MAX_XLSX_BYTES) -> dict[str, Any]:
+def read_facts_workbook(path: str | Path, max_bytes: int | None = None) -> dict[str, Any]:
     """The facts document {rubric, department, facts} of a filled-in template."""
     p = Path(path)
     check_xlsx(p, max_bytes)

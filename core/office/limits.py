@@ -5,7 +5,7 @@ and openpyxl holds all of it (and more) in memory; a sheet that declares a cell 
 1,048,576 makes a naive row loop create a million rows. The zip directory states each
 part's unpacked size, and Python's zipfile never returns more than that size, so summing
 it is an honest bound that costs nothing to read. The limit can be raised (``jixiao
-batch --max-xlsx-mb``); rows and columns have fixed bounds that no template comes near.
+--limit xlsx-mb=N``); rows and columns have fixed bounds that no template comes near.
 """
 from __future__ import annotations
 
@@ -14,9 +14,8 @@ from pathlib import Path
 
 from .. import errors
 from ..errors import JixiaoError, Problem
+from ..limits import LIMITS, MB, raise_hint
 
-MB = 1024 * 1024
-MAX_XLSX_BYTES = 100 * MB  # all parts of one workbook, unpacked
 MAX_SHEET_ROWS = 1_048_576  # Excel's own limit
 MAX_FACT_ROWS = 100_000     # rows of a facts workbook's sheet (a template has a few hundred)
 MAX_COLUMNS = 2_000         # columns of a table of departments
@@ -27,9 +26,10 @@ def megabytes(n: int) -> str:
     return f"{n / MB:,.2f}".rstrip("0").rstrip(".")
 
 
-def check_xlsx(path: str | Path, max_bytes: int = MAX_XLSX_BYTES) -> None:
-    """Refuse an xlsx whose parts unpack beyond ``max_bytes`` (XLSX_TOO_LARGE); a non-zip is left to the reader."""
+def check_xlsx(path: str | Path, max_bytes: int | None = None) -> None:
+    """Refuse an xlsx whose parts unpack beyond ``max_bytes`` (default ``LIMITS.xlsx_bytes``; INPUT_LIMIT); a non-zip is left to the reader."""
     p = Path(path)
+    max_bytes = LIMITS.xlsx_bytes if max_bytes is None else max_bytes
     try:
         with zipfile.ZipFile(p) as zf:
             unpacked = sum(info.file_size for info in zf.infolist())
@@ -38,13 +38,13 @@ def check_xlsx(path: str | Path, max_bytes: int = MAX_XLSX_BYTES) -> None:
     if unpacked > max_bytes:
         packed = p.stat().st_size
         raise JixiaoError(Problem(
-            errors.XLSX_TOO_LARGE,
-            f"{p}：工作簿解压后共 {megabytes(unpacked)} MB（文件本身 {megabytes(packed)} MB），超过上限 {megabytes(max_bytes)} MB。"
-            f"如确需读取，请加 --max-xlsx-mb 提高上限；大批量数据建议改用 CSV 或 JSON Lines",
+            errors.INPUT_LIMIT,
+            f"{p}：工作簿解压后共 {megabytes(unpacked)} MB（文件本身 {megabytes(packed)} MB），超过上限 {megabytes(max_bytes)} MB"
+            f"{raise_hint('xlsx_mb')}；大批量数据建议改用 CSV 或 JSON Lines",
             field=str(p), value=unpacked, expected=f"不超过 {max_bytes} 字节"))
 
 
 def too_many_rows(where: str, rows: int, limit: int) -> JixiaoError:
     return JixiaoError(Problem(
-        errors.XLSX_TOO_LARGE, f"{where}：有 {rows:,} 行，超过上限 {limit:,} 行；请删除多余的行（含格式但无内容的空行）后再读取",
+        errors.INPUT_LIMIT, f"{where}：有 {rows:,} 行，超过上限 {limit:,} 行；请删除多余的行（含格式但无内容的空行）后再读取",
         field=where, value=rows, expected=f"不超过 {limit} 行"))

@@ -76,28 +76,6 @@ def test_summary_matches_a_recomputation(tmp_path):
     assert [Decimal(str(v)) for v in matrix[1][2:]] == [leaf.lost for leaf in first.leaves()]
 
 
-def test_killed_batch_resumes_to_the_same_output(tmp_path):
-    write_jsonl(tmp_path / "in.jsonl", 3000, seed=2, invalid="0.01")
-    args = ["batch", str(tmp_path / "in.jsonl"), "-r", "shenzhen-yantian-2023", "--rules", "python", "-j", "1", "-q"]
-    assert CliRunner().invoke(main, args + ["-o", str(tmp_path / "whole")]).exit_code == 1  # 1: some invalid
-    jixiao = Path(sys.executable).parent / "jixiao"
-    proc = subprocess.Popen([str(jixiao)] + args + ["-o", str(tmp_path / "resumed")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    results = tmp_path / "resumed" / "results.jsonl"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and (not results.exists() or results.stat().st_size < 200_000):
-        time.sleep(0.02)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    partial = results.read_text(encoding="utf-8").count("\n")
-    assert 0 < partial < 3000, partial
-    with results.open("a", encoding="utf-8") as fh:
-        fh.write('{"key": "torn')  # a line cut by the kill
-    out = CliRunner().invoke(main, args + ["-o", str(tmp_path / "resumed")])
-    assert f"跳过已完成 {partial:,} 个" in out.output
-    assert results.read_bytes() == (tmp_path / "whole" / "results.jsonl").read_bytes()
-    assert (tmp_path / "resumed" / "summary.json").read_bytes() == (tmp_path / "whole" / "summary.json").read_bytes()
-
-
 def test_duplicates_are_reported_not_overwritten(tmp_path):
     docs = list(synth.generate(3, seed=1))
     dup = json.loads(json.dumps(docs[1], default=_plain))

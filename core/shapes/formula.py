@@ -66,9 +66,12 @@ class Formula:
                 raise JixiaoError(where.problem(errors.PACK_FORMULA, f"公式“{self.text}”的乘方指数须为 -{MAX_EXPONENT}～{MAX_EXPONENT} 的整数常量（如 x ** 2），以保证结果精确", field="formula", value=self.text))
         self.tree = tree.body
         self.evaluator = _ExactEval(functions=FUNCTIONS)
+        self.fact = tree.body.id if isinstance(tree.body, ast.Name) else None  # a bare fact name is its own value
 
-    def evaluate(self, values: Mapping[str, Number], label: str) -> Fraction:
-        """The formula's exact value for these facts (a fraction)."""
+    def evaluate(self, values: Mapping[str, Number], label: str) -> Number:
+        """The formula's exact value for these facts (a fraction, or the fact itself for a bare fact name)."""
+        if self.fact is not None:
+            return values[self.fact]
         self.evaluator.names = {n: exact(values[n]) for n in self.names}
         try:
             return exact(self.evaluator.eval(self.text, previously_parsed=self.tree))

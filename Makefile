@@ -23,7 +23,7 @@ run: $(STAMP)
 	$(BIN)/jixiao evaluate examples/yantian-2023/facts.yaml
 
 test: $(TEST_STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

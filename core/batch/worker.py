@@ -55,7 +55,8 @@ def compact(card) -> dict[str, Any]:
         for p in leaf.problems:
             problems.append({"indicator": code, **p.to_dict()})
     problems += [p.to_dict() for p in card.fact_problems]
-    return {"total": fmt_number(card.total), "grade": card.grade, "complete": card.complete, "scores": scores, "lost": lost, "problems": problems}
+    return {"total": fmt_number(card.total), "grade": card.grade, "complete": card.complete, "scores": scores, "lost": lost, "problems": problems,
+            "warnings": [p.to_dict() for p in card.warnings]}
 
 
 def failure_line(rec: Record, problem: dict[str, Any], run: RunProvenance) -> bytes:

@@ -7,7 +7,10 @@ pack's rounding; sum the rounded leaves into subtotals and the total.
 """
 from __future__ import annotations
 
+import copy
 import gc
+import hashlib
+import json
 import logging
 from decimal import Decimal, localcontext
 from fractions import Fraction
@@ -105,9 +108,31 @@ class Engine:
         return cls(pack, registry, rules)
 
     @property
-    def rubric_info(self) -> dict[str, str]:
+    def rubric_info(self) -> dict[str, Any]:
+        """What the scorecard says scored it: the pack, and every plugin that scored a leaf other than the pack's own.
+
+        ``digest`` covers those plugins too: a card scored with a district's replacement
+        never shows the bare pack's digest (``pack_digest`` keeps that one).
+        """
         p = self.pack
-        return {"id": p.id, "title": p.title, "version": p.version, "digest": p.digest, "region": p.region, "year": str(p.year)}
+        info: dict[str, Any] = {"id": p.id, "title": p.title, "version": p.version, "digest": p.digest, "region": p.region, "year": str(p.year)}
+        plugins = self.outside_plugins()
+        if plugins:
+            record = json.dumps([[q["name"], q["sha256"]] for q in plugins], ensure_ascii=False)  # the code, wherever it lies
+            info.update(digest="sha256:" + hashlib.sha256(f"{p.digest}\n{record}".encode()).hexdigest()[:16], pack_digest=p.digest)
+        info["plugins"] = plugins
+        return info
+
+    def outside_plugins(self) -> list[dict[str, Any]]:
+        """The plugins that scored some leaf (or part) and are neither jixiao's own nor the pack's local files, with what they scored."""
+        own = {f.resolve() for f in self.pack.plugin_files}
+        out = []
+        for name, codes in sorted(self.registry.used_by.items()):
+            info = self.registry.info.get(name)
+            if info is None or info.builtin or (info.path is not None and info.path.resolve() in own):
+                continue
+            out.append({**info.to_dict(), "indicators": sorted(codes)})
+        return out
 
     def evaluate(self, facts: Mapping[str, Any] | str | Path, department_id: str | None = None) -> Scorecard:
         """Score one department. ``facts`` is a facts document (dict) or the path of a YAML/JSON file.
@@ -204,7 +229,7 @@ class Engine:
         if dropped:
             pack_total = self.pack.total
             total = self.pack.round_score(div(mul(raw_total, pack_total), sub(pack_total, dropped))) if dropped < pack_total else ZERO
-        card = Scorecard(dept.department_id, dept.department_name, dict(self._rubric_info), __version__, self.backend.name,
+        card = Scorecard(dept.department_id, dept.department_name, copy.deepcopy(self._rubric_info), __version__, self.backend.name,
                          roots, total, self.pack.grade_for(total) if complete else None, complete,
                          list(dept.unknown), [dict(o) for o in self._overrides], raw_total if dropped else None, warnings)
         if log is not None:

@@ -29,6 +29,7 @@ class Implementation:
     resolver: Any  # what the configure hook receives as ``plugins``: resolves other names (parts of a leaf)
 
     def configure(self, leaf: "LeafSpec") -> "Configured":
+        self.resolver.used_by.setdefault(self.name, []).append(leaf.code)  # what this plugin scores, for the scorecard's provenance
         return self.configure_hook(leaf=leaf, plugins=self.resolver)
 
     def rule_inputs(self, leaf: "LeafSpec", configured: "Configured", ctx: "EvalContext") -> Mapping[str, Any]:

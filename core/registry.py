@@ -32,6 +32,11 @@ class PluginInfo:
     kind: str
     replaced: str | None = None  # origin of the plugin it replaced
     sha256: str | None = None  # of the file the plugin's code was loaded from; None when it has no source file
+    builtin: bool = False  # shipped with jixiao (its own entry points)
+    path: Path | None = None  # the local file it was loaded from
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "origin": self.origin, "sha256": self.sha256, "replaced": self.replaced}
 
 
 def source_hash(plugin: Any, path: Path | None = None) -> str | None:
@@ -53,6 +58,19 @@ def source_hash(plugin: Any, path: Path | None = None) -> str | None:
         return None
 
 
+def _claims_once(found: list, dist_of) -> None:
+    """Refuse one plugin name offered by two installed packages other than jixiao (which of them would win is luck)."""
+    by_name: dict[str, list] = {}
+    for ep in found:
+        if dist_of(ep) != "jixiao":
+            by_name.setdefault(ep.name, []).append(ep)
+    clashes = {name: eps for name, eps in by_name.items() if len({(dist_of(e), e.value) for e in eps}) > 1}
+    if clashes:
+        raise JixiaoError([Problem(errors.PLUGIN_CONFLICT, f"插件名称“{name}”由多个已安装的包提供：" + "、".join(f"{dist_of(e)}（{e.value}）" for e in eps)
+                                   + "；请卸载其一，或用 --block 停用该名称后以 --plugin 明确指定", field="plugin", value=name)
+                           for name, eps in sorted(clashes.items())])
+
+
 class Registry:
     """A pluggy PluginManager with declared replacement and blocking."""
 
@@ -63,6 +81,7 @@ class Registry:
         self.blocked: dict[str, str] = {}
         self.offered: set[str] = set()  # every name a source offered, blocked ones included
         self._implementations: dict[str, Implementation | None] = {}  # resolved once all plugins are loaded
+        self.used_by: dict[str, list[str]] = {}  # plugin name → codes of the leaves (and parts) it configured
         for name in block:
             self.block(name)
 
@@ -73,7 +92,7 @@ class Registry:
         self.blocked[name] = why or "按要求停用"
         self.info.pop(name, None)
 
-    def register(self, plugin: Any, name: str, origin: str, source: Path | None = None) -> None:
+    def register(self, plugin: Any, name: str, origin: str, source: Path | None = None, builtin: bool = False) -> None:
         self.offered.add(name)
         if self.pm.is_blocked(name):
             return
@@ -88,10 +107,19 @@ class Registry:
         except (ValueError, pluggy.PluginValidationError) as exc:
             raise JixiaoError(Problem(errors.PLUGIN_LOAD, f"插件“{name}”（{origin}）无法注册：{exc}", field="plugin", value=name)) from None
         kind = getattr(plugin, "kind", None) or getattr(plugin, "__name__", type(plugin).__name__)
-        self.info[name] = PluginInfo(name, origin, str(kind), old.origin if old else None, source_hash(plugin, source))
+        self.info[name] = PluginInfo(name, origin, str(kind), old.origin if old else None, source_hash(plugin, source), builtin,
+                                     source if origin.startswith("文件") else None)
 
     def load_entry_points(self) -> None:
-        for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        """Every installed plugin, jixiao's own first: the outcome never depends on the order packages were found in.
+
+        Two installed packages (other than jixiao) offering one name is an error naming
+        both; a package offering a name jixiao ships must declare ``jixiao_replaces``.
+        """
+        found = list(metadata.entry_points(group=ENTRY_POINT_GROUP))
+        dist_of = lambda ep: ep.dist.name if ep.dist else "?"  # noqa: E731
+        _claims_once(found, dist_of)
+        for ep in sorted(found, key=lambda e: (e.name, dist_of(e) != "jixiao", dist_of(e), e.value)):
             if self.pm.is_blocked(ep.name):
                 self.offered.add(ep.name)
                 continue
@@ -101,7 +129,7 @@ class Registry:
             except Exception as exc:
                 raise JixiaoError(Problem(errors.PLUGIN_LOAD, f"入口点插件“{ep.name}”（{ep.value}）加载失败：{exc}", field="plugin", value=ep.name)) from None
             module_file = getattr(sys.modules.get(ep.module), "__file__", None)
-            self.register(obj, ep.name, f"入口点 {ep.value}（{dist}）", Path(module_file) if module_file else None)
+            self.register(obj, ep.name, f"入口点 {ep.value}（{dist}）", Path(module_file) if module_file else None, builtin=dist_of(ep) == "jixiao")
 
     def load_file(self, path: str | Path) -> list[str]:
         """Register the plugins a local ``.py`` declares in ``JIXIAO_PLUGINS = {name: obj}``, or the module itself under its stem."""

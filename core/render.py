@@ -40,8 +40,7 @@ def _score_text(leaf: LeafResult) -> str:
 
 def _header(card: Scorecard) -> list[str]:
     r = card.rubric
-    lines = [f"{r['title']}（{r['id']} {r['version']}）", f"部门：{card.department_name or card.department_id}（{card.department_id}）"]
-    return lines
+    return [f"{r['title']}（{r['id']} {r['version']}）", *report_text.plugin_notes(card), f"部门：{card.department_name or card.department_id}（{card.department_id}）"]
 
 
 def _footer(card: Scorecard) -> list[str]:
@@ -140,7 +139,8 @@ def markdown(card: Scorecard, pack=None) -> str:
     texts = {leaf.code: (leaf.description, leaf.criteria) for leaf in pack.leaves()} if pack else {}
     out = [f"# {card.rubric['title']}", "", f"- 部门：{card.department_name}（{card.department_id}）",
            f"- 总计得分：**{fmt_number(card.total)}**，等级：**{card.grade or '—'}**" + ("" if card.complete else "（评分不完整）"),
-           f"- 评分体系：{card.rubric['id']} {card.rubric['version']}（{card.rubric['digest']}）", "",
+           f"- 评分体系：{card.rubric['id']} {card.rubric['version']}（{card.rubric['digest']}）",
+           *[f"- {_md(note)}" for note in report_text.plugin_notes(card)], "",
            "| 一级指标 | 分值 | 二级指标 | 分值 | 三级指标 | 分值 | 指标说明 | 参考评分标准 | 得分 |", "|---|---:|---|---:|---|---:|---|---|---:|"]
     for top, mid, leaf, ft, fm in rows(card):
         desc, crit = texts.get(leaf.code, ("", ""))

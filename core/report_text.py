@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .numbers import fmt_number
 from .scorecard import NOT_APPLICABLE, SCORED, LeafResult, NodeResult, Scorecard
@@ -136,3 +136,15 @@ def closing(card: Scorecard, pack: "Pack | None" = None) -> str:
     """Section 四's sentence that points to the attachment."""
     grade = f"，评价等级为“{card.grade}”" if card.grade else ""
     return f"参照《{table_title(pack)}》进行评分，得分为{fmt_number(card.total)}分{grade}，具体得分情况见附件。"
+
+
+def plugin_notes(card: Any) -> list[str]:
+    """One line per plugin that scored part of this card and is not the pack's own: the pack alone does not say how it scored."""
+    names = {leaf.code: leaf.name for leaf in card.leaves()}
+    out = []
+    for q in card.rubric.get("plugins") or ():
+        scored = "、".join(f"{code} {names[code]}" if code in names else code for code in q["indicators"])
+        replaced = f"，替换了 {q['replaced']}" if q.get("replaced") else ""
+        sha = f"，{q['sha256'][:19]}…" if q.get("sha256") else ""
+        out.append(f"评分插件 {q['name']}（{q['origin']}{sha}{replaced}）用于 {scored}")
+    return out

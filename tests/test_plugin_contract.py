@@ -157,3 +157,51 @@ def test_an_unknown_shape_in_parts_is_refused(tmp_path):
 def test_the_old_import_path_of_shapes_still_works_with_a_warning():
     with pytest.warns(DeprecationWarning):
         from jixiao.shapes import Bands  # noqa: F401
+
+
+STRICT = ROOT / "tests" / "district" / "strict_outsourced.py"
+
+
+def test_a_replacement_plugin_is_named_on_the_scorecard_and_in_its_digest(reference_doc):
+    base = Engine.from_rubric("shenzhen-yantian-2023").evaluate(reference_doc)
+    card = Engine.from_rubric("shenzhen-yantian-2023", plugins=[STRICT]).evaluate(reference_doc)
+    assert base.rubric["plugins"] == [] and "pack_digest" not in base.rubric
+    [plugin] = card.rubric["plugins"]
+    assert plugin["name"] == "outsourced-staff-rate" and plugin["indicators"] == ["2.4.2"]
+    assert plugin["origin"] == f"文件 {STRICT}" and plugin["sha256"].startswith("sha256:") and "jixiao.plugins.department" in plugin["replaced"]
+    assert card.rubric["pack_digest"] == base.rubric["digest"] != card.rubric["digest"]
+
+
+def test_every_format_that_shows_the_pack_names_the_replacement(tmp_path):
+    from openpyxl import load_workbook
+
+    for fmt in ("table", "markdown", "html"):
+        out = run_cli("evaluate", FACTS, "--plugin", STRICT, "--format", fmt).stdout
+        assert "评分插件 outsourced-staff-rate" in out and "strict_outsourced.py" in out and "2.4.2 编外人员控制率" in out, fmt
+    assert "评分插件" not in run_cli("evaluate", FACTS).stdout
+    book = tmp_path / "card.xlsx"
+    assert run_cli("evaluate", FACTS, "--plugin", STRICT, "--format", "xlsx", "-o", book).exit_code == 0
+    cells = [str(c.value) for row in load_workbook(book).active.iter_rows(max_row=3) for c in row if c.value]
+    assert any("评分插件 outsourced-staff-rate" in text for text in cells)
+
+
+def test_two_installed_packages_claiming_one_name_is_an_error_naming_both(monkeypatch):
+    from importlib import metadata
+
+    from jixiao import registry as registry_module
+
+    class Dist:
+        def __init__(self, name):
+            self.name, self.version = name, "1.0"
+
+    def fake(dist, value):
+        ep = metadata.EntryPoint("outsourced-staff-rate", value, "jixiao.plugins")
+        return type("EP", (), {"name": ep.name, "value": ep.value, "module": ep.module, "dist": Dist(dist), "load": ep.load})()
+
+    real = list(metadata.entry_points(group="jixiao.plugins"))
+    for extra in ([fake("district-a", "jixiao.plugins.department:outsourced_staff_rate"), fake("district-b", "jixiao.plugins.department:staff_control_rate")],
+                  [fake("district-b", "jixiao.plugins.department:staff_control_rate"), fake("district-a", "jixiao.plugins.department:outsourced_staff_rate")]):
+        monkeypatch.setattr(registry_module.metadata, "entry_points", lambda group, found=real + extra: found)
+        with pytest.raises(JixiaoError) as err:
+            Engine.from_rubric("shenzhen-yantian-2023")
+        assert err.value.code == "PLUGIN_CONFLICT" and "district-a" in str(err.value) and "district-b" in str(err.value)

@@ -72,6 +72,7 @@ def scorecard_html(card: Scorecard, engine: "Engine") -> str:
            f"<h1>{escape(report_text.report_title(pack))}</h1>",
            f'<p class="meta">部门名称：{escape(who)}（{escape(card.department_id)}）<br>'
            f"评分体系：{escape(card.rubric['title'])}（{escape(card.rubric['id'])} {escape(card.rubric['version'])}）<br>"
+           + "".join(f"{escape(note)}<br>" for note in report_text.plugin_notes(card)) +
            f"总计得分：<strong>{fmt_number(card.total)}</strong>　等级：<strong>{escape(card.grade or '—')}</strong>"
            + ("（评分不完整）" if not card.complete else "") + "</p>",
            "<h2>三、总体评价和整改措施</h2>", "<h3>（一）总体评价</h3>",

@@ -60,7 +60,8 @@ def write_score_table(ws, card: Scorecard, engine: "Engine") -> None:
     ws.row_dimensions[1].height = 30
     ws.merge_cells(f"A2:{last}2")
     r = card.rubric
-    put_text(ws["A2"], f"部门：{card.department_name or card.department_id}（{card.department_id}）    评分体系：{r['title']}（{r['id']} {r['version']}）")
+    notes = "".join(f"\n{note}" for note in report_text.plugin_notes(card))
+    put_text(ws["A2"], f"部门：{card.department_name or card.department_id}（{card.department_id}）    评分体系：{r['title']}（{r['id']} {r['version']}）{notes}")
     ws["A2"].font, ws["A2"].alignment = font(10.5), align("left")
     for i, w in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w * 1.15

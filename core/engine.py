@@ -115,7 +115,8 @@ class Engine:
         never shows the bare pack's digest (``pack_digest`` keeps that one).
         """
         p = self.pack
-        info: dict[str, Any] = {"id": p.id, "title": p.title, "version": p.version, "digest": p.digest, "region": p.region, "year": str(p.year)}
+        info: dict[str, Any] = {"id": p.id, "title": p.title, "version": p.version, "digest": p.digest, "region": p.region, "year": str(p.year),
+                                "total": fmt_number(p.total)}
         plugins = self.outside_plugins()
         if plugins:
             record = json.dumps([[q["name"], q["sha256"]] for q in plugins], ensure_ascii=False)  # the code, wherever it lies

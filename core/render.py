@@ -7,10 +7,8 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 from . import report_text
 from .numbers import fmt_detail, fmt_number, round_to
-from .scorecard import STATUS_TEXT, LeafResult, NodeResult, Scorecard
-
-HEADERS = ["一级指标", "分值", "二级指标", "分值", "三级指标", "分值", "得分"]
-
+from .scorecard import STATUS_TEXT, LeafResult, Scorecard
+from .tree import LEVEL_NAMES, LeafRow, depth, leaf_rows
 
 def width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
@@ -21,17 +19,23 @@ def pad(text: str, w: int, right: bool = False) -> str:
     return fill + text if right else text + fill
 
 
-def rows(card: Scorecard, pack=None) -> list[tuple[NodeResult | None, NodeResult | None, LeafResult, bool, bool]]:
-    """(一级, 二级, leaf, first-in-一级, first-in-二级) in table order."""
-    out = []
-    for top in card.roots:
-        first_top = True
-        for mid in (top.children if isinstance(top, NodeResult) else [top]):
-            first_mid = True
-            for leaf in (mid.children if isinstance(mid, NodeResult) else [mid]):
-                out.append((top, mid, leaf, first_top, first_mid))
-                first_top = first_mid = False
+def rows(card: Scorecard) -> tuple[list[LeafRow], int]:
+    """The card's leaves in table order with the groups above each, and how many levels the table needs."""
+    found = leaf_rows(card.roots, LeafResult)
+    return found, depth(found)
+
+
+def _groups(row: LeafRow, levels: int) -> list[str]:
+    """Name and weight of each group above the leaf, on the group's first row only; blank where the leaf has fewer."""
+    out: list[str] = []
+    for i in range(levels - 1):
+        shown = i < len(row.path) and row.first[i]
+        out += [row.path[i].printed_name, fmt_number(row.path[i].weight)] if shown else ["", ""]
     return out
+
+
+def _headers(levels: int) -> list[str]:
+    return [text for name in LEVEL_NAMES[:levels] for text in (name, "分值")]
 
 
 def _score_text(leaf: LeafResult) -> str:
@@ -81,7 +85,9 @@ PROJECT_HEADERS = ["一级指标", "二级指标", "三级指标", "指标性质
 def _project_rows(card: Scorecard) -> list[list[str]]:
     """The 项目支出绩效自评表 rows: a leaf's own sub-indicators when it has them, else the leaf."""
     body = []
-    for top, mid, leaf, ft, _ in rows(card):
+    for row in rows(card)[0]:
+        leaf, top = row.leaf, row.path[0] if row.path else None
+        ft = top is not None and row.first[0]
         if not leaf.rows:
             shown = leaf.intermediates[0].shown if leaf.intermediates else ""
             body.append([top.printed_name if ft else "", "", leaf.name, "", "", shown, fmt_number(leaf.weight), _score_text(leaf), ""])
@@ -97,7 +103,7 @@ def _project_rows(card: Scorecard) -> list[list[str]]:
 
 
 def project_table(card: Scorecard) -> str:
-    body = _project_rows(card) + [["总分", "", "", "", "", "", "100", fmt_number(card.total), ""]]
+    body = _project_rows(card) + [["总分", "", "", "", "", "", card.rubric.get("total", "100"), fmt_number(card.total), ""]]
     widths = [max(width(r[i]) for r in body + [PROJECT_HEADERS]) for i in range(len(PROJECT_HEADERS) - 1)] + [0]
     numeric = {4, 5, 6, 7}
     line = lambda cells: "  ".join(pad(c, widths[i], i in numeric) if i < len(widths) - 1 else c for i, c in enumerate(cells)).rstrip()
@@ -111,19 +117,15 @@ def project_table(card: Scorecard) -> str:
 def table(card: Scorecard) -> str:
     if any(leaf.rows for leaf in card.leaves()):
         return project_table(card)
-    body = []
-    for top, mid, leaf, ft, fm in rows(card):
-        body.append([
-            top.printed_name if ft else "", fmt_number(top.weight) if ft else "",
-            (mid.printed_name if isinstance(mid, NodeResult) else "") if fm else "", fmt_number(mid.weight) if fm and isinstance(mid, NodeResult) else "",
-            leaf.name, fmt_number(leaf.weight), _score_text(leaf),
-        ])
-    body.append(["总计得分", "100", "", "", "", "", fmt_number(card.total)])
-    widths = [max(width(r[i]) for r in body + [HEADERS]) for i in range(len(HEADERS))]
-    numeric = {1, 3, 5, 6}
+    leaves, levels = rows(card)
+    headers = _headers(levels) + ["得分"]
+    body = [_groups(row, levels) + [row.leaf.name, fmt_number(row.leaf.weight), _score_text(row.leaf)] for row in leaves]
+    body.append(["总计得分", card.rubric.get("total", "100")] + [""] * (2 * levels - 2) + [fmt_number(card.total)])
+    widths = [max(width(r[i]) for r in body + [headers]) for i in range(len(headers))]
+    numeric = {i for i in range(len(headers)) if i % 2 == 1} | {len(headers) - 1}
     line = lambda cells: "  ".join(pad(c, widths[i], i in numeric) for i, c in enumerate(cells)).rstrip()
     rule = "  ".join("─" * w for w in widths)
-    out = _header(card) + ["", line(HEADERS), rule] + [line(r) for r in body[:-1]] + [rule, line(body[-1]), ""]
+    out = _header(card) + ["", line(headers), rule] + [line(r) for r in body[:-1]] + [rule, line(body[-1]), ""]
     out += _footer(card)
     ded = deduction_lines(card)
     if ded:
@@ -137,18 +139,16 @@ def _md(text: str) -> str:
 
 def markdown(card: Scorecard, pack=None) -> str:
     texts = {leaf.code: (leaf.description, leaf.criteria) for leaf in pack.leaves()} if pack else {}
+    leaves, levels = rows(card)
     out = [f"# {card.rubric['title']}", "", f"- 部门：{card.department_name}（{card.department_id}）",
            f"- 总计得分：**{fmt_number(card.total)}**，等级：**{card.grade or '—'}**" + ("" if card.complete else "（评分不完整）"),
            f"- 评分体系：{card.rubric['id']} {card.rubric['version']}（{card.rubric['digest']}）",
            *[f"- {_md(note)}" for note in report_text.plugin_notes(card)], "",
-           "| 一级指标 | 分值 | 二级指标 | 分值 | 三级指标 | 分值 | 指标说明 | 参考评分标准 | 得分 |", "|---|---:|---|---:|---|---:|---|---|---:|"]
-    for top, mid, leaf, ft, fm in rows(card):
-        desc, crit = texts.get(leaf.code, ("", ""))
-        out.append("| " + " | ".join([
-            top.printed_name if ft else "", fmt_number(top.weight) if ft else "",
-            mid.printed_name if fm and isinstance(mid, NodeResult) else "", fmt_number(mid.weight) if fm and isinstance(mid, NodeResult) else "",
-            leaf.name, fmt_number(leaf.weight), _md(desc), _md(crit), _score_text(leaf)]) + " |")
-    out.append(f"| **总计得分** | 100 | | | | | | | **{fmt_number(card.total)}** |")
+           "| " + " | ".join(_headers(levels) + ["指标说明", "参考评分标准", "得分"]) + " |", "|" + "---|---:|" * levels + "---|---|---:|"]
+    for row in leaves:
+        desc, crit = texts.get(row.leaf.code, ("", ""))
+        out.append("| " + " | ".join(_groups(row, levels) + [row.leaf.name, fmt_number(row.leaf.weight), _md(desc), _md(crit), _score_text(row.leaf)]) + " |")
+    out.append(f"| **总计得分** | {card.rubric.get('total', '100')} |" + " |" * (2 * levels - 2) + f" | | **{fmt_number(card.total)}** |")
     if card.warnings:
         out += ["", "> **提示：以下事实之间不一致，请核对：**"] + [f"> - [{p.code}] {_md(p.message)}" for p in card.warnings]
     ded = deduction_lines(card)
@@ -202,7 +202,7 @@ def compare_rows(a: Scorecard, b: Scorecard) -> list[dict]:
 
 
 def compare(a: Scorecard, b: Scorecard) -> str:
-    head = ["编码", "三级指标", "A 分值", "A 得分", "B 分值", "B 得分", "差额（B−A）"]
+    head = ["编码", report_text.leaf_level_name(a), "A 分值", "A 得分", "B 分值", "B 得分", "差额（B−A）"]
     body = []
     for r in compare_rows(a, b):
         diff = r["difference"]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .numbers import fmt_number
 from .scorecard import NOT_APPLICABLE, SCORED, LeafResult, NodeResult, Scorecard
+from .tree import LEVEL_NAMES, leaf_rows
 
 if TYPE_CHECKING:
     from .pack.model import Pack
@@ -114,7 +115,7 @@ def overall(card: Scorecard, pack: "Pack | None") -> str:
     parts = [f"{n.name}得{fmt_number(n.score)}分（满分{fmt_number(n.weight)}分）" for n in card.roots if isinstance(n, NodeResult)]
     if parts:
         text += "其中，" + "，".join(parts) + "。"
-    text += f"{len(leaves)}项三级指标中，{len(full)}项得满分"
+    text += f"{len(leaves)}项{leaf_level_name(card)}中，{len(full)}项得满分"
     if lost:
         lost_points = sum((leaf.lost for leaf in lost), Decimal(0))
         text += (f"，{len(lost)}项存在扣分，共扣{fmt_number(lost_points)}分，分别为："
@@ -148,3 +149,9 @@ def plugin_notes(card: Any) -> list[str]:
         sha = f"，{q['sha256'][:19]}…" if q.get("sha256") else ""
         out.append(f"评分插件 {q['name']}（{q['origin']}{sha}{replaced}）用于 {scored}")
     return out
+
+
+def leaf_level_name(card: Scorecard) -> str:
+    """What the leaves are called: "三级指标" when they all sit at the third level, "末级指标" when their depths differ."""
+    levels = {len(row.path) for row in leaf_rows(card.roots, LeafResult)}
+    return LEVEL_NAMES[levels.pop()] if len(levels) == 1 else "末级指标"

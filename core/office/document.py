@@ -25,7 +25,7 @@ from lxml import etree
 from .. import report_text
 from ..scorecard import Scorecard
 from .safe import xml_text
-from .layout import HEADER, SCORE, TEXT, TOTAL, WIDTHS, score_table
+from .layout import HEADER, SCORE, TEXT, TOTAL, score_table
 from .style import FONT_CJK, FONT_CJK_ALT, FONT_HEADING, FONT_LATIN
 
 if TYPE_CHECKING:
@@ -147,12 +147,12 @@ _ALIGN = {TEXT: WD_ALIGN_PARAGRAPH.LEFT}
 
 def _table(doc, card: Scorecard, engine: "Engine") -> None:
     grid = score_table(card, engine.pack)
-    table = doc.add_table(rows=grid.rows, cols=len(WIDTHS))
+    table = doc.add_table(rows=grid.rows, cols=grid.columns)
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    scale = LANDSCAPE_TEXT_WIDTH_MM / sum(WIDTHS)
-    widths = [Mm(w * scale) for w in WIDTHS]
+    scale = LANDSCAPE_TEXT_WIDTH_MM / sum(grid.widths)
+    widths = [Mm(w * scale) for w in grid.widths]
     for col, w in zip(table.columns, widths):
         col.width = w
     cells = [row.cells for row in table.rows]  # once: each table.cell() call re-walks the whole table

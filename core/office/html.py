@@ -52,7 +52,7 @@ def table_html(card: Scorecard, engine: "Engine | None" = None) -> str:
     grid = score_table(card, engine.pack if engine is not None else None)
     rows = grid.by_row()
     out = ['<table class="score-table">',
-           '<colgroup><col span="6"><col class="text"><col class="criteria"><col></colgroup>', "<thead>"]
+           f'<colgroup><col span="{2 * grid.levels}"><col class="text"><col class="criteria"><col></colgroup>', "<thead>"]
     for r, cells in enumerate(rows):
         if r == HEADER_ROWS:
             out += ["</thead>", "<tbody>"]

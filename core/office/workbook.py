@@ -18,7 +18,7 @@ from .. import report_text
 from ..numbers import fmt_detail
 from ..scorecard import STATUS_TEXT, Scorecard
 from .safe import put_text, xml_text
-from .layout import (BLANK, HEADER, NAME, SCORE, TEXT, TOTAL, WEIGHT, WIDTHS, Cell,
+from .layout import (BLANK, HEADER, NAME, SCORE, TEXT, TOTAL, WEIGHT, Cell,
                      score_table)
 from .style import BORDER, HEADER_FILL, align, fit_rows, font, landscape_a4
 
@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 SHEET_TABLE = "评分情况表"
 SHEET_EXPLAIN = "评分说明"
 TABLE_TOP = 3  # 1-based row of the first header row: a title and a department line above it
-EXPLAIN_COLUMNS = (("编码", 7), ("上级指标", 14), ("三级指标", 14), ("分值", 6), ("得分", 7), ("状态", 8),
+LEAF_COLUMN = "末级指标"  # named for the pack's levels: "三级指标" when every leaf is on the third
+EXPLAIN_COLUMNS = (("编码", 7), ("上级指标", 14), (LEAF_COLUMN, 14), ("分值", 6), ("得分", 7), ("状态", 8),
                    ("计分公式", 40), ("使用的事实", 36), ("中间值", 30), ("扣分及原因", 36),
                    ("存在问题（报告用语）", 44), ("说明与问题", 30))
 
@@ -53,7 +54,7 @@ _ALIGN = {HEADER: align(), NAME: align(), WEIGHT: align(), SCORE: align(), TOTAL
 
 def write_score_table(ws, card: Scorecard, engine: "Engine") -> None:
     table = score_table(card, engine.pack)
-    last = get_column_letter(len(WIDTHS))
+    last = get_column_letter(table.columns)
     ws.merge_cells(f"A1:{last}1")
     put_text(ws["A1"], "附件：" + report_text.table_title(engine.pack))
     ws["A1"].font, ws["A1"].alignment = font(16, bold=True), align()
@@ -63,7 +64,7 @@ def write_score_table(ws, card: Scorecard, engine: "Engine") -> None:
     notes = "".join(f"\n{note}" for note in report_text.plugin_notes(card))
     put_text(ws["A2"], f"部门：{card.department_name or card.department_id}（{card.department_id}）    评分体系：{r['title']}（{r['id']} {r['version']}）{notes}")
     ws["A2"].font, ws["A2"].alignment = font(10.5), align("left")
-    for i, w in enumerate(WIDTHS, start=1):
+    for i, w in enumerate(table.widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w * 1.15
     for cell in table.cells:
         _put(ws, cell)
@@ -93,6 +94,7 @@ def _put(ws, cell: Cell) -> None:
 def write_explanations(ws, card: Scorecard) -> None:
     """One row per indicator: everything the engine used and decided, as wrapped text."""
     for i, (head, w) in enumerate(EXPLAIN_COLUMNS, start=1):
+        head = report_text.leaf_level_name(card) if head == LEAF_COLUMN else head
         c = ws.cell(row=1, column=i, value=head)
         c.font, c.alignment, c.fill, c.border = font(10.5, bold=True), align(), HEADER_FILL, BORDER
         ws.column_dimensions[get_column_letter(i)].width = w

@@ -14,6 +14,7 @@ Why it is built this way:
   share.
 No timing is asserted anywhere: this prints numbers.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -64,8 +65,24 @@ def _tree_rss_kb(pid: int) -> int:
 def run_batch(input_path: Path, outdir: Path, jobs: int, rules: str) -> tuple[float, int, int]:
     shutil.rmtree(outdir, ignore_errors=True)
     start = time.perf_counter()
-    proc = subprocess.Popen([str(JIXIAO), "batch", str(input_path), "-r", "shenzhen-yantian-2023", "-o", str(outdir),
-                             "-j", str(jobs), "--rules", rules, "-q"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [
+            str(JIXIAO),
+            "batch",
+            str(input_path),
+            "-r",
+            "shenzhen-yantian-2023",
+            "-o",
+            str(outdir),
+            "-j",
+            str(jobs),
+            "--rules",
+            rules,
+            "-q",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     peak = 0
     while proc.poll() is None:
         peak = max(peak, _tree_rss_kb(proc.pid))
@@ -106,14 +123,18 @@ def main() -> int:
         input_path = work / "departments.jsonl"
         t = time.perf_counter()
         write_input(input_path, a.n, a.seed, a.invalid_share)
-        print(f"generated {a.n:,} departments ({input_path.stat().st_size / 1e6:.0f} MB JSONL) in {time.perf_counter() - t:.1f} s")
+        print(
+            f"generated {a.n:,} departments ({input_path.stat().st_size / 1e6:.0f} MB JSONL) in {time.perf_counter() - t:.1f} s"
+        )
         hand = handwritten_rate(input_path)
         print(f"hand-written scorer, in process: {hand:,.0f} departments/s")
         print(f"{'jobs':>4}  {'rules':<7} {'departments':>11} {'seconds':>8} {'dept/s':>8} {'peak MB':>8} {'×hand':>6}")
         for jobs in sorted({int(j) for j in a.jobs.split(",")}):
             seconds, peak_kb, lines = run_batch(input_path, work / f"out-{jobs}", jobs, a.rules)
             rate = lines / seconds
-            print(f"{jobs:>4}  {a.rules:<7} {lines:>11,} {seconds:>8.1f} {rate:>8,.0f} {peak_kb / 1024:>8.0f} {hand / rate:>6.1f}")
+            print(
+                f"{jobs:>4}  {a.rules:<7} {lines:>11,} {seconds:>8.1f} {rate:>8,.0f} {peak_kb / 1024:>8.0f} {hand / rate:>6.1f}"
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

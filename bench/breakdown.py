@@ -11,6 +11,7 @@ save. It reaches into engine internals (bindings and what they call, ``_subtotal
 The last line replaces every number formatter and sentence builder with a no-op
 to estimate what the explanation *text* costs; scores are unchanged by that.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,9 +21,11 @@ import importlib
 import pkgutil
 import time
 from collections import Counter
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import synth
+
 from jixiao import Engine
 
 RUBRIC = "shenzhen-yantian-2023"
@@ -50,6 +53,7 @@ def stages(engine: Engine, depts: list) -> Counter:
                 return fn(*args, **kwargs)
             finally:
                 spent[stage] += time.perf_counter() - start
+
         return timed
 
     saved = [(b, b.implementation) for b in engine.bindings]
@@ -57,8 +61,12 @@ def stages(engine: Engine, depts: list) -> Counter:
         impl = b.implementation
         if impl is not None:
             b.implementation = dataclasses.replace(
-                impl, evaluate_hook=wrap("indicator evaluate through pluggy (score + explanation)", impl.evaluate_hook),
-                rule_inputs_hook=None if impl.rule_inputs_hook is None else wrap("rule inputs through pluggy", impl.rule_inputs_hook))
+                impl,
+                evaluate_hook=wrap("indicator evaluate through pluggy (score + explanation)", impl.evaluate_hook),
+                rule_inputs_hook=None
+                if impl.rule_inputs_hook is None
+                else wrap("rule inputs through pluggy", impl.rule_inputs_hook),
+            )
     engine.backend.decide = wrap("rules backend decide", engine.backend.decide)  # type: ignore[method-assign]
     engine._subtotals = wrap("subtotal tree", engine._subtotals)  # type: ignore[method-assign]
     try:
@@ -81,10 +89,12 @@ def blank_text() -> None:
     import jixiao.shapes
     from jixiao.shapes.metric import Metric
 
-    blank = lambda *args, **kwargs: ""  # noqa: E731
+    blank = lambda *args, **kwargs: ""
     modules = [jixiao.engine, jixiao.facts, jixiao.numbers, jixiao.rules.intervals]
     for package in (jixiao.shapes, jixiao.plugins.shapes):
-        modules += [importlib.import_module(f"{package.__name__}.{m.name}") for m in pkgutil.iter_modules(package.__path__)]
+        modules += [
+            importlib.import_module(f"{package.__name__}.{m.name}") for m in pkgutil.iter_modules(package.__path__)
+        ]
     for module in modules:
         for name in ("fmt_number", "fmt_percent", "fmt_points", "fmt_detail"):
             if hasattr(module, name):
@@ -107,15 +117,23 @@ def main() -> None:
     depts = [validate(d["facts"], d["department"]["id"], d["department"]["name"]) for d in docs]
 
     total = per_department(lambda: [engine.evaluate(d) and None for d in docs], n)
-    valid = per_department(lambda: [validate(d["facts"], d["department"]["id"], d["department"]["name"]) and None for d in docs], n)
+    valid = per_department(
+        lambda: [validate(d["facts"], d["department"]["id"], d["department"]["name"]) and None for d in docs], n
+    )
     specs = engine.fact_model.specs
-    convert = per_department(lambda: [[specs[k].convert(v) for k, v in d["facts"].items() if k in specs] for d in docs], n)
+    convert = per_department(
+        lambda: [[specs[k].convert(v) for k, v in d["facts"].items() if k in specs] for d in docs], n
+    )
     score = per_department(lambda: [engine.score(x) and None for x in depts], n)
     spent = stages(engine, depts)
 
-    print(f"{RUBRIC}, {n} departments, rules={a.rules}: µs per department (best of 3; stages wrapped, ±0.3 µs per call of wrapper overhead)")
+    print(
+        f"{RUBRIC}, {n} departments, rules={a.rules}: µs per department (best of 3; stages wrapped, ±0.3 µs per call of wrapper overhead)"
+    )
     print(f"  engine.evaluate                               {total:7.1f}  100%")
-    print(f"    FactModel.validate (pydantic + converters)  {valid:7.1f}  {valid / total:4.0%}   of which FactSpec.convert alone {convert:.1f}")
+    print(
+        f"    FactModel.validate (pydantic + converters)  {valid:7.1f}  {valid / total:4.0%}   of which FactSpec.convert alone {convert:.1f}"
+    )
     print(f"    Engine.score                                {score:7.1f}  {score / total:4.0%}")
     for stage, seconds in spent.most_common():
         us = seconds / n * 1e6
@@ -124,7 +142,9 @@ def main() -> None:
     print(f"      {'the rest (gates, bounds, rounding, results)':<42}{rest:7.1f}  {rest / total:4.0%}")
     blank_text()
     textless = per_department(lambda: [engine.score(x) and None for x in depts], n)
-    print(f"    Engine.score with all explanation text blanked {textless:7.1f}: text costs ≈ {score - textless:.1f} µs ({(score - textless) / total:.0%})")
+    print(
+        f"    Engine.score with all explanation text blanked {textless:7.1f}: text costs ≈ {score - textless:.1f} µs ({(score - textless) / total:.0%})"
+    )
 
 
 if __name__ == "__main__":

@@ -22,15 +22,18 @@ Left out, so the sum is a lower bound: sentences, validation messages, subtotals
 the scorecard itself, the rules backend. ``bench/run.py`` prints the same figures
 next to the engine's.
 """
+
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any, Callable, NamedTuple, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 import handwritten
 import synth
 from breakdown import per_department
+
 from jixiao import Engine
 from jixiao.indicator import Deduction, InputValue, Intermediate
 from jixiao.numbers import fmt_detail, fmt_number, fmt_percent, fmt_points
@@ -74,9 +77,14 @@ def _prepare(engine: Engine, docs: Sequence[dict]) -> tuple[list, list]:
                 if fn is not None:
                     pairs.append((fn, m.value))
             pairs += [(fmt_points, d.points) for d in leaf.deductions]
-            leaves.append((leaf, [(i.name, i.label, i.value, i.shown) for i in leaf.inputs],
-                           [(m.label, m.value, m.shown) for m in leaf.intermediates],
-                           [(d.points, d.reason, d.problem, d.rule) for d in leaf.deductions]))
+            leaves.append(
+                (
+                    leaf,
+                    [(i.name, i.label, i.value, i.shown) for i in leaf.inputs],
+                    [(m.label, m.value, m.shown) for m in leaf.intermediates],
+                    [(d.points, d.reason, d.problem, d.rule) for d in leaf.deductions],
+                )
+            )
         texts.append(pairs)
         objects.append(leaves)
     return texts, objects
@@ -97,21 +105,44 @@ def measure(engine: Engine, docs: Sequence[dict]) -> Floor:
     def build_all() -> None:
         for leaves in objects:
             for r, inputs, mids, deds in leaves:
-                LeafResult(r.code, r.name, r.weight, r.score, r.status, r.implementation, r.formula, r.raw_score,
-                           [InputValue(a, b, c, d) for a, b, c, d in inputs], [Intermediate(a, b, c) for a, b, c in mids],
-                           [Deduction(a, b, c, d) for a, b, c, d in deds],
-                           [], [], [], r.path, r.origins, [], None)
+                LeafResult(
+                    r.code,
+                    r.name,
+                    r.weight,
+                    r.score,
+                    r.status,
+                    r.implementation,
+                    r.formula,
+                    r.raw_score,
+                    [InputValue(a, b, c, d) for a, b, c, d in inputs],
+                    [Intermediate(a, b, c) for a, b, c in mids],
+                    [Deduction(a, b, c, d) for a, b, c, d in deds],
+                    [],
+                    [],
+                    [],
+                    r.path,
+                    r.origins,
+                    [],
+                    None,
+                )
 
     n = len(docs)
-    return Floor(per_department(arithmetic, n), per_department(format_all, n), per_department(build_all, n), sum(map(len, texts)) / n)
+    return Floor(
+        per_department(arithmetic, n),
+        per_department(format_all, n),
+        per_department(build_all, n),
+        sum(map(len, texts)) / n,
+    )
 
 
 def report(floor: Floor, target_us: float) -> str:
     verdict = "below" if floor.total < target_us else "above"
     bare = floor.arithmetic + floor.texts
-    return (f"floor (no engine): arithmetic {floor.arithmetic:.1f} + number texts {floor.texts:.1f} ({floor.numbers:.0f} numbers) "
-            f"+ result objects {floor.objects:.1f} = {floor.total:.1f} µs/department, at most {1e6 / floor.total:,.0f} departments/s, "
-            f"{verdict} the target's {target_us:.0f} µs (arithmetic and texts alone: {bare:.1f} µs, {1e6 / bare:,.0f}/s)")
+    return (
+        f"floor (no engine): arithmetic {floor.arithmetic:.1f} + number texts {floor.texts:.1f} ({floor.numbers:.0f} numbers) "
+        f"+ result objects {floor.objects:.1f} = {floor.total:.1f} µs/department, at most {1e6 / floor.total:,.0f} departments/s, "
+        f"{verdict} the target's {target_us:.0f} µs (arithmetic and texts alone: {bare:.1f} µs, {1e6 / bare:,.0f}/s)"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -19,13 +19,15 @@ Semantics it reproduces, from the rubric text and the pack:
   (a 28-digit Decimal quotient would give 0.79); each leaf is truncated to 0.01 with
   integer arithmetic and the total is the sum of the truncated leaves.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from fractions import Fraction
-from typing import Any, Mapping, Union
+from typing import Any
 
-Exact = Union[Decimal, Fraction]
+Exact = Decimal | Fraction
 
 CENT = Decimal("0.01")
 ZERO, ONE = Decimal(0), Decimal(1)
@@ -133,14 +135,26 @@ def _leaves(f: Mapping[str, Any]) -> dict[str, Any]:
         if flag(f, "irregular_spending"):
             return ZERO  # veto
         v = ratio_of(f, "budget_adjustment", "initial_budget")
-        adjust = 1 - min((v - Fraction(1, 10)) * 100 * Fraction(1, 10), Fraction(1)) if v > Fraction(1, 10) else Fraction(1)
-        return Fraction(checklist(f, (("spending_compliant", 1),))) + adjust + Fraction(checklist(f, (("accounting_compliant", 1),)))
+        adjust = (
+            1 - min((v - Fraction(1, 10)) * 100 * Fraction(1, 10), Fraction(1)) if v > Fraction(1, 10) else Fraction(1)
+        )
+        return (
+            Fraction(checklist(f, (("spending_compliant", 1),)))
+            + adjust
+            + Fraction(checklist(f, (("accounting_compliant", 1),)))
+        )
 
     def disclosure():
         if flag(f, "classified_unit"):
             return Decimal(3)  # exempt
-        levels = {"compliant": Decimal("1.5"), "partial": ONE, "none": ZERO,
-                  "按规定内容、时限、范围公开": Decimal("1.5"), "已公开但存在不符合时限、内容、范围等要求": ONE, "未公开": ZERO}
+        levels = {
+            "compliant": Decimal("1.5"),
+            "partial": ONE,
+            "none": ZERO,
+            "按规定内容、时限、范围公开": Decimal("1.5"),
+            "已公开但存在不符合时限、内容、范围等要求": ONE,
+            "未公开": ZERO,
+        }
         budget, final = f.get("budget_disclosure"), f.get("final_accounts_disclosure")
         if budget not in levels:
             raise Unusable("budget_disclosure")
@@ -203,7 +217,9 @@ def _leaves(f: Mapping[str, Any]) -> dict[str, Any]:
     def petitions():
         if count(f, "petitions_received") == 0:
             return Decimal(3)  # exempt: no petitions this year
-        return checklist(f, (("petition_channel_established", 1), ("petitions_all_replied", 1), ("petitions_replied_on_time", 1)))
+        return checklist(
+            f, (("petition_channel_established", 1), ("petitions_all_replied", 1), ("petitions_replied_on_time", 1))
+        )
 
     def satisfaction():
         v = rate(f, "satisfaction_rate")
@@ -216,12 +232,28 @@ def _leaves(f: Mapping[str, Any]) -> dict[str, Any]:
         return ONE
 
     return {
-        "预算编制合理性": lambda: checklist(f, (("budget_fits_duties", 1), ("budget_allocated_by_priority", 1), ("special_funds_detailed", 1),
-                                              ("classification_accurate", 1), ("allocation_not_rigid", 1))),
+        "预算编制合理性": lambda: checklist(
+            f,
+            (
+                ("budget_fits_duties", 1),
+                ("budget_allocated_by_priority", 1),
+                ("special_funds_detailed", 1),
+                ("classification_accurate", 1),
+                ("allocation_not_rigid", 1),
+            ),
+        ),
         "预算编制规范性": lambda: per_occurrence(count(f, "budget_noncompliance_count"), 1, 5),
         "绩效目标完整性": lambda: per_occurrence(count(f, "target_noncompliance_count"), 1, 5),
-        "绩效指标明确性": lambda: checklist(f, (("indicators_decompose_tasks", 1), ("indicators_include_benefits", 1), ("indicators_clear_values", 1),
-                                              ("indicators_quantified", 1), ("target_values_justified", 1))),
+        "绩效指标明确性": lambda: checklist(
+            f,
+            (
+                ("indicators_decompose_tasks", 1),
+                ("indicators_include_benefits", 1),
+                ("indicators_clear_values", 1),
+                ("indicators_quantified", 1),
+                ("target_values_justified", 1),
+            ),
+        ),
         "政府采购执行情况": procurement,
         "财务合规性": financial,
         "预决算信息公开": disclosure,
@@ -231,9 +263,13 @@ def _leaves(f: Mapping[str, Any]) -> dict[str, Any]:
         "固定资产利用率": fixed_assets,
         "财政供养人员控制率": staff,
         "编外人员控制率": outsourced,
-        "管理制度健全性": lambda: checklist(f, (("systems_established", "0.5"), ("systems_enforced", "1.5"), ("performance_system_established", 1))),
-        "公用经费控制率": lambda: three_band(ratio_of(f, "three_public_actual", "three_public_budget"))
-                                  + three_band(ratio_of(f, "office_expense_actual", "office_expense_budget")),
+        "管理制度健全性": lambda: checklist(
+            f, (("systems_established", "0.5"), ("systems_enforced", "1.5"), ("performance_system_established", 1))
+        ),
+        "公用经费控制率": lambda: (
+            three_band(ratio_of(f, "three_public_actual", "three_public_budget"))
+            + three_band(ratio_of(f, "office_expense_actual", "office_expense_budget"))
+        ),
         "预算执行率": execution,
         "重点工作完成情况": key_tasks,
         "项目完成及时性": timeliness,

@@ -16,6 +16,7 @@ Why it is built this way:
 - results.jsonl, summary.json and matrix.csv are compared byte for byte; summary.xlsx
   carries its save time, so it is compared cell by cell.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,7 +52,21 @@ def write_input(path: Path, n: int, seed: int) -> None:
 
 
 def command(inp: Path, out: Path, jobs: int, pack: str = PACK, *extra: str) -> list[str]:
-    return [str(JIXIAO), "batch", str(inp), "-r", pack, "-o", str(out), "--rules", "python", "-j", str(jobs), "-q", *extra]
+    return [
+        str(JIXIAO),
+        "batch",
+        str(inp),
+        "-r",
+        pack,
+        "-o",
+        str(out),
+        "--rules",
+        "python",
+        "-j",
+        str(jobs),
+        "-q",
+        *extra,
+    ]
 
 
 def lines(path: Path) -> int:
@@ -113,7 +128,8 @@ def same_workbook(a: Path, b: Path) -> bool:
 
     wa, wb = load_workbook(a, read_only=True), load_workbook(b, read_only=True)
     return wa.sheetnames == wb.sheetnames and all(
-        list(wa[s].iter_rows(values_only=True)) == list(wb[s].iter_rows(values_only=True)) for s in wa.sheetnames)
+        list(wa[s].iter_rows(values_only=True)) == list(wb[s].iter_rows(values_only=True)) for s in wa.sheetnames
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,7 +149,9 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         whole = subprocess.run(command(inp, work / "whole", a.jobs), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         span = time.perf_counter() - start
-        print(f"uninterrupted: exit {whole.returncode} in {span:.1f} s, {lines(work / 'whole' / 'results.jsonl'):,} lines")
+        print(
+            f"uninterrupted: exit {whole.returncode} in {span:.1f} s, {lines(work / 'whole' / 'results.jsonl'):,} lines"
+        )
         out = work / "stopped"
         size = (work / "whole" / "results.jsonl").stat().st_size
         marks = sorted(rng.uniform(0.05, 0.95) for _ in range(3))
@@ -141,12 +159,19 @@ def main(argv: list[str] | None = None) -> int:
         for i, (how, mark) in enumerate(stops, 1):
             when = "early" if mark == "early" else int(mark * size)
             status, kept = stop_at(command(inp, out, a.jobs), out, how, when, rng)
-            at = "early (start-up, checking the lines already there)" if mark == "early" else f"at {mark:.0%} of the results"
+            at = (
+                "early (start-up, checking the lines already there)"
+                if mark == "early"
+                else f"at {mark:.0%} of the results"
+            )
             what = "it finished before the signal" if status is None else f"exit {status}"
             print(f"stop {i}: {how} {at}: {what}, {kept:,} lines on disk, no worker left behind")
         start = time.perf_counter()
-        final = subprocess.run(command(inp, out, a.jobs), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        print(f"resumed: exit {final.returncode} in {time.perf_counter() - start:.1f} s; " + final.stdout.decode().splitlines()[0])
+        final = subprocess.run(command(inp, out, a.jobs), capture_output=True)
+        print(
+            f"resumed: exit {final.returncode} in {time.perf_counter() - start:.1f} s; "
+            + final.stdout.decode().splitlines()[0]
+        )
         for note in final.stderr.decode().splitlines():
             print(f"  {note}")
         ok = final.returncode == whole.returncode
@@ -157,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         same = same_workbook(out / "summary.xlsx", work / "whole" / "summary.xlsx")
         ok &= same
         print(f"summary.xlsx: {'same cells' if same else 'DIFFERENT'}")
-        other = subprocess.run(command(inp, out, a.jobs, "example-district-2023"), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        other = subprocess.run(command(inp, out, a.jobs, "example-district-2023"), capture_output=True)
         refused = other.returncode == 2 and "BATCH_PROVENANCE" in other.stderr.decode()
         ok &= refused
         print(f"another pack without --fresh: exit {other.returncode}: {other.stderr.decode().strip()[:160]}…")

@@ -20,6 +20,7 @@ Why it is built this way:
   pack load, one department, rendering) are reported because a CLI user pays them.
 No assertion is made on any timing: this prints numbers, it does not judge them.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,12 +32,14 @@ import pstats
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import floor
 import handwritten
 import synth
+
 from jixiao import Engine
 
 RUBRIC = "shenzhen-yantian-2023"
@@ -125,7 +128,10 @@ def check_reference(engine: Engine, backend: str) -> None:
     card = engine.evaluate(synth.REFERENCE)  # through the file reader, as the CLI does
     _, total = handwritten.score(synth.load_reference()["facts"])
     if str(card.total) != REFERENCE_TOTAL or str(total) != REFERENCE_TOTAL:
-        print(f"REFERENCE MISMATCH ({backend}): engine {card.total}, hand-written {total}, expected {REFERENCE_TOTAL}", file=sys.stderr)
+        print(
+            f"REFERENCE MISMATCH ({backend}): engine {card.total}, hand-written {total}, expected {REFERENCE_TOTAL}",
+            file=sys.stderr,
+        )
         raise SystemExit(1)
     check(backend, engine, [synth.load_reference()])
 
@@ -155,10 +161,12 @@ def profile(engine: Engine, docs: Sequence[dict], path: str) -> None:
     prof.dump_stats(path)
     stats = pstats.Stats(prof)
     total = stats.total_tt  # type: ignore[attr-defined]
-    print(f"\ncProfile of {len(docs)} evaluations ({engine.backend.name}), {total:.2f} s under the profiler; stats in {path}")
+    print(
+        f"\ncProfile of {len(docs)} evaluations ({engine.backend.name}), {total:.2f} s under the profiler; stats in {path}"
+    )
     print("  top by own time (tottime):")
     rows = sorted(stats.stats.items(), key=lambda kv: kv[1][2], reverse=True)  # type: ignore[attr-defined]
-    for (file, line, func), (cc, nc, tt, ct, _) in rows[:20]:
+    for (file, line, func), (_cc, nc, tt, ct, _) in rows[:20]:
         where = f"{_short(file)}:{line}({func})"
         print(f"  {tt / total:6.1%} own {ct / total:6.1%} cum {nc:>9,} calls  {where}")
 
@@ -171,27 +179,41 @@ def _short(file: str) -> str:
     parts = path.parts
     for anchor in ("site-packages", "lib"):
         if anchor in parts:
-            return "/".join(parts[parts.index(anchor) + 1:])
+            return "/".join(parts[parts.index(anchor) + 1 :])
     return file
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Time the engine against a hand-written scorer on synthetic departments.")
-    ap.add_argument("--n", type=int, default=3000, help="departments (default 3000: a full run stays well under a minute on 2 cores)")
+    ap.add_argument(
+        "--n",
+        type=int,
+        default=3000,
+        help="departments (default 3000: a full run stays well under a minute on 2 cores)",
+    )
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--rules", choices=["python", "durable", "both"], default="both")
     ap.add_argument("--invalid-share", default="0", help="share of deliberately invalid departments, e.g. 0.01")
-    ap.add_argument("--profile", metavar="FILE", help="also profile one pass per backend with cProfile (FILE.python, FILE.durable)")
-    ap.add_argument("--keep-results", action="store_true",
-                    help="hold every result until the pass ends (a batch report does); shows the GC cost, and Engine.evaluate_many without it")
+    ap.add_argument(
+        "--profile", metavar="FILE", help="also profile one pass per backend with cProfile (FILE.python, FILE.durable)"
+    )
+    ap.add_argument(
+        "--keep-results",
+        action="store_true",
+        help="hold every result until the pass ends (a batch report does); shows the GC cost, and Engine.evaluate_many without it",
+    )
     ap.add_argument("--no-cli", action="store_true", help="skip the cold subprocess timing")
     a = ap.parse_args(argv)
     kinds = ["python", "durable"] if a.rules == "both" else [a.rules]
 
-    print(f"jixiao benchmark: {RUBRIC}, {a.n} synthetic departments (seed {a.seed}, invalid share {a.invalid_share}), "
-          f"best of {REPEATS}, results {'kept' if a.keep_results else 'dropped as they come'}")
-    print(f"Python {platform.python_version()} ({platform.python_implementation()}), {platform.machine()}, "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}, {platform.platform()}; single-threaded")
+    print(
+        f"jixiao benchmark: {RUBRIC}, {a.n} synthetic departments (seed {a.seed}, invalid share {a.invalid_share}), "
+        f"best of {REPEATS}, results {'kept' if a.keep_results else 'dropped as they come'}"
+    )
+    print(
+        f"Python {platform.python_version()} ({platform.python_implementation()}), {platform.machine()}, "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}, {platform.platform()}; single-threaded"
+    )
     start = time.perf_counter()
     docs = list(synth.generate(a.n, a.seed, a.invalid_share))
     print(f"generated {len(docs)} departments in {time.perf_counter() - start:.2f} s (not timed below)")
@@ -214,30 +236,43 @@ def main(argv: Sequence[str] | None = None) -> int:
         engines[kind] = engine
         decides.append((kind, len(engine.tables), decide_only(engine, docs) / len(docs), engine_s / len(docs)))
     if engines:
-        print(f"agreement: all {len(docs)} departments and the reference (94.91) scored identically by the hand-written scorer "
-              f"and the engine ({', '.join(engines)}): 21 leaves, total, grade\n")
+        print(
+            f"agreement: all {len(docs)} departments and the reference (94.91) scored identically by the hand-written scorer "
+            f"and the engine ({', '.join(engines)}): 21 leaves, total, grade\n"
+        )
 
-    print(f"{'scorer':<16}{'departments':>12}{'seconds':>10}{'departments/s':>15}{'µs/department':>15}{'× hand-written':>16}")
+    print(
+        f"{'scorer':<16}{'departments':>12}{'seconds':>10}{'departments/s':>15}{'µs/department':>15}{'× hand-written':>16}"
+    )
     for name, n, seconds, why in rows:
         if why:
             print(f"{name:<16}  unavailable: {why}")
             continue
-        print(f"{name:<16}{n:>12,}{seconds:>10.3f}{n / seconds:>15,.0f}{seconds / n * 1e6:>15,.1f}{seconds / hand_s:>16.1f}")
+        print(
+            f"{name:<16}{n:>12,}{seconds:>10.3f}{n / seconds:>15,.0f}{seconds / n * 1e6:>15,.1f}{seconds / hand_s:>16.1f}"
+        )
     for name, n, seconds, why in rows[1:]:
         if not why and name.startswith("engine"):
             rate = n / seconds
-            print(f"target {TARGET:,}/s per core: {name} reaches {rate / TARGET:.0%} of it ({TARGET / rate:.1f}× short)" if rate < TARGET
-                  else f"target {TARGET:,}/s per core: {name} meets it ({rate / TARGET:.1f}×)")
+            print(
+                f"target {TARGET:,}/s per core: {name} reaches {rate / TARGET:.0%} of it ({TARGET / rate:.1f}× short)"
+                if rate < TARGET
+                else f"target {TARGET:,}/s per core: {name} meets it ({rate / TARGET:.1f}×)"
+            )
     if "python" in engines:
         print(floor.report(floor.measure(engines["python"], docs), 1e6 / TARGET))
     for kind, tables, per, engine_per in decides:
-        print(f"rules backend alone ({kind}: backend.decide, {tables} tables): {per * 1e6:,.1f} µs/department, "
-              f"{per / engine_per:.0%} of the engine's time")
+        print(
+            f"rules backend alone ({kind}: backend.decide, {tables} tables): {per * 1e6:,.1f} µs/department, "
+            f"{per / engine_per:.0%} of the engine's time"
+        )
 
     print()
     for kind, first, again, why in loads:
         if not why:
-            print(f"pack load  Engine.from_rubric(rules={kind!r}): first in process {first:.3f} s, again {again:.3f} s (best of {REPEATS})")
+            print(
+                f"pack load  Engine.from_rubric(rules={kind!r}): first in process {first:.3f} s, again {again:.3f} s (best of {REPEATS})"
+            )
     if not a.no_cli:
         for kind in kinds:
             print(f"cold CLI   jixiao evaluate --rules {kind} (reference facts, wall incl. start-up): {cold_cli(kind)}")

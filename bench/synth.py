@@ -22,12 +22,14 @@ as integers and scaled with Decimal, so a value is exactly what the generator me
 for a money fact, a negative headcount, satisfaction 120%, a missing fact): the engine
 must report those leaves as not evaluable, not crash, and not slow down.
 """
+
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import yaml
 
@@ -35,19 +37,56 @@ REFERENCE = Path(__file__).resolve().parent.parent / "examples" / "yantian-2023"
 CENT = Decimal("0.01")
 
 CHECKLIST_FACTS = (
-    "budget_fits_duties", "budget_allocated_by_priority", "special_funds_detailed", "classification_accurate",
-    "allocation_not_rigid", "indicators_decompose_tasks", "indicators_include_benefits", "indicators_clear_values",
-    "indicators_quantified", "target_values_justified", "procurement_policy_met", "spending_compliant",
-    "accounting_compliant", "project_approval_compliant", "project_execution_compliant",
-    "monitoring_mechanism_effective", "supervision_effective", "assets_secure", "asset_disposal_compliant",
-    "systems_established", "systems_enforced", "performance_system_established",
-    "petition_channel_established", "petitions_all_replied", "petitions_replied_on_time",
+    "budget_fits_duties",
+    "budget_allocated_by_priority",
+    "special_funds_detailed",
+    "classification_accurate",
+    "allocation_not_rigid",
+    "indicators_decompose_tasks",
+    "indicators_include_benefits",
+    "indicators_clear_values",
+    "indicators_quantified",
+    "target_values_justified",
+    "procurement_policy_met",
+    "spending_compliant",
+    "accounting_compliant",
+    "project_approval_compliant",
+    "project_execution_compliant",
+    "monitoring_mechanism_effective",
+    "supervision_effective",
+    "assets_secure",
+    "asset_disposal_compliant",
+    "systems_established",
+    "systems_enforced",
+    "performance_system_established",
+    "petition_channel_established",
+    "petitions_all_replied",
+    "petitions_replied_on_time",
 )
 DEPARTMENTS = (
-    "区发展和改革局", "区教育局", "区科技创新局", "区民政局", "区司法局", "区财政局", "区人力资源局",
-    "区住房和建设局", "区水务局", "区卫生健康局", "区应急管理局", "区文化广电旅游体育局",
-    "区城市管理和综合执法局", "区退役军人事务局", "区统计局", "区政务服务数据管理局", "区机关事务管理局",
-    "沙头角街道办事处", "海山街道办事处", "梅沙街道办事处", "盐田街道办事处", "区委组织部", "区委宣传部",
+    "区发展和改革局",
+    "区教育局",
+    "区科技创新局",
+    "区民政局",
+    "区司法局",
+    "区财政局",
+    "区人力资源局",
+    "区住房和建设局",
+    "区水务局",
+    "区卫生健康局",
+    "区应急管理局",
+    "区文化广电旅游体育局",
+    "区城市管理和综合执法局",
+    "区退役军人事务局",
+    "区统计局",
+    "区政务服务数据管理局",
+    "区机关事务管理局",
+    "沙头角街道办事处",
+    "海山街道办事处",
+    "梅沙街道办事处",
+    "盐田街道办事处",
+    "区委组织部",
+    "区委宣传部",
 )
 REASONS = {
     25: "年度绩效目标全面实现，重点民生项目按期交付，社会效益、经济效益和可持续影响均达到预期。",
@@ -94,14 +133,17 @@ def _department(rng: random.Random, ref: dict[str, Any]) -> dict[str, Any]:
     f["budget_noncompliance_count"] = rng.choice((0,) * 14 + (1, 1, 2, 3))
     f["target_noncompliance_count"] = rng.choice((0,) * 14 + (1, 1, 2, 6))
     f["budget_disclosure"], f["final_accounts_disclosure"] = (
-        rng.choice(("compliant",) * 17 + ("partial", "partial", "none")) for _ in range(2))
+        rng.choice(("compliant",) * 17 + ("partial", "partial", "none")) for _ in range(2)
+    )
 
     f["procurement_plan"] = plan = _money(rng, ref["procurement_plan"])
     f["procurement_actual"] = _of(plan, _share(rng, 850, 1030))
     f["initial_budget"] = initial = _money(rng, ref["initial_budget"])
     f["budget_adjustment"] = _of(initial, _share(rng, 0, 180))
     f["fixed_assets_total"] = assets = _money(rng, ref["fixed_assets_total"])
-    f["fixed_assets_in_use"] = _of(assets, max(_share(rng, 550, 1000), _share(rng, 550, 1000)))  # most assets are in use
+    f["fixed_assets_in_use"] = _of(
+        assets, max(_share(rng, 550, 1000), _share(rng, 550, 1000))
+    )  # most assets are in use
 
     posts = rng.randint(15, 120)
     f["authorized_posts"] = posts
@@ -143,6 +185,7 @@ def _edge_ratio(base: str, part: str, share: str) -> Callable[[random.Random, di
     def set_edge(rng: random.Random, f: dict) -> None:
         f[base] = _tenth(rng, f[base])
         f[part] = f[base] * Decimal(share)
+
     set_edge.__name__ = f"{part}_at_{share}"
     return set_edge
 
@@ -152,12 +195,14 @@ def _outsourced_at(percent: int) -> Callable[[random.Random, dict], None]:
         k = rng.randint(1, 5)
         f["outsourced_staff"], f["staffed_headcount"] = k, k * (100 // percent - 1)  # k of 20k is 5%
         f["authorized_posts"] = max(f["authorized_posts"], f["staffed_headcount"])
+
     return set_edge
 
 
 def _satisfaction_at(text: str) -> Callable[[random.Random, dict], None]:
     def set_edge(rng: random.Random, f: dict) -> None:
         f["satisfaction_rate"] = text
+
     return set_edge
 
 
@@ -198,9 +243,18 @@ EDGES = (
     _edge_ratio("three_public_budget", "three_public_actual", "1"),
     _edge_ratio("office_expense_budget", "office_expense_actual", "0.9"),
     _edge_ratio("office_expense_budget", "office_expense_actual", "1"),
-    _outsourced_at(5), _outsourced_at(10),
-    _satisfaction_at("95%"), _satisfaction_at("90%"), _satisfaction_at("80%"), _satisfaction_at("100%"),
-    _staff_full, _staff_one_over, _spent_on_schedule, _three_public_cent_over, _no_projects, _all_deducted,
+    _outsourced_at(5),
+    _outsourced_at(10),
+    _satisfaction_at("95%"),
+    _satisfaction_at("90%"),
+    _satisfaction_at("80%"),
+    _satisfaction_at("100%"),
+    _staff_full,
+    _staff_one_over,
+    _spent_on_schedule,
+    _three_public_cent_over,
+    _no_projects,
+    _all_deducted,
 )
 
 

@@ -1,15 +1,16 @@
 """jixiao（绩效）：scores public-sector performance evaluations against a rubric pack.
 
-    >>> from jixiao import Engine
-    >>> card = Engine.from_rubric("shenzhen-yantian-2023").evaluate("examples/yantian-2023/facts.yaml")
-    >>> card.total, card.grade
+>>> from jixiao import Engine
+>>> card = Engine.from_rubric("shenzhen-yantian-2023").evaluate("examples/yantian-2023/facts.yaml")
+>>> card.total, card.grade
 """
+
 __version__ = "0.1.0"
 
-from .errors import JixiaoError, Problem  # noqa: E402
-from .facts import FactSpec  # noqa: E402
-from .hookspecs import hookimpl  # noqa: E402
-from .indicator import Configured, Deduction, EvalContext, InputValue, Intermediate, Outcome  # noqa: E402
+from .errors import JixiaoError, Problem
+from .facts import FactSpec
+from .hookspecs import hookimpl
+from .indicator import Configured, Deduction, EvalContext, InputValue, Intermediate, Outcome
 
 
 def __getattr__(name):
@@ -21,4 +22,16 @@ def __getattr__(name):
     raise AttributeError(name)
 
 
-__all__ = ["Engine", "JixiaoError", "Problem", "FactSpec", "hookimpl", "Configured", "Deduction", "EvalContext", "InputValue", "Intermediate", "Outcome"]
+__all__ = [
+    "Engine",
+    "JixiaoError",
+    "Problem",
+    "FactSpec",
+    "hookimpl",
+    "Configured",
+    "Deduction",
+    "EvalContext",
+    "InputValue",
+    "Intermediate",
+    "Outcome",
+]

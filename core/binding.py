@@ -5,6 +5,7 @@ Whatever the engine would otherwise recompute for every department from the pack
 (a leaf's path of names, its gate table ids, the keys of its gate inputs, which facts
 it needs) is computed here, once, and kept on the ``Binding``.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -15,9 +16,9 @@ from typing import Any
 from . import errors
 from .errors import JixiaoError, Problem
 from .facts import FactModel, FactSpec
+from .implementation import Implementation
 from .indicator import Configured
 from .pack.model import Gate, LeafSpec, NodeSpec, Pack
-from .implementation import Implementation
 from .registry import Registry
 from .rules.model import DecisionTable, Rule
 
@@ -50,12 +51,17 @@ class Binding:
         leaf = self.leaf
         self.path = leaf_path(pack, leaf)
         self.vetoes, self.exemptions, self.not_applicable = (
-            tuple((g, gate_table_id(leaf, g, i)) for i, g in enumerate(gates)) for gates in (leaf.vetoes, leaf.exemptions, leaf.not_applicable))
+            tuple((g, gate_table_id(leaf, g, i)) for i, g in enumerate(gates))
+            for gates in (leaf.vetoes, leaf.exemptions, leaf.not_applicable)
+        )
         self.gated = bool(self.vetoes or self.exemptions or self.not_applicable)
         self.gate_inputs = tuple((name, f"fact:{name}", spec) for name, spec in self.gate_facts.items())
         self.needs = frozenset(self.part_facts)
-        self.gate_checks = tuple((g, gate_key(g)) for g in leaf.vetoes + leaf.exemptions + leaf.not_applicable
-                                 if g.fact in self.gate_facts and g.fact not in self.part_facts)
+        self.gate_checks = tuple(
+            (g, gate_key(g))
+            for g in leaf.vetoes + leaf.exemptions + leaf.not_applicable
+            if g.fact in self.gate_facts and g.fact not in self.part_facts
+        )
 
 
 def gate_key(gate: Gate) -> str:
@@ -103,13 +109,29 @@ def bind(pack: Pack, registry: Registry) -> tuple[list[Binding], FactModel, list
         bindings.append(b)
         if registry.pm.is_blocked(leaf.use):
             b.status = "blocked"
-            b.problem = Problem(errors.PLUGIN_BLOCKED, f"“{leaf.name}”的评分实现“{leaf.use}”已被停用，本指标无法评价", field=leaf.code, value=leaf.use)
+            b.problem = Problem(
+                errors.PLUGIN_BLOCKED,
+                f"“{leaf.name}”的评分实现“{leaf.use}”已被停用，本指标无法评价",
+                field=leaf.code,
+                value=leaf.use,
+            )
             continue
         implementation = registry.implementation(leaf.use)
         if implementation is None:
             close = difflib.get_close_matches(leaf.use, list(registry.info), n=1)
-            known = (f"是否应为“{close[0]}”？" if close else "") + "已注册：" + ("、".join(sorted(registry.info)) or "（无）")
-            problems.append(leaf.place("use").problem(errors.PLUGIN_UNKNOWN, f"“{leaf.name}”的评分实现“{leaf.use}”不存在或不是指标插件；{known}", field="use", value=leaf.use))
+            known = (
+                (f"是否应为“{close[0]}”？" if close else "")
+                + "已注册："
+                + ("、".join(sorted(registry.info)) or "（无）")
+            )
+            problems.append(
+                leaf.place("use").problem(
+                    errors.PLUGIN_UNKNOWN,
+                    f"“{leaf.name}”的评分实现“{leaf.use}”不存在或不是指标插件；{known}",
+                    field="use",
+                    value=leaf.use,
+                )
+            )
             continue
         try:
             b.configured = implementation.configure(leaf)
@@ -118,7 +140,11 @@ def bind(pack: Pack, registry: Registry) -> tuple[list[Binding], FactModel, list
             continue
         except (Exception, SystemExit) as exc:  # a faulty plugin: its leaf is "error", the rest still score
             b.status = "error"
-            b.problem = leaf.place().problem(errors.PLUGIN_FAILED, f"插件“{leaf.use}”配置“{leaf.name}”时出错：{type(exc).__name__}: {exc}", field=leaf.code)
+            b.problem = leaf.place().problem(
+                errors.PLUGIN_FAILED,
+                f"插件“{leaf.use}”配置“{leaf.name}”时出错：{type(exc).__name__}: {exc}",
+                field=leaf.code,
+            )
             continue
         b.implementation = implementation
         for gate in leaf.vetoes + leaf.exemptions + leaf.not_applicable:
@@ -126,15 +152,29 @@ def bind(pack: Pack, registry: Registry) -> tuple[list[Binding], FactModel, list
             if spec is None and gate.interval.lo == gate.interval.hi and gate.interval.lo in (0, 1):
                 spec = FactSpec(gate.fact, "bool", gate.reason)
             if spec is None:
-                problems.append(gate.place.problem(errors.PACK_INVALID, f"条件引用的事实 {gate.fact} 没有在该指标的 facts 中声明", field=gate.fact))
+                problems.append(
+                    gate.place.problem(
+                        errors.PACK_INVALID, f"条件引用的事实 {gate.fact} 没有在该指标的 facts 中声明", field=gate.fact
+                    )
+                )
                 continue
             b.gate_facts[gate.fact] = spec
     specs: dict[str, FactSpec] = {}
     for b in bindings:
-        for spec in list(b.part_facts.values()) + list(b.gate_facts.values()) + [f for f in b.leaf.facts.values() if f.name not in b.part_facts and f.name not in b.gate_facts]:
+        for spec in (
+            list(b.part_facts.values())
+            + list(b.gate_facts.values())
+            + [f for f in b.leaf.facts.values() if f.name not in b.part_facts and f.name not in b.gate_facts]
+        ):
             old = specs.setdefault(spec.name, spec)
             if (old.kind, old.unit, dict(old.choices)) != (spec.kind, spec.unit, dict(spec.choices)):
-                problems.append(b.leaf.place().problem(errors.FACT_CONFLICT, f"事实 {spec.name} 的声明（{spec.kind} {spec.unit}）与其他指标的声明（{old.kind} {old.unit}）不一致", field=spec.name))
+                problems.append(
+                    b.leaf.place().problem(
+                        errors.FACT_CONFLICT,
+                        f"事实 {spec.name} 的声明（{spec.kind} {spec.unit}）与其他指标的声明（{old.kind} {old.unit}）不一致",
+                        field=spec.name,
+                    )
+                )
     if problems:
         raise JixiaoError(problems)
     tables: list[DecisionTable] = []
@@ -143,9 +183,18 @@ def bind(pack: Pack, registry: Registry) -> tuple[list[Binding], FactModel, list
         if b.configured is None:
             continue
         tables += b.configured.tables
-        for kind, gates in (("veto", b.leaf.vetoes), ("exempt", b.leaf.exemptions), ("not_applicable", b.leaf.not_applicable)):
+        for _kind, gates in (
+            ("veto", b.leaf.vetoes),
+            ("exempt", b.leaf.exemptions),
+            ("not_applicable", b.leaf.not_applicable),
+        ):
             for i, gate in enumerate(gates):
-                tables.append(DecisionTable(gate_table_id(b.leaf, gate, i), (Rule("hit", gate.interval.conditions(gate_key(gate)), gate.reason),)))
+                tables.append(
+                    DecisionTable(
+                        gate_table_id(b.leaf, gate, i),
+                        (Rule("hit", gate.interval.conditions(gate_key(gate)), gate.reason),),
+                    )
+                )
     return bindings, FactModel(specs), tables
 
 

@@ -18,13 +18,15 @@ pack's other tables. A broken check is a coded problem (``FACT_INCONSISTENT``) t
 names every fact and value: a warning on the scorecard, or — where the pack says so —
 it makes every indicator that reads one of its facts not evaluable.
 """
+
 from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from . import errors
 from .errors import FactError, JixiaoError, Place, Problem
@@ -63,8 +65,10 @@ class Check:
     def inputs(self, values: Mapping[str, Any]) -> dict[str, Number]:
         """The exact difference of each link's sides, or nothing when a side cannot be computed (a zero divisor)."""
         try:
-            return {link.key: sub(link.left.evaluate(values, self.spec.label), link.right.evaluate(values, self.spec.label))
-                    for link in self.links}
+            return {
+                link.key: sub(link.left.evaluate(values, self.spec.label), link.right.evaluate(values, self.spec.label))
+                for link in self.links
+            }
         except FactError:
             return {}
 
@@ -74,9 +78,12 @@ class Check:
         left, right = (self._side(f, values) for f in (link.left, link.right))
         allowed = f"（允许误差 {fmt_number(self.spec.tolerance)}）" if self.spec.tolerance else ""
         names = list(dict.fromkeys(_names(link.left, self.facts) + _names(link.right, self.facts)))
-        return Problem(errors.FACT_INCONSISTENT,
-                       f"事实之间不一致（{self.spec.label}）：{left} {_OP_WORDS[link.op]} {right}{allowed}",
-                       field=",".join(names), expected=f"{_text(link.left, self.facts)} {_OP_TEXT[link.op]} {_text(link.right, self.facts)}")
+        return Problem(
+            errors.FACT_INCONSISTENT,
+            f"事实之间不一致（{self.spec.label}）：{left} {_OP_WORDS[link.op]} {right}{allowed}",
+            field=",".join(names),
+            expected=f"{_text(link.left, self.facts)} {_OP_TEXT[link.op]} {_text(link.right, self.facts)}",
+        )
 
     def _side(self, formula: Formula, values: Mapping[str, Any]) -> str:
         if len(formula.names) == 1 and formula.text.strip() == formula.names[0]:
@@ -118,9 +125,20 @@ def _compile(spec: CheckSpec, numeric: Mapping[str, FactSpec]) -> Check:
     where = spec.place or Place(spec.id)
 
     def refuse(message: str) -> JixiaoError:
-        return JixiaoError(where.problem(errors.PACK_FORMULA, f"一致性检查 {spec.id} 的规则“{spec.rule}”{message}", field="rule", value=spec.rule))
+        return JixiaoError(
+            where.problem(
+                errors.PACK_FORMULA, f"一致性检查 {spec.id} 的规则“{spec.rule}”{message}", field="rule", value=spec.rule
+            )
+        )
 
-    text = spec.rule.replace("≤", "<=").replace("≥", ">=").replace("＝", "=").replace("×", "*").replace("÷", "/").replace("−", "-")
+    text = (
+        spec.rule.replace("≤", "<=")
+        .replace("≥", ">=")
+        .replace("＝", "=")
+        .replace("×", "*")
+        .replace("÷", "/")
+        .replace("−", "-")
+    )
     text = re.sub(r"(?<![<>=!])=(?!=)", "==", text)
     try:
         tree = ast.parse(text, mode="eval").body
@@ -139,7 +157,13 @@ def _compile(spec: CheckSpec, numeric: Mapping[str, FactSpec]) -> Check:
     for i, link in enumerate(links):
         for suffix, op, bound in _broken(link.op, tolerance):
             rule_id = f"broken{i}{suffix}"
-            rules.append(Rule(rule_id, (Condition(link.key, op, bound),), f"{spec.label}：{sides[i].strip()} {_OP_TEXT[link.op]} {sides[i + 1].strip()} 不成立"))
+            rules.append(
+                Rule(
+                    rule_id,
+                    (Condition(link.key, op, bound),),
+                    f"{spec.label}：{sides[i].strip()} {_OP_TEXT[link.op]} {sides[i + 1].strip()} 不成立",
+                )
+            )
             broken_link[rule_id] = i
     used = {n: numeric[n] for f in formulas for n in f.names}
     return Check(spec, links, used, DecisionTable(f"check:{spec.id}", tuple(rules)), broken_link)

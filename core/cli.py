@@ -1,4 +1,5 @@
 """The ``jixiao`` command. User mistakes print ``错误 [CODE] …`` and exit 2, never a traceback."""
+
 from __future__ import annotations
 
 import logging
@@ -55,8 +56,13 @@ def _setup_logging(log_json: bool) -> None:
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--log-json", is_flag=True, help="在标准错误输出 JSON 格式的审计日志（每个指标一条）。")
-@click.option("--limit", "limits", multiple=True, metavar="NAME=N",
-              help="提高输入上限（可多次）：yaml-nodes、depth、facts、suggestions，见 docs/architecture.md。")
+@click.option(
+    "--limit",
+    "limits",
+    multiple=True,
+    metavar="NAME=N",
+    help="提高输入上限（可多次）：yaml-nodes、depth、facts、suggestions，见 docs/architecture.md。",
+)
 @click.option("--debug", is_flag=True, hidden=True)
 def main(log_json: bool, limits: tuple[str, ...], debug: bool) -> None:
     """jixiao（绩效）：按评分体系为部门整体支出/项目支出绩效评价计分。"""
@@ -69,10 +75,17 @@ def main(log_json: bool, limits: tuple[str, ...], debug: bool) -> None:
 
 
 _rubric_opt = click.option("--rubric", "-r", help="评分体系编号或 pack.yaml 路径（缺省取事实文件中的 rubric）。")
-_plugin_opt = click.option("--plugin", "plugins", multiple=True, type=click.Path(dir_okay=False), help="加载本地插件文件（可多次）。")
+_plugin_opt = click.option(
+    "--plugin", "plugins", multiple=True, type=click.Path(dir_okay=False), help="加载本地插件文件（可多次）。"
+)
 _block_opt = click.option("--block", multiple=True, help="停用指定名称的插件（可多次）。")
-_rules_opt = click.option("--rules", type=click.Choice(["python", "durable", "auto"]), default="python", show_default=True,
-                          help="规则引擎：python（缺省），或 durable（需安装 jixiao[durable]）；auto 等同 python。")
+_rules_opt = click.option(
+    "--rules",
+    type=click.Choice(["python", "durable", "auto"]),
+    default="python",
+    show_default=True,
+    help="规则引擎：python（缺省），或 durable（需安装 jixiao[durable]）；auto 等同 python。",
+)
 
 
 def _engine(rubric, plugins, block, rules, facts_path=None):
@@ -87,8 +100,12 @@ def _engine(rubric, plugins, block, rules, facts_path=None):
     if rubric:
         return Engine.from_rubric(rubric, plugins=plugins, block=block, rules=rules), doc
     if doc is None or not doc.get("rubric"):
-        raise JixiaoError(_problem("PACK_NOT_FOUND", "未指定评分体系：请用 --rubric 指定，或在事实文件中写 rubric: 编号"))
-    return Engine.from_rubric(_named_by_data(load_pack(doc["rubric"]), doc), plugins=plugins, block=block, rules=rules), doc
+        raise JixiaoError(
+            _problem("PACK_NOT_FOUND", "未指定评分体系：请用 --rubric 指定，或在事实文件中写 rubric: 编号")
+        )
+    return Engine.from_rubric(
+        _named_by_data(load_pack(doc["rubric"]), doc), plugins=plugins, block=block, rules=rules
+    ), doc
 
 
 def _named_by_data(pack, doc):
@@ -98,9 +115,16 @@ def _named_by_data(pack, doc):
 
     code = [str(f) for f in pack.plugin_files if not installed(f)]
     if code:
-        raise JixiaoError(Problem(errors.PLUGIN_UNTRUSTED, f"{doc['source']} 用 rubric: 指定的评分体系“{doc['rubric']}”带有插件代码（{'、'.join(code)}）。"
-                                  f"jixiao 不会因为数据文件的指定而运行代码；如信任该评分体系，请用 --rubric {doc['rubric']} 明确指定",
-                                  field="rubric", value=doc["rubric"], expected="已安装的评分体系，或用 --rubric 指定"))
+        raise JixiaoError(
+            Problem(
+                errors.PLUGIN_UNTRUSTED,
+                f"{doc['source']} 用 rubric: 指定的评分体系“{doc['rubric']}”带有插件代码（{'、'.join(code)}）。"
+                f"jixiao 不会因为数据文件的指定而运行代码；如信任该评分体系，请用 --rubric {doc['rubric']} 明确指定",
+                field="rubric",
+                value=doc["rubric"],
+                expected="已安装的评分体系，或用 --rubric 指定",
+            )
+        )
     return pack
 
 
@@ -163,7 +187,14 @@ def explain(facts, indicator, rubric, plugins, block, rules):
         leaf = card[indicator]
     except KeyError:
         names = "、".join(f"{leaf.code} {leaf.name}" for leaf in card.leaves())
-        raise JixiaoError(Problem(INDICATOR_UNKNOWN, f"没有编码或名称为“{indicator}”的指标；可选：{names}", field="--indicator", value=indicator)) from None
+        raise JixiaoError(
+            Problem(
+                INDICATOR_UNKNOWN,
+                f"没有编码或名称为“{indicator}”的指标；可选：{names}",
+                field="--indicator",
+                value=indicator,
+            )
+        ) from None
     click.echo(render.explain(leaf))
     _exit_for(card)
 
@@ -216,7 +247,9 @@ def plugins(rubric, plugins, block):
 @main.command()
 @_rubric_opt
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="填报表（.xlsx）的输出路径。")
-@click.option("--facts", "prefill", type=click.Path(dir_okay=False), help="用已有的事实文件（YAML/JSON/xlsx）预先填写。")
+@click.option(
+    "--facts", "prefill", type=click.Path(dir_okay=False), help="用已有的事实文件（YAML/JSON/xlsx）预先填写。"
+)
 @_plugin_opt
 @_block_opt
 def template(rubric, output, prefill, plugins, block):

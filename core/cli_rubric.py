@@ -4,6 +4,7 @@ Kept apart from ``cli.py`` so the pack author's tools can grow without touching 
 scoring commands; user mistakes still reach ``cli.main``'s handler (``错误 [CODE] …``,
 exit 2) because this group runs inside it.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,7 +14,9 @@ import click
 
 from . import exitcodes
 
-_format_opt = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="输出格式。")
+_format_opt = click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="输出格式。"
+)
 
 
 @click.group("rubric")

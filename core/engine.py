@@ -5,6 +5,7 @@ rule inputs; decide every declarative table in one call to the rules backend; sc
 each leaf through its plugin; apply exemptions, vetoes, the 0..weight bound and the
 pack's rounding; sum the rounded leaves into subtotals and the total.
 """
+
 from __future__ import annotations
 
 import copy
@@ -12,10 +13,11 @@ import gc
 import hashlib
 import json
 import logging
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, localcontext
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import structlog
 
@@ -32,10 +34,16 @@ from .registry import Registry
 from .rules.python_backend import PythonBackend
 from .scorecard import ERROR, NOT_APPLICABLE, NOT_EVALUABLE, SCORED, LeafResult, NodeResult, Scorecard
 
-_audit_logger = logging.getLogger("jixiao.audit")  # asked directly whether INFO is on: through the proxy below it costs 1.7 µs
+_audit_logger = logging.getLogger(
+    "jixiao.audit"
+)  # asked directly whether INFO is on: through the proxy below it costs 1.7 µs
 audit = structlog.wrap_logger(
     _audit_logger,
-    processors=[structlog.stdlib.add_log_level, structlog.processors.TimeStamper(fmt="iso"), structlog.processors.JSONRenderer(ensure_ascii=False)],
+    processors=[
+        structlog.stdlib.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso"),
+        structlog.processors.JSONRenderer(ensure_ascii=False),
+    ],
     wrapper_class=structlog.stdlib.BoundLogger,
 )
 RULES = ("python", "durable")  # "auto", kept for old scripts, is "python"
@@ -50,12 +58,20 @@ def make_backend(kind: str, tables):
     if kind in ("python", "auto"):
         return PythonBackend(tables)
     if kind != "durable":
-        raise JixiaoError(Problem(errors.RULES_ENGINE, f"未知的规则引擎 {kind!r}：可用 {'、'.join(RULES)}", field="rules", value=kind))
+        raise JixiaoError(
+            Problem(errors.RULES_ENGINE, f"未知的规则引擎 {kind!r}：可用 {'、'.join(RULES)}", field="rules", value=kind)
+        )
     from .rules import durable_backend
 
     if not durable_backend.available():
-        raise JixiaoError(Problem(errors.RULES_ENGINE, "durable-rules 没有安装或无法导入：请 pip install 'jixiao[durable]'（需要 C 编译器），或用 --rules python",
-                                  field="rules", value=kind))
+        raise JixiaoError(
+            Problem(
+                errors.RULES_ENGINE,
+                "durable-rules 没有安装或无法导入：请 pip install 'jixiao[durable]'（需要 C 编译器），或用 --rules python",
+                field="rules",
+                value=kind,
+            )
+        )
     return durable_backend.DurableBackend(tables)
 
 
@@ -72,26 +88,43 @@ class Engine:
         self.bindings, self.fact_model, self.tables = bind(pack, registry)
         self.checks = compile_checks(pack.checks, self.fact_model.specs)
         self.tables = self.tables + [c.table for c in self.checks]
-        self._check_blocks = {c.spec.id: tuple(b.leaf.code for b in self.bindings if b.configured is not None and not b.needs.isdisjoint(c.facts))
-                              for c in self.checks if c.spec.effect == "not_evaluable"}  # the leaves a broken check makes not evaluable
+        self._check_blocks = {
+            c.spec.id: tuple(
+                b.leaf.code for b in self.bindings if b.configured is not None and not b.needs.isdisjoint(c.facts)
+            )
+            for c in self.checks
+            if c.spec.effect == "not_evaluable"
+        }  # the leaves a broken check makes not evaluable
         self.backend = make_backend(rules, self.tables)
         self._scored_hook = registry.has_broadcast("jixiao_indicator_scored")
         self._built_hook = registry.has_broadcast("jixiao_scorecard_built")
         self._seq = 0
         self._configured = [b for b in self.bindings if b.configured is not None]
-        self._with_inputs = [b for b in self._configured if b.gate_inputs or b.implementation.rule_inputs_hook is not None]
+        self._with_inputs = [
+            b for b in self._configured if b.gate_inputs or b.implementation.rule_inputs_hook is not None
+        ]
         self._all_needs = frozenset().union(*(b.needs for b in self._configured))
         self._plan, self._roots = subtotal_plan(pack)
-        self._steps = [(b, b.leaf.code, b.problem is None and not b.gated) for b in self.bindings]  # plain: no gates, nothing wrong at load
+        self._steps = [
+            (b, b.leaf.code, b.problem is None and not b.gated) for b in self.bindings
+        ]  # plain: no gates, nothing wrong at load
         self._rubric_info = self.rubric_info
         self._overrides = tuple(o.to_dict() for o in pack.overrides)  # each scorecard gets its own copies
         self._score_places, self._score_mode = pack.score_rounding[0], ROUNDING_MODES[pack.score_rounding[1]]
-        self._origins = {leaf.code: {"weight": leaf.origins.get("weight", pack.base or pack.id), "use": leaf.origins.get("use", pack.base or pack.id), **leaf.origins}
-                         for leaf in pack.leaves()}
+        self._origins = {
+            leaf.code: {
+                "weight": leaf.origins.get("weight", pack.base or pack.id),
+                "use": leaf.origins.get("use", pack.base or pack.id),
+                **leaf.origins,
+            }
+            for leaf in pack.leaves()
+        }
         registry.pm.hook.jixiao_rubric_loaded(pack=pack)
 
     @classmethod
-    def from_rubric(cls, rubric: str | Path | Pack, *, plugins: Iterable[Any] = (), block: Iterable[str] = (), rules: str = "python") -> "Engine":
+    def from_rubric(
+        cls, rubric: str | Path | Pack, *, plugins: Iterable[Any] = (), block: Iterable[str] = (), rules: str = "python"
+    ) -> Engine:
         """Load a pack by id or path, its built-in and local plugins, then ``plugins`` (paths or objects)."""
         pack = rubric if isinstance(rubric, Pack) else load_pack(rubric)
         registry = Registry(block=block)
@@ -115,12 +148,24 @@ class Engine:
         never shows the bare pack's digest (``pack_digest`` keeps that one).
         """
         p = self.pack
-        info: dict[str, Any] = {"id": p.id, "title": p.title, "version": p.version, "digest": p.digest, "region": p.region, "year": str(p.year),
-                                "total": fmt_number(p.total)}
+        info: dict[str, Any] = {
+            "id": p.id,
+            "title": p.title,
+            "version": p.version,
+            "digest": p.digest,
+            "region": p.region,
+            "year": str(p.year),
+            "total": fmt_number(p.total),
+        }
         plugins = self.outside_plugins()
         if plugins:
-            record = json.dumps([[q["name"], q["sha256"]] for q in plugins], ensure_ascii=False)  # the code, wherever it lies
-            info.update(digest="sha256:" + hashlib.sha256(f"{p.digest}\n{record}".encode()).hexdigest()[:16], pack_digest=p.digest)
+            record = json.dumps(
+                [[q["name"], q["sha256"]] for q in plugins], ensure_ascii=False
+            )  # the code, wherever it lies
+            info.update(
+                digest="sha256:" + hashlib.sha256(f"{p.digest}\n{record}".encode()).hexdigest()[:16],
+                pack_digest=p.digest,
+            )
         info["plugins"] = plugins
         return info
 
@@ -141,8 +186,14 @@ class Engine:
         Parsing and scoring run in ``numbers.CONTEXT``, whatever the caller's decimal context.
         """
         with localcontext(CONTEXT):
-            doc = read_facts_file(facts) if isinstance(facts, (str, Path)) else normalise_document(dict(facts), "（传入的字典）")
-            dept = self.fact_model.validate(doc["facts"], department_id or doc["department"]["id"], doc["department"]["name"], doc["source"])
+            doc = (
+                read_facts_file(facts)
+                if isinstance(facts, (str, Path))
+                else normalise_document(dict(facts), "（传入的字典）")
+            )
+            dept = self.fact_model.validate(
+                doc["facts"], department_id or doc["department"]["id"], doc["department"]["name"], doc["source"]
+            )
             return self._score(dept)
 
     def evaluate_many(self, documents: Iterable[Mapping[str, Any] | str | Path]) -> list[Scorecard]:
@@ -185,7 +236,9 @@ class Engine:
             for name, key, spec in b.gate_inputs:
                 if name in facts:
                     values[key] = gate_value(spec, facts[name])
-            if not whole and not (have >= b.needs and fact_problems.keys().isdisjoint(b.needs)):  # a fact it needs is missing or invalid
+            if not whole and not (
+                have >= b.needs and fact_problems.keys().isdisjoint(b.needs)
+            ):  # a fact it needs is missing or invalid
                 missing = self._fact_problems(b, dept)
                 if missing:
                     blocked[b.leaf.code] = missing
@@ -203,7 +256,11 @@ class Engine:
         self._seq += 1
         decisions = self.backend.decide(values, f"{dept.department_id}#{self._seq}")
         warnings = self._broken_checks(decisions, facts, blocked) if self.checks else []
-        log = audit.bind(pack=self.pack.id, department=dept.department_id) if _audit_logger.isEnabledFor(logging.INFO) else None
+        log = (
+            audit.bind(pack=self.pack.id, department=dept.department_id)
+            if _audit_logger.isEnabledFor(logging.INFO)
+            else None
+        )
         ctx = EvalContext(facts, self.pack, values, decisions)
         results = {}
         for b, code, plain in self._steps:
@@ -212,9 +269,18 @@ class Engine:
             else:
                 result = self._score_leaf(b, dept, values, decisions, blocked.get(code), failed.get(code), ctx)
             if self._scored_hook:
-                self.registry.pm.hook.jixiao_indicator_scored(leaf=b.leaf, result=result, department_id=dept.department_id)
+                self.registry.pm.hook.jixiao_indicator_scored(
+                    leaf=b.leaf, result=result, department_id=dept.department_id
+                )
             if log is not None:
-                log.info("indicator_scored", indicator=code, name=b.leaf.name, score=None if result.score is None else fmt_number(result.score), status=result.status, rules=result.rules)
+                log.info(
+                    "indicator_scored",
+                    indicator=code,
+                    name=b.leaf.name,
+                    score=None if result.score is None else fmt_number(result.score),
+                    status=result.status,
+                    rules=result.rules,
+                )
             results[code] = result
         roots = self._subtotals(results)
         total = raw_total = sum_scores(roots)
@@ -229,17 +295,35 @@ class Engine:
                 dropped = add(dropped, sub(r.weight, r.applicable_weight))
         if dropped:
             pack_total = self.pack.total
-            total = self.pack.round_score(div(mul(raw_total, pack_total), sub(pack_total, dropped))) if dropped < pack_total else ZERO
-        card = Scorecard(dept.department_id, dept.department_name, copy.deepcopy(self._rubric_info), __version__, self.backend.name,
-                         roots, total, self.pack.grade_for(total) if complete else None, complete,
-                         list(dept.unknown), [dict(o) for o in self._overrides], raw_total if dropped else None, warnings)
+            total = (
+                self.pack.round_score(div(mul(raw_total, pack_total), sub(pack_total, dropped)))
+                if dropped < pack_total
+                else ZERO
+            )
+        card = Scorecard(
+            dept.department_id,
+            dept.department_name,
+            copy.deepcopy(self._rubric_info),
+            __version__,
+            self.backend.name,
+            roots,
+            total,
+            self.pack.grade_for(total) if complete else None,
+            complete,
+            list(dept.unknown),
+            [dict(o) for o in self._overrides],
+            raw_total if dropped else None,
+            warnings,
+        )
         if log is not None:
             log.info("scorecard_built", total=fmt_number(total), grade=card.grade, complete=complete)
         if self._built_hook:
             self.registry.pm.hook.jixiao_scorecard_built(scorecard=card)
         return card
 
-    def _broken_checks(self, decisions: Mapping[str, str | None], facts: Mapping[str, Any], blocked: dict[str, list[Problem]]) -> list[Problem]:
+    def _broken_checks(
+        self, decisions: Mapping[str, str | None], facts: Mapping[str, Any], blocked: dict[str, list[Problem]]
+    ) -> list[Problem]:
         """Each broken consistency check as a problem: on the leaves it blocks, or returned as a warning."""
         warnings = []
         for check in self.checks:
@@ -260,7 +344,15 @@ class Engine:
             if name in dept.problems:
                 out.append(dept.problems[name])
             elif name not in dept.values:
-                out.append(Problem(spec.missing_code, f"{dept.where(name)}缺少事实“{spec.label}”（{name}），应为{spec.expected()}", field=name, expected=spec.expected(), location=dept.locations.get(name)))
+                out.append(
+                    Problem(
+                        spec.missing_code,
+                        f"{dept.where(name)}缺少事实“{spec.label}”（{name}），应为{spec.expected()}",
+                        field=name,
+                        expected=spec.expected(),
+                        location=dept.locations.get(name),
+                    )
+                )
         return out
 
     def _score_leaf(self, b: Binding, dept, values, decisions, problems, failure, ctx: EvalContext) -> LeafResult:
@@ -268,7 +360,9 @@ class Engine:
         leaf = b.leaf
         if b.problem is not None:
             return self._unscored(b, ERROR if b.status == "error" else NOT_EVALUABLE, [b.problem])
-        if problems and any(p.code == errors.FACT_INCONSISTENT for p in problems):  # impossible facts: no gate scores them either
+        if problems and any(
+            p.code == errors.FACT_INCONSISTENT for p in problems
+        ):  # impossible facts: no gate scores them either
             return self._unscored(b, NOT_EVALUABLE, problems)
         vetoes = exempts = gate_missing = ()  # most leaves have no gates: no lists to build
         notes: list[str] = []
@@ -277,11 +371,32 @@ class Engine:
             vetoes, exempts = fired(b.vetoes), fired(b.exemptions)
             not_applicable = fired(b.not_applicable)
             if not_applicable:
-                return self._unscored(b, NOT_APPLICABLE, [], [f"不适用：{not_applicable[0].reason}（不计分，总分按适用指标折算）"])
-            gate_missing = [dept.problems.get(g.fact) or Problem(errors.FACT_MISSING, f"缺少事实“{b.gate_facts[g.fact].label}”（{g.fact}），应为{b.gate_facts[g.fact].expected()}", field=g.fact)
-                            for g, key in b.gate_checks if key not in values]
+                return self._unscored(
+                    b, NOT_APPLICABLE, [], [f"不适用：{not_applicable[0].reason}（不计分，总分按适用指标折算）"]
+                )
+            gate_missing = [
+                dept.problems.get(g.fact)
+                or Problem(
+                    errors.FACT_MISSING,
+                    f"缺少事实“{b.gate_facts[g.fact].label}”（{g.fact}），应为{b.gate_facts[g.fact].expected()}",
+                    field=g.fact,
+                )
+                for g, key in b.gate_checks
+                if key not in values
+            ]
         if vetoes:
-            outcome = Outcome(ZERO, deductions=[Deduction(leaf.weight, g.reason, f"存在“{g.reason}”的情形，本项指标得0分，扣{fmt_number(leaf.weight)}分", f"{leaf.code}:veto") for g in vetoes[:1]])
+            outcome = Outcome(
+                ZERO,
+                deductions=[
+                    Deduction(
+                        leaf.weight,
+                        g.reason,
+                        f"存在“{g.reason}”的情形，本项指标得0分，扣{fmt_number(leaf.weight)}分",
+                        f"{leaf.code}:veto",
+                    )
+                    for g in vetoes[:1]
+                ],
+            )
             outcome.rules.append(f"{leaf.code}:veto")
             notes.append(f"否决：{vetoes[0].reason}")
         elif exempts:
@@ -321,25 +436,59 @@ class Engine:
             bounded = raw
         else:
             bounded = ZERO if raw < ZERO else ceiling
-            outcome.intermediates.append(Intermediate("按分值上下限调整", bounded, f"{fmt_detail(raw)}→{fmt_detail(bounded)}"))
+            outcome.intermediates.append(
+                Intermediate("按分值上下限调整", bounded, f"{fmt_detail(raw)}→{fmt_detail(bounded)}")
+            )
         score = round_to(bounded, self._score_places, self._score_mode)  # = self.pack.round_score(bounded)
         if score != bounded:
-            outcome.intermediates.append(Intermediate("按评分体系取舍", score, f"{fmt_detail(bounded)}→{fmt_number(score)}"))
-        return LeafResult(leaf.code, leaf.name, leaf.weight, score, SCORED, leaf.use, b.configured.formula, raw,
-                          outcome.inputs, outcome.intermediates, outcome.deductions, outcome.rules, [], notes,
-                          b.path, self._origins[leaf.code], outcome.rows, outcome.applicable_weight)
+            outcome.intermediates.append(
+                Intermediate("按评分体系取舍", score, f"{fmt_detail(bounded)}→{fmt_number(score)}")
+            )
+        return LeafResult(
+            leaf.code,
+            leaf.name,
+            leaf.weight,
+            score,
+            SCORED,
+            leaf.use,
+            b.configured.formula,
+            raw,
+            outcome.inputs,
+            outcome.intermediates,
+            outcome.deductions,
+            outcome.rules,
+            [],
+            notes,
+            b.path,
+            self._origins[leaf.code],
+            outcome.rows,
+            outcome.applicable_weight,
+        )
 
     def _unscored(self, b: Binding, status: str, problems: list[Problem], notes: list[str] | None = None) -> LeafResult:
         leaf = b.leaf
-        return LeafResult(leaf.code, leaf.name, leaf.weight, None, status, leaf.use, b.configured.formula if b.configured else "",
-                          problems=problems, notes=[] if notes is None else notes, path=b.path, origins=self._origins[leaf.code])
+        return LeafResult(
+            leaf.code,
+            leaf.name,
+            leaf.weight,
+            None,
+            status,
+            leaf.use,
+            b.configured.formula if b.configured else "",
+            problems=problems,
+            notes=[] if notes is None else notes,
+            path=b.path,
+            origins=self._origins[leaf.code],
+        )
 
     def _subtotals(self, results: Mapping[str, LeafResult]) -> list[NodeResult | LeafResult]:
         """The result tree over ``results``: each node's score is the sum of its children's, in the pack's order."""
         built: list[NodeResult] = []
         for node, kids in self._plan:
             children = [results[k] if k.__class__ is str else built[k] for k in kids]
-            built.append(NodeResult(node.code, node.name, node.printed_name, node.weight, sum_scores(children), children))
+            built.append(
+                NodeResult(node.code, node.name, node.printed_name, node.weight, sum_scores(children), children)
+            )
         return [results[k] if k.__class__ is str else built[k] for k in self._roots]
 
 
@@ -355,10 +504,17 @@ def _exact_number(value: Any) -> bool:
 
 
 def _bad_score(b: Binding, value: Any) -> Problem:
-    return Problem(errors.PLUGIN_FAILED, f"插件“{b.leaf.use}”为“{b.leaf.name}”返回的得分 {value!r} 不是精确数值（应为 Decimal、int 或 fractions.Fraction，不能是浮点数、None 或 NaN）",
-                   field=b.leaf.code, value=value)
+    return Problem(
+        errors.PLUGIN_FAILED,
+        f"插件“{b.leaf.use}”为“{b.leaf.name}”返回的得分 {value!r} 不是精确数值（应为 Decimal、int 或 fractions.Fraction，不能是浮点数、None 或 NaN）",
+        field=b.leaf.code,
+        value=value,
+    )
 
 
 def _plugin_failure(b: Binding, exc: BaseException) -> Problem:
-    return Problem(errors.PLUGIN_FAILED, f"插件“{b.leaf.use}”评分“{b.leaf.name}”时出错：{type(exc).__name__}: {exc}", field=b.leaf.code)
-
+    return Problem(
+        errors.PLUGIN_FAILED,
+        f"插件“{b.leaf.use}”评分“{b.leaf.name}”时出错：{type(exc).__name__}: {exc}",
+        field=b.leaf.code,
+    )

@@ -4,11 +4,11 @@ A user mistake never surfaces as a traceback: the CLI prints ``JixiaoError`` as
 ``错误 [CODE] message`` and exits non-zero; the engine turns fact errors into a
 "not evaluable" indicator instead of a silent 0.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-
 
 # Stable codes. Renaming one breaks users' scripts: add, never rename.
 FACT_MISSING = "FACT_MISSING"
@@ -43,10 +43,16 @@ FACT_FORMAT = "FACT_FORMAT"  # a number written ambiguously ("305,63", "12%" for
 FACT_LIMIT = "FACT_LIMIT"  # a number beyond what jixiao computes with exactly (|x| ≥ 10^15, > 20 decimals)
 FACT_INCONSISTENT = "FACT_INCONSISTENT"  # facts that contradict a consistency check the pack declares
 DUPLICATE_KEY = "DUPLICATE_KEY"  # a key written twice in one YAML or JSON mapping
-OUTPUT_WRITE = "OUTPUT_WRITE"  # an output file or folder that cannot be written (missing folder, below a file, read-only, full)
+OUTPUT_WRITE = (
+    "OUTPUT_WRITE"  # an output file or folder that cannot be written (missing folder, below a file, read-only, full)
+)
 PLUGIN_UNTRUSTED = "PLUGIN_UNTRUSTED"  # a pack chosen by a data file would run plugin code nobody chose
-OPTION_INVALID = "OPTION_INVALID"  # a command-line option whose value cannot be used (--jobs -1, --timeout 0, --limit x)
-INPUT_LIMIT = "INPUT_LIMIT"  # input beyond a documented limit (aliases expanded, nesting, facts, record or xlsx size, rows)
+OPTION_INVALID = (
+    "OPTION_INVALID"  # a command-line option whose value cannot be used (--jobs -1, --timeout 0, --limit x)
+)
+INPUT_LIMIT = (
+    "INPUT_LIMIT"  # input beyond a documented limit (aliases expanded, nesting, facts, record or xlsx size, rows)
+)
 
 
 @dataclass
@@ -99,11 +105,15 @@ class Place:
         return located(code, detail, self.file, self.line, self.node, self.text, **extra)
 
 
-def located(code: str, detail: str, file: str | Any, line: int | None, node: tuple = (), node_text: str = "", **extra: Any) -> Problem:
+def located(
+    code: str, detail: str, file: str | Any, line: int | None, node: tuple = (), node_text: str = "", **extra: Any
+) -> Problem:
     """A problem at a place in a file: the message reads "file:line：node text：detail", the place is kept as data."""
     where = f"{file}:{line}" if line else str(file)
     head = f"{where}：{node_text}：" if node_text else f"{where}："
-    return Problem(code, head + detail, location=where, file=str(file), line=line, node=tuple(node), detail=detail, **extra)
+    return Problem(
+        code, head + detail, location=where, file=str(file), line=line, node=tuple(node), detail=detail, **extra
+    )
 
 
 class JixiaoError(Exception):
@@ -134,19 +144,22 @@ def fact_problem(code: str, name: str, label: str, value: Any, expected: str, re
     shown = "（空）" if value is None else repr(value) if isinstance(value, str) else str(value)
     return Problem(
         code=code,
-        message=f"事实“{label}”（{name}）的值 {shown} 无效：{reason}（应为{expected}）" if reason else f"事实“{label}”（{name}）的值 {shown} 无效：应为{expected}",
+        message=f"事实“{label}”（{name}）的值 {shown} 无效：{reason}（应为{expected}）"
+        if reason
+        else f"事实“{label}”（{name}）的值 {shown} 无效：应为{expected}",
         field=name,
         value=value,
         expected=expected,
     )
 
+
 # batch and office
-FACTS_ENCODING = "FACTS_ENCODING"            # bytes that are not UTF-8 (a GBK file, one bad byte in a line)
-BATCH_EMPTY_INPUT = "BATCH_EMPTY_INPUT"      # the input holds no record at all
-BATCH_PROVENANCE = "BATCH_PROVENANCE"        # results.jsonl was made by another pack, plugins, engine or options
+FACTS_ENCODING = "FACTS_ENCODING"  # bytes that are not UTF-8 (a GBK file, one bad byte in a line)
+BATCH_EMPTY_INPUT = "BATCH_EMPTY_INPUT"  # the input holds no record at all
+BATCH_PROVENANCE = "BATCH_PROVENANCE"  # results.jsonl was made by another pack, plugins, engine or options
 BATCH_INPUT_CHANGED = "BATCH_INPUT_CHANGED"  # results.jsonl was made from other input records
 BATCH_RESULTS_DAMAGED = "BATCH_RESULTS_DAMAGED"  # a torn or corrupt results.jsonl line (reported; the rest is rescored)
-BATCH_TIMEOUT = "BATCH_TIMEOUT"              # one department took longer than --timeout
-BATCH_WORKER_DIED = "BATCH_WORKER_DIED"      # the worker process died while scoring a department
-BATCH_PLUGIN_EXIT = "BATCH_PLUGIN_EXIT"      # a plugin raised SystemExit / KeyboardInterrupt while scoring
-BATCH_WORKER_START = "BATCH_WORKER_START"    # no worker process could be started
+BATCH_TIMEOUT = "BATCH_TIMEOUT"  # one department took longer than --timeout
+BATCH_WORKER_DIED = "BATCH_WORKER_DIED"  # the worker process died while scoring a department
+BATCH_PLUGIN_EXIT = "BATCH_PLUGIN_EXIT"  # a plugin raised SystemExit / KeyboardInterrupt while scoring
+BATCH_WORKER_START = "BATCH_WORKER_START"  # no worker process could be started

@@ -13,6 +13,7 @@ read, and whether that result is complete. So:
 * ``INTERNAL`` (3): a bug in jixiao or in a plugin's loading; please report it.
 * ``INTERRUPTED`` (130) / ``TERMINATED`` (143): stopped by Ctrl-C or SIGTERM.
 """
+
 from __future__ import annotations
 
 OK = 0

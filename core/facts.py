@@ -5,14 +5,16 @@ per pack, so a new indicator can ask for a new fact without touching the core. E
 conversion error carries a stable code and a Chinese message naming the field, the
 value and what was expected.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, Callable, Mapping, Optional
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, create_model
 from pydantic_core import PydanticCustomError
@@ -26,9 +28,16 @@ from .yamlio import load_path
 
 KINDS = ("money", "number", "count", "rate", "bool", "choice", "score", "text", "date", "table")
 KIND_TEXT = {
-    "money": "非负金额", "number": "数值", "count": "非负整数", "rate": "比率（如 98.1% 或 0.981）",
-    "bool": "是/否（true/false）", "choice": "选项之一", "score": "分数", "text": "非空文字",
-    "date": "日期（YYYY-MM-DD）", "table": "表格（每行一个映射）",
+    "money": "非负金额",
+    "number": "数值",
+    "count": "非负整数",
+    "rate": "比率（如 98.1% 或 0.981）",
+    "bool": "是/否（true/false）",
+    "choice": "选项之一",
+    "score": "分数",
+    "text": "非空文字",
+    "date": "日期（YYYY-MM-DD）",
+    "table": "表格（每行一个映射）",
 }
 _DECIMAL_KINDS = frozenset({"money", "number", "rate", "score"})  # converted by parse_number
 _ZERO = Decimal(0)
@@ -47,7 +56,7 @@ class FactSpec:
     maximum: Decimal | None = None
     note: str = ""
     missing_code: str = "FACT_MISSING"  # the code when the fact is absent (a judgement's reason: FACT_REASON_REQUIRED)
-    columns: tuple["FactSpec", ...] = ()  # a table fact: one spec per column
+    columns: tuple[FactSpec, ...] = ()  # a table fact: one spec per column
     optional: bool = False  # a column that may be left empty
 
     def expected(self) -> str:
@@ -101,11 +110,17 @@ class FactSpec:
                 p = fact_problem(refused.code, self.name, self.label, raw, self.expected(), refused.reason)
                 raise PydanticCustomError(refused.code, p.message, {"reason": refused.reason}) from None
             except (ValueError, TypeError, ArithmeticError):
-                raise self._error(errors.FACT_CHOICE if kind == "choice" else errors.FACT_TYPE, raw, self.expected()) from None
+                raise self._error(
+                    errors.FACT_CHOICE if kind == "choice" else errors.FACT_TYPE, raw, self.expected()
+                ) from None
         if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
             low = _ZERO if kind in ("money", "count") and self.minimum is None else self.minimum
             if (low is not None and value < low) or (self.maximum is not None and value > self.maximum):
-                raise self._error(errors.FACT_RANGE, raw, self.expected() + ("，不能为负" if low == 0 and self.maximum is None else ""))
+                raise self._error(
+                    errors.FACT_RANGE,
+                    raw,
+                    self.expected() + ("，不能为负" if low == 0 and self.maximum is None else ""),
+                )
         return value
 
     def _error(self, code: str, raw: Any, expected: str) -> PydanticCustomError:
@@ -167,13 +182,18 @@ def _table(spec: FactSpec, raw: Any) -> tuple[dict, ...]:
             raise _CellError(errors.FACT_TYPE, f"第 {i} 行应为映射（列名: 值），实际为 {row!r}")
         extra = [k for k in row if k not in names]
         if extra:
-            raise _CellError(errors.FACT_UNKNOWN, f"第 {i} 行有未知的列 {'、'.join(map(str, extra))}；可用的列：{'、'.join(f'{c.name}（{c.label}）' for c in spec.columns)}")
+            raise _CellError(
+                errors.FACT_UNKNOWN,
+                f"第 {i} 行有未知的列 {'、'.join(map(str, extra))}；可用的列：{'、'.join(f'{c.name}（{c.label}）' for c in spec.columns)}",
+            )
         out = {}
         for col in spec.columns:
             value = row.get(col.name)
             if value is None or value == "":
                 if not col.optional:
-                    raise _CellError(errors.FACT_MISSING, f"第 {i} 行缺少“{col.label}”（{col.name}），应为{col.expected()}")
+                    raise _CellError(
+                        errors.FACT_MISSING, f"第 {i} 行缺少“{col.label}”（{col.name}），应为{col.expected()}"
+                    )
                 continue
             try:
                 out[col.name] = col.convert(value)
@@ -186,7 +206,9 @@ def _table(spec: FactSpec, raw: Any) -> tuple[dict, ...]:
 
 
 _CONVERTERS: dict[str, Callable[[FactSpec, Any], Any]] = {
-    "money": lambda s, r: parse_number(r, percent=False),  # "98.1%" stands for 0.981 only where a rate or a ratio-like number is meant
+    "money": lambda s, r: parse_number(
+        r, percent=False
+    ),  # "98.1%" stands for 0.981 only where a rate or a ratio-like number is meant
     "number": lambda s, r: parse_number(r, percent=True),
     "rate": lambda s, r: parse_number(r, percent=True),
     "score": lambda s, r: parse_number(r, percent=False),
@@ -212,7 +234,7 @@ class LocatedFacts(dict):
 
 
 def cell_text(location: str) -> str:
-    """"事实!D7" → 工作表“事实”单元格 D7 (anything else is returned as is)."""
+    """ "事实!D7" → 工作表“事实”单元格 D7 (anything else is returned as is)."""
     sheet, _, cell = location.rpartition("!")
     return f"工作表“{sheet}”单元格 {cell}" if sheet else location
 
@@ -230,7 +252,7 @@ class DepartmentFacts:
     locations: Mapping[str, str] = field(default_factory=dict)  # fact name → "sheet!cell" when read from a workbook
 
     def where(self, name: str) -> str:
-        """"工作表“事实”单元格 D7：" for a fact read from a workbook, else nothing."""
+        """ "工作表“事实”单元格 D7：" for a fact read from a workbook, else nothing."""
         return f"{cell_text(self.locations[name])}：" if name in self.locations else ""
 
 
@@ -240,8 +262,7 @@ class FactModel:
     def __init__(self, specs: Mapping[str, FactSpec]):
         self.specs = dict(specs)
         fields: dict[str, Any] = {
-            name: (Optional[Annotated[Any, BeforeValidator(spec.convert)]], None)
-            for name, spec in self.specs.items()
+            name: (Annotated[Any, BeforeValidator(spec.convert)] | None, None) for name, spec in self.specs.items()
         }
         self.model: type[BaseModel] = create_model(  # type: ignore[call-overload]
             "DepartmentFactsModel", __config__=ConfigDict(extra="forbid"), **fields
@@ -269,19 +290,39 @@ class FactModel:
             return None
         return values
 
-    def validate(self, raw: Mapping[str, Any], department_id: str, department_name: str = "", source: str = "",
-                 locations: Mapping[str, str] | None = None) -> DepartmentFacts:
+    def validate(
+        self,
+        raw: Mapping[str, Any],
+        department_id: str,
+        department_name: str = "",
+        source: str = "",
+        locations: Mapping[str, str] | None = None,
+    ) -> DepartmentFacts:
         locations = getattr(raw, "locations", {}) if locations is None else locations
         if len(raw) > LIMITS.facts:
-            raise JixiaoError(Problem(errors.INPUT_LIMIT, f"{source or '事实'}：有 {len(raw):,} 项事实，超过上限 {LIMITS.facts:,} 项（本评分体系只声明了 {len(self.specs)} 项）{raise_hint('facts')}",
-                                      field="facts", value=len(raw)))
+            raise JixiaoError(
+                Problem(
+                    errors.INPUT_LIMIT,
+                    f"{source or '事实'}：有 {len(raw):,} 项事实，超过上限 {LIMITS.facts:,} 项（本评分体系只声明了 {len(self.specs)} 项）{raise_hint('facts')}",
+                    field="facts",
+                    value=len(raw),
+                )
+            )
         values = self._convert_all(raw)
         if values is not None:
             return DepartmentFacts(department_id, department_name, values, {}, [], source, dict(locations))
         at = lambda name: f"{cell_text(locations[name])}：" if name in locations else ""
         problems: dict[str, Problem] = {}
-        unknown = [Problem(errors.FACT_UNKNOWN, f"事实名应为文字，{k!r}（{type(k).__name__}）不是：请写评分体系声明的事实名", field=str(k), value=v)
-                   for k, v in raw.items() if not isinstance(k, str)]
+        unknown = [
+            Problem(
+                errors.FACT_UNKNOWN,
+                f"事实名应为文字，{k!r}（{type(k).__name__}）不是：请写评分体系声明的事实名",
+                field=str(k),
+                value=v,
+            )
+            for k, v in raw.items()
+            if not isinstance(k, str)
+        ]
         data = {k: v for k, v in raw.items() if v is not None and isinstance(k, str)}
         suggestions = LIMITS.suggestions
         while True:
@@ -296,10 +337,25 @@ class FactModel:
                         close = difflib.get_close_matches(name, self.specs, n=1) if suggestions > 0 else []
                         suggestions -= 1
                         hint = f"是否应为“{close[0]}”（{self.specs[close[0]].label}）？" if close else "是否拼写有误？"
-                        unknown.append(Problem(errors.FACT_UNKNOWN, f"{at(name)}未知的事实“{name}”：本评分体系没有这一项（{hint}）", field=name, value=err.get("input"), location=locations.get(name)))
+                        unknown.append(
+                            Problem(
+                                errors.FACT_UNKNOWN,
+                                f"{at(name)}未知的事实“{name}”：本评分体系没有这一项（{hint}）",
+                                field=name,
+                                value=err.get("input"),
+                                location=locations.get(name),
+                            )
+                        )
                     else:
                         spec = self.specs[name]
-                        problems[name] = Problem(err["type"], at(name) + err["msg"], field=name, value=err.get("input"), expected=spec.expected(), location=locations.get(name))
+                        problems[name] = Problem(
+                            err["type"],
+                            at(name) + err["msg"],
+                            field=name,
+                            value=err.get("input"),
+                            expected=spec.expected(),
+                            location=locations.get(name),
+                        )
         values = {k: v for k, v in parsed.model_dump().items() if v is not None}
         return DepartmentFacts(department_id, department_name, values, problems, unknown, source, dict(locations))
 
@@ -308,7 +364,15 @@ def read_facts_file(path: str | Path) -> dict[str, Any]:
     """Read a facts file into {"department": {...}, "facts": {...}}; errors are FACTS_FILE / FACTS_FORMAT."""
     p = Path(path)
     if not p.is_file():
-        raise JixiaoError(Problem(errors.FACTS_FILE, f"找不到事实文件：{p}", field="FACTS", value=str(p), expected="存在的 YAML 或 JSON 文件"))
+        raise JixiaoError(
+            Problem(
+                errors.FACTS_FILE,
+                f"找不到事实文件：{p}",
+                field="FACTS",
+                value=str(p),
+                expected="存在的 YAML 或 JSON 文件",
+            )
+        )
     if p.suffix.lower() == ".xlsx":  # a filled-in template (jixiao template)
         from .office.facts_workbook import read_facts_workbook
 
@@ -316,8 +380,13 @@ def read_facts_file(path: str | Path) -> dict[str, Any]:
     try:
         data = load_path(p)
     except UnicodeDecodeError as exc:
-        raise JixiaoError(Problem(errors.FACTS_ENCODING, f"事实文件 {p} 不是 UTF-8 编码的文本（第 {exc.start + 1} 个字节无法解码）{gbk_hint(p.read_bytes())}：请另存为 UTF-8 后再计分",
-                                  field=str(p))) from None
+        raise JixiaoError(
+            Problem(
+                errors.FACTS_ENCODING,
+                f"事实文件 {p} 不是 UTF-8 编码的文本（第 {exc.start + 1} 个字节无法解码）{gbk_hint(p.read_bytes())}：请另存为 UTF-8 后再计分",
+                field=str(p),
+            )
+        ) from None
     except Exception as exc:  # yaml/json parser errors carry their own position
         code = getattr(exc, "code", None) or errors.FACTS_FORMAT
         raise JixiaoError(Problem(code, f"事实文件 {p} 无法解析：{exc}", field=str(p))) from None
@@ -325,7 +394,7 @@ def read_facts_file(path: str | Path) -> dict[str, Any]:
 
 
 def gbk_hint(raw: bytes) -> str:
-    """"（看起来是 GBK/GB18030 编码）" when bytes that are not UTF-8 read as GBK: the usual export of Chinese Excel."""
+    """ "（看起来是 GBK/GB18030 编码）" when bytes that are not UTF-8 read as GBK: the usual export of Chinese Excel."""
     try:
         raw[:65536].decode("gb18030")
     except UnicodeDecodeError:
@@ -335,14 +404,49 @@ def gbk_hint(raw: bytes) -> str:
 
 def normalise_document(data: Any, source: str) -> dict[str, Any]:
     if not isinstance(data, dict) or not isinstance(data.get("facts"), dict):
-        raise JixiaoError(Problem(errors.FACTS_FORMAT, f"{source}：应包含 facts: 映射（事实名: 值），以及 department: {{id, name}}", field="facts", expected="映射"))
+        raise JixiaoError(
+            Problem(
+                errors.FACTS_FORMAT,
+                f"{source}：应包含 facts: 映射（事实名: 值），以及 department: {{id, name}}",
+                field="facts",
+                expected="映射",
+            )
+        )
     dept = data.get("department") or {}
     if not isinstance(dept, dict) or not dept.get("id"):
-        raise JixiaoError(Problem(errors.FACTS_FORMAT, f"{source}：缺少 department.id（部门编号）", field="department.id", expected="非空字符串"))
+        raise JixiaoError(
+            Problem(
+                errors.FACTS_FORMAT,
+                f"{source}：缺少 department.id（部门编号）",
+                field="department.id",
+                expected="非空字符串",
+            )
+        )
     for key, value in (("id", dept["id"]), ("name", dept.get("name", ""))):
         if isinstance(value, bool) or not isinstance(value, (str, int)):
-            raise JixiaoError(Problem(errors.FACTS_FORMAT, f"{source}：department.{key} 应为文字，实际为 {value!r}", field=f"department.{key}", value=value, expected="文字"))
+            raise JixiaoError(
+                Problem(
+                    errors.FACTS_FORMAT,
+                    f"{source}：department.{key} 应为文字，实际为 {value!r}",
+                    field=f"department.{key}",
+                    value=value,
+                    expected="文字",
+                )
+            )
     rubric = data.get("rubric")
     if rubric is not None and not isinstance(rubric, str):
-        raise JixiaoError(Problem(errors.FACTS_FORMAT, f"{source}：rubric 应为评分体系编号（文字），实际为 {rubric!r}", field="rubric", value=rubric, expected="文字"))
-    return {"department": {"id": str(dept["id"]), "name": str(dept.get("name", ""))}, "facts": data["facts"], "rubric": rubric, "source": source}
+        raise JixiaoError(
+            Problem(
+                errors.FACTS_FORMAT,
+                f"{source}：rubric 应为评分体系编号（文字），实际为 {rubric!r}",
+                field="rubric",
+                value=rubric,
+                expected="文字",
+            )
+        )
+    return {
+        "department": {"id": str(dept["id"]), "name": str(dept.get("name", ""))},
+        "facts": data["facts"],
+        "rubric": rubric,
+        "source": source,
+    }

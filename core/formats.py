@@ -3,9 +3,11 @@
 A writer takes the scorecard and the engine (for the pack's texts) and returns text, or
 bytes for binary formats (which need ``-o``). A new format registers here, nowhere else.
 """
+
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from . import render
 

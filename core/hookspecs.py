@@ -7,9 +7,11 @@ of the hook (``@hookimpl(wrapper=True)``, from any plugin): the engine resolves 
 leaf's plugin name once, when the pack is loaded (``implementation.Implementation``).
 The remaining hooks are broadcast to every plugin.
 """
+
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Mapping, Protocol
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Protocol
 
 import pluggy
 
@@ -27,8 +29,9 @@ PROJECT = "jixiao"
 class Resolver(Protocol):
     """What the configure hook receives as ``plugins``."""
 
-    def get(self, name: str) -> "Implementation | None":
+    def get(self, name: str) -> Implementation | None:
         """The implementation registered under ``name`` (as ``use: name`` would resolve it), or None."""
+
 
 hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
@@ -36,8 +39,9 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 
 # Per-indicator hooks: called on the plugin a leaf names.
 
+
 @hookspec(firstresult=True)
-def jixiao_indicator_configure(leaf: "LeafSpec", plugins: "Resolver") -> "Configured":
+def jixiao_indicator_configure(leaf: LeafSpec, plugins: Resolver) -> Configured:
     """Read the leaf's params once, at pack load.
 
     Return a ``Configured``: the facts the indicator needs (``FactSpec``), the
@@ -50,7 +54,7 @@ def jixiao_indicator_configure(leaf: "LeafSpec", plugins: "Resolver") -> "Config
 
 
 @hookspec(firstresult=True)
-def jixiao_indicator_rule_inputs(leaf: "LeafSpec", configured: "Configured", ctx: "EvalContext") -> "Mapping[str, Decimal]":
+def jixiao_indicator_rule_inputs(leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Mapping[str, Decimal]:
     """Compute the numeric inputs of this leaf's decision tables from a department's facts (``ctx.facts``).
 
     Called only when every fact the leaf needs is present and valid. All leaves' inputs
@@ -59,7 +63,7 @@ def jixiao_indicator_rule_inputs(leaf: "LeafSpec", configured: "Configured", ctx
 
 
 @hookspec(firstresult=True)
-def jixiao_indicator_evaluate(leaf: "LeafSpec", configured: "Configured", ctx: "EvalContext") -> "Outcome":
+def jixiao_indicator_evaluate(leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
     """Score one leaf for one department: the raw score and its explanation.
 
     ``ctx`` carries the facts, the inputs computed above and the tables' decisions.
@@ -70,13 +74,14 @@ def jixiao_indicator_evaluate(leaf: "LeafSpec", configured: "Configured", ctx: "
 
 # Broadcast hooks.
 
+
 @hookspec
-def jixiao_rubric_loaded(pack: "Pack") -> None:
+def jixiao_rubric_loaded(pack: Pack) -> None:
     """A pack has been loaded and every leaf bound to its implementation."""
 
 
 @hookspec
-def jixiao_indicator_scored(leaf: "LeafSpec", result: "LeafResult", department_id: str) -> None:
+def jixiao_indicator_scored(leaf: LeafSpec, result: LeafResult, department_id: str) -> None:
     """After each leaf is scored, before totals: audit it, or cap it by editing ``result``.
 
     A plugin that changes a score must add a ``Deduction`` saying why.
@@ -84,5 +89,5 @@ def jixiao_indicator_scored(leaf: "LeafSpec", result: "LeafResult", department_i
 
 
 @hookspec
-def jixiao_scorecard_built(scorecard: "Scorecard") -> None:
+def jixiao_scorecard_built(scorecard: Scorecard) -> None:
     """After a department's scorecard is complete: export, notify, check."""

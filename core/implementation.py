@@ -5,10 +5,12 @@ indicator plugins' implementations: the leaf's own implementation and every wrap
 the hook (from any plugin) remain, so wrappers wrap each leaf's calls and pluggy's
 tracing and monitoring see them. Resolved once per name, when a pack is bound.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .indicator import Configured, EvalContext, Outcome
@@ -28,16 +30,18 @@ class Implementation:
     evaluate_hook: Any
     resolver: Any  # what the configure hook receives as ``plugins``: resolves other names (parts of a leaf)
 
-    def configure(self, leaf: "LeafSpec") -> "Configured":
-        self.resolver.used_by.setdefault(self.name, []).append(leaf.code)  # what this plugin scores, for the scorecard's provenance
+    def configure(self, leaf: LeafSpec) -> Configured:
+        self.resolver.used_by.setdefault(self.name, []).append(
+            leaf.code
+        )  # what this plugin scores, for the scorecard's provenance
         return self.configure_hook(leaf=leaf, plugins=self.resolver)
 
-    def rule_inputs(self, leaf: "LeafSpec", configured: "Configured", ctx: "EvalContext") -> Mapping[str, Any]:
+    def rule_inputs(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Mapping[str, Any]:
         if self.rule_inputs_hook is None:
             return {}
         return self.rule_inputs_hook(leaf=leaf, configured=configured, ctx=ctx) or {}
 
-    def evaluate(self, leaf: "LeafSpec", configured: "Configured", ctx: "EvalContext") -> "Outcome":
+    def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
         return self.evaluate_hook(leaf=leaf, configured=configured, ctx=ctx)
 
 

@@ -3,15 +3,17 @@
 The per-department classes have ``__slots__``: a scorecard holds hundreds of them, and
 slotted instances are cheaper to create and to keep (no per-instance ``__dict__``).
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
-from .errors import JixiaoError, Problem
+from .errors import JixiaoError
 from .facts import FactSpec
-from .numbers import Number, add
+from .numbers import add
 from .rules.model import DecisionTable
 
 if TYPE_CHECKING:
@@ -33,7 +35,7 @@ class EvalContext:
     """One department as one leaf sees it."""
 
     facts: Mapping[str, Any]
-    pack: "Pack"
+    pack: Pack
     inputs: Mapping[str, Decimal] = field(default_factory=dict)
     decisions: Mapping[str, str | None] = field(default_factory=dict)
 
@@ -73,7 +75,7 @@ class Outcome:
     rows: list[dict[str, Any]] = field(default_factory=list)  # sub-indicators a department listed itself
     applicable_weight: Decimal | None = None  # less than the weight when some sub-indicators do not apply
 
-    def absorb(self, other: "Outcome", prefix: str = "") -> None:
+    def absorb(self, other: Outcome, prefix: str = "") -> None:
         """Add ``other`` (a part's outcome) to this one: inputs already shown are not repeated.
 
         Parts absorb a few short outcomes per department: the names already shown are
@@ -97,8 +99,12 @@ class Outcome:
         self.rules.extend(other.rules)
 
 
-def params_error(leaf: "LeafSpec", param: str, message: str) -> JixiaoError:
+def params_error(leaf: LeafSpec, param: str, message: str) -> JixiaoError:
     """A leaf's parameter refused: the message names the line, the node path and the parameter; the place is kept as data."""
     from .errors import PACK_PARAMS
 
-    return JixiaoError(leaf.place(f"params.{param}").problem(PACK_PARAMS, f"“{leaf.name}”（{leaf.code}）的参数 {param}：{message}", field=param))
+    return JixiaoError(
+        leaf.place(f"params.{param}").problem(
+            PACK_PARAMS, f"“{leaf.name}”（{leaf.code}）的参数 {param}：{message}", field=param
+        )
+    )

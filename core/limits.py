@@ -6,6 +6,7 @@ suggestions. Each limit below turns such input into a coded refusal (``INPUT_LIM
 in bounded time. A user who really has a bigger document raises one with
 ``jixiao --limit NAME=VALUE …`` (or ``set_limit`` from Python).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
@@ -13,7 +14,6 @@ from decimal import Decimal
 
 from . import errors
 from .errors import JixiaoError, Problem
-
 
 MB = 1024 * 1024
 
@@ -25,7 +25,9 @@ class Limits:
     facts: int = 10_000  # entries in one department's facts mapping (a pack asks for a few dozen)
     suggestions: int = 20  # unknown fact names that get a "did you mean" (each costs a scan of the pack's facts)
     xlsx_mb: Decimal = Decimal(100)  # an xlsx's parts, unpacked, checked before it is opened
-    record_mb: Decimal = Decimal(16)  # one document: a JSON line or CSV row of a batch, a facts file, a YAML file's text with aliases expanded
+    record_mb: Decimal = Decimal(
+        16
+    )  # one document: a JSON line or CSV row of a batch, a facts file, a YAML file's text with aliases expanded
 
     @property
     def xlsx_bytes(self) -> int:
@@ -37,8 +39,14 @@ class Limits:
 
 
 LIMITS = Limits()
-DESCRIPTIONS = {"yaml_nodes": "YAML 文档别名展开后的节点数", "depth": "YAML/JSON 嵌套层数", "facts": "一个部门的事实项数",
-                "suggestions": "给出拼写建议的未知事实名个数", "xlsx_mb": "xlsx 解压后的大小（MB）", "record_mb": "一个文档（批量输入的一条记录、一个事实文件）的大小（MB）"}
+DESCRIPTIONS = {
+    "yaml_nodes": "YAML 文档别名展开后的节点数",
+    "depth": "YAML/JSON 嵌套层数",
+    "facts": "一个部门的事实项数",
+    "suggestions": "给出拼写建议的未知事实名个数",
+    "xlsx_mb": "xlsx 解压后的大小（MB）",
+    "record_mb": "一个文档（批量输入的一条记录、一个事实文件）的大小（MB）",
+}
 
 
 def reset() -> None:
@@ -64,6 +72,13 @@ def set_limit(text: str) -> None:
     whole = number is not None and (kinds[key] != "int" or number == number.to_integral_value())
     if number is None or not number.is_finite() or number <= 0 or not whole:
         listing = "、".join(f"{k.replace('_', '-')}（{DESCRIPTIONS[k]}，默认 {getattr(Limits, k):,}）" for k in kinds)
-        raise JixiaoError(Problem(errors.OPTION_INVALID, f"--limit {text!r} 无效：应为 名称=正数；可设的上限：{listing}",
-                                  field="--limit", value=text, expected="名称=正数"))
+        raise JixiaoError(
+            Problem(
+                errors.OPTION_INVALID,
+                f"--limit {text!r} 无效：应为 名称=正数；可设的上限：{listing}",
+                field="--limit",
+                value=text,
+                expected="名称=正数",
+            )
+        )
     setattr(LIMITS, key, int(number) if kinds[key] == "int" else number)

@@ -15,6 +15,7 @@ what to write instead. What is accepted:
 Admitted numbers have at most ``MAX_INTEGER_DIGITS`` digits before the point and
 ``MAX_PLACES`` after it, so that every computation on them is exact and bounded.
 """
+
 from __future__ import annotations
 
 import math
@@ -74,7 +75,10 @@ def _parse_text(raw: str, percent: bool) -> Decimal:
     text = raw.strip()
     if text.endswith(("%", "％")):
         if not percent:
-            raise NumberRefused(FACT_FORMAT, f"带百分号，但这一项是金额、数量或分数，不是比率：请只写数字（如 {text[:-1].strip() or '0'}）")
+            raise NumberRefused(
+                FACT_FORMAT,
+                f"带百分号，但这一项是金额、数量或分数，不是比率：请只写数字（如 {text[:-1].strip() or '0'}）",
+            )
         text = text[:-1].rstrip()
         if not text:
             raise NumberRefused(FACT_TYPE, "只有百分号，没有数字")
@@ -95,7 +99,9 @@ def _parse_plain(raw: str, text: str) -> Decimal:
             raise NumberRefused(FACT_FORMAT, _comma_advice(text))
         text = grouped.group(1) + grouped.group(2).replace(",", "") + (grouped.group(3) or "")
     if "%" in text or not _PLAIN.fullmatch(text):
-        raise NumberRefused(FACT_TYPE, f"不是数字：请写阿拉伯数字，如 305.63、1,234.56{'、98.1%' if '%' in raw else ''}")
+        raise NumberRefused(
+            FACT_TYPE, f"不是数字：请写阿拉伯数字，如 305.63、1,234.56{'、98.1%' if '%' in raw else ''}"
+        )
     return _bounded(Decimal(text))
 
 
@@ -137,6 +143,7 @@ def _comma_advice(text: str) -> str:
         return "逗号在小数点之后，含义不明：请只用小数点表示小数，不用逗号"
     if text.count(",") == 1 and dot < 0:
         head, tail = text.split(",")
-        return ("逗号含义不明：逗号只能作千位分隔符（如 1,234.56）；"
-                f"若是小数请写 {head}.{tail}，若是整数请写 {head}{tail}")
+        return (
+            f"逗号含义不明：逗号只能作千位分隔符（如 1,234.56）；若是小数请写 {head}.{tail}，若是整数请写 {head}{tail}"
+        )
     return "逗号不是规范的千位分隔符（每三位一组，如 1,234,567.89）：请去掉逗号，核对后重新填写"

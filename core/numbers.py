@@ -8,42 +8,89 @@ rounded: a score by the pack's ``rounding.score``, a rate by its ``rounding.rate
 number for the text a report prints. ``round_to`` does that with integer arithmetic,
 whatever the caller's decimal context.
 """
+
 from __future__ import annotations
 
 from decimal import (
-    ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Context, Decimal, DivisionByZero,
-    Inexact, InvalidOperation, Overflow, Subnormal, Underflow,
+    ROUND_CEILING,
+    ROUND_DOWN,
+    ROUND_FLOOR,
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    ROUND_UP,
+    Context,
+    Decimal,
+    DivisionByZero,
+    Inexact,
+    InvalidOperation,
+    Overflow,
+    Subnormal,
+    Underflow,
 )
 from fractions import Fraction
-from typing import Union
 
 from .number_text import to_decimal
 
-__all__ = ["CONTEXT", "Number", "exact", "add", "sub", "mul", "div", "total", "round_to", "quantize", "exact_text",
-           "fmt_number", "fmt_percent", "fmt_points", "fmt_detail", "to_decimal", "quantum", "as_decimal"]
+__all__ = [
+    "CONTEXT",
+    "Number",
+    "exact",
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "total",
+    "round_to",
+    "quantize",
+    "exact_text",
+    "fmt_number",
+    "fmt_percent",
+    "fmt_points",
+    "fmt_detail",
+    "to_decimal",
+    "quantum",
+    "as_decimal",
+]
 
-Number = Union[Decimal, Fraction, int]
+Number = Decimal | Fraction | int
 ROUNDING_MODES = {"truncate": ROUND_DOWN, "half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
 ONE = Decimal(1)
 _QUANTA: dict[int, Decimal] = {}  # places → 10**-places, see quantum()
-_INT_PLAIN = 10**27  # an int below this in size prints as itself (larger ones exceed the context's 28 digits when quantized)
+_INT_PLAIN = (
+    10**27
+)  # an int below this in size prints as itself (larger ones exceed the context's 28 digits when quantized)
 _TENTH, _CENT, _MILLIONTH = Decimal("0.1"), Decimal("0.01"), Decimal("0.000001")
 
 # The arithmetic context every load and evaluation runs in: Python's default (28 digits,
 # half-even, the usual traps), fixed here so that a caller who changed
 # ``decimal.getcontext()`` does not change anything jixiao computes. Scores do not depend
 # on it (quotients are fractions); it bounds what a plugin's own Decimal arithmetic does.
-CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN, Emin=-999999, Emax=999999, capitals=1, clamp=0,
-                  flags=[], traps=[InvalidOperation, DivisionByZero, Overflow])
+CONTEXT = Context(
+    prec=28,
+    rounding=ROUND_HALF_EVEN,
+    Emin=-999999,
+    Emax=999999,
+    capitals=1,
+    clamp=0,
+    flags=[],
+    traps=[InvalidOperation, DivisionByZero, Overflow],
+)
 # Quantizing an admitted value (at most 15 integer and 20 decimal digits) to a few places
 # is exact: the rounding mode decides, never the precision.
-_WIDE = Context(prec=100, rounding=ROUND_HALF_EVEN, Emin=-999999, Emax=999999, traps=[InvalidOperation, DivisionByZero, Overflow])
+_WIDE = Context(
+    prec=100, rounding=ROUND_HALF_EVEN, Emin=-999999, Emax=999999, traps=[InvalidOperation, DivisionByZero, Overflow]
+)
 # Sums, differences and products of Decimals: exact, or the ``Inexact`` signal, on which
 # ``add``/``sub``/``mul`` compute the same thing with fractions instead.
-_EXACT = Context(prec=100, rounding=ROUND_HALF_EVEN, Emin=-999999, Emax=999999,
-                 traps=[Inexact, InvalidOperation, DivisionByZero, Overflow, Underflow, Subnormal])
+_EXACT = Context(
+    prec=100,
+    rounding=ROUND_HALF_EVEN,
+    Emin=-999999,
+    Emax=999999,
+    traps=[Inexact, InvalidOperation, DivisionByZero, Overflow, Underflow, Subnormal],
+)
 
 
 def exact(value: Number) -> Fraction:

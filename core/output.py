@@ -7,6 +7,7 @@ folder and a report nobody finds (``batch -o`` creates its own output folder, wh
 the command's output). A file is written under a temporary name beside the target and
 renamed, so a failure never leaves half a report under the name a user will open.
 """
+
 from __future__ import annotations
 
 import errno
@@ -56,8 +57,15 @@ def write_output(path: str | Path, data: str | bytes) -> Path:
         os.replace(tmp, target)
         tmp = None
     except OSError as exc:
-        raise JixiaoError(Problem(errors.OUTPUT_WRITE, f"无法写入输出文件 {target}：{os_reason(exc, target)}；请用 -o 指定一个可写的路径",
-                                  field="--output", value=str(target), expected="可写入的文件路径")) from None
+        raise JixiaoError(
+            Problem(
+                errors.OUTPUT_WRITE,
+                f"无法写入输出文件 {target}：{os_reason(exc, target)}；请用 -o 指定一个可写的路径",
+                field="--output",
+                value=str(target),
+                expected="可写入的文件路径",
+            )
+        ) from None
     finally:
         if tmp is not None:
             try:

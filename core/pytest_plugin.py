@@ -3,17 +3,18 @@
 Installed with jixiao (entry point ``pytest11``), so a district tests its own pack the
 same way ``make test`` tests the shipped ones: put cases beside the pack, run pytest.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any
 
 import pytest
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-Number = Union[str, int, Decimal]
+Number = str | int | Decimal
 
 
 class Expectation(BaseModel):
@@ -22,39 +23,47 @@ class Expectation(BaseModel):
     model_config = ConfigDict(extra="forbid")
     scores: dict[str, Number] = {}
     status: dict[str, str] = {}
-    total: Optional[Number] = None
-    grade: Optional[str] = None
-    complete: Optional[bool] = None
+    total: Number | None = None
+    grade: str | None = None
+    complete: bool | None = None
 
     @model_validator(mode="after")
-    def expects_something(self) -> "Expectation":
-        if not (self.scores or self.status or self.total is not None or self.grade is not None or self.complete is not None):
-            raise ValueError("用例没有写任何期望（expect 应至少有 scores、status、total、grade、complete 之一）：这样的用例永远不会失败")
+    def expects_something(self) -> Expectation:
+        if not (
+            self.scores or self.status or self.total is not None or self.grade is not None or self.complete is not None
+        ):
+            raise ValueError(
+                "用例没有写任何期望（expect 应至少有 scores、status、total、grade、complete 之一）：这样的用例永远不会失败"
+            )
         return self
 
 
 class Case(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: Optional[str] = None
-    id: Optional[str] = None
-    facts: Optional[dict[Any, Any]] = None
-    facts_file: Optional[str] = None
+    name: str | None = None
+    id: str | None = None
+    facts: dict[Any, Any] | None = None
+    facts_file: str | None = None
     expect: Expectation
 
     @model_validator(mode="after")
-    def has_facts(self) -> "Case":
+    def has_facts(self) -> Case:
         if (self.facts is None) == (self.facts_file is None):
             raise ValueError("须且只能写 facts（事实）或 facts_file（事实文件路径）之一")
         return self
 
 
 def pytest_collect_file(file_path: Path, parent):
-    if file_path.suffix in (".yaml", ".yml") and file_path.parent.name == "cases" and (file_path.parent.parent / "pack.yaml").is_file():
+    if (
+        file_path.suffix in (".yaml", ".yml")
+        and file_path.parent.name == "cases"
+        and (file_path.parent.parent / "pack.yaml").is_file()
+    ):
         return PackCases.from_parent(parent, path=file_path)
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _engine(pack_dir: str, rules: str):
     from .engine import Engine
 
@@ -92,7 +101,9 @@ class PackCase(pytest.Item):
         try:
             case = Case.model_validate(self.case)
         except ValidationError as exc:
-            raise CaseMismatch("\n".join(f"{'.'.join(map(str, e['loc'])) or '用例'}：{_case_error(e)}" for e in exc.errors())) from None
+            raise CaseMismatch(
+                "\n".join(f"{'.'.join(map(str, e['loc'])) or '用例'}：{_case_error(e)}" for e in exc.errors())
+            ) from None
         pack_dir = self.path.parent.parent
         if case.facts_file is not None:
             from .facts import read_facts_file
@@ -109,7 +120,9 @@ class PackCase(pytest.Item):
         for name, want in expect.scores.items():
             got = leaves[name].score
             if got is None or got != Decimal(str(want)):
-                diffs.append(f"{name}：期望 {want}，实际 {got}（{leaves[name].status}：{'；'.join(p.message for p in leaves[name].problems)}）")
+                diffs.append(
+                    f"{name}：期望 {want}，实际 {got}（{leaves[name].status}：{'；'.join(p.message for p in leaves[name].problems)}）"
+                )
         for name, status in expect.status.items():
             if leaves[name].status != status:
                 diffs.append(f"{name}：期望状态 {status}，实际 {leaves[name].status}")

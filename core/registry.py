@@ -5,16 +5,18 @@ third-party package's. A name is a plugin's identity: registering a taken name i
 error unless the newcomer declares ``jixiao_replaces = True`` (a class attribute or a
 module-level name), and a blocked name is never registered.
 """
+
 from __future__ import annotations
 
 import hashlib
 import importlib.util
 import inspect
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pluggy
 
@@ -40,7 +42,7 @@ class PluginInfo:
 
 
 def source_hash(plugin: Any, path: Path | None = None) -> str | None:
-    """"sha256:…" of ``path``, or of the source file of the module ``plugin`` was defined in.
+    """ "sha256:…" of ``path``, or of the source file of the module ``plugin`` was defined in.
 
     A batch records it with every result, so a resumed batch can tell that a plugin's
     code changed between runs even when its name and origin did not.
@@ -66,9 +68,19 @@ def _claims_once(found: list, dist_of) -> None:
             by_name.setdefault(ep.name, []).append(ep)
     clashes = {name: eps for name, eps in by_name.items() if len({(dist_of(e), e.value) for e in eps}) > 1}
     if clashes:
-        raise JixiaoError([Problem(errors.PLUGIN_CONFLICT, f"插件名称“{name}”由多个已安装的包提供：" + "、".join(f"{dist_of(e)}（{e.value}）" for e in eps)
-                                   + "；请卸载其一，或用 --block 停用该名称后以 --plugin 明确指定", field="plugin", value=name)
-                           for name, eps in sorted(clashes.items())])
+        raise JixiaoError(
+            [
+                Problem(
+                    errors.PLUGIN_CONFLICT,
+                    f"插件名称“{name}”由多个已安装的包提供："
+                    + "、".join(f"{dist_of(e)}（{e.value}）" for e in eps)
+                    + "；请卸载其一，或用 --block 停用该名称后以 --plugin 明确指定",
+                    field="plugin",
+                    value=name,
+                )
+                for name, eps in sorted(clashes.items())
+            ]
+        )
 
 
 class Registry:
@@ -100,15 +112,31 @@ class Registry:
         old = self.info.get(name)
         if old is not None:
             if not replaces:
-                raise JixiaoError(Problem(errors.PLUGIN_CONFLICT, f"插件名称“{name}”已被占用（来自 {old.origin}）；{origin} 若要替换它，须声明 jixiao_replaces = True", field="plugin", value=name))
+                raise JixiaoError(
+                    Problem(
+                        errors.PLUGIN_CONFLICT,
+                        f"插件名称“{name}”已被占用（来自 {old.origin}）；{origin} 若要替换它，须声明 jixiao_replaces = True",
+                        field="plugin",
+                        value=name,
+                    )
+                )
             self.pm.unregister(name=name)
         try:
             self.pm.register(plugin, name=name)
         except (ValueError, pluggy.PluginValidationError) as exc:
-            raise JixiaoError(Problem(errors.PLUGIN_LOAD, f"插件“{name}”（{origin}）无法注册：{exc}", field="plugin", value=name)) from None
+            raise JixiaoError(
+                Problem(errors.PLUGIN_LOAD, f"插件“{name}”（{origin}）无法注册：{exc}", field="plugin", value=name)
+            ) from None
         kind = getattr(plugin, "kind", None) or getattr(plugin, "__name__", type(plugin).__name__)
-        self.info[name] = PluginInfo(name, origin, str(kind), old.origin if old else None, source_hash(plugin, source), builtin,
-                                     source if origin.startswith("文件") else None)
+        self.info[name] = PluginInfo(
+            name,
+            origin,
+            str(kind),
+            old.origin if old else None,
+            source_hash(plugin, source),
+            builtin,
+            source if origin.startswith("文件") else None,
+        )
 
     def load_entry_points(self) -> None:
         """Every installed plugin, jixiao's own first: the outcome never depends on the order packages were found in.
@@ -117,7 +145,7 @@ class Registry:
         both; a package offering a name jixiao ships must declare ``jixiao_replaces``.
         """
         found = list(metadata.entry_points(group=ENTRY_POINT_GROUP))
-        dist_of = lambda ep: ep.dist.name if ep.dist else "?"  # noqa: E731
+        dist_of = lambda ep: ep.dist.name if ep.dist else "?"
         _claims_once(found, dist_of)
         for ep in sorted(found, key=lambda e: (e.name, dist_of(e) != "jixiao", dist_of(e), e.value)):
             if self.pm.is_blocked(ep.name):
@@ -127,9 +155,22 @@ class Registry:
             try:
                 obj = ep.load()
             except Exception as exc:
-                raise JixiaoError(Problem(errors.PLUGIN_LOAD, f"入口点插件“{ep.name}”（{ep.value}）加载失败：{exc}", field="plugin", value=ep.name)) from None
+                raise JixiaoError(
+                    Problem(
+                        errors.PLUGIN_LOAD,
+                        f"入口点插件“{ep.name}”（{ep.value}）加载失败：{exc}",
+                        field="plugin",
+                        value=ep.name,
+                    )
+                ) from None
             module_file = getattr(sys.modules.get(ep.module), "__file__", None)
-            self.register(obj, ep.name, f"入口点 {ep.value}（{dist}）", Path(module_file) if module_file else None, builtin=dist_of(ep) == "jixiao")
+            self.register(
+                obj,
+                ep.name,
+                f"入口点 {ep.value}（{dist}）",
+                Path(module_file) if module_file else None,
+                builtin=dist_of(ep) == "jixiao",
+            )
 
     def load_file(self, path: str | Path) -> list[str]:
         """Register the plugins a local ``.py`` declares in ``JIXIAO_PLUGINS = {name: obj}``, or the module itself under its stem."""
@@ -144,7 +185,14 @@ class Registry:
             spec.loader.exec_module(module)  # type: ignore[union-attr]
         except Exception as exc:
             sys.modules.pop(mod_name, None)
-            raise JixiaoError(Problem(errors.PLUGIN_LOAD, f"插件文件 {p} 执行出错：{type(exc).__name__}: {exc}", field="plugin", value=str(p))) from None
+            raise JixiaoError(
+                Problem(
+                    errors.PLUGIN_LOAD,
+                    f"插件文件 {p} 执行出错：{type(exc).__name__}: {exc}",
+                    field="plugin",
+                    value=str(p),
+                )
+            ) from None
         plugins = getattr(module, "JIXIAO_PLUGINS", None) or {p.stem: module}
         for name, obj in plugins.items():
             self.register(obj, name, f"文件 {p}", p)
@@ -162,8 +210,14 @@ class Registry:
         unknown = [name for name in self.blocked if name not in self.offered]
         if unknown:
             known = "、".join(sorted(self.offered)) or "（无）"
-            raise JixiaoError(Problem(errors.PLUGIN_UNKNOWN, f"要停用的插件“{'、'.join(unknown)}”不存在；已知的插件：{known}",
-                                      field="--block", value=",".join(unknown)))
+            raise JixiaoError(
+                Problem(
+                    errors.PLUGIN_UNKNOWN,
+                    f"要停用的插件“{'、'.join(unknown)}”不存在；已知的插件：{known}",
+                    field="--block",
+                    value=",".join(unknown),
+                )
+            )
 
     def implementation(self, name: str) -> Implementation | None:
         """What ``use: name`` means: that plugin's per-indicator hooks, through pluggy (None: no such indicator plugin)."""
@@ -173,7 +227,9 @@ class Registry:
         found = None
         if plugin is not None and not self.pm.is_blocked(name):
             hooks = [subset(self.pm, hook, plugin) for hook in PER_INDICATOR]
-            own = {impl.plugin_name for impl in self.pm.hook.jixiao_indicator_evaluate.get_hookimpls() if not impl.wrapper}
+            own = {
+                impl.plugin_name for impl in self.pm.hook.jixiao_indicator_evaluate.get_hookimpls() if not impl.wrapper
+            }
             if name in own and hooks[0] is not None:
                 found = Implementation(name, plugin, hooks[0], hooks[1], hooks[2], self)
         self._implementations[name] = found
@@ -190,8 +246,14 @@ class Registry:
         except pluggy.PluginValidationError as exc:
             plugin = self.pm.get_name(exc.plugin) or repr(exc.plugin)
             known = "、".join(sorted(name for name in dir(hookspecs) if name.startswith("jixiao_")))
-            raise JixiaoError(Problem(errors.PLUGIN_LOAD, f"插件“{plugin}”实现了不存在的钩子：{exc}；是否拼写有误？可用的钩子：{known}",
-                                      field="plugin", value=plugin)) from None
+            raise JixiaoError(
+                Problem(
+                    errors.PLUGIN_LOAD,
+                    f"插件“{plugin}”实现了不存在的钩子：{exc}；是否拼写有误？可用的钩子：{known}",
+                    field="plugin",
+                    value=plugin,
+                )
+            ) from None
 
     def has_broadcast(self, hook_name: str) -> bool:
         return bool(getattr(self.pm.hook, hook_name).get_hookimpls())

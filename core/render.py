@@ -1,4 +1,5 @@
 """Scorecards as text: the attachment's table for a terminal, Markdown, JSON, and one leaf's explanation."""
+
 from __future__ import annotations
 
 import json
@@ -9,6 +10,7 @@ from . import report_text
 from .numbers import fmt_detail, fmt_number, round_to
 from .scorecard import STATUS_TEXT, LeafResult, Scorecard
 from .tree import LEVEL_NAMES, LeafRow, depth, leaf_rows
+
 
 def width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
@@ -44,7 +46,11 @@ def _score_text(leaf: LeafResult) -> str:
 
 def _header(card: Scorecard) -> list[str]:
     r = card.rubric
-    return [f"{r['title']}（{r['id']} {r['version']}）", *report_text.plugin_notes(card), f"部门：{card.department_name or card.department_id}（{card.department_id}）"]
+    return [
+        f"{r['title']}（{r['id']} {r['version']}）",
+        *report_text.plugin_notes(card),
+        f"部门：{card.department_name or card.department_id}（{card.department_id}）",
+    ]
 
 
 def _footer(card: Scorecard) -> list[str]:
@@ -79,7 +85,17 @@ def deduction_lines(card: Scorecard) -> list[str]:
     return out
 
 
-PROJECT_HEADERS = ["一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]
+PROJECT_HEADERS = [
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "指标性质",
+    "年度指标值",
+    "实际完成值",
+    "分值",
+    "得分",
+    "偏差原因分析及改进措施",
+]
 
 
 def _project_rows(card: Scorecard) -> list[list[str]]:
@@ -90,23 +106,52 @@ def _project_rows(card: Scorecard) -> list[list[str]]:
         ft = top is not None and row.first[0]
         if not leaf.rows:
             shown = leaf.intermediates[0].shown if leaf.intermediates else ""
-            body.append([top.printed_name if ft else "", "", leaf.name, "", "", shown, fmt_number(leaf.weight), _score_text(leaf), ""])
+            body.append(
+                [
+                    top.printed_name if ft else "",
+                    "",
+                    leaf.name,
+                    "",
+                    "",
+                    shown,
+                    fmt_number(leaf.weight),
+                    _score_text(leaf),
+                    "",
+                ]
+            )
             continue
         last_cat = None
         for i, r in enumerate(leaf.rows):
-            value = lambda v: "" if v is None else f"{fmt_number(v)}{r['unit']}"
-            score = "不适用" if r["status"] == "not_applicable" else fmt_number(round_to(r["score"], 2, ROUND_HALF_EVEN))
-            body.append([top.printed_name if ft and i == 0 else "", r["category"] if r["category"] != last_cat else "", r["name"],
-                         r["nature"], value(r["target"]), r["level"] or value(r["actual"]), fmt_number(r["points"]), score, r["deviation"]])
+            value = lambda v, unit=r["unit"]: "" if v is None else f"{fmt_number(v)}{unit}"
+            score = (
+                "不适用" if r["status"] == "not_applicable" else fmt_number(round_to(r["score"], 2, ROUND_HALF_EVEN))
+            )
+            body.append(
+                [
+                    top.printed_name if ft and i == 0 else "",
+                    r["category"] if r["category"] != last_cat else "",
+                    r["name"],
+                    r["nature"],
+                    value(r["target"]),
+                    r["level"] or value(r["actual"]),
+                    fmt_number(r["points"]),
+                    score,
+                    r["deviation"],
+                ]
+            )
             last_cat = r["category"]
     return body
 
 
 def project_table(card: Scorecard) -> str:
-    body = _project_rows(card) + [["总分", "", "", "", "", "", card.rubric.get("total", "100"), fmt_number(card.total), ""]]
+    body = _project_rows(card) + [
+        ["总分", "", "", "", "", "", card.rubric.get("total", "100"), fmt_number(card.total), ""]
+    ]
     widths = [max(width(r[i]) for r in body + [PROJECT_HEADERS]) for i in range(len(PROJECT_HEADERS) - 1)] + [0]
     numeric = {4, 5, 6, 7}
-    line = lambda cells: "  ".join(pad(c, widths[i], i in numeric) if i < len(widths) - 1 else c for i, c in enumerate(cells)).rstrip()
+    line = lambda cells: "  ".join(
+        pad(c, widths[i], i in numeric) if i < len(widths) - 1 else c for i, c in enumerate(cells)
+    ).rstrip()
     rule = "  ".join("─" * w for w in widths[:-1]) + "  " + "─" * 20
     out = _header(card) + ["", line(PROJECT_HEADERS), rule] + [line(r) for r in body[:-1]] + [rule, line(body[-1]), ""]
     if card.raw_total is not None:
@@ -119,7 +164,9 @@ def table(card: Scorecard) -> str:
         return project_table(card)
     leaves, levels = rows(card)
     headers = _headers(levels) + ["得分"]
-    body = [_groups(row, levels) + [row.leaf.name, fmt_number(row.leaf.weight), _score_text(row.leaf)] for row in leaves]
+    body = [
+        _groups(row, levels) + [row.leaf.name, fmt_number(row.leaf.weight), _score_text(row.leaf)] for row in leaves
+    ]
     body.append(["总计得分", card.rubric.get("total", "100")] + [""] * (2 * levels - 2) + [fmt_number(card.total)])
     widths = [max(width(r[i]) for r in body + [headers]) for i in range(len(headers))]
     numeric = {i for i in range(len(headers)) if i % 2 == 1} | {len(headers) - 1}
@@ -140,17 +187,37 @@ def _md(text: str) -> str:
 def markdown(card: Scorecard, pack=None) -> str:
     texts = {leaf.code: (leaf.description, leaf.criteria) for leaf in pack.leaves()} if pack else {}
     leaves, levels = rows(card)
-    out = [f"# {card.rubric['title']}", "", f"- 部门：{card.department_name}（{card.department_id}）",
-           f"- 总计得分：**{fmt_number(card.total)}**，等级：**{card.grade or '—'}**" + ("" if card.complete else "（评分不完整）"),
-           f"- 评分体系：{card.rubric['id']} {card.rubric['version']}（{card.rubric['digest']}）",
-           *[f"- {_md(note)}" for note in report_text.plugin_notes(card)], "",
-           "| " + " | ".join(_headers(levels) + ["指标说明", "参考评分标准", "得分"]) + " |", "|" + "---|---:|" * levels + "---|---|---:|"]
+    out = [
+        f"# {card.rubric['title']}",
+        "",
+        f"- 部门：{card.department_name}（{card.department_id}）",
+        f"- 总计得分：**{fmt_number(card.total)}**，等级：**{card.grade or '—'}**"
+        + ("" if card.complete else "（评分不完整）"),
+        f"- 评分体系：{card.rubric['id']} {card.rubric['version']}（{card.rubric['digest']}）",
+        *[f"- {_md(note)}" for note in report_text.plugin_notes(card)],
+        "",
+        "| " + " | ".join(_headers(levels) + ["指标说明", "参考评分标准", "得分"]) + " |",
+        "|" + "---|---:|" * levels + "---|---|---:|",
+    ]
     for row in leaves:
         desc, crit = texts.get(row.leaf.code, ("", ""))
-        out.append("| " + " | ".join(_groups(row, levels) + [row.leaf.name, fmt_number(row.leaf.weight), _md(desc), _md(crit), _score_text(row.leaf)]) + " |")
-    out.append(f"| **总计得分** | {card.rubric.get('total', '100')} |" + " |" * (2 * levels - 2) + f" | | **{fmt_number(card.total)}** |")
+        out.append(
+            "| "
+            + " | ".join(
+                _groups(row, levels)
+                + [row.leaf.name, fmt_number(row.leaf.weight), _md(desc), _md(crit), _score_text(row.leaf)]
+            )
+            + " |"
+        )
+    out.append(
+        f"| **总计得分** | {card.rubric.get('total', '100')} |"
+        + " |" * (2 * levels - 2)
+        + f" | | **{fmt_number(card.total)}** |"
+    )
     if card.warnings:
-        out += ["", "> **提示：以下事实之间不一致，请核对：**"] + [f"> - [{p.code}] {_md(p.message)}" for p in card.warnings]
+        out += ["", "> **提示：以下事实之间不一致，请核对：**"] + [
+            f"> - [{p.code}] {_md(p.message)}" for p in card.warnings
+        ]
     ded = deduction_lines(card)
     if ded:
         out += ["", "## 扣分说明", ""] + [("- " + d) if not d.startswith("  ") else "  " + d.strip() for d in ded]
@@ -168,7 +235,10 @@ def to_json(card: Scorecard) -> str:
 
 
 def explain(leaf: LeafResult) -> str:
-    out = [f"{leaf.code} {leaf.name}（{' / '.join(leaf.path)}）", f"分值：{fmt_number(leaf.weight)}    得分：{_score_text(leaf)}    状态：{STATUS_TEXT[leaf.status]}    实现：{leaf.implementation}"]
+    out = [
+        f"{leaf.code} {leaf.name}（{' / '.join(leaf.path)}）",
+        f"分值：{fmt_number(leaf.weight)}    得分：{_score_text(leaf)}    状态：{STATUS_TEXT[leaf.status]}    实现：{leaf.implementation}",
+    ]
     if leaf.formula:
         out += ["", "计分公式：", *[f"  {line}" for line in leaf.formula.split("\n")]]
     if leaf.inputs:
@@ -180,7 +250,9 @@ def explain(leaf: LeafResult) -> str:
     if leaf.notes:
         out += ["", "说明："] + [f"  {n}" for n in leaf.notes]
     if leaf.deductions:
-        out += ["", "扣分："] + [f"  -{fmt_detail(d.points)}分：{d.reason}\n    存在问题：{d.problem}" for d in leaf.deductions]
+        out += ["", "扣分："] + [
+            f"  -{fmt_detail(d.points)}分：{d.reason}\n    存在问题：{d.problem}" for d in leaf.deductions
+        ]
     if leaf.rules:
         out += ["", "触发的规则：" + "、".join(leaf.rules)]
     if leaf.problems:
@@ -195,9 +267,17 @@ def compare_rows(a: Scorecard, b: Scorecard) -> list[dict]:
     for code in list(la) + [c for c in lb if c not in la]:
         x, y = la.get(code), lb.get(code)
         sa, sb = (x.score if x else None), (y.score if y else None)
-        out.append({"code": code, "name": (x or y).name, "weight_a": x.weight if x else None, "score_a": sa,
-                    "weight_b": y.weight if y else None, "score_b": sb,
-                    "difference": (sb or Decimal(0)) - (sa or Decimal(0)) if (sa is not None or sb is not None) else None})
+        out.append(
+            {
+                "code": code,
+                "name": (x or y).name,
+                "weight_a": x.weight if x else None,
+                "score_a": sa,
+                "weight_b": y.weight if y else None,
+                "score_b": sb,
+                "difference": (sb or Decimal(0)) - (sa or Decimal(0)) if (sa is not None or sb is not None) else None,
+            }
+        )
     return out
 
 
@@ -206,19 +286,54 @@ def compare(a: Scorecard, b: Scorecard) -> str:
     body = []
     for r in compare_rows(a, b):
         diff = r["difference"]
-        body.append([r["code"], r["name"], fmt_number(r["weight_a"]), fmt_number(r["score_a"]), fmt_number(r["weight_b"]), fmt_number(r["score_b"]),
-                     "" if not diff else f"{'+' if diff > 0 else ''}{fmt_number(diff)}"])
+        body.append(
+            [
+                r["code"],
+                r["name"],
+                fmt_number(r["weight_a"]),
+                fmt_number(r["score_a"]),
+                fmt_number(r["weight_b"]),
+                fmt_number(r["score_b"]),
+                "" if not diff else f"{'+' if diff > 0 else ''}{fmt_number(diff)}",
+            ]
+        )
     diff = b.total - a.total
-    body.append(["", "总计得分", "", fmt_number(a.total), "", fmt_number(b.total), "" if not diff else f"{'+' if diff > 0 else ''}{fmt_number(diff)}"])
+    body.append(
+        [
+            "",
+            "总计得分",
+            "",
+            fmt_number(a.total),
+            "",
+            fmt_number(b.total),
+            "" if not diff else f"{'+' if diff > 0 else ''}{fmt_number(diff)}",
+        ]
+    )
     body.append(["", "等级", "", a.grade or "—", "", b.grade or "—", ""])
     widths = [max(width(row[i]) for row in body + [head]) for i in range(len(head))]
     line = lambda cells: "  ".join(pad(c, widths[i], i >= 2) for i, c in enumerate(cells)).rstrip()
     rule = "  ".join("─" * w for w in widths)
-    title = [f"部门：{a.department_name or a.department_id}（{a.department_id}）", f"A：{a.rubric['title']}（{a.rubric['id']}）", f"B：{b.rubric['title']}（{b.rubric['id']}）", ""]
+    title = [
+        f"部门：{a.department_name or a.department_id}（{a.department_id}）",
+        f"A：{a.rubric['title']}（{a.rubric['id']}）",
+        f"B：{b.rubric['title']}（{b.rubric['id']}）",
+        "",
+    ]
     notes = problem_lines(a, "A ") + problem_lines(b, "B ")
-    return "\n".join(title + [line(head), rule] + [line(r) for r in body[:-2]] + [rule] + [line(r) for r in body[-2:]] + ([""] + notes if notes else []))
+    return "\n".join(
+        title
+        + [line(head), rule]
+        + [line(r) for r in body[:-2]]
+        + [rule]
+        + [line(r) for r in body[-2:]]
+        + ([""] + notes if notes else [])
+    )
 
 
 def compare_json(a: Scorecard, b: Scorecard) -> str:
     rows = [{k: (fmt_number(v) if isinstance(v, Decimal) else v) for k, v in r.items()} for r in compare_rows(a, b)]
-    return json.dumps({"a": a.to_dict(), "b": b.to_dict(), "indicators": rows, "total_difference": fmt_number(b.total - a.total)}, ensure_ascii=False, indent=2)
+    return json.dumps(
+        {"a": a.to_dict(), "b": b.to_dict(), "indicators": rows, "total_difference": fmt_number(b.total - a.total)},
+        ensure_ascii=False,
+        indent=2,
+    )

@@ -6,6 +6,7 @@ its 存在问题 and its 改进措施. Generating them in one place keeps the fo
 drifting apart; the facts behind each sentence come from the scorecard (deductions
 already quote the numbers), the improvement texts from the pack.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,22 +29,22 @@ DEFAULT_IMPROVEMENT = (
 )
 
 
-def kind(pack: "Pack | None") -> str:
+def kind(pack: Pack | None) -> str:
     """What is evaluated (部门整体支出绩效评价, 项目支出绩效评价): the pack says, headings follow."""
     return (getattr(pack, "kind", "") or DEFAULT_KIND).strip()
 
 
-def section_problems(pack: "Pack | None") -> str:
+def section_problems(pack: Pack | None) -> str:
     """（二）部门整体支出绩效存在问题及改进措施, or the same heading for the pack's kind."""
     subject = kind(pack).removesuffix("评价")
     return f"（二）{subject}存在问题及改进措施"
 
 
-def table_title(pack: "Pack | None") -> str:
+def table_title(pack: Pack | None) -> str:
     return f"{kind(pack)}指标评分情况表"
 
 
-def report_title(pack: "Pack | None") -> str:
+def report_title(pack: Pack | None) -> str:
     year = f"{pack.year}年度" if pack is not None else ""
     return f"{year}{kind(pack)}报告（评分部分）"
 
@@ -61,7 +62,9 @@ class LossSection:
 
 def lost_leaves(card: Scorecard) -> list[LeafResult]:
     """Scored indicators below full marks, in table order: exactly the ones the report discusses."""
-    return [leaf for leaf in card.leaves() if leaf.status == SCORED and leaf.score is not None and leaf.score < leaf.weight]
+    return [
+        leaf for leaf in card.leaves() if leaf.status == SCORED and leaf.score is not None and leaf.score < leaf.weight
+    ]
 
 
 def title(leaf: LeafResult, number: int) -> str:
@@ -84,19 +87,21 @@ def problem(leaf: LeafResult) -> str:
     return f"{body}。根据评分标准，本指标共扣{fmt_number(leaf.lost)}分。"
 
 
-def improvement(leaf: LeafResult, pack: "Pack | None") -> str:
+def improvement(leaf: LeafResult, pack: Pack | None) -> str:
     """改进措施 from the pack (leaf ``improvement:``); a generic measure when the pack gives none."""
     spec = pack.find(leaf.code) if pack is not None else None
     text = (spec.improvement if spec is not None else "").strip()
     return text or DEFAULT_IMPROVEMENT.format(name=leaf.name)
 
 
-def loss_sections(card: Scorecard, pack: "Pack | None") -> list[LossSection]:
-    return [LossSection(i, leaf.code, title(leaf, i), problem(leaf), improvement(leaf, pack))
-            for i, leaf in enumerate(lost_leaves(card), start=1)]
+def loss_sections(card: Scorecard, pack: Pack | None) -> list[LossSection]:
+    return [
+        LossSection(i, leaf.code, title(leaf, i), problem(leaf), improvement(leaf, pack))
+        for i, leaf in enumerate(lost_leaves(card), start=1)
+    ]
 
 
-def overall(card: Scorecard, pack: "Pack | None") -> str:
+def overall(card: Scorecard, pack: Pack | None) -> str:
     """The overall evaluation in one paragraph: total, grade, subtotals, where points were lost."""
     who = card.department_name or card.department_id
     year = f"{pack.year}年度" if pack is not None else ""
@@ -112,14 +117,21 @@ def overall(card: Scorecard, pack: "Pack | None") -> str:
         text += "，因部分指标无法评价，评分不完整，暂不评定等级。"
     else:
         text += "，不在评分体系的任何等级区间内，未评定等级。"
-    parts = [f"{n.name}得{fmt_number(n.score)}分（满分{fmt_number(n.weight)}分）" for n in card.roots if isinstance(n, NodeResult)]
+    parts = [
+        f"{n.name}得{fmt_number(n.score)}分（满分{fmt_number(n.weight)}分）"
+        for n in card.roots
+        if isinstance(n, NodeResult)
+    ]
     if parts:
         text += "其中，" + "，".join(parts) + "。"
     text += f"{len(leaves)}项{leaf_level_name(card)}中，{len(full)}项得满分"
     if lost:
         lost_points = sum((leaf.lost for leaf in lost), Decimal(0))
-        text += (f"，{len(lost)}项存在扣分，共扣{fmt_number(lost_points)}分，分别为："
-                 + "、".join(f"{leaf.name}（扣{fmt_number(leaf.lost)}分）" for leaf in lost) + "。")
+        text += (
+            f"，{len(lost)}项存在扣分，共扣{fmt_number(lost_points)}分，分别为："
+            + "、".join(f"{leaf.name}（扣{fmt_number(leaf.lost)}分）" for leaf in lost)
+            + "。"
+        )
     else:
         text += "。"
     skipped = [leaf for leaf in leaves if leaf.status == NOT_APPLICABLE]
@@ -129,11 +141,15 @@ def overall(card: Scorecard, pack: "Pack | None") -> str:
         text += f"各项指标得分合计{fmt_number(card.raw_total)}分，按适用指标的分值折算为{fmt_number(card.total)}分。"
     bad = [leaf for leaf in leaves if leaf.status not in (SCORED, NOT_APPLICABLE)]
     if bad:
-        text += f"另有{len(bad)}项指标无法评价：" + "、".join(leaf.name for leaf in bad) + "，需补充或更正相关事实后重新评分。"
+        text += (
+            f"另有{len(bad)}项指标无法评价："
+            + "、".join(leaf.name for leaf in bad)
+            + "，需补充或更正相关事实后重新评分。"
+        )
     return text
 
 
-def closing(card: Scorecard, pack: "Pack | None" = None) -> str:
+def closing(card: Scorecard, pack: Pack | None = None) -> str:
     """Section 四's sentence that points to the attachment."""
     grade = f"，评价等级为“{card.grade}”" if card.grade else ""
     return f"参照《{table_title(pack)}》进行评分，得分为{fmt_number(card.total)}分{grade}，具体得分情况见附件。"

@@ -3,16 +3,18 @@
 Serialised with a stable key order and numbers as decimal strings. The result classes
 have ``__slots__`` (one scorecard holds ~30 of them): cheaper to create and to keep.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Iterator
+from typing import Any
 
 from . import tree
 from .errors import Problem
 from .indicator import Deduction, InputValue, Intermediate
-from .numbers import Number, exact_text, fmt_number
+from .numbers import exact_text, fmt_number
 
 SCORED, NOT_EVALUABLE, ERROR, NOT_APPLICABLE = "scored", "not_evaluable", "error", "not_applicable"
 STATUS_TEXT = {SCORED: "已评分", NOT_EVALUABLE: "无法评价", ERROR: "出错", NOT_APPLICABLE: "不适用"}
@@ -58,14 +60,32 @@ class LeafResult:
             "status": self.status,
             "implementation": self.implementation,
             "formula": self.formula,
-            "inputs": [{"name": i.name, "label": i.label, "value": _plain(i.value), "shown": i.shown} for i in self.inputs],
-            "intermediates": [{"label": m.label, "value": exact_text(m.value), "shown": m.shown} for m in self.intermediates],
-            "deductions": [{"points": exact_text(d.points), "reason": d.reason, "problem": d.problem, "rule": d.rule} for d in self.deductions],
+            "inputs": [
+                {"name": i.name, "label": i.label, "value": _plain(i.value), "shown": i.shown} for i in self.inputs
+            ],
+            "intermediates": [
+                {"label": m.label, "value": exact_text(m.value), "shown": m.shown} for m in self.intermediates
+            ],
+            "deductions": [
+                {"points": exact_text(d.points), "reason": d.reason, "problem": d.problem, "rule": d.rule}
+                for d in self.deductions
+            ],
             "rules": list(self.rules),
             "notes": list(self.notes),
             "origins": dict(self.origins),
-            "rows": [{k: (exact_text(v) if k == "score" and v is not None else fmt_number(v) if isinstance(v, Decimal) else v) for k, v in r.items()}
-                     for r in self.rows],
+            "rows": [
+                {
+                    k: (
+                        exact_text(v)
+                        if k == "score" and v is not None
+                        else fmt_number(v)
+                        if isinstance(v, Decimal)
+                        else v
+                    )
+                    for k, v in r.items()
+                }
+                for r in self.rows
+            ],
             "applicable_weight": None if self.applicable_weight is None else fmt_number(self.applicable_weight),
             "problems": [p.to_dict() for p in self.problems],
         }
@@ -78,11 +98,14 @@ class NodeResult:
     printed_name: str
     weight: Decimal
     score: Decimal
-    children: list["NodeResult | LeafResult"]
+    children: list[NodeResult | LeafResult]
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "code": self.code, "name": self.name, "weight": fmt_number(self.weight), "score": fmt_number(self.score),
+            "code": self.code,
+            "name": self.name,
+            "weight": fmt_number(self.weight),
+            "score": fmt_number(self.score),
             "children": [c.code for c in self.children],
         }
 

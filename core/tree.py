@@ -1,9 +1,11 @@
 """Walking an indicator tree, written once for packs and scorecards: a group has ``children``,
 a leaf is anything of ``leaf_type``."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 
 def leaves(nodes: Iterable[Any], leaf_type: type) -> Iterator[Any]:
@@ -22,7 +24,17 @@ def groups(nodes: Iterable[Any], leaf_type: type) -> Iterator[Any]:
             yield from groups(n.children, leaf_type)
 
 
-LEVEL_NAMES = ("一级指标", "二级指标", "三级指标", "四级指标", "五级指标", "六级指标", "七级指标", "八级指标", "九级指标")
+LEVEL_NAMES = (
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "四级指标",
+    "五级指标",
+    "六级指标",
+    "七级指标",
+    "八级指标",
+    "九级指标",
+)
 
 
 @dataclass(frozen=True)
@@ -41,7 +53,9 @@ def leaf_rows(nodes: Iterable[Any], leaf_type: type) -> list[LeafRow]:
     def walk(node: Any, path: tuple[Any, ...]) -> None:
         if isinstance(node, leaf_type):
             before = out[-1].path if out else ()
-            out.append(LeafRow(node, path, tuple(not (i < len(before) and before[i] is group) for i, group in enumerate(path))))
+            out.append(
+                LeafRow(node, path, tuple(not (i < len(before) and before[i] is group) for i, group in enumerate(path)))
+            )
         else:
             for child in node.children:
                 walk(child, path + (node,))

@@ -10,19 +10,20 @@ the one returned; and text with a mark on which libyaml is known to be more leni
 (``LENIENT``) goes to PyYAML directly, so it is refused as it always was. A pack is
 parsed once; its line numbers come from the node tree its data was constructed from.
 """
+
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
 from .errors import DUPLICATE_KEY, INPUT_LIMIT
 from .limits import LIMITS, raise_hint
-
 
 _DECIMAL_INT = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)")
 _MERGE = "tag:yaml.org,2002:merge"
@@ -66,6 +67,7 @@ LOADERS: tuple[type, ...] = (_DecimalLoader,)
 # flow scalars, a byte-order mark after the start, "#" right after a block scalar's ">" or "|".
 LENIENT = ("\t", "?", "\ufeff", ">#", "|#")
 if getattr(yaml, "__with_libyaml__", False):
+
     class _CDecimalLoader(yaml.CSafeLoader):  # type: ignore[misc,name-defined]
         """libyaml's parser and composer with the same constructors as ``_DecimalLoader``."""
 
@@ -74,7 +76,9 @@ if getattr(yaml, "__with_libyaml__", False):
     LOADERS = (_CDecimalLoader, _DecimalLoader)
 
 
-def parse_yaml(text: str, loaders: tuple[type, ...] | None = None, inspect: Callable[[yaml.Node], Any] | None = None) -> tuple[Any, Any]:
+def parse_yaml(
+    text: str, loaders: tuple[type, ...] | None = None, inspect: Callable[[yaml.Node], Any] | None = None
+) -> tuple[Any, Any]:
     """(data, ``inspect(root node)``) of one YAML document, by the first of ``loaders`` that accepts it.
 
     ``inspect`` sees the node tree before construction, which rewrites merge keys
@@ -90,7 +94,9 @@ def parse_yaml(text: str, loaders: tuple[type, ...] | None = None, inspect: Call
             try:
                 node = loader.get_single_node()
             except RecursionError:
-                raise SyntaxProblem(f"YAML 嵌套层数过多：最多 {LIMITS.depth} 层{raise_hint('depth')}", INPUT_LIMIT) from None
+                raise SyntaxProblem(
+                    f"YAML 嵌套层数过多：最多 {LIMITS.depth} 层{raise_hint('depth')}", INPUT_LIMIT
+                ) from None
             if node is not None:
                 check_tree(node)
             seen = None if inspect is None or node is None else inspect(node)
@@ -114,11 +120,19 @@ def check_tree(root: yaml.Node) -> None:
 
     def measure(node: yaml.Node, depth: int) -> tuple[int, int, int]:
         if depth > LIMITS.depth:
-            raise SyntaxProblem(f"YAML 第 {node.start_mark.line + 1} 行：嵌套层数超过 {LIMITS.depth} 层{raise_hint('depth')}", INPUT_LIMIT, node.start_mark.line + 1)
+            raise SyntaxProblem(
+                f"YAML 第 {node.start_mark.line + 1} 行：嵌套层数超过 {LIMITS.depth} 层{raise_hint('depth')}",
+                INPUT_LIMIT,
+                node.start_mark.line + 1,
+            )
         known = measured.get(id(node))
         if known is not None:
             if depth + known[2] > LIMITS.depth:
-                raise SyntaxProblem(f"YAML 第 {node.start_mark.line + 1} 行：别名展开后嵌套层数超过 {LIMITS.depth} 层{raise_hint('depth')}", INPUT_LIMIT, node.start_mark.line + 1)
+                raise SyntaxProblem(
+                    f"YAML 第 {node.start_mark.line + 1} 行：别名展开后嵌套层数超过 {LIMITS.depth} 层{raise_hint('depth')}",
+                    INPUT_LIMIT,
+                    node.start_mark.line + 1,
+                )
             return known
         size, chars, height = 1, 0, 1
         if isinstance(node, yaml.MappingNode):
@@ -133,8 +147,11 @@ def check_tree(root: yaml.Node) -> None:
             size, chars = size + child_size, chars + child_chars
             height = max(height, child_height + 1)
             if size > LIMITS.yaml_nodes or chars > LIMITS.record_bytes:
-                raise SyntaxProblem(f"YAML 文档（别名展开后）超过 {LIMITS.yaml_nodes:,} 个节点或 {LIMITS.record_mb} MB 文字，拒绝读取："
-                                    f"请检查是否有层层引用的别名（&/*）{raise_hint('yaml_nodes')}", INPUT_LIMIT)
+                raise SyntaxProblem(
+                    f"YAML 文档（别名展开后）超过 {LIMITS.yaml_nodes:,} 个节点或 {LIMITS.record_mb} MB 文字，拒绝读取："
+                    f"请检查是否有层层引用的别名（&/*）{raise_hint('yaml_nodes')}",
+                    INPUT_LIMIT,
+                )
         measured[id(node)] = size, chars, height
         return size, chars, height
 
@@ -150,7 +167,11 @@ def _no_duplicate_keys(node: yaml.MappingNode) -> None:
         first = seen.get((key.tag, key.value))
         seen.setdefault((key.tag, key.value), line)
         if first is not None:
-            raise SyntaxProblem(f"YAML 第 {line} 行：键“{key.value}”重复（第 {first} 行已有）：同一层中每个键只能写一次，请删去或合并其中一个", DUPLICATE_KEY, line)
+            raise SyntaxProblem(
+                f"YAML 第 {line} 行：键“{key.value}”重复（第 {first} 行已有）：同一层中每个键只能写一次，请删去或合并其中一个",
+                DUPLICATE_KEY,
+                line,
+            )
 
 
 class _DuplicateJSONKey(Exception):
@@ -180,7 +201,13 @@ def load_text(text: str, suffix: str = ".yaml") -> Any:
     """A YAML or JSON document: numbers as written (Decimal, int), every key once, within ``LIMITS``."""
     try:
         if suffix == ".json":
-            data = json.loads(text, parse_float=Decimal, parse_int=_json_int, parse_constant=_json_constant, object_pairs_hook=_json_object)
+            data = json.loads(
+                text,
+                parse_float=Decimal,
+                parse_int=_json_int,
+                parse_constant=_json_constant,
+                object_pairs_hook=_json_object,
+            )
             _check_depth(data)
             return data
         return parse_yaml(text)[0]
@@ -190,7 +217,11 @@ def load_text(text: str, suffix: str = ".yaml") -> Any:
         lines = _json_key_lines(text, dup.key)
         where = f"第 {lines[1]} 行：" if lines else ""
         first = f"（第 {lines[0]} 行已有）" if lines else ""
-        raise SyntaxProblem(f"JSON {where}键“{dup.key}”重复{first}：同一层中每个键只能写一次，请删去或合并其中一个", DUPLICATE_KEY, lines[1] if lines else None) from None
+        raise SyntaxProblem(
+            f"JSON {where}键“{dup.key}”重复{first}：同一层中每个键只能写一次，请删去或合并其中一个",
+            DUPLICATE_KEY,
+            lines[1] if lines else None,
+        ) from None
     except RecursionError:
         raise SyntaxProblem(f"JSON 嵌套层数过多：最多 {LIMITS.depth} 层{raise_hint('depth')}", INPUT_LIMIT) from None
     except yaml.MarkedYAMLError as exc:
@@ -222,7 +253,7 @@ def _json_key_lines(text: str, wanted: str) -> tuple[int, int] | None:
             while text[j] != '"':
                 j += 2 if text[j] == "\\" else 1
             if expect_key and objects and objects[-1] is not None:
-                key = json.loads(text[i:j + 1])
+                key = json.loads(text[i : j + 1])
                 if key in objects[-1] and key == wanted:
                     return objects[-1][key], line
                 objects[-1].setdefault(key, line)
@@ -247,13 +278,13 @@ def _yaml_problem(exc: yaml.MarkedYAMLError) -> SyntaxProblem:
     where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else "位置不明"
     began = exc.context_mark
     since = f"（有问题的结构始于第 {began.line + 1} 行）" if began and mark and began.line != mark.line else ""
-    return SyntaxProblem(f"YAML 语法错误：{where}：{exc.problem or exc.context}{since}", line=mark.line + 1 if mark else None)
+    return SyntaxProblem(
+        f"YAML 语法错误：{where}：{exc.problem or exc.context}{since}", line=mark.line + 1 if mark else None
+    )
 
 
 def load_path(path: Path) -> Any:
     return load_text(path.read_text(encoding="utf-8"), path.suffix.lower())
-
-
 
 
 def load_with_lines(path: Path) -> tuple[Any, dict[tuple, int]]:

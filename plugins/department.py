@@ -1,6 +1,7 @@
 """Indicators of 部门整体支出绩效评价, each an instance of a shared shape under its own name,
 so a district can replace or block one indicator without touching the others.
 Thresholds, points and facts come from the pack."""
+
 from jixiao.plugins.shapes import Bands, Checklist, Judgement, Parts, PerOccurrence, Progress, RatioPoints
 
 budget_reasonableness = Checklist("budget-reasonableness", "预算编制合理性")

@@ -1,4 +1,5 @@
 """Helpers shared by the batch robustness tests: synthetic input lines, hostile plugins, result files."""
+
 from __future__ import annotations
 
 import json
@@ -13,7 +14,11 @@ import synth  # noqa: E402
 
 PACK = "shenzhen-yantian-2023"
 _SHEET_START = b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-_ROW = b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>d%d</t></is></c>' + b'<c t="inlineStr"><is><t>yyyyyyyyyyyyyyyyyyyy</t></is></c>' * 20 + b"</row>"
+_ROW = (
+    b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>d%d</t></is></c>'
+    + b'<c t="inlineStr"><is><t>yyyyyyyyyyyyyyyyyyyy</t></is></c>' * 20
+    + b"</row>"
+)
 MAGIC = 777  # outsourced_staff of a department the hostile plugin misbehaves on
 
 
@@ -51,7 +56,8 @@ def by_key(outdir: Path) -> dict[str, dict]:
 def hostile_plugin(folder: Path, action: str, name: str = "hostile.py", at_import: str = "") -> Path:
     """A replacement of the outsourced-staff-rate plugin that runs ``action`` for departments with outsourced_staff == MAGIC."""
     path = folder / name
-    path.write_text(f'''
+    path.write_text(
+        f"""
 import os, signal, sys, time
 from pathlib import Path
 from jixiao.plugins.department import outsourced_staff_rate as _base
@@ -67,7 +73,9 @@ class Hostile(type(_base)):
 
 
 JIXIAO_PLUGINS = {{"outsourced-staff-rate": Hostile("outsourced-staff-rate", "hostile")}}
-''', encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return path
 
 

@@ -1,4 +1,5 @@
 """Shared fixtures: engines are built once per session (pack load is the expensive part)."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,13 +1,14 @@
 """Packs of 2 to 5 levels render whole in every format: no level vanishes, the xlsx and Word tables merge each
 group over its leaves, and a leaf that sits higher than the deepest one is drawn in the leaf columns."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import run_cli
+
 from jixiao import Engine
 from jixiao.tree import LEVEL_NAMES
 
@@ -18,8 +19,13 @@ def group(level: int, levels: int, code: str, weight: int) -> dict:
     """A group at ``level`` with two children down to ``levels``; at the first level one child is a leaf right away."""
     name = f"第{CHINESE[level - 1]}级{code}"
     if level == levels:
-        return {"code": code, "name": f"指标{code}", "weight": weight, "use": "checklist",
-                "params": {"items": [{"fact": f"f{code.replace('.', '_')}", "label": f"事项{code}", "points": weight}]}}
+        return {
+            "code": code,
+            "name": f"指标{code}",
+            "weight": weight,
+            "use": "checklist",
+            "params": {"items": [{"fact": f"f{code.replace('.', '_')}", "label": f"事项{code}", "points": weight}]},
+        }
     half = weight // 2
     if level == 1 and levels > 2:  # a shallow leaf beside a deep branch
         kids = [group(levels, levels, f"{code}.1", half), group(level + 1, levels, f"{code}.2", weight - half)]
@@ -29,9 +35,17 @@ def group(level: int, levels: int, code: str, weight: int) -> dict:
 
 
 def pack_dir(tmp_path: Path, levels: int) -> Path:
-    pack = {"id": f"depth-{levels}", "title": f"{levels} 级指标体系", "region": "测试", "year": 2024, "version": "1", "source": "测试",
-            "rounding": {"score": {"places": 2, "mode": "half_up"}}, "grades": [{"grade": "合格", "range": "[0, 100]"}],
-            "indicators": [group(1, levels, "1", 64), group(1, levels, "2", 36)]}
+    pack = {
+        "id": f"depth-{levels}",
+        "title": f"{levels} 级指标体系",
+        "region": "测试",
+        "year": 2024,
+        "version": "1",
+        "source": "测试",
+        "rounding": {"score": {"places": 2, "mode": "half_up"}},
+        "grades": [{"grade": "合格", "range": "[0, 100]"}],
+        "indicators": [group(1, levels, "1", 64), group(1, levels, "2", 36)],
+    }
     folder = tmp_path / f"depth{levels}"
     folder.mkdir()
     (folder / "pack.yaml").write_text(yaml.safe_dump(pack, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -45,7 +59,10 @@ def case(request, tmp_path):
     engine = Engine.from_rubric(folder)
     facts = {name: True for name in engine.fact_model.specs}
     path = tmp_path / "facts.yaml"
-    path.write_text(yaml.safe_dump({"department": {"id": "d", "name": "部门"}, "facts": facts}, allow_unicode=True), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump({"department": {"id": "d", "name": "部门"}, "facts": facts}, allow_unicode=True),
+        encoding="utf-8",
+    )
     return levels, folder, engine, path
 
 

@@ -3,6 +3,7 @@ value, and marks only the indicators that need the fact as not evaluable — nev
 
 One table drives every file in ``tests/bad_facts/``.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,10 +27,10 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 @dataclass(frozen=True)
 class Case:
     file: str
-    code: str                    # the stable code of the problem
-    field: str                   # Problem.field: the fact name (or the document part)
+    code: str  # the stable code of the problem
+    field: str  # Problem.field: the fact name (or the document part)
     indicators: tuple[str, ...]  # names of the leaves that must be not_evaluable; () when the document is refused
-    value: str | None = None     # the offending value as the message must show it
+    value: str | None = None  # the offending value as the message must show it
     mentions: tuple[str, ...] = ()  # further text the message must contain
     field_in_message: bool = True  # False where the field is a CLI argument name, not something the user wrote
 
@@ -43,28 +44,104 @@ class Case:
 
 CASES = [
     # one fact wrong: its indicators are not evaluable, the rest are scored
-    Case("missing_fact.yaml", "FACT_MISSING", "satisfaction_rate", ("公众或服务对象满意度",), mentions=("公众或服务对象满意度", "缺少")),
-    Case("money_not_numeric.yaml", "FACT_TYPE", "procurement_actual", ("政府采购执行情况",), "abc", ("实际采购金额", "金额")),
-    Case("money_negative.yaml", "FACT_RANGE", "fixed_assets_in_use", ("固定资产利用率",), "-1599.06", ("实际在用固定资产总额", "负")),
-    Case("money_garbage.yaml", "FACT_TYPE", "office_expense_actual", ("公用经费控制率",), "12..3", ("日常公用经费决算数",)),
+    Case(
+        "missing_fact.yaml",
+        "FACT_MISSING",
+        "satisfaction_rate",
+        ("公众或服务对象满意度",),
+        mentions=("公众或服务对象满意度", "缺少"),
+    ),
+    Case(
+        "money_not_numeric.yaml",
+        "FACT_TYPE",
+        "procurement_actual",
+        ("政府采购执行情况",),
+        "abc",
+        ("实际采购金额", "金额"),
+    ),
+    Case(
+        "money_negative.yaml",
+        "FACT_RANGE",
+        "fixed_assets_in_use",
+        ("固定资产利用率",),
+        "-1599.06",
+        ("实际在用固定资产总额", "负"),
+    ),
+    Case(
+        "money_garbage.yaml",
+        "FACT_TYPE",
+        "office_expense_actual",
+        ("公用经费控制率",),
+        "12..3",
+        ("日常公用经费决算数",),
+    ),
     Case("bool_maybe.yaml", "FACT_TYPE", "systems_enforced", ("管理制度健全性",), "maybe", ("是/否",)),
-    Case("choice_unknown.yaml", "FACT_CHOICE", "budget_disclosure", ("预决算信息公开",), "published", ("compliant", "partial", "none")),
-    Case("count_not_integer.yaml", "FACT_TYPE", "staffed_headcount", ("财政供养人员控制率", "编外人员控制率"), "37.5", ("整数",)),
+    Case(
+        "choice_unknown.yaml",
+        "FACT_CHOICE",
+        "budget_disclosure",
+        ("预决算信息公开",),
+        "published",
+        ("compliant", "partial", "none"),
+    ),
+    Case(
+        "count_not_integer.yaml",
+        "FACT_TYPE",
+        "staffed_headcount",
+        ("财政供养人员控制率", "编外人员控制率"),
+        "37.5",
+        ("整数",),
+    ),
     Case("rate_out_of_range.yaml", "FACT_RANGE", "satisfaction_rate", ("公众或服务对象满意度",), "120%", ("满意度",)),
-    Case("judgement_over_weight.yaml", "FACT_RANGE", "effectiveness_score", ("社会效益、经济效益、生态效益及可持续影响等",), "30", ("25",)),
-    Case("judgement_reason_missing.yaml", "FACT_REASON_REQUIRED", "effectiveness_reason", ("社会效益、经济效益、生态效益及可持续影响等",), mentions=("理由",)),
+    Case(
+        "judgement_over_weight.yaml",
+        "FACT_RANGE",
+        "effectiveness_score",
+        ("社会效益、经济效益、生态效益及可持续影响等",),
+        "30",
+        ("25",),
+    ),
+    Case(
+        "judgement_reason_missing.yaml",
+        "FACT_REASON_REQUIRED",
+        "effectiveness_reason",
+        ("社会效益、经济效益、生态效益及可持续影响等",),
+        mentions=("理由",),
+    ),
     Case("fact_name_typo.yaml", "FACT_MISSING", "outsourced_staff", ("编外人员控制率",), mentions=("编外人员数",)),
-    Case("zero_denominator.yaml", "FACT_ZERO_DIVISOR", "procurement_plan", ("政府采购执行情况",), mentions=("为 0", "采购计划金额")),
+    Case(
+        "zero_denominator.yaml",
+        "FACT_ZERO_DIVISOR",
+        "procurement_plan",
+        ("政府采购执行情况",),
+        mentions=("为 0", "采购计划金额"),
+    ),
     Case("zero_budget.yaml", "FACT_ZERO_DIVISOR", "annual_budget", ("预算执行率",), mentions=("为 0", "全年预算数")),
     Case("veto_fact_invalid.yaml", "FACT_TYPE", "irregular_spending", ("财务合规性",), "maybe", ("是/否",)),
-    Case("exempt_fact_invalid.yaml", "FACT_TYPE", "petitions_received", ("群众信访办理情况",), "several", ("信访件数",)),
-    Case("gate_fact_missing.yaml", "FACT_MISSING", "projects_planned", ("项目完成及时性",), mentions=("计划完成项目总数",)),
+    Case(
+        "exempt_fact_invalid.yaml", "FACT_TYPE", "petitions_received", ("群众信访办理情况",), "several", ("信访件数",)
+    ),
+    Case(
+        "gate_fact_missing.yaml",
+        "FACT_MISSING",
+        "projects_planned",
+        ("项目完成及时性",),
+        mentions=("计划完成项目总数",),
+    ),
     # the document itself is wrong: refused as a whole with a JixiaoError
     Case("no_facts_mapping.yaml", "FACTS_FORMAT", "facts", (), mentions=("facts", "映射")),
     Case("facts_is_list.yaml", "FACTS_FORMAT", "facts", (), mentions=("facts", "映射")),
     Case("missing_department_id.yaml", "FACTS_FORMAT", "department.id", (), mentions=("department.id", "部门编号")),
     Case("yaml_syntax_error.yaml", "FACTS_FORMAT", str(BAD / "yaml_syntax_error.yaml"), (), mentions=("无法解析",)),
-    Case("does_not_exist.yaml", "FACTS_FILE", "FACTS", (), str(BAD / "does_not_exist.yaml"), ("找不到", "事实文件"), field_in_message=False),
+    Case(
+        "does_not_exist.yaml",
+        "FACTS_FILE",
+        "FACTS",
+        (),
+        str(BAD / "does_not_exist.yaml"),
+        ("找不到", "事实文件"),
+        field_in_message=False,
+    ),
 ]
 SCORED_CASES = [c for c in CASES if not c.refused]
 REFUSED_CASES = [c for c in CASES if c.refused]

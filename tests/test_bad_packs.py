@@ -3,6 +3,7 @@ whose messages name the pack file and the node path of the mistake.
 
 Each folder in ``tests/bad_packs/`` is GOOD_PACK below with one thing broken.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -73,8 +74,14 @@ indicators:
 
 GOOD_FACTS = {
     "department": {"id": "demo", "name": "示例部门"},
-    "facts": {"rules_made": True, "rules_enforced": False, "staff_total": 20, "staff_certified": 17,
-              "work_score": 35, "work_reason": "年度目标基本完成"},
+    "facts": {
+        "rules_made": True,
+        "rules_enforced": False,
+        "staff_total": 20,
+        "staff_certified": 17,
+        "work_score": 35,
+        "work_reason": "年度目标基本完成",
+    },
 }
 
 LEAF_11 = "indicators[0]（队伍管理）.children[0]（制度建设）"
@@ -83,9 +90,9 @@ LEAF_12 = "indicators[0]（队伍管理）.children[1]（持证上岗率）"
 
 @dataclass(frozen=True)
 class Case:
-    name: str                 # folder under tests/bad_packs
-    code: str                 # the stable code of the (single) problem
-    node: str | None          # the node path the message must name (None: a syntax error has none)
+    name: str  # folder under tests/bad_packs
+    code: str  # the stable code of the (single) problem
+    node: str | None  # the node path the message must name (None: a syntax error has none)
     mentions: tuple[str, ...] = ()  # further text the message must contain
 
     def __str__(self) -> str:
@@ -131,7 +138,11 @@ def test_good_pack_loads_and_scores(tmp_path):
     (tmp_path / "pack.yaml").write_text(GOOD_PACK, encoding="utf-8")
     engine = Engine.from_rubric(tmp_path, rules="python")
     card = engine.evaluate(GOOD_FACTS)
-    assert [(leaf.code, leaf.score) for leaf in card.leaves()] == [("1.1", Decimal(10)), ("1.2", Decimal(30)), ("2", Decimal(35))]
+    assert [(leaf.code, leaf.score) for leaf in card.leaves()] == [
+        ("1.1", Decimal(10)),
+        ("1.2", Decimal(30)),
+        ("2", Decimal(35)),
+    ]
     assert card.total == Decimal(75) and card.grade == "中" and card.complete
 
 

@@ -1,13 +1,10 @@
 """Batch evaluation: nothing lost, nothing doubled, resumable, and a district summary that adds up."""
+
 from __future__ import annotations
 
 import csv
 import json
-import os
-import signal
-import subprocess
 import sys
-import time
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -63,7 +60,9 @@ def test_summary_matches_a_recomputation(tmp_path):
         leaves = [c[row["code"]] for c in cards]
         assert row["departments_losing"] == sum(1 for leaf in leaves if leaf.lost > 0)
         assert Decimal(row["total_lost"]) == sum(leaf.lost for leaf in leaves)
-        assert Decimal(row["average_score"]) == (sum(leaf.score for leaf in leaves) / len(leaves)).quantize(Decimal("0.01"))
+        assert Decimal(row["average_score"]) == (sum(leaf.score for leaf in leaves) / len(leaves)).quantize(
+            Decimal("0.01")
+        )
     costly = summary["indicators"][0]
     assert Decimal(costly["total_lost"]) == max(Decimal(r["total_lost"]) for r in summary["indicators"])
     from openpyxl import load_workbook
@@ -129,17 +128,34 @@ def test_compare_lists_grade_changes(tmp_path, reference_doc):
     doc = json.loads(json.dumps(reference_doc, default=_plain))
     doc["facts"]["effectiveness_score"] = "20.3"  # 90.21 under 盐田, 89.68 under the district's stricter rules
     (tmp_path / "in.jsonl").write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
-    run_batch(tmp_path / "in.jsonl", "shenzhen-yantian-2023", tmp_path / "out", jobs=1, rules="python", compare="example-district-2023")
+    run_batch(
+        tmp_path / "in.jsonl",
+        "shenzhen-yantian-2023",
+        tmp_path / "out",
+        jobs=1,
+        rules="python",
+        compare="example-district-2023",
+    )
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     a = Engine.from_rubric("shenzhen-yantian-2023", rules="python").evaluate(doc)
     b = Engine.from_rubric("example-district-2023", rules="python").evaluate(doc)
     assert (a.total, a.grade, b.total, b.grade) == (Decimal("90.21"), "优", Decimal("89.68"), "良")
-    assert summary["grade_changes"] == [{"key": "yantian-qwb", "name": a.department_name, "total_a": "90.21", "grade_a": "优", "total_b": "89.68", "grade_b": "良"}]
+    assert summary["grade_changes"] == [
+        {
+            "key": "yantian-qwb",
+            "name": a.department_name,
+            "total_a": "90.21",
+            "grade_a": "优",
+            "total_b": "89.68",
+            "grade_b": "良",
+        }
+    ]
 
 
 def test_bad_pack_fails_before_any_work(tmp_path):
     (tmp_path / "in.jsonl").write_text("", encoding="utf-8")
-    out = CliRunner().invoke(main, ["batch", str(tmp_path / "in.jsonl"), "-r", "no-such-pack", "-o", str(tmp_path / "o")])
+    out = CliRunner().invoke(
+        main, ["batch", str(tmp_path / "in.jsonl"), "-r", "no-such-pack", "-o", str(tmp_path / "o")]
+    )
     assert out.exit_code == 2 and "PACK_NOT_FOUND" in out.output
     assert not (tmp_path / "o" / "results.jsonl").exists()
-

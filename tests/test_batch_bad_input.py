@@ -4,6 +4,7 @@ line naming where it is, and the batch goes on (issue "One bad line ends the bat
 Only what makes the whole input unusable — nothing in it, a CSV that is not UTF-8, a table
 without its id column — stops the batch before anything is scored (exit 2).
 """
+
 from __future__ import annotations
 
 import csv
@@ -20,7 +21,11 @@ from jixiao.batch import run_batch
 BAD_LINES = {
     "utf8": (lambda ok: ok[:40] + b"\xff\xfe" + ok[40:], "FACTS_ENCODING", "不是有效的 UTF-8"),
     "nested": (lambda ok: b"[" * 5000 + b"]" * 5000, "INPUT_LIMIT", "嵌套"),
-    "nested-40": (lambda ok: b'{"department": {"id": "y"}, "facts": {"a": ' + b"[" * 40 + b"]" * 40 + b"}}", "INPUT_LIMIT", "嵌套层数"),
+    "nested-40": (
+        lambda ok: b'{"department": {"id": "y"}, "facts": {"a": ' + b"[" * 40 + b"]" * 40 + b"}}",
+        "INPUT_LIMIT",
+        "嵌套层数",
+    ),
     "not-json": (lambda ok: b"department: x", "FACTS_FORMAT", "不是有效的 JSON"),
     "truncated": (lambda ok: ok[: len(ok) // 2], "FACTS_FORMAT", "不是有效的 JSON"),
     "array": (lambda ok: b"[1, 2, 3]", "FACTS_FORMAT", ""),  # worded by facts.normalise_document
@@ -50,8 +55,13 @@ def test_each_kind_of_bad_jsonl_line_is_one_error_line_and_the_batch_goes_on(tmp
     for n, (kind, code, words) in bad_at.items():
         rec = recs[f"line:{n + 1}"]  # +1: the blank first line
         assert rec["status"] == "error" and rec["problems"][0]["code"] == code, (kind, rec)
-        assert f"in.jsonl 第 {n + 1} 行" in rec["problems"][0]["message"] and words in rec["problems"][0]["message"], (kind, rec)
-    good = [d["department"]["id"] for i, d in enumerate(documents) if i + 1 not in bad_at and d["department"]["id"] != "x"]
+        assert f"in.jsonl 第 {n + 1} 行" in rec["problems"][0]["message"] and words in rec["problems"][0]["message"], (
+            kind,
+            rec,
+        )
+    good = [
+        d["department"]["id"] for i, d in enumerate(documents) if i + 1 not in bad_at and d["department"]["id"] != "x"
+    ]
     assert all(recs[k]["status"] == "scored" for k in good)
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     assert summary["scored"] == len(good) and len(summary["failed"]) == len(bad_at)
@@ -64,7 +74,11 @@ def test_a_record_with_too_many_facts_is_one_error(tmp_path):
     write_lines(tmp_path / "in.jsonl", lines)
     assert _batch(tmp_path / "in.jsonl", tmp_path / "out").exit_code == 1
     rec = by_key(tmp_path / "out")["m"]
-    assert rec["status"] == "error" and rec["problems"][0]["code"] == "INPUT_LIMIT" and "20,000 项事实" in rec["problems"][0]["message"]
+    assert (
+        rec["status"] == "error"
+        and rec["problems"][0]["code"] == "INPUT_LIMIT"
+        and "20,000 项事实" in rec["problems"][0]["message"]
+    )
 
 
 def test_a_5000_digit_number_is_refused_as_that_fact(tmp_path):
@@ -100,12 +114,40 @@ def test_an_over_long_line_is_refused_in_bounded_memory(tmp_path):
     lines = [line(d) for d in docs(3, seed=4)]
     lines[1] = b'{"department": {"id": "huge", "name": "' + b"x" * 3_000_000 + b'"}, "facts": {}}'
     write_lines(tmp_path / "in.jsonl", lines)
-    out = run_cli("--limit", "record-mb=1", "batch", tmp_path / "in.jsonl", "-r", PACK, "-o", tmp_path / "out", "--rules", "python", "-j", "2", "-q")
+    out = run_cli(
+        "--limit",
+        "record-mb=1",
+        "batch",
+        tmp_path / "in.jsonl",
+        "-r",
+        PACK,
+        "-o",
+        tmp_path / "out",
+        "--rules",
+        "python",
+        "-j",
+        "2",
+        "-q",
+    )
     assert out.exit_code == 1
     rec = by_key(tmp_path / "out")["line:2"]
     assert rec["problems"][0]["code"] == "INPUT_LIMIT" and "--limit record-mb=" in rec["problems"][0]["message"]
     assert [r["key"] for r in results(tmp_path / "out")][2] == "synth-4-00002"
-    out = run_cli("--limit", "record-mb=4", "batch", tmp_path / "in.jsonl", "-r", PACK, "-o", tmp_path / "o2", "--rules", "python", "-j", "2", "-q")
+    out = run_cli(
+        "--limit",
+        "record-mb=4",
+        "batch",
+        tmp_path / "in.jsonl",
+        "-r",
+        PACK,
+        "-o",
+        tmp_path / "o2",
+        "--rules",
+        "python",
+        "-j",
+        "2",
+        "-q",
+    )
     assert by_key(tmp_path / "o2")["huge"]["status"] == "incomplete"  # read: a department without facts
 
 
@@ -145,7 +187,9 @@ def test_a_gbk_csv_is_a_user_mistake_that_says_so(tmp_path, reference_doc):
     text = ",".join(header) + "\n" + ",".join(["a", "区财政局"] + values) + "\n"
     (tmp_path / "rows.csv").write_bytes(text.replace("department_name", "部门名称").encode("gbk"))
     out = _batch(tmp_path / "rows.csv", tmp_path / "out")
-    assert out.exit_code == 2 and "错误 [FACTS_ENCODING]" in out.stderr and "GBK" in out.stderr and "UTF-8" in out.stderr
+    assert (
+        out.exit_code == 2 and "错误 [FACTS_ENCODING]" in out.stderr and "GBK" in out.stderr and "UTF-8" in out.stderr
+    )
 
 
 def test_bad_csv_rows_are_error_lines(tmp_path, reference_doc):
@@ -164,17 +208,27 @@ def test_bad_csv_rows_are_error_lines(tmp_path, reference_doc):
     assert out.exit_code == 1
     recs = by_key(tmp_path / "out")
     assert recs["a"]["status"] == "scored"
-    assert recs["row:3"]["problems"][0]["code"] == "FACTS_FORMAT" and "多于列名" in recs["row:3"]["problems"][0]["message"]
-    assert recs["row:4"]["problems"][0]["code"] == "FACTS_FORMAT" and "缺少部门编号" in recs["row:4"]["problems"][0]["message"]
+    assert (
+        recs["row:3"]["problems"][0]["code"] == "FACTS_FORMAT" and "多于列名" in recs["row:3"]["problems"][0]["message"]
+    )
+    assert (
+        recs["row:4"]["problems"][0]["code"] == "FACTS_FORMAT"
+        and "缺少部门编号" in recs["row:4"]["problems"][0]["message"]
+    )
     assert recs["row:5"]["problems"][0]["code"] == "INPUT_LIMIT"
-    assert recs["row:6"]["problems"][0]["code"] == "FACTS_ENCODING" and "rows.csv 第 6 行" in recs["row:6"]["problems"][0]["message"]
+    assert (
+        recs["row:6"]["problems"][0]["code"] == "FACTS_ENCODING"
+        and "rows.csv 第 6 行" in recs["row:6"]["problems"][0]["message"]
+    )
 
 
 def test_a_csv_with_a_repeated_column_or_too_many_columns_is_refused(tmp_path):
     (tmp_path / "rows.csv").write_text("department_id,annual_budget,annual_budget\na,1,2\n", encoding="utf-8")
     out = _batch(tmp_path / "rows.csv", tmp_path / "out")
     assert out.exit_code == 2 and "annual_budget" in out.stderr and "两次" in out.stderr
-    (tmp_path / "wide.csv").write_text("department_id," + ",".join(f"c{i}" for i in range(50_000)) + "\na\n", encoding="utf-8")
+    (tmp_path / "wide.csv").write_text(
+        "department_id," + ",".join(f"c{i}" for i in range(50_000)) + "\na\n", encoding="utf-8"
+    )
     out = _batch(tmp_path / "wide.csv", tmp_path / "out")
     assert out.exit_code == 2 and "[INPUT_LIMIT]" in out.stderr and "50,001 列" in out.stderr
 
@@ -184,9 +238,12 @@ def test_bad_files_in_a_folder_are_error_lines(tmp_path, reference_doc):
     folder.mkdir()
     good = json.loads(json.dumps(reference_doc, default=str))
     (folder / "good.yaml").write_text(yaml.safe_dump(good, allow_unicode=True), encoding="utf-8")
-    (folder / "gbk.yaml").write_bytes(yaml.safe_dump({**good, "department": {"id": "g", "name": "区财政局"}}, allow_unicode=True).encode("gbk"))
-    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
-                                                          for p, c in zip("abcdefgh", "bcdefghi"))
+    (folder / "gbk.yaml").write_bytes(
+        yaml.safe_dump({**good, "department": {"id": "g", "name": "区财政局"}}, allow_unicode=True).encode("gbk")
+    )
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n" for p, c in zip("abcdefgh", "bcdefghi")
+    )
     (folder / "bomb.yaml").write_text(bomb + "facts: {x: *i}\ndepartment: {id: bomb}\n", encoding="utf-8")
     (folder / "deep.json").write_text("[" * 3000 + "]" * 3000, encoding="utf-8")
     (folder / "~$good.xlsx").write_bytes(b"lock file of an open workbook")
@@ -198,8 +255,14 @@ def test_bad_files_in_a_folder_are_error_lines(tmp_path, reference_doc):
     assert out.exit_code == 1, out.stderr
     recs = by_key(folder / "out")
     assert recs[good["department"]["id"]]["status"] == "scored"
-    assert recs["file:gbk.yaml"]["problems"][0]["code"] == "FACTS_ENCODING" and "GBK" in recs["file:gbk.yaml"]["problems"][0]["message"]
-    assert recs["file:bomb.yaml"]["problems"][0]["code"] in ("INPUT_LIMIT", "FACTS_FORMAT")  # FORMAT if the YAML reader refuses aliases
+    assert (
+        recs["file:gbk.yaml"]["problems"][0]["code"] == "FACTS_ENCODING"
+        and "GBK" in recs["file:gbk.yaml"]["problems"][0]["message"]
+    )
+    assert recs["file:bomb.yaml"]["problems"][0]["code"] in (
+        "INPUT_LIMIT",
+        "FACTS_FORMAT",
+    )  # FORMAT if the YAML reader refuses aliases
     assert recs["file:deep.json"]["problems"][0]["code"] in ("INPUT_LIMIT", "FACTS_FORMAT")
     assert recs["file:broken.xlsx"]["problems"][0]["code"] == "FACTS_FORMAT"
     assert len(recs) == 5, sorted(recs)
@@ -212,11 +275,22 @@ def test_a_corrupt_line_inside_results_is_reported_and_rescored(tmp_path):
     path = tmp_path / "out" / "results.jsonl"
     path.parent.mkdir()
     lines = (tmp_path / "whole" / "results.jsonl").read_bytes().splitlines(keepends=True)
-    for damage in (b'{"key": "half', b"\xff\xfe garbage", b'{"key": 1, "status": "scored"}', b'{"key": "x", "status": "scored", "total": "abc"}'):
+    for damage in (
+        b'{"key": "half',
+        b"\xff\xfe garbage",
+        b'{"key": 1, "status": "scored"}',
+        b'{"key": "x", "status": "scored", "total": "abc"}',
+    ):
         path.write_bytes(b"".join(lines[:12]) + damage + b"\n" + b"".join(lines[13:]))
-        out = run_cli("batch", tmp_path / "in.jsonl", "-r", PACK, "-o", tmp_path / "out", "--rules", "python", "-j", "1", "-q")
+        out = run_cli(
+            "batch", tmp_path / "in.jsonl", "-r", PACK, "-o", tmp_path / "out", "--rules", "python", "-j", "1", "-q"
+        )
         assert out.exit_code == 0, out.stderr
-        assert "[BATCH_RESULTS_DAMAGED]" in out.stderr and "第 13 行" in out.stderr and "results.damaged.jsonl" in out.stderr
+        assert (
+            "[BATCH_RESULTS_DAMAGED]" in out.stderr
+            and "第 13 行" in out.stderr
+            and "results.damaged.jsonl" in out.stderr
+        )
         assert path.read_bytes() == (tmp_path / "whole" / "results.jsonl").read_bytes()
         assert (tmp_path / "out" / "summary.json").read_bytes() == (tmp_path / "whole" / "summary.json").read_bytes()
         assert damage in (tmp_path / "out" / "results.damaged.jsonl").read_bytes()
@@ -227,7 +301,9 @@ def test_limits_can_be_set_from_python(tmp_path):
 
     lines = [line(d) for d in docs(2, seed=4)]
     write_lines(tmp_path / "in.jsonl", lines)
-    report = run_batch(tmp_path / "in.jsonl", PACK, tmp_path / "out", jobs=1, rules="python", limits=ReadLimits(record_bytes=100))
+    report = run_batch(
+        tmp_path / "in.jsonl", PACK, tmp_path / "out", jobs=1, rules="python", limits=ReadLimits(record_bytes=100)
+    )
     assert report.errors == 2 and {f["code"] for f in report.failed} == {"INPUT_LIMIT"}
 
 
@@ -237,4 +313,7 @@ def test_many_copies_of_one_id_cost_linear_time(tmp_path):
     report = run_batch(tmp_path / "in.jsonl", PACK, tmp_path / "out", jobs=2, rules="python")
     assert report.scored == 1 and report.duplicates == 3999
     keys = [r["key"] for r in results(tmp_path / "out")]
-    assert keys[:3] == [doc["department"]["id"], doc["department"]["id"] + "#2", doc["department"]["id"] + "#3"] and len(set(keys)) == 4000
+    assert (
+        keys[:3] == [doc["department"]["id"], doc["department"]["id"] + "#2", doc["department"]["id"] + "#3"]
+        and len(set(keys)) == 4000
+    )

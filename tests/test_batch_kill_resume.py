@@ -5,6 +5,7 @@ behind, and a re-run with another pack without --fresh refuses.
 The full-size run (50,000 departments, about a minute on two cores) is
 ``python bench/kill_resume.py``; docs/batch.md shows what it printed.
 """
+
 from __future__ import annotations
 
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-import kill_resume  # noqa: E402
+import kill_resume
 
 
 @pytest.mark.skipif(not Path("/proc/self").exists(), reason="looks for left-behind workers in /proc")

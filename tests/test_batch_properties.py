@@ -6,6 +6,7 @@ Each kill is real: the batch runs in a forked child that SIGKILLs itself at the 
 (after writing part of a chunk, or before renaming a summary file into place), so no
 ``finally`` runs and its workers die with it, as when a bureau's server is switched off.
 """
+
 from __future__ import annotations
 
 import os
@@ -41,9 +42,16 @@ def batches(draw):
         lines.insert(draw(st.integers(0, len(lines))), lines[draw(st.integers(0, len(lines) - 1))])
     for bad in draw(st.lists(st.sampled_from(BAD_LINES), max_size=4)):
         lines.insert(draw(st.integers(0, len(lines))), bad)
-    kills = draw(st.lists(st.one_of(
-        st.tuples(st.just("write"), st.integers(0, len(lines)), st.integers(0, 3000)),
-        st.tuples(st.just("summary"), st.integers(0, 2), st.just(0))), min_size=1, max_size=3))
+    kills = draw(
+        st.lists(
+            st.one_of(
+                st.tuples(st.just("write"), st.integers(0, len(lines)), st.integers(0, 3000)),
+                st.tuples(st.just("summary"), st.integers(0, 2), st.just(0)),
+            ),
+            min_size=1,
+            max_size=3,
+        )
+    )
     return lines, kills, draw(st.sampled_from([1, 2])), draw(st.integers(1, 6))
 
 
@@ -77,7 +85,7 @@ def _die_while_appending(lines_before: int, partial: int) -> None:
         if written[0] + len(lines) <= lines_before:
             written[0] += len(lines)
             return append(self, lines)
-        keep = lines[:lines_before - written[0]]
+        keep = lines[: lines_before - written[0]]
         data = b"".join(x + b"\n" for x in keep) + (lines[len(keep)] + b"\n")[:partial]
         with self.path.open("ab") as fh:
             fh.write(data)

@@ -4,6 +4,7 @@ Issue "Stale results": with another --rubric, another --plugin or edited facts t
 code skipped every department (exit 0) and kept the old scores under the new label; a
 re-run's exit status forgot earlier failures.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,11 +29,15 @@ def test_every_line_records_pack_engine_run_and_input(tmp_path):
     assert recorded["pack"]["id"] == PACK and recorded["pack"]["digest"].startswith("sha256:")
     assert recorded["engine"]["version"] and recorded["engine"]["source"].startswith("sha256:")
     plugins = {p["name"]: p for p in recorded["pack"]["plugins"]}
-    assert plugins["outsourced-staff-rate"]["origin"].startswith("入口点") and plugins["outsourced-staff-rate"]["sha256"].startswith("sha256:")
+    assert plugins["outsourced-staff-rate"]["origin"].startswith("入口点") and plugins["outsourced-staff-rate"][
+        "sha256"
+    ].startswith("sha256:")
     for doc, line in zip(documents, results(tmp_path / "out")):
         stamp = line["provenance"]
         assert stamp["run"] == recorded["run"]
-        assert stamp["pack"] == f"{PACK}@{recorded['pack']['digest']}" and stamp["engine"] == recorded["engine"]["version"]
+        assert (
+            stamp["pack"] == f"{PACK}@{recorded['pack']['digest']}" and stamp["engine"] == recorded["engine"]["version"]
+        )
         assert stamp["input"] == doc_digest(json.loads(json.dumps(doc, default=str)))
 
 
@@ -49,11 +54,41 @@ def test_rerun_with_another_rubric_refuses_then_fresh_starts_over(tmp_path):
     write_jsonl(tmp_path / "in.jsonl", docs(4, seed=3))
     assert _batch(tmp_path / "in.jsonl", tmp_path / "out").exit_code == 0
     before = (tmp_path / "out" / "results.jsonl").read_bytes()
-    out = run_cli("batch", tmp_path / "in.jsonl", "-r", "example-district-2023", "-o", tmp_path / "out", "--rules", "python", "-j", "1", "-q")
+    out = run_cli(
+        "batch",
+        tmp_path / "in.jsonl",
+        "-r",
+        "example-district-2023",
+        "-o",
+        tmp_path / "out",
+        "--rules",
+        "python",
+        "-j",
+        "1",
+        "-q",
+    )
     assert out.exit_code == 2
-    assert "错误 [BATCH_PROVENANCE]" in out.stderr and PACK in out.stderr and "example-district-2023" in out.stderr and "--fresh" in out.stderr
+    assert (
+        "错误 [BATCH_PROVENANCE]" in out.stderr
+        and PACK in out.stderr
+        and "example-district-2023" in out.stderr
+        and "--fresh" in out.stderr
+    )
     assert (tmp_path / "out" / "results.jsonl").read_bytes() == before
-    out = run_cli("batch", tmp_path / "in.jsonl", "-r", "example-district-2023", "-o", tmp_path / "out", "--rules", "python", "-j", "1", "-q", "--fresh")
+    out = run_cli(
+        "batch",
+        tmp_path / "in.jsonl",
+        "-r",
+        "example-district-2023",
+        "-o",
+        tmp_path / "out",
+        "--rules",
+        "python",
+        "-j",
+        "1",
+        "-q",
+        "--fresh",
+    )
     assert out.exit_code == 0, out.stderr
     assert (tmp_path / "out" / "results.previous.jsonl").read_bytes() == before
     assert {r["provenance"]["pack"].split("@")[0] for r in results(tmp_path / "out")} == {"example-district-2023"}
@@ -66,7 +101,12 @@ def test_rerun_with_another_or_an_edited_plugin_refuses(tmp_path):
     plugin = hostile_plugin(tmp_path, "pass")
     assert _batch(tmp_path / "in.jsonl", tmp_path / "out").exit_code == 0
     out = _batch(tmp_path / "in.jsonl", tmp_path / "out", "--plugin", plugin)
-    assert out.exit_code == 2 and "[BATCH_PROVENANCE]" in out.stderr and "outsourced-staff-rate" in out.stderr and str(plugin) in out.stderr
+    assert (
+        out.exit_code == 2
+        and "[BATCH_PROVENANCE]" in out.stderr
+        and "outsourced-staff-rate" in out.stderr
+        and str(plugin) in out.stderr
+    )
     assert _batch(tmp_path / "in.jsonl", tmp_path / "o2", "--plugin", plugin).exit_code == 0
     plugin.write_text(plugin.read_text(encoding="utf-8").replace("pass", "pass  # edited"), encoding="utf-8")
     out = _batch(tmp_path / "in.jsonl", tmp_path / "o2", "--plugin", plugin)
@@ -112,7 +152,12 @@ def test_results_of_an_older_jixiao_refuse(tmp_path):
     write_jsonl(tmp_path / "in.jsonl", docs(2, seed=3))
     assert _batch(tmp_path / "in.jsonl", tmp_path / "out").exit_code == 0
     lines = results(tmp_path / "out")
-    (tmp_path / "out" / "results.jsonl").write_text("".join(json.dumps({k: v for k, v in r.items() if k != "provenance"}, ensure_ascii=False) + "\n" for r in lines), encoding="utf-8")
+    (tmp_path / "out" / "results.jsonl").write_text(
+        "".join(
+            json.dumps({k: v for k, v in r.items() if k != "provenance"}, ensure_ascii=False) + "\n" for r in lines
+        ),
+        encoding="utf-8",
+    )
     out = _batch(tmp_path / "in.jsonl", tmp_path / "out")
     assert out.exit_code == 2 and "[BATCH_PROVENANCE]" in out.stderr and "旧版" in out.stderr
 

@@ -4,6 +4,7 @@ The landed code hung on Ctrl-C (workers respawned, the main process blocked), ex
 after three presses, hung after a few hundred results when a worker died or a plugin
 exited or slept, and with --jobs 1 turned a plugin's sys.exit(0) into exit 0 with no output.
 """
+
 from __future__ import annotations
 
 import json
@@ -37,7 +38,11 @@ def test_a_plugin_calling_sys_exit_is_an_error_line(tmp_path, jobs):
         assert recs[i]["status"] != "scored" and recs[i]["problems"], recs[i]
         if recs[i]["status"] == "error":
             problem = recs[i]["problems"][0]
-            assert problem["code"] == "BATCH_PLUGIN_EXIT" and "sys.exit(0)" in problem["message"] and str(plugin) in problem["message"]
+            assert (
+                problem["code"] == "BATCH_PLUGIN_EXIT"
+                and "sys.exit(0)" in problem["message"]
+                and str(plugin) in problem["message"]
+            )
     assert sum(r["status"] == "scored" for r in recs) == 447
     assert (tmp_path / "out" / "summary.json").exists()
 
@@ -60,7 +65,10 @@ def test_workers_that_die_are_replaced_and_their_department_recorded(tmp_path):
     assert [r["key"] for r in recs] == [d["department"]["id"] for d in documents]
     died = [i for i, r in enumerate(recs) if r["status"] == "error"]
     assert died == list(range(5, 600, 37))
-    assert all(recs[i]["problems"][0]["code"] == "BATCH_WORKER_DIED" and "退出码 3" in recs[i]["problems"][0]["message"] for i in died)
+    assert all(
+        recs[i]["problems"][0]["code"] == "BATCH_WORKER_DIED" and "退出码 3" in recs[i]["problems"][0]["message"]
+        for i in died
+    )
     plain = run_batch(tmp_path / "in.jsonl", PACK, tmp_path / "plain", jobs=2, rules="python")
     assert plain.ok
     reference = results(tmp_path / "plain")
@@ -72,8 +80,26 @@ def test_a_worker_killed_from_outside_costs_one_department(tmp_path):
     write_jsonl(tmp_path / "in.jsonl", documents)
     pidfile = tmp_path / "worker.pid"
     plugin = hostile_plugin(tmp_path, f"(Path({str(pidfile)!r}).write_text(str(os.getpid())), time.sleep(120))")
-    proc = subprocess.Popen([jixiao_exe(), "batch", str(tmp_path / "in.jsonl"), "-r", PACK, "-o", str(tmp_path / "out"), "--rules", "python",
-                             "-j", "1", "-q", "--plugin", str(plugin)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [
+            jixiao_exe(),
+            "batch",
+            str(tmp_path / "in.jsonl"),
+            "-r",
+            PACK,
+            "-o",
+            str(tmp_path / "out"),
+            "--rules",
+            "python",
+            "-j",
+            "1",
+            "-q",
+            "--plugin",
+            str(plugin),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.monotonic() + 30
     while not (pidfile.exists() and pidfile.read_text()) and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -89,14 +115,18 @@ def test_a_stuck_plugin_times_out(tmp_path):
     documents = with_magic(docs(20, seed=7), [2, 9])
     documents[2]["facts"]["key_tasks_planned"], documents[9]["facts"]["key_tasks_planned"] = 3, 4
     write_jsonl(tmp_path / "in.jsonl", documents)
-    plugin = hostile_plugin(tmp_path, 'time.sleep(1000) if ctx.facts["key_tasks_planned"] % 2 else [0 for _ in iter(int, 1)]')
+    plugin = hostile_plugin(
+        tmp_path, 'time.sleep(1000) if ctx.facts["key_tasks_planned"] % 2 else [0 for _ in iter(int, 1)]'
+    )
     started = time.monotonic()
     out = _batch(tmp_path / "in.jsonl", tmp_path / "out", "-j", "1", "--plugin", plugin, "--timeout", "0.5")
     assert out.exit_code == 1 and time.monotonic() - started < 20
     recs = by_key(tmp_path / "out")
     for i in (2, 9):
         problem = recs[documents[i]["department"]["id"]]["problems"][0]
-        assert problem["code"] == "BATCH_TIMEOUT" and "0.5 秒" in problem["message"] and "--timeout" in problem["message"]
+        assert (
+            problem["code"] == "BATCH_TIMEOUT" and "0.5 秒" in problem["message"] and "--timeout" in problem["message"]
+        )
     assert sum(r["status"] == "scored" for r in recs.values()) == 18
 
 
@@ -116,8 +146,12 @@ def test_bad_limit_values_are_user_mistakes(tmp_path, option, value):
 
 
 def _start(tmp_path, inp, out, *extra) -> subprocess.Popen:
-    return subprocess.Popen([jixiao_exe(), "batch", str(inp), "-r", PACK, "-o", str(out), "--rules", "python", "-q", *map(str, extra)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    return subprocess.Popen(
+        [jixiao_exe(), "batch", str(inp), "-r", PACK, "-o", str(out), "--rules", "python", "-q", *map(str, extra)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
 
 
 def _wait_for_lines(path: Path, proc: subprocess.Popen, lines: int = 1) -> None:
@@ -126,7 +160,9 @@ def _wait_for_lines(path: Path, proc: subprocess.Popen, lines: int = 1) -> None:
         if path.exists() and path.read_bytes().count(b"\n") >= lines:
             return
         time.sleep(0.01)
-    raise AssertionError(f"no results appeared (exit {proc.poll()}): {proc.stderr.read().decode()[-2000:] if proc.poll() is not None else ''}")
+    raise AssertionError(
+        f"no results appeared (exit {proc.poll()}): {proc.stderr.read().decode()[-2000:] if proc.poll() is not None else ''}"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -138,9 +174,14 @@ def uninterrupted(tmp_path_factory):
     return folder / "in.jsonl", folder / "whole", report
 
 
-@pytest.mark.parametrize("presses,signum,code", [(1, signal.SIGINT, 130), (3, signal.SIGINT, 130), (1, signal.SIGTERM, 143)],
-                         ids=["ctrl-c", "ctrl-c-three-times", "sigterm"])
-def test_a_signal_ends_the_batch_within_seconds_and_the_same_command_resumes(tmp_path, uninterrupted, presses, signum, code):
+@pytest.mark.parametrize(
+    "presses,signum,code",
+    [(1, signal.SIGINT, 130), (3, signal.SIGINT, 130), (1, signal.SIGTERM, 143)],
+    ids=["ctrl-c", "ctrl-c-three-times", "sigterm"],
+)
+def test_a_signal_ends_the_batch_within_seconds_and_the_same_command_resumes(
+    tmp_path, uninterrupted, presses, signum, code
+):
     inp, whole_dir, whole = uninterrupted
     proc = _start(tmp_path, inp, tmp_path / "out", "-j", "2")
     _wait_for_lines(tmp_path / "out" / "results.jsonl", proc, 200)

@@ -2,6 +2,7 @@
 never "内部错误" (issue: header cell overwritten, -o below a file or on a read-only disk,
 and what a careful tester adds: -o is a file, results.jsonl is a folder, the disk fills up).
 """
+
 from __future__ import annotations
 
 import errno
@@ -35,7 +36,11 @@ def test_output_is_a_file(tmp_path, small_input):
 def test_output_below_a_file(tmp_path, small_input):
     (tmp_path / "file").write_text("x", encoding="utf-8")
     out = _batch(small_input, tmp_path / "file" / "sub" / "out")
-    assert out.exit_code == 2 and "[OUTPUT_WRITE]" in out.stderr and f"上级路径 {tmp_path / 'file'} 是一个文件" in out.stderr
+    assert (
+        out.exit_code == 2
+        and "[OUTPUT_WRITE]" in out.stderr
+        and f"上级路径 {tmp_path / 'file'} 是一个文件" in out.stderr
+    )
 
 
 def test_output_in_a_missing_folder_is_created(tmp_path, small_input):
@@ -94,8 +99,26 @@ class _DiskFillsUp:
 def test_a_disk_that_fills_up_keeps_what_was_written_and_says_how_to_go_on(tmp_path, monkeypatch):
     write_jsonl(tmp_path / "in.jsonl", docs(450, seed=13))
     monkeypatch.setattr(store_module, "os", _DiskFillsUp())
-    out = run_cli("batch", tmp_path / "in.jsonl", "-r", PACK, "-o", tmp_path / "out", "--rules", "python", "-j", "1", "-q", "--fresh")
-    assert out.exit_code == 2 and "[OUTPUT_WRITE]" in out.stderr and "磁盘空间已满" in out.stderr and "再次运行同一命令" in out.stderr
+    out = run_cli(
+        "batch",
+        tmp_path / "in.jsonl",
+        "-r",
+        PACK,
+        "-o",
+        tmp_path / "out",
+        "--rules",
+        "python",
+        "-j",
+        "1",
+        "-q",
+        "--fresh",
+    )
+    assert (
+        out.exit_code == 2
+        and "[OUTPUT_WRITE]" in out.stderr
+        and "磁盘空间已满" in out.stderr
+        and "再次运行同一命令" in out.stderr
+    )
     monkeypatch.undo()
     again = _batch(tmp_path / "in.jsonl", tmp_path / "out")
     assert again.exit_code == 0, again.stderr
@@ -123,8 +146,26 @@ def test_two_batches_into_one_folder_at_once(tmp_path):
 
     write_jsonl(tmp_path / "in.jsonl", with_magic(docs(5, seed=13), [0]))
     plugin = hostile_plugin(tmp_path, "time.sleep(600)")
-    first = subprocess.Popen([jixiao_exe(), "batch", str(tmp_path / "in.jsonl"), "-r", PACK, "-o", str(tmp_path / "out"), "--rules", "python",
-                              "-j", "1", "-q", "--plugin", str(plugin)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    first = subprocess.Popen(
+        [
+            jixiao_exe(),
+            "batch",
+            str(tmp_path / "in.jsonl"),
+            "-r",
+            PACK,
+            "-o",
+            str(tmp_path / "out"),
+            "--rules",
+            "python",
+            "-j",
+            "1",
+            "-q",
+            "--plugin",
+            str(plugin),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 30
         while not (tmp_path / "out" / "provenance.json").exists() and time.monotonic() < deadline:

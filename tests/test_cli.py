@@ -1,5 +1,6 @@
 """The ``jixiao`` command, driven in-process: outputs, exit codes, and user mistakes reported as
 ``错误 [CODE] …`` on stderr with exit 2 — never a traceback."""
+
 from __future__ import annotations
 
 import json
@@ -31,7 +32,6 @@ def make_runner() -> CliRunner:
         return CliRunner()
 
 
-
 def run(*args: str):
     return make_runner().invoke(main, list(args))
 
@@ -50,6 +50,7 @@ def assert_user_error(result, code: str) -> None:
 
 
 # --- evaluate -------------------------------------------------------------------------------
+
 
 def test_evaluate_prints_the_table():
     result = run("evaluate", FACTS, *PY)
@@ -104,7 +105,7 @@ def test_evaluate_markdown():
     assert "- 总计得分：**94.91**，等级：**优**" in lines
     header = "| 一级指标 | 分值 | 二级指标 | 分值 | 三级指标 | 分值 | 指标说明 | 参考评分标准 | 得分 |"
     start = lines.index(header)
-    rows = [line for line in lines[start + 2:] if line.startswith("| ") and "总计得分" not in line]
+    rows = [line for line in lines[start + 2 :] if line.startswith("| ") and "总计得分" not in line]
     assert len(rows) == 21
     for row, (name, score) in zip(rows, GOLDEN_SCORES.items()):
         cells = [c.strip() for c in row.strip("|").split(" | ")]
@@ -142,8 +143,10 @@ def test_missing_fact_markdown_marks_incomplete():
 
 
 INCOMPLETE_FILES = sorted(
-    p.name for p in BAD_FACTS.glob("*.yaml")
-    if p.name not in {"no_facts_mapping.yaml", "facts_is_list.yaml", "missing_department_id.yaml", "yaml_syntax_error.yaml"}
+    p.name
+    for p in BAD_FACTS.glob("*.yaml")
+    if p.name
+    not in {"no_facts_mapping.yaml", "facts_is_list.yaml", "missing_department_id.yaml", "yaml_syntax_error.yaml"}
 )
 
 
@@ -156,13 +159,16 @@ def test_bad_fact_exits_1_with_the_problem_listed(name):
     assert "[FACT_" in result.stdout
 
 
-@pytest.mark.parametrize("name,code", [
-    ("no_facts_mapping.yaml", "FACTS_FORMAT"),
-    ("facts_is_list.yaml", "FACTS_FORMAT"),
-    ("missing_department_id.yaml", "FACTS_FORMAT"),
-    ("yaml_syntax_error.yaml", "FACTS_FORMAT"),
-    ("does_not_exist.yaml", "FACTS_FILE"),
-])
+@pytest.mark.parametrize(
+    "name,code",
+    [
+        ("no_facts_mapping.yaml", "FACTS_FORMAT"),
+        ("facts_is_list.yaml", "FACTS_FORMAT"),
+        ("missing_department_id.yaml", "FACTS_FORMAT"),
+        ("yaml_syntax_error.yaml", "FACTS_FORMAT"),
+        ("does_not_exist.yaml", "FACTS_FILE"),
+    ],
+)
 @pytest.mark.parametrize("command", ["evaluate", "explain"])
 def test_bad_facts_document_exits_2(name, code, command):
     args = [command, str(BAD_FACTS / name), *PY] + (["-i", "2.4.2"] if command == "explain" else [])
@@ -183,6 +189,7 @@ def test_facts_without_rubric_and_no_option(tmp_path):
 
 # --- explain --------------------------------------------------------------------------------
 
+
 def test_explain_by_name():
     result = run("explain", FACTS, "-i", "编外人员控制率", *PY)
     assert result.exit_code == 0, result.stderr
@@ -190,7 +197,10 @@ def test_explain_by_name():
     assert out.startswith("2.4.2 编外人员控制率")
     assert "30.2%" in out
     assert "编外人员控制率>10%，得0分" in out  # the reason of the deduction
-    assert "存在问题：编外人员控制率为30.2%（编外人员数（含劳务派遣）16人÷（在编人数（含工勤人员）37人+编外人员数（含劳务派遣）16人））" in out
+    assert (
+        "存在问题：编外人员控制率为30.2%（编外人员数（含劳务派遣）16人÷（在编人数（含工勤人员）37人+编外人员数（含劳务派遣）16人））"
+        in out
+    )
     assert "得分：0" in out
 
 
@@ -214,6 +224,7 @@ def test_explain_a_not_evaluable_indicator():
 
 # --- rubrics, plugins -----------------------------------------------------------------------
 
+
 def test_rubrics_lists_the_reference_pack():
     result = run("rubrics")
     assert result.exit_code == 0
@@ -236,6 +247,7 @@ def test_plugins_with_a_pack_that_does_not_exist():
 
 # --- audit log ------------------------------------------------------------------------------
 
+
 def test_log_json_emits_one_line_per_indicator():
     result = run("--log-json", "evaluate", FACTS, *PY)
     assert result.exit_code == 0
@@ -247,7 +259,9 @@ def test_log_json_emits_one_line_per_indicator():
         assert {"pack", "department", "indicator", "score"} <= set(e)
         assert e["pack"] == "shenzhen-yantian-2023" and e["department"] == "yantian-qwb"
         assert Decimal(e["score"]) == GOLDEN_SCORES[e["name"]]
-    assert [e["indicator"] for e in scored] == [leaf.code for leaf in Engine.from_rubric("shenzhen-yantian-2023", rules="python").pack.leaves()]
+    assert [e["indicator"] for e in scored] == [
+        leaf.code for leaf in Engine.from_rubric("shenzhen-yantian-2023", rules="python").pack.leaves()
+    ]
     built = [e for e in events if e["event"] == "scorecard_built"]
     assert len(built) == 1 and built[0]["total"] == "94.91" and built[0]["grade"] == "优"
     assert len(events) == 22
@@ -267,6 +281,7 @@ def test_log_json_for_a_not_evaluable_indicator():
 
 
 # --- packs ----------------------------------------------------------------------------------
+
 
 def test_nonexistent_rubric():
     result = run("evaluate", FACTS, "--rubric", "no-such-rubric-2099", *PY)

@@ -1,4 +1,5 @@
 """durable-rules against the Python oracle: at every band edge of every shipped pack, and on every golden case."""
+
 from __future__ import annotations
 
 import copy
@@ -14,7 +15,15 @@ from jixiao.rules.python_backend import PythonBackend
 from jixiao.yamlio import load_path
 
 PACKS = sorted(available_packs())
-NUDGES = [Decimal(0), Decimal("1e-6"), Decimal("-1e-6"), Decimal("1e-9"), Decimal("-1e-9"), Decimal("0.01"), Decimal("-0.01")]
+NUDGES = [
+    Decimal(0),
+    Decimal("1e-6"),
+    Decimal("-1e-6"),
+    Decimal("1e-9"),
+    Decimal("-1e-9"),
+    Decimal("0.01"),
+    Decimal("-0.01"),
+]
 
 
 def edge_probes(tables):
@@ -78,6 +87,8 @@ def test_the_package_installs_without_durable_rules():
     """pip install jixiao needs no C compiler: durable-rules is only in the durable extra."""
     import tomllib
 
-    project = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    project = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text(encoding="utf-8"))[
+        "project"
+    ]
     assert not any(d.startswith("durable") for d in project["dependencies"])
     assert project["optional-dependencies"]["durable"] == ["durable-rules==2.0.28"]

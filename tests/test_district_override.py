@@ -1,4 +1,5 @@
 """A district replaces one indicator and blocks another with no change to core/."""
+
 from __future__ import annotations
 
 import copy
@@ -28,14 +29,19 @@ def district():
     return Engine.from_rubric("shenzhen-yantian-2023", plugins=[STRICT], block=["petition-handling"], rules="python")
 
 
-@pytest.mark.parametrize("staffed,outsourced,reference,strict", [
-    (37, 1, "1", "1"),       # 2.6%
-    (97, 4, "1", "0.5"),     # 3.96%: full marks in 盐田, half under the district rule
-    (37, 2, "0.5", "0.5"),   # 5.1%
-    (37, 3, "0.5", "0"),     # 7.5%
-    (37, 16, "0", "0"),      # 30.2%, the reference case
-])
-def test_override_changes_only_the_outsourced_rate(district, py_engine, reference_doc, staffed, outsourced, reference, strict):
+@pytest.mark.parametrize(
+    "staffed,outsourced,reference,strict",
+    [
+        (37, 1, "1", "1"),  # 2.6%
+        (97, 4, "1", "0.5"),  # 3.96%: full marks in 盐田, half under the district rule
+        (37, 2, "0.5", "0.5"),  # 5.1%
+        (37, 3, "0.5", "0"),  # 7.5%
+        (37, 16, "0", "0"),  # 30.2%, the reference case
+    ],
+)
+def test_override_changes_only_the_outsourced_rate(
+    district, py_engine, reference_doc, staffed, outsourced, reference, strict
+):
     doc = with_staff(reference_doc, staffed, outsourced)
     ref_card, dist_card = py_engine.evaluate(doc), district.evaluate(doc)
     assert ref_card["编外人员控制率"].score == Decimal(reference)
@@ -55,7 +61,9 @@ def test_blocked_plugin_is_reported_not_zeroed(district, reference_doc):
 
 def test_replacing_without_declaring_is_an_error(tmp_path):
     undeclared = tmp_path / "undeclared_override.py"
-    undeclared.write_text(STRICT.read_text(encoding="utf-8").replace("    jixiao_replaces = True\n", ""), encoding="utf-8")
+    undeclared.write_text(
+        STRICT.read_text(encoding="utf-8").replace("    jixiao_replaces = True\n", ""), encoding="utf-8"
+    )
     with pytest.raises(JixiaoError) as err:
         Engine.from_rubric("shenzhen-yantian-2023", plugins=[undeclared], rules="python")
     assert err.value.code == "PLUGIN_CONFLICT"

@@ -3,6 +3,7 @@
 Every case is decided by both backends: durable-rules is only trusted where it agrees with
 plain Python comparisons on ``Decimal``.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal as D
@@ -29,12 +30,15 @@ def band(rule_id: str, key: str, lo=None, lo_closed=True, hi=None, hi_closed=Fal
     return Rule(rule_id, tuple(conds))
 
 
-BANDS = DecisionTable("X1:band", (
-    band("low", KEY, "0", True, "0.1", False),      # [0, 0.1)
-    band("mid", KEY, "0.1", True, "0.5", True),     # [0.1, 0.5]
-    band("high", KEY, "0.5", False, "1", True),     # (0.5, 1]
-    band("neg", KEY, "-2.5", False, "0", False),    # (-2.5, 0)
-))
+BANDS = DecisionTable(
+    "X1:band",
+    (
+        band("low", KEY, "0", True, "0.1", False),  # [0, 0.1)
+        band("mid", KEY, "0.1", True, "0.5", True),  # [0.1, 0.5]
+        band("high", KEY, "0.5", False, "1", True),  # (0.5, 1]
+        band("neg", KEY, "-2.5", False, "0", False),  # (-2.5, 0)
+    ),
+)
 VETO = DecisionTable("veto", (Rule("hit", (Condition("veto:flag", "eq", D(1)),)),))
 
 
@@ -57,23 +61,52 @@ def test_available_and_name(pair):
     assert pair[0].name == "durable-rules"
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("0", "low"), ("-0", "low"), ("0.0999999999", "low"), ("0.099999", "low"),
-    ("0.1", "mid"), ("0.10", "mid"), ("0.1000000001", "mid"), ("0.100001", "mid"),
-    ("0.5", "mid"), ("0.4999999999", "mid"), ("0.5000000001", "high"), ("0.500001", "high"),
-    ("1", "high"), ("1.000000", "high"), ("1.0000000001", None), ("0.9999999999", "high"),
-    ("-0.0000000001", "neg"), ("-2.5", None), ("-2.4999999999", "neg"), ("-2.5000000001", None),
-    ("1.000000000000000000000000000000001", None), ("1E-30", "low"), ("-1E-30", "neg"),
-    ("999999999999.999999999", None), ("-999999999999.999999999", None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("0", "low"),
+        ("-0", "low"),
+        ("0.0999999999", "low"),
+        ("0.099999", "low"),
+        ("0.1", "mid"),
+        ("0.10", "mid"),
+        ("0.1000000001", "mid"),
+        ("0.100001", "mid"),
+        ("0.5", "mid"),
+        ("0.4999999999", "mid"),
+        ("0.5000000001", "high"),
+        ("0.500001", "high"),
+        ("1", "high"),
+        ("1.000000", "high"),
+        ("1.0000000001", None),
+        ("0.9999999999", "high"),
+        ("-0.0000000001", "neg"),
+        ("-2.5", None),
+        ("-2.4999999999", "neg"),
+        ("-2.5000000001", None),
+        ("1.000000000000000000000000000000001", None),
+        ("1E-30", "low"),
+        ("-1E-30", "neg"),
+        ("999999999999.999999999", None),
+        ("-999999999999.999999999", None),
+    ],
+)
 def test_band_edges(pair, value, expected):
     assert check(pair, {KEY: D(value)})["X1:band"] == expected
 
 
-@pytest.mark.parametrize("flag, expected", [
-    (D(1), "hit"), (D("1.000"), "hit"), (1, "hit"), (D("1.000001"), None), (D("0.9999999999"), None),
-    (D(0), None), (D("1.0000000001"), None),
-])
+@pytest.mark.parametrize(
+    "flag, expected",
+    [
+        (D(1), "hit"),
+        (D("1.000"), "hit"),
+        (1, "hit"),
+        (D("1.000001"), None),
+        (D("0.9999999999"), None),
+        (D(0), None),
+        (D("1.0000000001"), None),
+    ],
+)
 def test_veto_equality(pair, flag, expected):
     assert check(pair, {"veto:flag": flag, KEY: D("0.3")}) == {"X1:band": "mid", "veto": expected}
 
@@ -89,8 +122,12 @@ def test_absent_inputs_decide_none(pair):
 
 @pytest.mark.parametrize("order", [(0, 1, 2, 3), (3, 2, 1, 0), (2, 0, 3, 1)])
 def test_overlapping_rules_first_match_wins(order):
-    rules = [band("wide", "x", "0", True), band("narrow", "x", "0.5", True, "0.7", True),
-             band("any", "x"), band("neg", "x", hi="0")]
+    rules = [
+        band("wide", "x", "0", True),
+        band("narrow", "x", "0.5", True, "0.7", True),
+        band("any", "x"),
+        band("neg", "x", hi="0"),
+    ]
     table = DecisionTable("t", tuple(rules[i] for i in order))
     oracle = PythonBackend([table])
     with DurableBackend([table, table]) as backend:  # same table twice: each decided on its own
@@ -113,7 +150,9 @@ def test_bad_inputs_rejected_before_posting(pair, bad):
     assert pair[0].decide({KEY: D("0.2")}, "dept")["X1:band"] == "mid"  # still usable
 
 
-@pytest.mark.parametrize("value", [D(10) ** 12, -(10**12), D("1E+14"), -D("999999999999999"), Fraction(10**13, 3), Fraction(-(10**15), 7)])
+@pytest.mark.parametrize(
+    "value", [D(10) ** 12, -(10**12), D("1E+14"), -D("999999999999999"), Fraction(10**13, 3), Fraction(-(10**15), 7)]
+)
 def test_values_beyond_the_int64_range_decide_as_their_exact_value(pair, value):
     """A ratio with a tiny denominator can exceed 10^12: it is posted as "beyond every threshold", never refused."""
     durable, oracle = pair
@@ -123,8 +162,22 @@ def test_values_beyond_the_int64_range_decide_as_their_exact_value(pair, value):
 TINY = Fraction(1, 10**30)  # far below durable's 10^-6 resolution: the exactness bit must carry it
 
 
-@pytest.mark.parametrize("value", [Fraction(1, 3), Fraction(2, 15) * 6, Fraction(1, 10), Fraction(1, 10) - TINY, Fraction(1, 10) + TINY,
-                                   Fraction(1, 2) - TINY, Fraction(1, 2), Fraction(1, 2) + TINY, 1 + TINY, -TINY, Fraction(-5, 2) + TINY])
+@pytest.mark.parametrize(
+    "value",
+    [
+        Fraction(1, 3),
+        Fraction(2, 15) * 6,
+        Fraction(1, 10),
+        Fraction(1, 10) - TINY,
+        Fraction(1, 10) + TINY,
+        Fraction(1, 2) - TINY,
+        Fraction(1, 2),
+        Fraction(1, 2) + TINY,
+        1 + TINY,
+        -TINY,
+        Fraction(-5, 2) + TINY,
+    ],
+)
 def test_fractions_decide_exactly(pair, value):
     durable, oracle = pair
     assert durable.decide({KEY: value}, "dept") == oracle.decide({KEY: value})
@@ -200,12 +253,13 @@ def test_encode_is_exact():
 
 KEYS = ("a", "b:value", "c")
 OPS = ("lt", "le", "gt", "ge", "eq")
-edges = st.builds(lambda n, d: D(n).scaleb(-d), st.integers(-10**7, 10**7), st.integers(0, 6))
+edges = st.builds(lambda n, d: D(n).scaleb(-d), st.integers(-(10**7), 10**7), st.integers(0, 6))
 nudges = st.sampled_from([D(0), D("1E-6"), D("-1E-6"), D("1E-9"), D("-1E-9"), D("1E-7")])
 conditions = st.builds(Condition, st.sampled_from(KEYS), st.sampled_from(OPS), edges)
 rules = st.lists(conditions, max_size=2).map(tuple)
 tables = st.lists(st.lists(rules, min_size=1, max_size=5), min_size=1, max_size=3).map(
-    lambda ts: [DecisionTable(f"t{i}", tuple(Rule(f"r{j}", r) for j, r in enumerate(t))) for i, t in enumerate(ts)])
+    lambda ts: [DecisionTable(f"t{i}", tuple(Rule(f"r{j}", r) for j, r in enumerate(t))) for i, t in enumerate(ts)]
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -213,7 +267,7 @@ tables = st.lists(st.lists(rules, min_size=1, max_size=5), min_size=1, max_size=
 def test_matches_python_oracle_on_random_tables(tables, data):
     thresholds = [c.value for t in tables for r in t.rules for c in r.conditions] or [D(0)]
     near_edge = st.builds(lambda t, d: t + d, st.sampled_from(thresholds), nudges)
-    free = st.builds(lambda n, d: D(n).scaleb(-d), st.integers(-10**10, 10**10), st.integers(0, 9))
+    free = st.builds(lambda n, d: D(n).scaleb(-d), st.integers(-(10**10), 10**10), st.integers(0, 9))
     oracle = PythonBackend(tables)
     with DurableBackend(tables) as backend:
         for _ in range(5):
@@ -235,7 +289,8 @@ def test_many_tables_whose_rules_all_fire_do_not_crash_the_process():
         "values = {f'k{i}': D(i % 4) for i in range(90)}\n"
         "with DurableBackend(tables) as durable:\n"
         "    assert durable.decide(values, 'x') == PythonBackend(tables).decide(values)\n"
-        "print('ok')\n")
+        "print('ok')\n"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and done.stdout.strip() == "ok", (done.returncode, done.stderr[-500:])
 
@@ -243,7 +298,9 @@ def test_many_tables_whose_rules_all_fire_do_not_crash_the_process():
 def test_a_table_larger_than_a_ruleset_is_refused():
     from jixiao.rules.durable_backend import RULES_PER_RULESET, partition
 
-    big = DecisionTable("big", tuple(Rule(f"r{j}", (Condition("k", "ge", D(j)),)) for j in range(RULES_PER_RULESET + 1)))
+    big = DecisionTable(
+        "big", tuple(Rule(f"r{j}", (Condition("k", "ge", D(j)),)) for j in range(RULES_PER_RULESET + 1))
+    )
     with pytest.raises(JixiaoError) as err:
         DurableBackend([big])
     assert err.value.code == "RULES_ENGINE" and "--rules python" in str(err.value)

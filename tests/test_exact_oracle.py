@@ -16,6 +16,7 @@ meant to fail there until the engine is exact; none is skipped or marked xfail.
 - 20,000 seeded synthetic departments, leaf by leaf, in total and grade;
 - hypothesis properties for every shape of ``tests/packs/all-shapes``.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -25,14 +26,14 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from jixiao import Engine
-from jixiao.yamlio import load_path
 from oracle import synth, yantian
 from oracle.formula import evaluate_formula
 from oracle.intervals import parse_interval
 from oracle.rounding import round_fraction
 from oracle.shapes import PackOracle
+
+from jixiao import Engine
+from jixiao.yamlio import load_path
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = load_path(ROOT / "tests" / "golden" / "yantian-2023.yaml")
@@ -57,8 +58,11 @@ def with_facts(reference_doc: dict, **overrides) -> dict:
 
 def compare(card, expected: yantian.Result) -> list[str]:
     """Every difference between a scorecard and the hand-written 盐田 oracle, as text."""
-    out = [f"{name}: engine {card[name].score} ≠ oracle {expected.scores[name]} (exact {expected.raw[name]})"
-           for name in yantian.LEAVES if card[name].score != expected.scores[name]]
+    out = [
+        f"{name}: engine {card[name].score} ≠ oracle {expected.scores[name]} (exact {expected.raw[name]})"
+        for name in yantian.LEAVES
+        if card[name].score != expected.scores[name]
+    ]
     if card.complete != (expected.total is not None):
         out.append(f"complete: engine {card.complete}, oracle {expected.total is not None}")
     elif expected.total is not None:  # an incomplete card's total is a partial sum: not compared
@@ -71,14 +75,23 @@ def compare(card, expected: yantian.Result) -> list[str]:
 
 # --- 1. the oracle itself ---------------------------------------------------------------------
 
+
 def test_rounding_is_exact_at_ties_and_far_digits():
     assert str(round_fraction(F("5.98661"), 2, "truncate")) == "5.98"
     assert str(round_fraction(F(2, 15) * 6, 2, "truncate")) == "0.80"
     assert str(round_fraction(F(-1239, 1000), 2, "truncate")) == "-1.23"
-    assert [str(round_fraction(F(x), 2, "half_up")) for x in ("2.345", "-2.345", "0.005", "2.3449999")] == \
-        ["2.35", "-2.35", "0.01", "2.34"]
-    assert [str(round_fraction(F(x), 2, "half_even")) for x in ("2.345", "2.355", "-2.345", "2.3450001")] == \
-        ["2.34", "2.36", "-2.34", "2.35"]
+    assert [str(round_fraction(F(x), 2, "half_up")) for x in ("2.345", "-2.345", "0.005", "2.3449999")] == [
+        "2.35",
+        "-2.35",
+        "0.01",
+        "2.34",
+    ]
+    assert [str(round_fraction(F(x), 2, "half_even")) for x in ("2.345", "2.355", "-2.345", "2.3450001")] == [
+        "2.34",
+        "2.36",
+        "-2.34",
+        "2.35",
+    ]
     # a tie 40 digits down is still a tie, and one unit past it is not
     tiny = F(1, 10**40)
     assert str(round_fraction(F(1, 200) - tiny, 2, "half_up")) == "0.00"
@@ -148,8 +161,9 @@ def test_project_timeliness_grid(py_engine, reference_doc, planned, on_time):
     facts = with_facts(reference_doc, projects_planned=planned, projects_on_time=on_time)
     card = py_engine.evaluate(department(facts))
     expected = yantian.evaluate(facts)
-    assert card["项目完成及时性"].score == expected.scores["项目完成及时性"], \
+    assert card["项目完成及时性"].score == expected.scores["项目完成及时性"], (
         f"{on_time}/{planned} × 6 = {expected.raw['项目完成及时性']}"
+    )
     assert card.total == expected.total
 
 
@@ -169,14 +183,24 @@ def test_key_tasks_grid(py_engine, reference_doc, planned, done):
 
 PUBLISHED_COUNTER_EXAMPLES = [
     ("timeliness-2-of-15", "项目完成及时性", {"projects_planned": 15, "projects_on_time": 2}, "0.80"),
-    ("execution-3664", "预算执行率", {"annual_budget": Decimal("3664"), "spent_q1": Decimal("952.64"),
-                                      "spent_q2": Decimal("1696.43"), "spent_q3": Decimal("2729.68"),
-                                      "spent_q4": Decimal("3495.46")}, "5.83"),
+    (
+        "execution-3664",
+        "预算执行率",
+        {
+            "annual_budget": Decimal("3664"),
+            "spent_q1": Decimal("952.64"),
+            "spent_q2": Decimal("1696.43"),
+            "spent_q3": Decimal("2729.68"),
+            "spent_q4": Decimal("3495.46"),
+        },
+        "5.83",
+    ),
 ]
 
 
-@pytest.mark.parametrize("leaf,overrides,exact", [c[1:] for c in PUBLISHED_COUNTER_EXAMPLES],
-                         ids=[c[0] for c in PUBLISHED_COUNTER_EXAMPLES])
+@pytest.mark.parametrize(
+    "leaf,overrides,exact", [c[1:] for c in PUBLISHED_COUNTER_EXAMPLES], ids=[c[0] for c in PUBLISHED_COUNTER_EXAMPLES]
+)
 def test_published_counter_examples(py_engine, reference_doc, leaf, overrides, exact):
     facts = with_facts(reference_doc, **overrides)
     expected = yantian.evaluate(facts)
@@ -189,8 +213,14 @@ def test_published_counter_examples(py_engine, reference_doc, leaf, overrides, e
 def test_grade_edge_total_exactly_90(py_engine, reference_doc):
     # 94.91 − 6 + 0.80 (2 of 15 projects on time) + 0.5 (编外 3 of 40 = 7.5 %)
     #       − 0.21 (adjustments 378 of 3,000 = 12.6 %: 0.26 points over) = 90.00 exactly: 优
-    facts = with_facts(reference_doc, projects_planned=15, projects_on_time=2, outsourced_staff=3,
-                       initial_budget=3000, budget_adjustment=Decimal("378.00"))
+    facts = with_facts(
+        reference_doc,
+        projects_planned=15,
+        projects_on_time=2,
+        outsourced_staff=3,
+        initial_budget=3000,
+        budget_adjustment=Decimal("378.00"),
+    )
     expected = yantian.evaluate(facts)
     assert (expected.total, expected.grade) == (Decimal("90.00"), "优")
     card = py_engine.evaluate(department(facts))
@@ -198,23 +228,53 @@ def test_grade_edge_total_exactly_90(py_engine, reference_doc):
 
 
 EDGES = (
-    [(f"timeliness-{p}-{o}", "项目完成及时性", {"projects_planned": p, "projects_on_time": o})
-     for p, o in ((3, 1), (3, 2), (6, 1), (7, 7), (12, 5), (15, 2), (15, 7), (21, 7), (30, 1), (35, 14), (0, 0))]
+    [
+        (f"timeliness-{p}-{o}", "项目完成及时性", {"projects_planned": p, "projects_on_time": o})
+        for p, o in ((3, 1), (3, 2), (6, 1), (7, 7), (12, 5), (15, 2), (15, 7), (21, 7), (30, 1), (35, 14), (0, 0))
+    ]
     + synth.execution_edges()
     + synth.procurement_edges()
     + synth.compliance_edges()
     + synth.band_edges()
-    + [("veto-irregular", "财务合规性", {"irregular_spending": True, "budget_adjustment": Decimal("600")}),
-       ("veto-irregular-word", "财务合规性", {"irregular_spending": "是"}),
-       ("exempt-classified", "预决算信息公开", {"classified_unit": True, "budget_disclosure": "none",
-                                                  "final_accounts_disclosure": "partial"}),
-       ("disclosure-labels", "预决算信息公开", {"budget_disclosure": "已公开但存在不符合时限、内容、范围等要求",
-                                                  "final_accounts_disclosure": "未公开"}),
-       ("exempt-no-petitions", "群众信访办理情况", {"petitions_received": 0, "petitions_all_replied": False,
-                                                      "petition_channel_established": False, "petitions_replied_on_time": False}),
-       ("petitions-scored", "群众信访办理情况", {"petitions_received": 4, "petition_channel_established": True,
-                                                   "petitions_all_replied": True, "petitions_replied_on_time": False}),
-       ("judgement-truncated", "社会效益、经济效益、生态效益及可持续影响等", {"effectiveness_score": Decimal("23.456")})]
+    + [
+        ("veto-irregular", "财务合规性", {"irregular_spending": True, "budget_adjustment": Decimal("600")}),
+        ("veto-irregular-word", "财务合规性", {"irregular_spending": "是"}),
+        (
+            "exempt-classified",
+            "预决算信息公开",
+            {"classified_unit": True, "budget_disclosure": "none", "final_accounts_disclosure": "partial"},
+        ),
+        (
+            "disclosure-labels",
+            "预决算信息公开",
+            {"budget_disclosure": "已公开但存在不符合时限、内容、范围等要求", "final_accounts_disclosure": "未公开"},
+        ),
+        (
+            "exempt-no-petitions",
+            "群众信访办理情况",
+            {
+                "petitions_received": 0,
+                "petitions_all_replied": False,
+                "petition_channel_established": False,
+                "petitions_replied_on_time": False,
+            },
+        ),
+        (
+            "petitions-scored",
+            "群众信访办理情况",
+            {
+                "petitions_received": 4,
+                "petition_channel_established": True,
+                "petitions_all_replied": True,
+                "petitions_replied_on_time": False,
+            },
+        ),
+        (
+            "judgement-truncated",
+            "社会效益、经济效益、生态效益及可持续影响等",
+            {"effectiveness_score": Decimal("23.456")},
+        ),
+    ]
 )
 
 
@@ -228,6 +288,7 @@ def test_truncation_edges(py_engine, reference_doc, leaf, overrides):
 
 
 # --- 4. 20,000 seeded synthetic departments ---------------------------------------------------
+
 
 def _leaf_facts(name: str) -> list[str]:
     """The facts one leaf of the reference pack reads (for failure messages)."""
@@ -265,22 +326,29 @@ def synthetic_mismatches(py_engine) -> dict[str, list[str]]:
             got = card[name].score
             if got != expected.scores[name]:
                 shown = {k: facts[k] for k in _leaf_facts(name)}
-                found[name].append(f"{ident}: engine {got}, oracle {expected.scores[name]} (exact {expected.raw[name]}); {shown}")
+                found[name].append(
+                    f"{ident}: engine {got}, oracle {expected.scores[name]} (exact {expected.raw[name]}); {shown}"
+                )
         if card.complete != (expected.total is not None):
             found["complete"].append(f"{ident}: engine complete={card.complete}")
         elif expected.total is not None:
             if card.total != expected.total:
                 found["total"].append(f"{ident}: engine {card.total}, oracle {expected.total}")
             if card.grade != expected.grade:
-                found["grade"].append(f"{ident}: engine {card.grade}, oracle {expected.grade} (total {card.total} / {expected.total})")
+                found["grade"].append(
+                    f"{ident}: engine {card.grade}, oracle {expected.grade} (total {card.total} / {expected.total})"
+                )
     return found
 
 
 SYNTHETIC_CHECKS = (*yantian.LEAVES, "total", "grade", "complete")
 
 
-@pytest.mark.parametrize("what", SYNTHETIC_CHECKS,
-                         ids=[YANTIAN_ORACLE.leaf(w)["code"] if w in yantian.LEAVES else w for w in SYNTHETIC_CHECKS])
+@pytest.mark.parametrize(
+    "what",
+    SYNTHETIC_CHECKS,
+    ids=[YANTIAN_ORACLE.leaf(w)["code"] if w in yantian.LEAVES else w for w in SYNTHETIC_CHECKS],
+)
 def test_synthetic_departments(synthetic_mismatches, what):
     wrong = synthetic_mismatches[what]
     assert not wrong, f"{len(wrong)} of {SYNTHETIC_COUNT} departments differ on {what}; first: " + " | ".join(wrong[:3])
@@ -318,8 +386,15 @@ def _rate(draw, edges: tuple[str, ...]) -> Decimal:
 @st.composite
 def all_shapes_facts(draw) -> dict:
     f: dict = {}
-    for name in ("goal_has_basis", "goal_matches_plan", "goal_matches_budget", "misuse", "accounts_ok",
-                 "buildings_approved", "sustainability_applicable"):
+    for name in (
+        "goal_has_basis",
+        "goal_matches_plan",
+        "goal_matches_budget",
+        "misuse",
+        "accounts_ok",
+        "buildings_approved",
+        "sustainability_applicable",
+    ):
         f[name] = draw(st.booleans())
     f["irregular_cases"] = draw(st.integers(0, 7))
     # budget and cumulative spending: non-decreasing, within the budget; some exactly on schedule
@@ -336,23 +411,36 @@ def all_shapes_facts(draw) -> dict:
     target = draw(st.integers(1, 1000))
     f["output_target"] = Decimal(target)
     f["output_actual"] = Decimal(draw(st.sampled_from([target, target - 1, target + 1, 0]) | st.integers(0, 1200)))
-    f["unit_cost"] = draw(st.sampled_from([Decimal("0.2"), Decimal("0.2001"), Decimal("0.1999"), Decimal("0")])
-                          | st.integers(0, 6000).map(lambda x: Decimal(x).scaleb(-4)))
+    f["unit_cost"] = draw(
+        st.sampled_from([Decimal("0.2"), Decimal("0.2001"), Decimal("0.1999"), Decimal("0")])
+        | st.integers(0, 6000).map(lambda x: Decimal(x).scaleb(-4))
+    )
     # rate facts as given are never rounded, even when the pack rounds computed rates to 4 places
-    f["budget_control_rate"] = _as_rate(draw, _rate(draw, ("0", "0.0001", "0.00001", "0.1", "0.1001", "0.100001",
-                                                           "0.2", "0.2001", "0.3", "0.3001", "0.30004", "1")))
-    f["key_spending_rate"] = _as_rate(draw, _rate(draw, ("0.9", "0.8999", "0.89995", "0.8", "0.7999", "0.79999",
-                                                         "0.7", "0.6999", "1", "0")))
-    f["budget_completion"] = _as_rate(draw, _rate(draw, ("1", "0.9999", "0.99999", "0.9927", "0.95", "0.9501",
-                                                         "0.9499", "0.949999", "0.9", "0.85", "0")))
+    f["budget_control_rate"] = _as_rate(
+        draw,
+        _rate(
+            draw,
+            ("0", "0.0001", "0.00001", "0.1", "0.1001", "0.100001", "0.2", "0.2001", "0.3", "0.3001", "0.30004", "1"),
+        ),
+    )
+    f["key_spending_rate"] = _as_rate(
+        draw, _rate(draw, ("0.9", "0.8999", "0.89995", "0.8", "0.7999", "0.79999", "0.7", "0.6999", "1", "0"))
+    )
+    f["budget_completion"] = _as_rate(
+        draw,
+        _rate(draw, ("1", "0.9999", "0.99999", "0.9927", "0.95", "0.9501", "0.9499", "0.949999", "0.9", "0.85", "0")),
+    )
     # 在职人员: near the quota (the rate rounded to 0.01 % decides the started point), or anywhere
     quota = draw(st.integers(1, 200) | st.integers(1, 200_000))
     actual = draw(st.integers(-3, 3).map(lambda d: quota + d) | st.integers(0, 2 * quota))
     f["staff_quota"], f["staff_actual"] = quota, max(0, actual)
     # 三公经费变动率: last year's amount and a change around 0, sometimes exactly k %
     last = draw(st.integers(1_00, 500_00))
-    delta = draw(st.sampled_from([0, 1, -1]) | st.integers(-last // 5, last // 5)
-                 | st.integers(-10, 10).map(lambda k: last * k // 100))
+    delta = draw(
+        st.sampled_from([0, 1, -1])
+        | st.integers(-last // 5, last // 5)
+        | st.integers(-10, 10).map(lambda k: last * k // 100)
+    )
     f["sangong_last_year"], f["sangong_this_year"] = _amount(last), _amount(max(0, last + delta))
     f["new_buildings"] = draw(st.sampled_from([0, 0, 1, 2]))
     # judgements: 2 or 3 places (half_up at 2), within the weight
@@ -368,8 +456,13 @@ def all_shapes_facts(draw) -> dict:
     return f
 
 
-PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, derandomize=True, database=None,
-                             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+PROPERTY_SETTINGS = settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 @pytest.mark.parametrize("leaf", ALL_SHAPES_LEAVES, ids=[leaf["code"] for leaf in ALL_SHAPES.leaves])

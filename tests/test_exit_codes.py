@@ -4,13 +4,14 @@
 2 nothing was scored because the command could not start; 3 a bug; 130 Ctrl-C. Each
 row is one command with one kind of input, and the code a script may rely on.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
+
 from jixiao import exitcodes
 
 HERE = Path(__file__).parent
@@ -30,36 +31,45 @@ def facts_with(tmp_path: Path, old: str, new: str, name: str = "facts.yaml") -> 
 
 def test_the_codes_are_the_documented_ones():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert (exitcodes.OK, exitcodes.INCOMPLETE, exitcodes.USAGE, exitcodes.INTERNAL, exitcodes.INTERRUPTED) == (0, 1, 2, 3, 130)
+    assert (exitcodes.OK, exitcodes.INCOMPLETE, exitcodes.USAGE, exitcodes.INTERNAL, exitcodes.INTERRUPTED) == (
+        0,
+        1,
+        2,
+        3,
+        130,
+    )
     for code in ("| 0 |", "| 1 |", "| 2 |", "| 3 |", "| 130 |"):
         assert code in readme
 
 
-@pytest.mark.parametrize("case,args,code", [
-    ("complete", ("evaluate", FACTS, *PY), 0),
-    ("complete json", ("evaluate", FACTS, "--format", "json", *PY), 0),
-    ("one fact missing", ("evaluate", BAD / "missing_fact.yaml", *PY), 1),
-    ("one value invalid", ("evaluate", BAD / "money_not_numeric.yaml", *PY), 1),
-    ("a plugin blocked", ("evaluate", FACTS, "--block", "petition-handling", *PY), 1),
-    ("no such file", ("evaluate", HERE / "nowhere.yaml", *PY), 2),
-    ("not a facts document", ("evaluate", BAD / "no_facts_mapping.yaml", *PY), 2),
-    ("YAML syntax", ("evaluate", BAD / "yaml_syntax_error.yaml", *PY), 2),
-    ("unknown pack", ("evaluate", FACTS, "--rubric", "no-such-pack", *PY), 2),
-    ("bad pack", ("evaluate", FACTS, "--rubric", HERE / "bad_packs" / "band_gap", *PY), 2),
-    ("unknown format", ("evaluate", FACTS, "--format", "pdf", *PY), 2),
-    ("block a name that does not exist", ("evaluate", FACTS, "--block", "petition-handlng", *PY), 2),
-    ("explain, complete", ("explain", FACTS, "-i", "2.4.2", *PY), 0),
-    ("explain, incomplete card", ("explain", BAD / "missing_fact.yaml", "-i", "3.4.2", *PY), 1),
-    ("explain, unknown indicator", ("explain", FACTS, "-i", "9.9.9", *PY), 2),
-    ("compare, both complete", ("evaluate", FACTS, "--compare", "example-district-2023", *PY), 0),
-    ("rubrics", ("rubrics",), 0),
-    ("plugins", ("plugins",), 0),
-    ("plugins, unknown block", ("plugins", "--block", "nope"), 2),
-    ("rubric check, valid", ("rubric", "check", "shenzhen-yantian-2023"), 0),
-    ("rubric check, invalid", ("rubric", "check", HERE / "bad_packs" / "band_gap"), 2),
-    ("rubric show, unknown", ("rubric", "show", "no-such-pack"), 2),
-    ("rubric diff", ("rubric", "diff", "shenzhen-yantian-2023", "example-district-2023"), 0),
-])
+@pytest.mark.parametrize(
+    "case,args,code",
+    [
+        ("complete", ("evaluate", FACTS, *PY), 0),
+        ("complete json", ("evaluate", FACTS, "--format", "json", *PY), 0),
+        ("one fact missing", ("evaluate", BAD / "missing_fact.yaml", *PY), 1),
+        ("one value invalid", ("evaluate", BAD / "money_not_numeric.yaml", *PY), 1),
+        ("a plugin blocked", ("evaluate", FACTS, "--block", "petition-handling", *PY), 1),
+        ("no such file", ("evaluate", HERE / "nowhere.yaml", *PY), 2),
+        ("not a facts document", ("evaluate", BAD / "no_facts_mapping.yaml", *PY), 2),
+        ("YAML syntax", ("evaluate", BAD / "yaml_syntax_error.yaml", *PY), 2),
+        ("unknown pack", ("evaluate", FACTS, "--rubric", "no-such-pack", *PY), 2),
+        ("bad pack", ("evaluate", FACTS, "--rubric", HERE / "bad_packs" / "band_gap", *PY), 2),
+        ("unknown format", ("evaluate", FACTS, "--format", "pdf", *PY), 2),
+        ("block a name that does not exist", ("evaluate", FACTS, "--block", "petition-handlng", *PY), 2),
+        ("explain, complete", ("explain", FACTS, "-i", "2.4.2", *PY), 0),
+        ("explain, incomplete card", ("explain", BAD / "missing_fact.yaml", "-i", "3.4.2", *PY), 1),
+        ("explain, unknown indicator", ("explain", FACTS, "-i", "9.9.9", *PY), 2),
+        ("compare, both complete", ("evaluate", FACTS, "--compare", "example-district-2023", *PY), 0),
+        ("rubrics", ("rubrics",), 0),
+        ("plugins", ("plugins",), 0),
+        ("plugins, unknown block", ("plugins", "--block", "nope"), 2),
+        ("rubric check, valid", ("rubric", "check", "shenzhen-yantian-2023"), 0),
+        ("rubric check, invalid", ("rubric", "check", HERE / "bad_packs" / "band_gap"), 2),
+        ("rubric show, unknown", ("rubric", "show", "no-such-pack"), 2),
+        ("rubric diff", ("rubric", "diff", "shenzhen-yantian-2023", "example-district-2023"), 0),
+    ],
+)
 def test_exit_code(case, args, code):
     result = run_cli(*args)
     assert result.exit_code == code, (case, result.stdout[-500:], result.stderr[-500:])
@@ -87,7 +97,9 @@ def test_compare_with_a_pack_that_cannot_score_everything(tmp_path):
     (pack / "pack.yaml").write_text(
         "id: needs-more\nextend: shenzhen-yantian-2023\ntitle: 多要一项事实\nversion: '1'\nsource: 测试\n"
         "overrides:\n  - target: 编外人员控制率\n    set: {params.value: {fact: outsourced_share}}\n    reason: 测试\n    authority: 测试\n"
-        "facts:\n  outsourced_share: {kind: rate, label: 编外人员占比}\n", encoding="utf-8")
+        "facts:\n  outsourced_share: {kind: rate, label: 编外人员占比}\n",
+        encoding="utf-8",
+    )
     result = run_cli("evaluate", FACTS, "--compare", pack, *PY)
     assert result.exit_code == 1, (result.stdout, result.stderr)
 
@@ -97,7 +109,9 @@ def test_an_output_path_that_cannot_be_written(tmp_path, where):
     (tmp_path / "facts.yaml").write_text("x", encoding="utf-8")
     result = run_cli("evaluate", FACTS, "--format", "json", "-o", tmp_path / where, *PY)
     assert result.exit_code == 2 and "OUTPUT_WRITE" in result.stderr and str(tmp_path / where) in result.stderr
-    template = run_cli("template", "--rubric", "shenzhen-yantian-2023", "-o", tmp_path / where.replace(".json", ".xlsx"))
+    template = run_cli(
+        "template", "--rubric", "shenzhen-yantian-2023", "-o", tmp_path / where.replace(".json", ".xlsx")
+    )
     assert template.exit_code == 2 and "OUTPUT_WRITE" in template.stderr
 
 

@@ -20,6 +20,7 @@ backend's compiled conditions, durable's integer encoding, and libyaml against t
 pure-Python YAML loader (same data, same line numbers, same errors). Last,
 ``Engine.evaluate_many``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,16 +29,17 @@ import hashlib
 import json
 import random
 import sys
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jixiao import Engine, JixiaoError, errors, numbers, yamlio
-from jixiao.facts import _CONVERTERS, _CellError, FactSpec, read_facts_file
+from jixiao.facts import _CONVERTERS, FactSpec, _CellError, read_facts_file
 from jixiao.number_text import NumberRefused
 from jixiao.rules.durable_backend import available as durable_available
 from jixiao.rules.durable_backend import encode
@@ -56,10 +58,49 @@ sys.path.insert(0, str(ROOT / "bench"))
 import synth  # noqa: E402
 
 AWKWARD = [
-    True, False, 0, 1, -1, 7, 10**13, Decimal("0"), Decimal("-0"), Decimal("1.5"), Decimal("-0.01"), Decimal("1E+2"),
-    Decimal("0.981"), Decimal("2.00"), Decimal("NaN"), Decimal("Infinity"), 1.5, 0.0, "12", " 12 ", "98.1%", "1,599.06",
-    "120%", "-3", "abc", "", "  ", "是", "否", "true", "FALSE", "yes", "1", "0", "maybe", "compliant", "按规定公开",
-    None, [], [{}], {"a": 1}, dt.date(2023, 5, 1), "2023-05-01",
+    True,
+    False,
+    0,
+    1,
+    -1,
+    7,
+    10**13,
+    Decimal("0"),
+    Decimal("-0"),
+    Decimal("1.5"),
+    Decimal("-0.01"),
+    Decimal("1E+2"),
+    Decimal("0.981"),
+    Decimal("2.00"),
+    Decimal("NaN"),
+    Decimal("Infinity"),
+    1.5,
+    0.0,
+    "12",
+    " 12 ",
+    "98.1%",
+    "1,599.06",
+    "120%",
+    "-3",
+    "abc",
+    "",
+    "  ",
+    "是",
+    "否",
+    "true",
+    "FALSE",
+    "yes",
+    "1",
+    "0",
+    "maybe",
+    "compliant",
+    "按规定公开",
+    None,
+    [],
+    [{}],
+    {"a": 1},
+    dt.date(2023, 5, 1),
+    "2023-05-01",
 ]
 
 
@@ -85,11 +126,15 @@ def reference_card(engine: Engine) -> dict[str, Any]:
 
 
 def synthetic_hash(engine: Engine) -> str:
-    return _digest(_card_json(engine.evaluate(doc)) for doc in synth.generate(SYNTH["n"], SYNTH["seed"], SYNTH["invalid_share"]))
+    return _digest(
+        _card_json(engine.evaluate(doc)) for doc in synth.generate(SYNTH["n"], SYNTH["seed"], SYNTH["invalid_share"])
+    )
 
 
 def other_packs_hash() -> str:
-    return _digest(f"{pack}\t{_card_json(_engine(pack, 'python').evaluate(facts))}" for pack, facts in OTHER_CASES.items())
+    return _digest(
+        f"{pack}\t{_card_json(_engine(pack, 'python').evaluate(facts))}" for pack, facts in OTHER_CASES.items()
+    )
 
 
 def bad_facts_hash(engine: Engine) -> str:
@@ -98,6 +143,7 @@ def bad_facts_hash(engine: Engine) -> str:
             return _card_json(engine.evaluate(read_facts_file(path)))
         except JixiaoError as exc:
             return "refused\t" + json.dumps([p.to_dict() for p in exc.problems], ensure_ascii=False)
+
     return _digest(f"{p.name}\t{one(p)}" for p in sorted((ROOT / "tests" / "bad_facts").glob("*.yaml")))
 
 
@@ -108,6 +154,7 @@ def conversions_hash(engine: Engine) -> str:
         except Exception as exc:  # PydanticCustomError: its type is the code
             return f"error\t{type(exc).__name__}\t{getattr(exc, 'type', '')}\t{exc}"
         return f"ok\t{type(value).__name__}\t{value!r}"
+
     specs = sorted(engine.fact_model.specs.values(), key=lambda s: s.name)
     return _digest(f"{s.name}\t{raw!r}\t{one(s, raw)}" for s in specs for raw in AWKWARD)
 
@@ -119,7 +166,10 @@ def build() -> dict[str, Any]:
         "pack": PACK,
         "reference": {"facts": str(REFERENCE.relative_to(ROOT)), "rules": "python", "scorecard": reference_card(py)},
         "synthetic": {**SYNTH, "sha256": {"python": synthetic_hash(py), "durable": synthetic_hash(durable)}},
-        "other_packs": {"cases": {k: str(v.relative_to(ROOT)) for k, v in OTHER_CASES.items()}, "sha256": other_packs_hash()},
+        "other_packs": {
+            "cases": {k: str(v.relative_to(ROOT)) for k, v in OTHER_CASES.items()},
+            "sha256": other_packs_hash(),
+        },
         "bad_facts": {"sha256": bad_facts_hash(py)},
         "conversions": {"values": [repr(v) for v in AWKWARD], "sha256": conversions_hash(py)},
     }
@@ -138,15 +188,28 @@ def py_engine_fresh() -> Engine:
 def test_pack_and_version_unchanged(snapshot, py_engine_fresh):
     """A changed digest or version is a pack edit or a release, not a regression: regenerate (see the docstring)."""
     card = snapshot["reference"]["scorecard"]
-    assert (card["rubric"]["digest"], card["engine_version"]) == (py_engine_fresh.pack.digest, reference_card(py_engine_fresh)["engine_version"])
+    assert (card["rubric"]["digest"], card["engine_version"]) == (
+        py_engine_fresh.pack.digest,
+        reference_card(py_engine_fresh)["engine_version"],
+    )
 
 
 def test_reference_scorecard_identical(snapshot, py_engine_fresh):
     assert reference_card(py_engine_fresh) == snapshot["reference"]["scorecard"]
-    assert _card_json(py_engine_fresh.evaluate(REFERENCE)) == json.dumps(snapshot["reference"]["scorecard"], ensure_ascii=False)
+    assert _card_json(py_engine_fresh.evaluate(REFERENCE)) == json.dumps(
+        snapshot["reference"]["scorecard"], ensure_ascii=False
+    )
 
 
-@pytest.mark.parametrize("rules", ["python", pytest.param("durable", marks=pytest.mark.skipif(not durable_available(), reason="durable-rules not importable"))])
+@pytest.mark.parametrize(
+    "rules",
+    [
+        "python",
+        pytest.param(
+            "durable", marks=pytest.mark.skipif(not durable_available(), reason="durable-rules not importable")
+        ),
+    ],
+)
 def test_synthetic_departments_identical(snapshot, rules):
     assert synthetic_hash(_engine(PACK, rules)) == snapshot["synthetic"]["sha256"][rules]
 
@@ -164,6 +227,7 @@ def test_conversions_identical(snapshot, py_engine_fresh):
 
 
 # ---- the replaced code, as oracles -------------------------------------------------------------
+
 
 def old_quantize(value, places, mode):
     return value.quantize(Decimal(1).scaleb(-places), rounding=numbers.ROUNDING_MODES[mode])
@@ -241,7 +305,9 @@ def _same(old, new, *args):
             outcomes.append(("ok", type(result), str(result)))
         except Exception as exc:
             outcomes.append(("raised", type(exc)))
-    long_input = any(isinstance(a, Decimal) and a.is_finite() and len(a.as_tuple().digits) > 28 for a in args)  # old: rounded to 28 digits
+    long_input = any(
+        isinstance(a, Decimal) and a.is_finite() and len(a.as_tuple().digits) > 28 for a in args
+    )  # old: rounded to 28 digits
     if outcomes[0][0] == "ok" and not long_input:
         assert outcomes[0] == outcomes[1], args
 
@@ -254,9 +320,12 @@ def _new_convert(spec, raw):
     return ("ok", type(value), str(value))
 
 
-exact = st.builds(lambda n, e: Decimal(f"{n}E{e}"), st.integers(-10**32, 10**32), st.integers(-40, 30))
-decimals = st.one_of(exact, st.decimals(allow_nan=True, allow_infinity=True),
-                     st.sampled_from([Decimal("-0"), Decimal("0E-9"), Decimal("1.0000000"), Decimal("-0.0000005"), Decimal("1E+30")]))
+exact = st.builds(lambda n, e: Decimal(f"{n}E{e}"), st.integers(-(10**32), 10**32), st.integers(-40, 30))
+decimals = st.one_of(
+    exact,
+    st.decimals(allow_nan=True, allow_infinity=True),
+    st.sampled_from([Decimal("-0"), Decimal("0E-9"), Decimal("1.0000000"), Decimal("-0.0000005"), Decimal("1E+30")]),
+)
 
 
 @settings(max_examples=600, deadline=None)
@@ -271,7 +340,7 @@ def test_number_formatting_unchanged(d, places):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.one_of(st.none(), st.integers(-10**30, 10**30), st.booleans()))
+@given(st.one_of(st.none(), st.integers(-(10**30), 10**30), st.booleans()))
 def test_number_formatting_of_ints_unchanged(value):
     _same(old_fmt_number, numbers.fmt_number, value)
     if value is not None:
@@ -292,11 +361,24 @@ def test_encode_refuses_non_finite_as_before(v):
             fn(v)
 
 
-SPECS = [FactSpec("m", "money", "金额"), FactSpec("c", "count", "人数"), FactSpec("r", "rate", "比率", minimum=Decimal(0), maximum=Decimal(1)),
-         FactSpec("s", "score", "评分", minimum=Decimal(0), maximum=Decimal(25)), FactSpec("n", "number", "数值"),
-         FactSpec("b", "bool", "是否"), FactSpec("x", "choice", "选项", choices={"a": "甲", "b": "乙"}), FactSpec("t", "text", "文字")]
-raws = st.one_of(st.booleans(), st.integers(-10**15, 10**15), decimals, st.floats(allow_nan=True), st.none(),
-                 st.sampled_from(["12", "98.1%", "-3", "abc", "", "是", "否", "true", "a", "甲", " x ", "1,599.06"]))
+SPECS = [
+    FactSpec("m", "money", "金额"),
+    FactSpec("c", "count", "人数"),
+    FactSpec("r", "rate", "比率", minimum=Decimal(0), maximum=Decimal(1)),
+    FactSpec("s", "score", "评分", minimum=Decimal(0), maximum=Decimal(25)),
+    FactSpec("n", "number", "数值"),
+    FactSpec("b", "bool", "是否"),
+    FactSpec("x", "choice", "选项", choices={"a": "甲", "b": "乙"}),
+    FactSpec("t", "text", "文字"),
+]
+raws = st.one_of(
+    st.booleans(),
+    st.integers(-(10**15), 10**15),
+    decimals,
+    st.floats(allow_nan=True),
+    st.none(),
+    st.sampled_from(["12", "98.1%", "-3", "abc", "", "是", "否", "true", "a", "甲", " x ", "1,599.06"]),
+)
 
 
 @settings(max_examples=600, deadline=None)
@@ -310,7 +392,11 @@ def test_convert_fast_paths_unchanged(spec, raw):
 def test_python_backend_unchanged(py_engine_fresh, data):
     tables = py_engine_fresh.tables
     keys = sorted({c.key for t in tables for r in t.rules for c in r.conditions})
-    values = {k: data.draw(decimals.filter(lambda d: d.is_finite()), label=k) for k in keys if data.draw(st.booleans(), label=f"has {k}")}
+    values = {
+        k: data.draw(decimals.filter(lambda d: d.is_finite()), label=k)
+        for k in keys
+        if data.draw(st.booleans(), label=f"has {k}")
+    }
     assert PythonBackend(tables).decide(values) == old_decide(tables, values)
 
 
@@ -352,20 +438,44 @@ def test_libyaml_reads_every_shipped_file_as_pyyaml_does():
 def test_libyaml_gives_pyyaml_answers_on_broken_text():
     """Seeded edits of the shipped files: the data, lines and error messages stay PyYAML's."""
     rng, texts = random.Random(7), [p.read_text(encoding="utf-8") for p in _yaml_files()]
-    marks = [":", "- ", "\t", "\n  ", "'", '"', "{", "}", "[", "]", "&a", "*a", "<<: *a", "?", "#", ">#", "|", "\ufeff", "\x07", "!!float", ".inf"]
+    marks = [
+        ":",
+        "- ",
+        "\t",
+        "\n  ",
+        "'",
+        '"',
+        "{",
+        "}",
+        "[",
+        "]",
+        "&a",
+        "*a",
+        "<<: *a",
+        "?",
+        "#",
+        ">#",
+        "|",
+        "\ufeff",
+        "\x07",
+        "!!float",
+        ".inf",
+    ]
     for _ in range(400):
         text = rng.choice(texts)
         start = rng.randrange(max(1, len(text) - 1500))
-        text = text[start:start + 1500]
+        text = text[start : start + 1500]
         for _ in range(rng.randint(1, 3)):
             i = rng.randrange(len(text) + 1)
-            text = text[:i] + rng.choice(marks) + text[i + rng.choice((0, 0, 1, 3)):]
+            text = text[:i] + rng.choice(marks) + text[i + rng.choice((0, 0, 1, 3)) :]
         assert _loaded(text, None) == _loaded(text, yamlio.LOADERS[-1:]), text
 
 
 def test_evaluate_many_pauses_the_collector_and_restores_it(py_engine_fresh):
     docs = list(synth.generate(20, 5, "0.1"))
-    assert [c.to_dict() for c in py_engine_fresh.evaluate_many(docs)] == [py_engine_fresh.evaluate(d).to_dict() for d in docs]
+    assert [c.to_dict() for c in py_engine_fresh.evaluate_many(docs)] == [
+        py_engine_fresh.evaluate(d).to_dict() for d in docs
+    ]
     seen = []
     real = py_engine_fresh.evaluate
     py_engine_fresh.evaluate = lambda doc: seen.append(gc.isenabled()) or real(doc)

@@ -4,6 +4,7 @@ named), never an internal error, and a small file cannot cost a million rows of 
 The landed code answered an overwritten header cell (B6, "事实名（勿改）") with
 "内部错误：AttributeError: 'MergedCell' object has no attribute 'column_letter'" (exit 3).
 """
+
 from __future__ import annotations
 
 import json

@@ -2,6 +2,7 @@
 
 No timing is asserted; this guards the floor's meaning when a formatter or a shape changes.
 """
+
 from __future__ import annotations
 
 import sys

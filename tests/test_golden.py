@@ -1,4 +1,5 @@
 """Golden cases: published scorecards reproduced leaf by leaf, on both rule backends."""
+
 from __future__ import annotations
 
 from decimal import Decimal

@@ -1,4 +1,5 @@
 """The Ministry of Finance project self-evaluation pack: leaves a project sets itself."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -50,11 +51,14 @@ def test_qualitative_score_outside_its_level(mof, doc):
     assert leaf.problems[0].code == "FACT_RANGE" and "部分达成" in leaf.problems[0].message
 
 
-@pytest.mark.parametrize("row,needle,code", [
-    ({"target": "abc"}, "第 1 行“年度指标值”", "FACT_TYPE"),
-    ({"colour": "red"}, "第 1 行有未知的列 colour", "FACT_UNKNOWN"),
-    ({"name": None}, "第 1 行缺少“三级指标”", "FACT_MISSING"),
-])
+@pytest.mark.parametrize(
+    "row,needle,code",
+    [
+        ({"target": "abc"}, "第 1 行“年度指标值”", "FACT_TYPE"),
+        ({"colour": "red"}, "第 1 行有未知的列 colour", "FACT_UNKNOWN"),
+        ({"name": None}, "第 1 行缺少“三级指标”", "FACT_MISSING"),
+    ],
+)
 def test_row_errors_name_row_and_column(mof, doc, row, needle, code):
     doc["facts"]["outputs"][0].update(row)
     leaf = mof.evaluate(doc)["产出指标（单位设定）"]

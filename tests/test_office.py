@@ -6,6 +6,7 @@ numbers quoted; a filled-in template must score the same; a bad cell must be nam
 Run as a script (``python tests/test_office.py --fingerprint FILE…``) it prints the
 content fingerprints docs/render_images.sh records beside the images it renders.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -82,6 +83,7 @@ def document(tmp_path_factory, card, py_engine) -> Path:
 
 # ---------------------------------------------------------------- the workbook
 
+
 def test_workbook_holds_the_attachment_values(xlsx):
     ws = openpyxl.load_workbook(xlsx)["评分情况表"]
     names = [ws.cell(row=r, column=5).value for r in range(6, 27)]
@@ -102,7 +104,9 @@ def test_workbook_layout_is_the_attachments(xlsx):
     assert HEADER_MERGES <= merged
     assert TOP_GROUPS | {r.replace("A", "B") for r in TOP_GROUPS} <= merged
     assert MID_GROUPS | {r.replace("C", "D") for r in MID_GROUPS} <= merged
-    groups = TOP_GROUPS | {r.replace("A", "B") for r in TOP_GROUPS} | MID_GROUPS | {r.replace("C", "D") for r in MID_GROUPS}
+    groups = (
+        TOP_GROUPS | {r.replace("A", "B") for r in TOP_GROUPS} | MID_GROUPS | {r.replace("C", "D") for r in MID_GROUPS}
+    )
     assert merged == HEADER_MERGES | groups | {"A27:E27", "G27:H27", "A1:I1", "A2:I2"}  # and nothing else
     assert [ws.cell(row=3, column=c).value for c in (1, 7, 8, 9)] == ["评价指标", "指标说明", "参考评分标准", "得分"]
     assert [ws.cell(row=4, column=c).value for c in (1, 3, 5)] == ["一级指标", "二级指标", "三级指标"]
@@ -123,6 +127,7 @@ def test_workbook_explains_every_score(xlsx):
 
 # ---------------------------------------------------------------- the Word document
 
+
 def _blocks(path: Path):
     d = docx.Document(path)
     return d, [(p.style.name, p.text) for p in d.paragraphs]
@@ -132,7 +137,7 @@ def test_document_has_the_six_deduction_subsections(document, py_engine):
     d, paras = _blocks(document)
     start = paras.index(("Heading 2", "（二）部门整体支出绩效存在问题及改进措施"))
     end = next(i for i in range(start + 1, len(paras)) if paras[i][0] in ("Heading 1", "Heading 2"))
-    body = paras[start + 1:end]
+    body = paras[start + 1 : end]
     titles = [t for style, t in body if style == "Heading 3"]
     assert titles == [t for t, _ in SECTIONS]
     for title, numbers in SECTIONS:
@@ -166,6 +171,7 @@ def test_document_overall_and_table(document):
 
 # ---------------------------------------------------------------- HTML and Markdown
 
+
 def test_html_is_self_contained_with_rowspans(card, py_engine):
     page = scorecard_html(card, py_engine)
     assert page.startswith("<!DOCTYPE html>") and "<style>" in page
@@ -194,6 +200,7 @@ def test_cli_writes_office_formats(tmp_path):
 
 
 # ---------------------------------------------------------------- the input template
+
 
 def fill(path: Path, engine, doc: dict, **override) -> dict[str, str]:
     """Type a facts document into a blank template the way a department would; returns name → cell."""
@@ -230,7 +237,11 @@ def test_template_declares_every_fact(blank_template, py_engine):
     rows = {ws.cell(row=r, column=2).value: [c.value for c in ws[r]] for r in range(7, ws.max_row + 1)}
     assert set(rows) == set(py_engine.fact_model.specs)
     assert rows["procurement_plan"][2:5] == ["采购计划金额", None, "万元"]
-    assert rows["staffed_headcount"][4] == "人" and "2.4.1" in rows["staffed_headcount"][6] and "2.4.2" in rows["staffed_headcount"][6]
+    assert (
+        rows["staffed_headcount"][4] == "人"
+        and "2.4.1" in rows["staffed_headcount"][6]
+        and "2.4.2" in rows["staffed_headcount"][6]
+    )
     assert ws["A3"].value == "部门编号" and ws["D5"].value == "shenzhen-yantian-2023"
     kinds = {}
     for dv in ws.data_validations.dataValidation:
@@ -242,7 +253,14 @@ def test_template_declares_every_fact(blank_template, py_engine):
     sheet, cells = kinds["budget_disclosure"][1].split("!")
     labels = [c.value for row in wb[sheet.strip("'")][cells.replace("$", "")] for c in row]
     assert labels == list(py_engine.fact_model.specs["budget_disclosure"].choices.values())
-    assert kinds["satisfaction_rate"][0] == "decimal" and "%" in ws.cell(row=[r for r in range(7, ws.max_row + 1) if ws.cell(row=r, column=2).value == "satisfaction_rate"][0], column=4).number_format
+    assert (
+        kinds["satisfaction_rate"][0] == "decimal"
+        and "%"
+        in ws.cell(
+            row=[r for r in range(7, ws.max_row + 1) if ws.cell(row=r, column=2).value == "satisfaction_rate"][0],
+            column=4,
+        ).number_format
+    )
 
 
 def test_filled_template_scores_like_the_reference(blank_template, tmp_path, py_engine):
@@ -327,23 +345,46 @@ def test_table_facts_get_their_own_sheets(tmp_path):
 
 # ---------------------------------------------------------------- the images in docs/
 
+
 def fingerprint(path: Path) -> str:
     """What a file shows, independent of timestamps and zip layout: cells, merges, styles, text."""
     items: list = []
     if path.suffix == ".xlsx":
         wb = openpyxl.load_workbook(path)
         for ws in wb.worksheets:
-            items.append([ws.title, ws.sheet_state, sorted(str(r) for r in ws.merged_cells.ranges), ws.print_title_rows,
-                          ws.page_setup.orientation, sorted((k, d.width) for k, d in ws.column_dimensions.items()),
-                          sorted((k, d.height) for k, d in ws.row_dimensions.items() if d.height),
-                          sorted((str(dv.sqref), dv.type, dv.formula1) for dv in ws.data_validations.dataValidation)])
+            items.append(
+                [
+                    ws.title,
+                    ws.sheet_state,
+                    sorted(str(r) for r in ws.merged_cells.ranges),
+                    ws.print_title_rows,
+                    ws.page_setup.orientation,
+                    sorted((k, d.width) for k, d in ws.column_dimensions.items()),
+                    sorted((k, d.height) for k, d in ws.row_dimensions.items() if d.height),
+                    sorted((str(dv.sqref), dv.type, dv.formula1) for dv in ws.data_validations.dataValidation),
+                ]
+            )
             for row in ws.iter_rows():
-                items += [[c.coordinate, str(c.value), c.font.name, c.font.sz, c.font.b, c.alignment.horizontal,
-                           c.alignment.wrap_text, c.number_format] for c in row if c.value is not None]
+                items += [
+                    [
+                        c.coordinate,
+                        str(c.value),
+                        c.font.name,
+                        c.font.sz,
+                        c.font.b,
+                        c.alignment.horizontal,
+                        c.alignment.wrap_text,
+                        c.number_format,
+                    ]
+                    for c in row
+                    if c.value is not None
+                ]
     else:
         d = docx.Document(path)
         items += [[s.orientation, s.page_width, s.page_height, s.left_margin, s.top_margin] for s in d.sections]
-        items += [[p.style.name, p.text, str(p.alignment), [(r.bold, r.font.size) for r in p.runs]] for p in d.paragraphs]
+        items += [
+            [p.style.name, p.text, str(p.alignment), [(r.bold, r.font.size) for r in p.runs]] for p in d.paragraphs
+        ]
         for t in d.tables:
             tcs = [c._tc for row in t.rows for c in row.cells]
             items.append([[c.text for c in row.cells] for row in t.rows])
@@ -355,10 +396,16 @@ def fingerprint(path: Path) -> str:
 
 def test_docs_images_come_from_the_current_code(tmp_path, card, py_engine):
     """docs/render_images.sh records the fingerprints of the files it rendered; they must match today's."""
-    recorded = dict(line.split() for line in (IMAGES / "SOURCE.txt").read_text(encoding="utf-8").splitlines()
-                    if line.strip() and not line.startswith("#"))
-    outputs = {"score-table.xlsx": scorecard_workbook(card, py_engine), "report.docx": scorecard_document(card, py_engine),
-               "facts-template.xlsx": template_workbook(py_engine, read_facts_file(FACTS))}
+    recorded = dict(
+        line.split()
+        for line in (IMAGES / "SOURCE.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    )
+    outputs = {
+        "score-table.xlsx": scorecard_workbook(card, py_engine),
+        "report.docx": scorecard_document(card, py_engine),
+        "facts-template.xlsx": template_workbook(py_engine, read_facts_file(FACTS)),
+    }
     for name, data in outputs.items():
         (tmp_path / name).write_bytes(data)
         assert recorded.get(name) == fingerprint(tmp_path / name), f"{name} changed: run bash docs/render_images.sh"

@@ -1,5 +1,6 @@
 """write_output: below a file, into a missing folder, onto a folder or a read-only disk it is an
 OUTPUT_WRITE user mistake naming the path and the reason, and nothing is left behind."""
+
 from __future__ import annotations
 
 import errno

@@ -1,13 +1,14 @@
 """The plugin contract: every indicator call goes through pluggy, so wrappers wrap it, tracing sees it,
 a misspelled hook is refused, and a district's own shape works wherever a built-in one does."""
+
 from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
+
 from jixiao import Engine, JixiaoError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,8 +61,11 @@ def test_pluggy_tracing_sees_every_indicator_call(reference_doc):
     engine = Engine.from_rubric("shenzhen-yantian-2023")
     calls = []
     undo = engine.registry.pm.add_hookcall_monitoring(
-        lambda name, impls, kwargs: calls.append((name, kwargs.get("leaf").code if kwargs.get("leaf") is not None else None)),
-        lambda outcome, name, impls, kwargs: None)
+        lambda name, impls, kwargs: calls.append(
+            (name, kwargs.get("leaf").code if kwargs.get("leaf") is not None else None)
+        ),
+        lambda outcome, name, impls, kwargs: None,
+    )
     try:
         engine.evaluate(reference_doc)
     finally:
@@ -73,7 +77,10 @@ def test_pluggy_tracing_sees_every_indicator_call(reference_doc):
 
 def test_a_misspelled_hook_is_refused_naming_it(tmp_path):
     path = tmp_path / "typo.py"
-    path.write_text("from jixiao import hookimpl\n\n\n@hookimpl\ndef jixiao_indicator_evalute(leaf, configured, ctx):\n    return None\n", encoding="utf-8")
+    path.write_text(
+        "from jixiao import hookimpl\n\n\n@hookimpl\ndef jixiao_indicator_evalute(leaf, configured, ctx):\n    return None\n",
+        encoding="utf-8",
+    )
     with pytest.raises(JixiaoError) as err:
         Engine.from_rubric("shenzhen-yantian-2023", plugins=[path])
     assert err.value.code == "PLUGIN_LOAD" and "jixiao_indicator_evalute" in str(err.value) and "typo" in str(err.value)
@@ -96,7 +103,8 @@ class AtMost(Shape):
 
     def configure(self, leaf):
         spec = declared(leaf, param(leaf, "fact"), ("count",), "fact")
-        return Configured({spec.name: spec}, formula=f"{spec.label}不超过{fmt_number(number_param(leaf, 'limit'))}得满分", state=(spec, number_param(leaf, "limit")))
+        limit = number_param(leaf, "limit")
+        return Configured({spec.name: spec}, formula=f"{spec.label}不超过{fmt_number(limit)}得满分", state=(spec, limit))
 
     def evaluate(self, leaf, configured, ctx):
         spec, limit = configured.state
@@ -168,7 +176,11 @@ def test_a_replacement_plugin_is_named_on_the_scorecard_and_in_its_digest(refere
     assert base.rubric["plugins"] == [] and "pack_digest" not in base.rubric
     [plugin] = card.rubric["plugins"]
     assert plugin["name"] == "outsourced-staff-rate" and plugin["indicators"] == ["2.4.2"]
-    assert plugin["origin"] == f"文件 {STRICT}" and plugin["sha256"].startswith("sha256:") and "jixiao.plugins.department" in plugin["replaced"]
+    assert (
+        plugin["origin"] == f"文件 {STRICT}"
+        and plugin["sha256"].startswith("sha256:")
+        and "jixiao.plugins.department" in plugin["replaced"]
+    )
     assert card.rubric["pack_digest"] == base.rubric["digest"] != card.rubric["digest"]
 
 
@@ -177,7 +189,9 @@ def test_every_format_that_shows_the_pack_names_the_replacement(tmp_path):
 
     for fmt in ("table", "markdown", "html"):
         out = run_cli("evaluate", FACTS, "--plugin", STRICT, "--format", fmt).stdout
-        assert "评分插件 outsourced-staff-rate" in out and "strict_outsourced.py" in out and "2.4.2 编外人员控制率" in out, fmt
+        assert (
+            "评分插件 outsourced-staff-rate" in out and "strict_outsourced.py" in out and "2.4.2 编外人员控制率" in out
+        ), fmt
     assert "评分插件" not in run_cli("evaluate", FACTS).stdout
     book = tmp_path / "card.xlsx"
     assert run_cli("evaluate", FACTS, "--plugin", STRICT, "--format", "xlsx", "-o", book).exit_code == 0
@@ -196,11 +210,21 @@ def test_two_installed_packages_claiming_one_name_is_an_error_naming_both(monkey
 
     def fake(dist, value):
         ep = metadata.EntryPoint("outsourced-staff-rate", value, "jixiao.plugins")
-        return type("EP", (), {"name": ep.name, "value": ep.value, "module": ep.module, "dist": Dist(dist), "load": ep.load})()
+        return type(
+            "EP", (), {"name": ep.name, "value": ep.value, "module": ep.module, "dist": Dist(dist), "load": ep.load}
+        )()
 
     real = list(metadata.entry_points(group="jixiao.plugins"))
-    for extra in ([fake("district-a", "jixiao.plugins.department:outsourced_staff_rate"), fake("district-b", "jixiao.plugins.department:staff_control_rate")],
-                  [fake("district-b", "jixiao.plugins.department:staff_control_rate"), fake("district-a", "jixiao.plugins.department:outsourced_staff_rate")]):
+    for extra in (
+        [
+            fake("district-a", "jixiao.plugins.department:outsourced_staff_rate"),
+            fake("district-b", "jixiao.plugins.department:staff_control_rate"),
+        ],
+        [
+            fake("district-b", "jixiao.plugins.department:staff_control_rate"),
+            fake("district-a", "jixiao.plugins.department:outsourced_staff_rate"),
+        ],
+    ):
         monkeypatch.setattr(registry_module.metadata, "entry_points", lambda group, found=real + extra: found)
         with pytest.raises(JixiaoError) as err:
             Engine.from_rubric("shenzhen-yantian-2023")

@@ -1,4 +1,5 @@
 """Failing plugins are contained; broadcast hooks see every leaf and every scorecard."""
+
 from __future__ import annotations
 
 import logging
@@ -60,7 +61,9 @@ def test_audit_log_one_event_per_indicator(reference_doc, caplog):
         engine.evaluate(reference_doc)
     events = [r.getMessage() for r in caplog.records if '"indicator_scored"' in r.getMessage()]
     assert len(events) == 21
-    assert any('"indicator": "2.4.2"' in e and '"score": "0"' in e and '"pack": "shenzhen-yantian-2023"' in e for e in events)
+    assert any(
+        '"indicator": "2.4.2"' in e and '"score": "0"' in e and '"pack": "shenzhen-yantian-2023"' in e for e in events
+    )
 
 
 class Misbehaving(Bands):
@@ -74,6 +77,7 @@ class Misbehaving(Bands):
 
     def evaluate(self, leaf, configured, ctx):
         import sys
+
         from jixiao import Outcome
 
         if self.what == "exit":

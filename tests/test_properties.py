@@ -1,4 +1,5 @@
 """Invariants over random valid departments: bounds, sums, monotonic bands."""
+
 from __future__ import annotations
 
 import copy
@@ -11,16 +12,38 @@ from jixiao.numbers import exact, total
 from jixiao.scorecard import NodeResult
 
 money = st.decimals(min_value=0, max_value=100000, places=2, allow_nan=False, allow_infinity=False)
-positive_money = st.decimals(min_value=Decimal("0.01"), max_value=100000, places=2, allow_nan=False, allow_infinity=False)
+positive_money = st.decimals(
+    min_value=Decimal("0.01"), max_value=100000, places=2, allow_nan=False, allow_infinity=False
+)
 heads = st.integers(min_value=0, max_value=500)
 rate = st.decimals(min_value=0, max_value=1, places=4, allow_nan=False, allow_infinity=False)
 
-BOOLS = ["budget_fits_duties", "budget_allocated_by_priority", "special_funds_detailed", "classification_accurate",
-         "allocation_not_rigid", "indicators_decompose_tasks", "indicators_include_benefits", "indicators_clear_values",
-         "indicators_quantified", "target_values_justified", "procurement_policy_met", "spending_compliant",
-         "accounting_compliant", "irregular_spending", "classified_unit", "project_approval_compliant",
-         "project_execution_compliant", "monitoring_mechanism_effective", "supervision_effective", "assets_secure",
-         "asset_disposal_compliant", "systems_established", "systems_enforced", "performance_system_established"]
+BOOLS = [
+    "budget_fits_duties",
+    "budget_allocated_by_priority",
+    "special_funds_detailed",
+    "classification_accurate",
+    "allocation_not_rigid",
+    "indicators_decompose_tasks",
+    "indicators_include_benefits",
+    "indicators_clear_values",
+    "indicators_quantified",
+    "target_values_justified",
+    "procurement_policy_met",
+    "spending_compliant",
+    "accounting_compliant",
+    "irregular_spending",
+    "classified_unit",
+    "project_approval_compliant",
+    "project_execution_compliant",
+    "monitoring_mechanism_effective",
+    "supervision_effective",
+    "assets_secure",
+    "asset_disposal_compliant",
+    "systems_established",
+    "systems_enforced",
+    "performance_system_established",
+]
 
 
 @st.composite
@@ -29,19 +52,30 @@ def departments(draw, base):
     for name in BOOLS:
         facts[name] = draw(st.booleans())
     facts.update(
-        budget_noncompliance_count=draw(st.integers(0, 8)), target_noncompliance_count=draw(st.integers(0, 8)),
-        procurement_plan=draw(positive_money), procurement_actual=draw(money),
-        initial_budget=draw(positive_money), budget_adjustment=draw(money),
+        budget_noncompliance_count=draw(st.integers(0, 8)),
+        target_noncompliance_count=draw(st.integers(0, 8)),
+        procurement_plan=draw(positive_money),
+        procurement_actual=draw(money),
+        initial_budget=draw(positive_money),
+        budget_adjustment=draw(money),
         budget_disclosure=draw(st.sampled_from(["compliant", "partial", "none"])),
         final_accounts_disclosure=draw(st.sampled_from(["compliant", "partial", "none"])),
-        fixed_assets_total=draw(positive_money), authorized_posts=draw(st.integers(1, 500)),
-        staffed_headcount=draw(heads), outsourced_staff=draw(heads),
-        three_public_budget=draw(positive_money), three_public_actual=draw(money),
-        office_expense_budget=draw(positive_money), office_expense_actual=draw(money),
-        annual_budget=draw(positive_money), key_tasks_planned=draw(st.integers(0, 12)),
-        projects_planned=draw(st.integers(0, 40)), effectiveness_score=draw(st.decimals(0, 25, places=2)),
-        petitions_received=draw(st.integers(0, 5)), satisfaction_rate=draw(rate),
-        petition_channel_established=draw(st.booleans()), petitions_all_replied=draw(st.booleans()),
+        fixed_assets_total=draw(positive_money),
+        authorized_posts=draw(st.integers(1, 500)),
+        staffed_headcount=draw(heads),
+        outsourced_staff=draw(heads),
+        three_public_budget=draw(positive_money),
+        three_public_actual=draw(money),
+        office_expense_budget=draw(positive_money),
+        office_expense_actual=draw(money),
+        annual_budget=draw(positive_money),
+        key_tasks_planned=draw(st.integers(0, 12)),
+        projects_planned=draw(st.integers(0, 40)),
+        effectiveness_score=draw(st.decimals(0, 25, places=2)),
+        petitions_received=draw(st.integers(0, 5)),
+        satisfaction_rate=draw(rate),
+        petition_channel_established=draw(st.booleans()),
+        petitions_all_replied=draw(st.booleans()),
         petitions_replied_on_time=draw(st.booleans()),
     )
     if facts["staffed_headcount"] + facts["outsourced_staff"] == 0:
@@ -49,7 +83,9 @@ def departments(draw, base):
     facts["fixed_assets_in_use"] = draw(st.decimals(0, facts["fixed_assets_total"], places=2))
     facts["key_tasks_completed"] = draw(st.integers(0, facts["key_tasks_planned"]))
     facts["projects_on_time"] = draw(st.integers(0, facts["projects_planned"]))
-    budget = facts["annual_budget"]  # cumulative spending never decreases and stays within the budget (the pack checks it)
+    budget = facts[
+        "annual_budget"
+    ]  # cumulative spending never decreases and stays within the budget (the pack checks it)
     spent = sorted(draw(st.lists(st.decimals(0, budget, places=2), min_size=4, max_size=4)))
     for q, amount in zip(("spent_q1", "spent_q2", "spent_q3", "spent_q4"), spent):
         facts[q] = amount
@@ -88,7 +124,13 @@ def _score(engine, doc, name, **facts):
 MONOTONE = [
     # (indicator, fact, other facts, direction: +1 score rises with the fact, -1 falls)
     ("公众或服务对象满意度", "satisfaction_rate", {}, +1, rate),
-    ("固定资产利用率", "fixed_assets_in_use", {"fixed_assets_total": Decimal(1000)}, +1, st.decimals(0, 1000, places=2)),
+    (
+        "固定资产利用率",
+        "fixed_assets_in_use",
+        {"fixed_assets_total": Decimal(1000)},
+        +1,
+        st.decimals(0, 1000, places=2),
+    ),
     ("编外人员控制率", "outsourced_staff", {"staffed_headcount": 37}, -1, heads),
     ("财政供养人员控制率", "staffed_headcount", {"authorized_posts": 44, "outsourced_staff": 0}, -1, heads),
     ("公用经费控制率", "three_public_actual", {"three_public_budget": Decimal(100)}, -1, st.decimals(0, 200, places=2)),
@@ -102,5 +144,8 @@ MONOTONE = [
 def test_bands_are_monotonic(py_engine, reference_doc, data):
     for name, fact, fixed, direction, strategy in MONOTONE:
         a, b = sorted([data.draw(strategy), data.draw(strategy)])
-        low, high = _score(py_engine, reference_doc, name, **fixed, **{fact: a}), _score(py_engine, reference_doc, name, **fixed, **{fact: b})
+        low, high = (
+            _score(py_engine, reference_doc, name, **fixed, **{fact: a}),
+            _score(py_engine, reference_doc, name, **fixed, **{fact: b}),
+        )
         assert (high - low) * direction >= 0, (name, a, b, low, high)

@@ -4,6 +4,7 @@ Seeded defects are small packs written to tmp_path, each marked with ``# ←`` o
 the message must point at, so the expected ``pack.yaml:<line>`` is read from the pack
 itself rather than counted by hand.
 """
+
 from __future__ import annotations
 
 import json
@@ -89,7 +90,6 @@ def extending(body: str) -> str:
     return f"id: tools-ext\nextend: shenzhen-yantian-2023\ntitle: 工具测试用调整\noverrides:\n{body}"
 
 
-
 from conftest import run_cli as run  # noqa: E402  (shared with the other CLI tests)
 
 
@@ -111,6 +111,7 @@ def errors_of(result) -> list[str]:
 
 # --- check -----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("pack", SHIPPED, ids=lambda p: p.name)
 def test_shipped_packs_pass(pack):
     result = run("rubric", "check", pack)
@@ -125,30 +126,82 @@ def test_check_counts_the_reference():
 
 
 SEEDED = {
-    "band_gap": (BASE.replace('[80%, 95%)", points: 30}', '[85%, 95%)", points: 30}')
-                 .replace("          bands:\n", "          bands:   # ←\n"), "PACK_BANDS", ("缺口", "[80%, 85%)")),
-    "band_overlap": (extending(OVERRIDE.replace("      params.bands:", "      params.bands:   # ←").replace('"[3%, 6%]"', '"[2%, 6%]"')),
-                     "PACK_BANDS", ("重叠", "overrides[0]", "[2%, 3%)")),
-    "weight_mismatch": (BASE.replace("        weight: 20\n", "        weight: 25\n")
-                        .replace("    weight: 60\n", "    weight: 60   # ←\n"), "PACK_WEIGHTS", ("60", "65")),
-    "unknown_fact": (BASE.replace("value: {ratio: {numerator: staff_certified, denominator: staff_total}, label: 持证上岗率}",
-                                  "value: {ratio: {numerator: staff_qualified, denominator: staff_total}, label: 持证上岗率}   # ←"),
-                     "PACK_PARAMS", ("staff_qualified", "value.ratio.numerator")),
-    "unknown_implementation": (extending("  - target: \"2.4.2\"\n    use: bandz   # ←\n    reason: 换实现\n    authority: 测试〔2024〕1号\n"),
-                               "PLUGIN_UNKNOWN", ("bandz", "bands", "overrides[0]")),
-    "unknown_implementation_base": (BASE.replace("        use: bands\n", "        use: bandz   # ←\n"), "PLUGIN_UNKNOWN", ("bandz",)),
-    "duplicate_override": (extending(OVERRIDE + OVERRIDE.replace("  - target: 编外人员控制率", "  - target: \"2.4.2\"   # ←")),
-                           "PACK_OVERRIDE", ("重复", "params.bands")),
-    "formula_syntax": (BASE.replace("          value: {ratio: {numerator: staff_certified, denominator: staff_total}, label: 持证上岗率}",
-                                    "          value: {formula: \"staff_certified / (staff_total\", label: 持证上岗率}   # ←"),
-                       "PACK_FORMULA", ("无法解析",)),
-    "formula_unknown_name": (BASE.replace("          value: {ratio: {numerator: staff_certified, denominator: staff_total}, label: 持证上岗率}",
-                                          "          value: {formula: \"staff_certified / staff_all\", label: 持证上岗率}   # ←"),
-                             "PACK_FORMULA", ("staff_all", "未声明")),
-    "unused_metric_formula": (BASE.replace("indicators:\n", "metrics:\n  spare_rate: {formula: \"staff_certified / / staff_total\", label: 备用比率}   # ←\nindicators:\n", 1),
-                              "PACK_FORMULA", ("metrics.spare_rate.formula", "无法解析")),
-    "negative_weight": (BASE.replace("        weight: 20\n", "        weight: -20   # ←\n").replace("        weight: 40\n", "        weight: 80\n", 1),
-                        "PACK_WEIGHTS", ("-20", "负数")),
+    "band_gap": (
+        BASE.replace('[80%, 95%)", points: 30}', '[85%, 95%)", points: 30}').replace(
+            "          bands:\n", "          bands:   # ←\n"
+        ),
+        "PACK_BANDS",
+        ("缺口", "[80%, 85%)"),
+    ),
+    "band_overlap": (
+        extending(
+            OVERRIDE.replace("      params.bands:", "      params.bands:   # ←").replace('"[3%, 6%]"', '"[2%, 6%]"')
+        ),
+        "PACK_BANDS",
+        ("重叠", "overrides[0]", "[2%, 3%)"),
+    ),
+    "weight_mismatch": (
+        BASE.replace("        weight: 20\n", "        weight: 25\n").replace(
+            "    weight: 60\n", "    weight: 60   # ←\n"
+        ),
+        "PACK_WEIGHTS",
+        ("60", "65"),
+    ),
+    "unknown_fact": (
+        BASE.replace(
+            "value: {ratio: {numerator: staff_certified, denominator: staff_total}, label: 持证上岗率}",
+            "value: {ratio: {numerator: staff_qualified, denominator: staff_total}, label: 持证上岗率}   # ←",
+        ),
+        "PACK_PARAMS",
+        ("staff_qualified", "value.ratio.numerator"),
+    ),
+    "unknown_implementation": (
+        extending('  - target: "2.4.2"\n    use: bandz   # ←\n    reason: 换实现\n    authority: 测试〔2024〕1号\n'),
+        "PLUGIN_UNKNOWN",
+        ("bandz", "bands", "overrides[0]"),
+    ),
+    "unknown_implementation_base": (
+        BASE.replace("        use: bands\n", "        use: bandz   # ←\n"),
+        "PLUGIN_UNKNOWN",
+        ("bandz",),
+    ),
+    "duplicate_override": (
+        extending(OVERRIDE + OVERRIDE.replace("  - target: 编外人员控制率", '  - target: "2.4.2"   # ←')),
+        "PACK_OVERRIDE",
+        ("重复", "params.bands"),
+    ),
+    "formula_syntax": (
+        BASE.replace(
+            "          value: {ratio: {numerator: staff_certified, denominator: staff_total}, label: 持证上岗率}",
+            '          value: {formula: "staff_certified / (staff_total", label: 持证上岗率}   # ←',
+        ),
+        "PACK_FORMULA",
+        ("无法解析",),
+    ),
+    "formula_unknown_name": (
+        BASE.replace(
+            "          value: {ratio: {numerator: staff_certified, denominator: staff_total}, label: 持证上岗率}",
+            '          value: {formula: "staff_certified / staff_all", label: 持证上岗率}   # ←',
+        ),
+        "PACK_FORMULA",
+        ("staff_all", "未声明"),
+    ),
+    "unused_metric_formula": (
+        BASE.replace(
+            "indicators:\n",
+            'metrics:\n  spare_rate: {formula: "staff_certified / / staff_total", label: 备用比率}   # ←\nindicators:\n',
+            1,
+        ),
+        "PACK_FORMULA",
+        ("metrics.spare_rate.formula", "无法解析"),
+    ),
+    "negative_weight": (
+        BASE.replace("        weight: 20\n", "        weight: -20   # ←\n").replace(
+            "        weight: 40\n", "        weight: 80\n", 1
+        ),
+        "PACK_WEIGHTS",
+        ("-20", "负数"),
+    ),
 }
 
 
@@ -178,9 +231,11 @@ def test_every_message_names_file_and_line(tmp_path):
 
 def test_all_problems_in_one_run(tmp_path):
     """A weight mismatch does not hide the band gap and the unknown implementation below it."""
-    text = (BASE.replace("        weight: 20\n", "        weight: 25\n")
-            .replace('[80%, 95%)", points: 30}', '[85%, 95%)", points: 30}')
-            .replace("    use: judgement\n", "    use: judgemnt\n"))
+    text = (
+        BASE.replace("        weight: 20\n", "        weight: 25\n")
+        .replace('[80%, 95%)", points: 30}', '[85%, 95%)", points: 30}')
+        .replace("    use: judgement\n", "    use: judgemnt\n")
+    )
     result = run("rubric", "check", write(tmp_path, text))
     codes = [line.split("]")[0][4:] for line in errors_of(result)]
     assert result.exit_code == 2
@@ -189,10 +244,17 @@ def test_all_problems_in_one_run(tmp_path):
 
 
 def test_missing_rounding_and_grades(tmp_path):
-    text = BASE.replace("rounding:\n  score: {places: 2, mode: half_up}\n", "").split("grades:")[0] + "indicators:" + BASE.split("indicators:")[1]
+    text = (
+        BASE.replace("rounding:\n  score: {places: 2, mode: half_up}\n", "").split("grades:")[0]
+        + "indicators:"
+        + BASE.split("indicators:")[1]
+    )
     result = run("rubric", "check", write(tmp_path, text))
     assert result.exit_code == 2
-    assert any("PACK_INVALID" in line and "rounding" in line and "grades" in line and f"{tmp_path / 'pack.yaml'}:" in line for line in errors_of(result))
+    assert any(
+        "PACK_INVALID" in line and "rounding" in line and "grades" in line and f"{tmp_path / 'pack.yaml'}:" in line
+        for line in errors_of(result)
+    )
 
 
 def test_duplicate_code_names_both_places(tmp_path):
@@ -200,12 +262,15 @@ def test_duplicate_code_names_both_places(tmp_path):
     path, where = marked(tmp_path, text)
     result = run("rubric", "check", path)
     first = next(i for i, t in enumerate(text.splitlines(), 1) if 'code: "1.1"' in t)
-    assert any(line.startswith(f"错误 [PACK_INVALID] {where}：") and f"{path}:{first}" in line for line in errors_of(result)), result.stderr
+    assert any(
+        line.startswith(f"错误 [PACK_INVALID] {where}：") and f"{path}:{first}" in line for line in errors_of(result)
+    ), result.stderr
 
 
 def test_warnings_do_not_fail(tmp_path):
-    text = (BASE.replace("total: 100\n", "total: 100\nfacts:\n  spare_fact: {kind: number, label: 备用数据}   # ←\n")
-            .replace("        criteria: 制定并执行管理制度的，各得10分。\n", ""))
+    text = BASE.replace(
+        "total: 100\n", "total: 100\nfacts:\n  spare_fact: {kind: number, label: 备用数据}   # ←\n"
+    ).replace("        criteria: 制定并执行管理制度的，各得10分。\n", "")
     path, where = marked(tmp_path, text)
     result = run("rubric", "check", path)
     assert result.exit_code == 0, result.stderr
@@ -217,7 +282,9 @@ def test_warnings_do_not_fail(tmp_path):
 def test_effective_date_after_the_year_is_a_warning(tmp_path):
     (tmp_path / "pack.yaml").write_text(
         "id: later\nextend: shenzhen-yantian-2023\ntitle: 测试\noverrides:\n"
-        "  - {target: 财务合规性, set: {params.parts.1.step: 0.2}, reason: 甲, authority: 测1, effective: 2024-01-01}\n", encoding="utf-8")
+        "  - {target: 财务合规性, set: {params.parts.1.step: 0.2}, reason: 甲, authority: 测1, effective: 2024-01-01}\n",
+        encoding="utf-8",
+    )
     result = run("rubric", "check", str(tmp_path))
     assert result.exit_code == 0
     warning = next(line for line in result.stdout.splitlines() if "LINT_EFFECTIVE_DATE" in line)
@@ -240,6 +307,7 @@ def test_check_unknown_pack():
 
 
 # --- show ------------------------------------------------------------------------------------
+
 
 def test_show_reference_tree_and_rules():
     out = run("rubric", "show", "shenzhen-yantian-2023").stdout
@@ -275,6 +343,7 @@ def test_show_gates_of_all_shapes():
 
 # --- diff ------------------------------------------------------------------------------------
 
+
 def test_diff_example_district_shows_exactly_its_three_overrides():
     result = run("rubric", "diff", "shenzhen-yantian-2023", "example-district-2023", "--format", "json")
     changes = json.loads(result.stdout)
@@ -282,14 +351,31 @@ def test_diff_example_district_shows_exactly_its_three_overrides():
     assert {c["code"] for c in changes} == {"2.4.2", "2.1.1", "2.1.2"}
     assert {c["kind"] for c in changes} == {"param", "text"}
     by = {(c["code"], c["path"]): c for c in changes}
-    assert by[("2.1.2", "params.parts[1].step")]["old"] == "0.1" and by[("2.1.2", "params.parts[1].step")]["new"] == "0.2"
+    assert (
+        by[("2.1.2", "params.parts[1].step")]["old"] == "0.1" and by[("2.1.2", "params.parts[1].step")]["new"] == "0.2"
+    )
     assert [p for code, p in by if code == "2.1.2"] == ["params.parts[1].step"]
-    assert by[("2.1.1", "params.parts[0].shape")]["old"] == "ratio" and by[("2.1.1", "params.parts[0].shape")]["new"] == "bands"
+    assert (
+        by[("2.1.1", "params.parts[0].shape")]["old"] == "ratio"
+        and by[("2.1.1", "params.parts[0].shape")]["new"] == "bands"
+    )
     assert by[("2.1.1", "params.parts[0].zero_when")]["action"] == "removed"
-    assert by[("2.1.1", "params.parts[0].bands[1].range")] == {**by[("2.1.1", "params.parts[0].bands[1].range")], "action": "added", "new": "[95%, 100%)"}
+    assert by[("2.1.1", "params.parts[0].bands[1].range")] == {
+        **by[("2.1.1", "params.parts[0].bands[1].range")],
+        "action": "added",
+        "new": "[95%, 100%)",
+    }
     assert all(not p.startswith("params.parts[1]") for code, p in by if code == "2.1.1")
-    assert {p for code, p in by if code == "2.4.2"} == {"params.bands[0].range", "params.bands[1].range", "params.bands[2].range", "criteria"}
-    assert by[("2.4.2", "params.bands[1].range")]["old"] == "[5%, 10%]" and by[("2.4.2", "params.bands[1].range")]["new"] == "[3%, 6%]"
+    assert {p for code, p in by if code == "2.4.2"} == {
+        "params.bands[0].range",
+        "params.bands[1].range",
+        "params.bands[2].range",
+        "criteria",
+    }
+    assert (
+        by[("2.4.2", "params.bands[1].range")]["old"] == "[5%, 10%]"
+        and by[("2.4.2", "params.bands[1].range")]["new"] == "[3%, 6%]"
+    )
     assert all(c["basis"] and "示财〔2024〕3号" in c["basis"][0] for c in changes)
 
 
@@ -349,8 +435,12 @@ def test_diff_added_removed_reweighted(tmp_path):
 
 
 def test_diff_implementation_rounding_and_grades(tmp_path):
-    text = BASE.replace("mode: half_up}", "mode: truncate}").replace('{grade: 良, range: "[80, 90)"}', '{grade: 良, range: "[75, 90)"}') \
-        .replace('{grade: 中, range: "[60, 80)"}', '{grade: 中, range: "[60, 75)"}').replace("    use: judgement", "    use: effectiveness")
+    text = (
+        BASE.replace("mode: half_up}", "mode: truncate}")
+        .replace('{grade: 良, range: "[80, 90)"}', '{grade: 良, range: "[75, 90)"}')
+        .replace('{grade: 中, range: "[60, 80)"}', '{grade: 中, range: "[60, 75)"}')
+        .replace("    use: judgement", "    use: effectiveness")
+    )
     a, b = tmp_path / "a", tmp_path / "b"
     a.mkdir(), b.mkdir()
     write(a, BASE), write(b, text)

@@ -4,6 +4,7 @@
 Each test opens the files it made and looks for formulas both through openpyxl and in
 the raw sheet XML (a ``<f>`` element), so a regression cannot hide behind a reader.
 """
+
 from __future__ import annotations
 
 import csv
@@ -19,7 +20,7 @@ from jixiao import Engine
 from jixiao.batch import run_batch
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP: what a spreadsheet may take for the start of a formula
-HOSTILE = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1,1)", "\t=1+1", "\r=1+1", "=HYPERLINK(\"http://x\",\"y\")"]
+HOSTILE = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1,1)", "\t=1+1", "\r=1+1", '=HYPERLINK("http://x","y")']
 
 
 def is_formula_like(value) -> bool:
@@ -31,7 +32,9 @@ def assert_no_formula(path: Path) -> list:
     with zipfile.ZipFile(path) as zf:
         for name in zf.namelist():
             if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                assert b"<f>" not in zf.read(name) and b"<f " not in zf.read(name), f"{path.name}:{name} holds a formula"
+                assert b"<f>" not in zf.read(name) and b"<f " not in zf.read(name), (
+                    f"{path.name}:{name} holds a formula"
+                )
     wb = load_workbook(path)
     values = []
     for ws in wb.worksheets:
@@ -60,13 +63,17 @@ def test_summary_xlsx_and_matrix_csv_write_hostile_ids_and_names_as_text(tmp_pat
     assert sorted(ids) == sorted("'" + t for t in HOSTILE)
     assert not any(field.startswith(FORMULA_STARTS) for row in rows for field in row)
     raw = (tmp_path / "out" / "matrix.csv").read_text(encoding="utf-8-sig")
-    assert all(record.startswith('"') for record in raw.split("\r\n") if record)  # every field quoted: a ";" cannot start a cell
+    assert all(
+        record.startswith('"') for record in raw.split("\r\n") if record
+    )  # every field quoted: a ";" cannot start a cell
     ranking = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))["ranking"]
     assert sorted(r["key"] for r in ranking) == sorted(HOSTILE)  # the JSON keeps the values as they are
 
 
 def test_failed_departments_sheet_escapes_messages_and_keys(tmp_path):
-    (tmp_path / "in.jsonl").write_text("=1+1\n" + json.dumps({"department": {"id": "@x"}, "facts": {"annual_budget": "=2+2"}}) + "\n", encoding="utf-8")
+    (tmp_path / "in.jsonl").write_text(
+        "=1+1\n" + json.dumps({"department": {"id": "@x"}, "facts": {"annual_budget": "=2+2"}}) + "\n", encoding="utf-8"
+    )
     run_batch(tmp_path / "in.jsonl", PACK, tmp_path / "out", jobs=1, rules="python")
     values = assert_no_formula(tmp_path / "out" / "summary.xlsx")
     assert "@x" in values
@@ -104,7 +111,9 @@ def test_template_prefilled_from_hostile_facts_has_no_formula(tmp_path, referenc
     assert out.exit_code == 0, out.stderr
     values = assert_no_formula(tmp_path / "t.xlsx")
     assert "=cmd|' /C calc'!A0" in values and "@SUM(1+1)" in values and "-1+1 效益分析" in values
-    back = run_cli("evaluate", tmp_path / "t.xlsx", "--format", "json")  # the escaped template reads back as the same values
+    back = run_cli(
+        "evaluate", tmp_path / "t.xlsx", "--format", "json"
+    )  # the escaped template reads back as the same values
     assert back.exit_code == 0, back.stderr
     assert json.loads(back.stdout)["department"]["id"] == "=cmd|' /C calc'!A0"
 
@@ -121,5 +130,15 @@ def test_scorecard_workbook_writes_a_hostile_name_as_text(tmp_path, reference_do
 def test_the_rule():
     from jixiao.office.safe import csv_field
 
-    assert [csv_field(v) for v in ("=a", "+a", "-a", "@a", "\ta", "\ra", "a=b", "", 5, None)] == \
-        ["'=a", "'+a", "'-a", "'@a", "'\ta", "'\ra", "a=b", "", 5, None]
+    assert [csv_field(v) for v in ("=a", "+a", "-a", "@a", "\ta", "\ra", "a=b", "", 5, None)] == [
+        "'=a",
+        "'+a",
+        "'-a",
+        "'@a",
+        "'\ta",
+        "'\ra",
+        "a=b",
+        "",
+        5,
+        None,
+    ]

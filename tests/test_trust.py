@@ -5,14 +5,15 @@ are Python. jixiao loads a pack named by data only if it runs no code of its own
 folder beside the data named like an installed pack does not replace it; and the
 documented limits turn huge or deep documents into coded refusals.
 """
+
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
+
 from jixiao import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,15 +25,24 @@ PY = ("--rules", "python")
 def pack_with_code(folder: Path, marker: Path) -> Path:
     """A copy of the reference pack whose local plugin, when imported, leaves ``marker`` behind."""
     shutil.copytree(INSTALLED, folder)
-    (folder / "spy.py").write_text(f"from pathlib import Path\nPath({str(marker)!r}).write_text('ran')\n", encoding="utf-8")
-    text = (folder / "pack.yaml").read_text(encoding="utf-8").replace("\nindicators:\n", "\nplugins: [spy.py]\nindicators:\n", 1)
+    (folder / "spy.py").write_text(
+        f"from pathlib import Path\nPath({str(marker)!r}).write_text('ran')\n", encoding="utf-8"
+    )
+    text = (
+        (folder / "pack.yaml")
+        .read_text(encoding="utf-8")
+        .replace("\nindicators:\n", "\nplugins: [spy.py]\nindicators:\n", 1)
+    )
     (folder / "pack.yaml").write_text(text, encoding="utf-8")
     return folder
 
 
 def facts_naming(tmp_path: Path, rubric: str) -> Path:
     path = tmp_path / "facts.yaml"
-    path.write_text(FACTS.read_text(encoding="utf-8").replace("rubric: shenzhen-yantian-2023", f"rubric: {rubric}"), encoding="utf-8")
+    path.write_text(
+        FACTS.read_text(encoding="utf-8").replace("rubric: shenzhen-yantian-2023", f"rubric: {rubric}"),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -72,7 +82,9 @@ def test_a_pack_named_by_data_may_bring_yaml(tmp_path):
 def test_a_folder_named_like_an_installed_pack_does_not_replace_it(tmp_path, monkeypatch):
     marker = tmp_path / "ran.txt"
     shadow = pack_with_code(tmp_path / "shenzhen-yantian-2023", marker)
-    (shadow / "pack.yaml").write_text((shadow / "pack.yaml").read_text(encoding="utf-8").replace("weight: 25", "weight: 24", 1), encoding="utf-8")
+    (shadow / "pack.yaml").write_text(
+        (shadow / "pack.yaml").read_text(encoding="utf-8").replace("weight: 25", "weight: 24", 1), encoding="utf-8"
+    )
     monkeypatch.chdir(tmp_path)
     result = run_cli("evaluate", FACTS, *PY)
     assert result.exit_code == 0 and "94.91" in result.stdout and not marker.exists()
@@ -99,10 +111,13 @@ def test_a_bad_limit_is_a_usage_error(text):
     assert result.exit_code == 2 and "OPTION_INVALID" in result.stderr and "yaml-nodes" in result.stderr
 
 
-@pytest.mark.parametrize("suffix,body", [
-    (".yaml", "department: {id: d}\nfacts:\n  spent_q1: " + "[" * 990 + "]" * 990 + "\n"),
-    (".json", '{"department": {"id": "d"}, "facts": {"spent_q1": ' + "[" * 990 + "]" * 990 + "}}"),
-])
+@pytest.mark.parametrize(
+    "suffix,body",
+    [
+        (".yaml", "department: {id: d}\nfacts:\n  spent_q1: " + "[" * 990 + "]" * 990 + "\n"),
+        (".json", '{"department": {"id": "d"}, "facts": {"spent_q1": ' + "[" * 990 + "]" * 990 + "}}"),
+    ],
+)
 def test_a_990_deep_value_is_refused_as_input(tmp_path, suffix, body):
     path = tmp_path / f"facts{suffix}"
     path.write_text(body, encoding="utf-8")
@@ -124,7 +139,10 @@ def test_fact_names_that_are_not_text(tmp_path, key):
 @pytest.mark.parametrize("dept", ["{id: [1, 2]}", "{id: d, name: {a: 1}}", "{id: true}"])
 def test_a_department_that_is_not_text(tmp_path, dept):
     path = tmp_path / "facts.yaml"
-    path.write_text(FACTS.read_text(encoding="utf-8").split("department:")[0] + f"department: {dept}\nfacts: {{}}\n", encoding="utf-8")
+    path.write_text(
+        FACTS.read_text(encoding="utf-8").split("department:")[0] + f"department: {dept}\nfacts: {{}}\n",
+        encoding="utf-8",
+    )
     result = run_cli("evaluate", path, *PY)
     assert result.exit_code == 2 and "FACTS_FORMAT" in result.stderr and "department" in result.stderr
 
@@ -143,7 +161,9 @@ def test_a_plugin_that_exits_is_an_error_not_a_silent_success(tmp_path):
     plugin.write_text(
         "import sys\nfrom jixiao.plugins.shapes import Bands\n\n\nclass Quitter(Bands):\n    jixiao_replaces = True\n\n"
         "    def evaluate(self, leaf, configured, ctx):\n        sys.exit(0)\n\n\n"
-        "JIXIAO_PLUGINS = {'satisfaction': Quitter('satisfaction')}\n", encoding="utf-8")
+        "JIXIAO_PLUGINS = {'satisfaction': Quitter('satisfaction')}\n",
+        encoding="utf-8",
+    )
     result = run_cli("evaluate", FACTS, "--plugin", plugin, *PY)
     assert result.exit_code == 1 and "PLUGIN_FAILED" in result.stdout and "SystemExit" in result.stdout
     assert "总计得分" in result.stdout

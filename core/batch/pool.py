@@ -15,6 +15,7 @@ reads each result as it comes. So it always knows which department a worker is o
 Each worker holds at most two chunks, so the next one is already there when it finishes
 one, and the memory in flight stays bounded.
 """
+
 from __future__ import annotations
 
 import os
@@ -119,8 +120,14 @@ class Pool:
                     self._lost(w, self._death_problem(w))
                 elif self._overdue(w):
                     rec = _record(w)
-                    self._lost(w, {"code": errors.BATCH_TIMEOUT, "message": f"部门“{rec.key}”（{rec.where or rec.key}）计分超过 {self.timeout:g} 秒仍未完成，"
-                                                                              "已中止：可能有插件陷入死循环或在等待；可用 --timeout 调整时限"})
+                    self._lost(
+                        w,
+                        {
+                            "code": errors.BATCH_TIMEOUT,
+                            "message": f"部门“{rec.key}”（{rec.where or rec.key}）计分超过 {self.timeout:g} 秒仍未完成，"
+                            "已中止：可能有插件陷入死循环或在等待；可用 --timeout 调整时限",
+                        },
+                    )
         self._dispatch()
 
     def _overdue(self, w: Worker) -> bool:
@@ -142,7 +149,12 @@ class Pool:
         try:
             started = start(self.engines, self.run, self.explain, [w.sock for w in self.workers])
         except OSError as exc:
-            raise JixiaoError(Problem(errors.BATCH_WORKER_START, f"无法创建工作进程：{exc.strerror or exc}；可减少 --jobs 后重新运行同一命令（已计分的部门不会重算）")) from None
+            raise JixiaoError(
+                Problem(
+                    errors.BATCH_WORKER_START,
+                    f"无法创建工作进程：{exc.strerror or exc}；可减少 --jobs 后重新运行同一命令（已计分的部门不会重算）",
+                )
+            ) from None
         w = Worker(started.pid, started.sock)
         self.workers.append(w)
         self.selector.register(w.sock, selectors.EVENT_READ, w)
@@ -215,14 +227,19 @@ class Pool:
         if not w.assigned:
             self.idle_deaths += 1
             if self.idle_deaths > MAX_IDLE_DEATHS:
-                raise JixiaoError(Problem(errors.BATCH_WORKER_START, f"工作进程连续 {self.idle_deaths} 次在开始计分前退出（{problem['message']}）"))
+                raise JixiaoError(
+                    Problem(
+                        errors.BATCH_WORKER_START,
+                        f"工作进程连续 {self.idle_deaths} 次在开始计分前退出（{problem['message']}）",
+                    )
+                )
             return
         a: Assignment = w.assigned.popleft()
         rec = a.task.records[a.current]
         a.task.put(a.current, Scored("error", failure_line(rec, problem, self.run)))
-        rest = [Assignment(a.task, a.indices[a.done + 1:])] if a.done + 1 < len(a.indices) else []
+        rest = [Assignment(a.task, a.indices[a.done + 1 :])] if a.done + 1 < len(a.indices) else []
         for later in reversed(rest + list(w.assigned)):
-            self.queue.appendleft(Assignment(later.task, later.indices[later.done:]))
+            self.queue.appendleft(Assignment(later.task, later.indices[later.done :]))
 
     def _death_problem(self, w: Worker) -> dict[str, str]:
         rec = _record(w)
@@ -233,7 +250,10 @@ class Pool:
         else:
             how = f"以退出码 {os.WEXITSTATUS(status)} 退出"
         who = f"部门“{rec.key}”（{rec.where or rec.key}）" if rec is not None else "一个部门"
-        return {"code": errors.BATCH_WORKER_DIED, "message": f"计分{who}时工作进程{how}（插件调用了 os._exit、进程被杀或内存不足？），该部门未计分"}
+        return {
+            "code": errors.BATCH_WORKER_DIED,
+            "message": f"计分{who}时工作进程{how}（插件调用了 os._exit、进程被杀或内存不足？），该部门未计分",
+        }
 
     def _forget(self, w: Worker) -> None:
         try:

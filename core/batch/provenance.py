@@ -13,6 +13,7 @@ A department's input digest hashes a canonical JSON of its department block and 
 (keys sorted, numbers as written), so it is the same on every run and on every machine;
 a record that could not be read is hashed from its bytes.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -56,7 +57,9 @@ def canonical(value: Any) -> bytes:
     try:
         text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_plain)
     except TypeError:  # keys of mixed types (YAML allows 1: and "a": side by side)
-        text = json.dumps(_string_keys(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_plain)
+        text = json.dumps(
+            _string_keys(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_plain
+        )
     return text.encode("utf-8", "surrogatepass")
 
 
@@ -86,7 +89,10 @@ def engine_source() -> str:
 
 def _pack(engine) -> dict[str, Any]:
     p = engine.pack
-    plugins = sorted(({"name": i.name, "origin": i.origin, "sha256": i.sha256} for i in engine.registry.info.values()), key=lambda d: d["name"])
+    plugins = sorted(
+        ({"name": i.name, "origin": i.origin, "sha256": i.sha256} for i in engine.registry.info.values()),
+        key=lambda d: d["name"],
+    )
     return {"id": p.id, "version": p.version, "digest": p.digest, "plugins": plugins}
 
 
@@ -97,15 +103,19 @@ class RunProvenance:
     record: dict[str, Any]
 
     @classmethod
-    def of(cls, engine, compare=None, *, explain: bool = False, block: tuple[str, ...] = ()) -> "RunProvenance":
-        return cls({
-            "engine": {"version": jixiao.__version__, "source": engine_source()},
-            "pack": _pack(engine),
-            "compare": _pack(compare) if compare is not None else None,
-            "blocked": sorted(block),
-            "options": {"explain": explain},
-            "limits": {f.name: str(getattr(LIMITS, f.name)) for f in dataclasses.fields(LIMITS)},  # they decide which records are refused
-        })
+    def of(cls, engine, compare=None, *, explain: bool = False, block: tuple[str, ...] = ()) -> RunProvenance:
+        return cls(
+            {
+                "engine": {"version": jixiao.__version__, "source": engine_source()},
+                "pack": _pack(engine),
+                "compare": _pack(compare) if compare is not None else None,
+                "blocked": sorted(block),
+                "options": {"explain": explain},
+                "limits": {
+                    f.name: str(getattr(LIMITS, f.name)) for f in dataclasses.fields(LIMITS)
+                },  # they decide which records are refused
+            }
+        )
 
     @functools.cached_property
     def digest(self) -> str:
@@ -118,7 +128,12 @@ class RunProvenance:
 
     def stamp(self, input_sha: str) -> dict[str, str]:
         """The ``provenance`` of one result line."""
-        return {"pack": self.pack_label, "engine": self.record["engine"]["version"], "run": self.digest, "input": input_sha}
+        return {
+            "pack": self.pack_label,
+            "engine": self.record["engine"]["version"],
+            "run": self.digest,
+            "input": input_sha,
+        }
 
     def file_text(self) -> str:
         return json.dumps({"run": self.digest, **self.record}, ensure_ascii=False, indent=2) + "\n"
@@ -141,7 +156,9 @@ def differences(old: dict[str, Any] | None, stamp: dict[str, Any], new: RunProve
             out.append(f"评分体系：上次 {stamp.get('pack')}，本次 {new.pack_label}")
         if stamp.get("engine") != new.record["engine"]["version"]:
             out.append(f"jixiao 版本：上次 {stamp.get('engine')}，本次 {new.record['engine']['version']}")
-        return out or ["插件、--compare、--block、--explain、--limit 或 jixiao 程序本身（上次运行的 provenance.json 缺失，无法逐项比较）"]
+        return out or [
+            "插件、--compare、--block、--explain、--limit 或 jixiao 程序本身（上次运行的 provenance.json 缺失，无法逐项比较）"
+        ]
     cur = new.record
     for part, label in (("pack", "评分体系"), ("compare", "--compare 评分体系")):
         a, b = old.get(part), cur.get(part)
@@ -150,13 +167,23 @@ def differences(old: dict[str, Any] | None, stamp: dict[str, Any], new: RunProve
         out += _plugin_changes((a or {}).get("plugins") or [], (b or {}).get("plugins") or [])
     if old.get("engine") != cur["engine"]:
         e0, e1 = old.get("engine") or {}, cur["engine"]
-        out.append(f"jixiao 程序：上次 {e0.get('version')}（{e0.get('source')}），本次 {e1['version']}（{e1['source']}）")
+        out.append(
+            f"jixiao 程序：上次 {e0.get('version')}（{e0.get('source')}），本次 {e1['version']}（{e1['source']}）"
+        )
     if old.get("blocked") != cur["blocked"]:
-        out.append(f"--block：上次 {'、'.join(old.get('blocked') or []) or '无'}，本次 {'、'.join(cur['blocked']) or '无'}")
+        out.append(
+            f"--block：上次 {'、'.join(old.get('blocked') or []) or '无'}，本次 {'、'.join(cur['blocked']) or '无'}"
+        )
     if old.get("options") != cur["options"]:
-        out.append(f"--explain：上次{'有' if (old.get('options') or {}).get('explain') else '无'}，本次{'有' if cur['options']['explain'] else '无'}")
+        out.append(
+            f"--explain：上次{'有' if (old.get('options') or {}).get('explain') else '无'}，本次{'有' if cur['options']['explain'] else '无'}"
+        )
     if old.get("limits") != cur["limits"]:
-        changed = [f"{k.replace('_', '-')} {(old.get('limits') or {}).get(k)} → {v}" for k, v in cur["limits"].items() if (old.get("limits") or {}).get(k) != v]
+        changed = [
+            f"{k.replace('_', '-')} {(old.get('limits') or {}).get(k)} → {v}"
+            for k, v in cur["limits"].items()
+            if (old.get("limits") or {}).get(k) != v
+        ]
         out.append(f"--limit：{'、'.join(changed)}")
     return list(dict.fromkeys(out)) or ["来源记录不同"]
 

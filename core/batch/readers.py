@@ -11,14 +11,15 @@ makes the whole input unusable — no such file, an unknown type, a table withou
 column, a CSV that is not UTF-8, an xlsx that unpacks too large — raises ``JixiaoError``
 before anything is scored.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from .. import errors
-from ..limits import LIMITS, raise_hint
+from ..limits import raise_hint
 from ..office.limits import megabytes
 from .records import ReadLimits, Record, bad, checked, input_error, json_reason, skip_line
 
@@ -27,8 +28,9 @@ __all__ = ["ReadLimits", "Record", "read_input"]
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
-def read_input(path: str | Path, limits: ReadLimits = ReadLimits(), exclude: Path | None = None) -> Iterator[Record]:
+def read_input(path: str | Path, limits: ReadLimits | None = None, exclude: Path | None = None) -> Iterator[Record]:
     """Every record of ``path`` in input order; ``exclude`` is a folder not to read (the output, when it lies inside the input)."""
+    limits = limits or ReadLimits()
     p = Path(path)
     if not p.exists():
         raise input_error(errors.FACTS_FILE, f"找不到批量输入 {p}：请检查路径", p)
@@ -39,12 +41,16 @@ def read_input(path: str | Path, limits: ReadLimits = ReadLimits(), exclude: Pat
         return
     suffix = p.suffix.lower()
     if suffix not in (".jsonl", ".ndjson", ".csv", ".xlsx"):
-        raise input_error(errors.FACTS_FILE, f"批量输入 {p} 无法识别：应为事实文件目录、.jsonl、.csv 或 .xlsx（每行一个部门）", p)
+        raise input_error(
+            errors.FACTS_FILE, f"批量输入 {p} 无法识别：应为事实文件目录、.jsonl、.csv 或 .xlsx（每行一个部门）", p
+        )
     try:
         with p.open("rb"):
             pass
     except OSError as exc:
-        raise input_error(errors.FACTS_FILE, f"批量输入 {p} 无法读取：{exc.strerror or exc}；请检查文件权限", p) from None
+        raise input_error(
+            errors.FACTS_FILE, f"批量输入 {p} 无法读取：{exc.strerror or exc}；请检查文件权限", p
+        ) from None
     if suffix in (".csv", ".xlsx"):
         from .tables import read_csv, read_xlsx_rows
 
@@ -63,14 +69,27 @@ def read_jsonl(path: Path, limits: ReadLimits) -> Iterator[Record]:
             where, key = f"{path.name} 第 {n} 行", f"line:{n}"
             if len(line) > limits.record_bytes and not line.endswith(b"\n"):
                 size = len(line) + skip_line(fh)
-                yield bad(key, where, errors.INPUT_LIMIT, f"{where}有 {megabytes(size)} MB，超过单条记录的上限 {megabytes(limits.record_bytes)} MB；"
-                          f"请检查该行{raise_hint('record_mb')}", line[:4096] + str(size).encode(), size)
+                yield bad(
+                    key,
+                    where,
+                    errors.INPUT_LIMIT,
+                    f"{where}有 {megabytes(size)} MB，超过单条记录的上限 {megabytes(limits.record_bytes)} MB；"
+                    f"请检查该行{raise_hint('record_mb')}",
+                    line[:4096] + str(size).encode(),
+                    size,
+                )
                 continue
             try:
                 text = line.decode("utf-8")
             except UnicodeDecodeError as exc:
-                yield bad(key, where, errors.FACTS_ENCODING, f"{where}第 {exc.start + 1} 个字节起不是有效的 UTF-8 编码（{line[exc.start:exc.start + 4]!r}）："
-                          "请把文件另存为 UTF-8 编码，或修正该行", line)
+                yield bad(
+                    key,
+                    where,
+                    errors.FACTS_ENCODING,
+                    f"{where}第 {exc.start + 1} 个字节起不是有效的 UTF-8 编码（{line[exc.start : exc.start + 4]!r}）："
+                    "请把文件另存为 UTF-8 编码，或修正该行",
+                    line,
+                )
                 continue
             if n == 1:
                 text = text.removeprefix("\ufeff")
@@ -79,7 +98,13 @@ def read_jsonl(path: Path, limits: ReadLimits) -> Iterator[Record]:
             try:
                 data = load_text(text, ".json")
             except SyntaxProblem as exc:  # its own code when it has one: a duplicate key, nesting beyond the limit
-                yield bad(key, where, exc.code or errors.FACTS_FORMAT, f"{where}不是有效的 JSON：{exc}" if exc.code is None else f"{where}：{exc}", line)
+                yield bad(
+                    key,
+                    where,
+                    exc.code or errors.FACTS_FORMAT,
+                    f"{where}不是有效的 JSON：{exc}" if exc.code is None else f"{where}：{exc}",
+                    line,
+                )
                 continue
             except ValueError as exc:
                 yield bad(key, where, errors.FACTS_FORMAT, f"{where}不是有效的 JSON：{json_reason(exc)}", line)

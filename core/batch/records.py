@@ -6,6 +6,7 @@ strings, that they can be written as UTF-8 (a lone surrogate escape such as ``\\
 cannot). Its nesting is bounded where it is parsed (``yamlio``) and its number of facts
 where they are validated (``facts``), as for any other document.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,7 +16,6 @@ from typing import Any
 
 from .. import errors
 from ..errors import JixiaoError, Problem
-from ..facts import gbk_hint
 from ..limits import LIMITS, MB
 from .provenance import bytes_digest
 
@@ -67,7 +67,13 @@ def checked(data: Any, key: str, where: str, raw: bytes, texts: bool = False) ->
             json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
         doc = document(data, where)
     except UnicodeEncodeError:
-        return bad(key, where, errors.FACTS_ENCODING, f"{where}含有孤立的 Unicode 代理项（如 \\ud800），不是有效的文字：请修正", raw)
+        return bad(
+            key,
+            where,
+            errors.FACTS_ENCODING,
+            f"{where}含有孤立的 Unicode 代理项（如 \\ud800），不是有效的文字：请修正",
+            raw,
+        )
     except JixiaoError as exc:
         return Record(key, None, exc.problems[0], where, bytes_digest(raw))
     except Exception as exc:
@@ -83,5 +89,3 @@ def skip_line(fh) -> int:
         if chunk.endswith(b"\n"):
             break
     return skipped
-
-

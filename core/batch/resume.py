@@ -15,6 +15,7 @@ results.damaged.jsonl), reported, and those departments are scored again. Cuttin
 rather than skipping one line, keeps the file in input order, so a resumed batch ends
 byte-identical to one that was never stopped.
 """
+
 from __future__ import annotations
 
 import json
@@ -51,7 +52,9 @@ def parse_line(raw: bytes, number: int) -> PriorLine | None:
     if not isinstance(rec, dict) or not isinstance(rec.get("key"), str) or rec.get("status") not in STATUSES:
         return None
     stamp = rec.get("provenance")
-    if stamp is not None and not (isinstance(stamp, dict) and all(isinstance(stamp.get(k), str) for k in ("run", "input"))):
+    if stamp is not None and not (
+        isinstance(stamp, dict) and all(isinstance(stamp.get(k), str) for k in ("run", "input"))
+    ):
         return None
     if rec["status"] == "scored" and not _summable(rec):
         return None
@@ -127,8 +130,15 @@ class PriorResults:
             what = f"{where}是“{line.key}”的结果，而输入的第 {line.number} 条记录是“{rec.key}”（{rec.where}）：输入的记录有增删或顺序变了"
         else:
             what = f"{where}（部门“{line.key}”）计分时的输入与现在不同（{rec.where}）：事实已修改"
-        return JixiaoError(Problem(errors.BATCH_INPUT_CHANGED, f"{what}。续跑只接续同一份输入的结果，不会把新旧结果混在一起。{FRESH}",
-                                   field=RESULTS, value=line.key, location=f"{RESULTS}:{line.number}"))
+        return JixiaoError(
+            Problem(
+                errors.BATCH_INPUT_CHANGED,
+                f"{what}。续跑只接续同一份输入的结果，不会把新旧结果混在一起。{FRESH}",
+                field=RESULTS,
+                value=line.key,
+                location=f"{RESULTS}:{line.number}",
+            )
+        )
 
     def finish(self, records: int) -> None:
         """At the end of the input: earlier lines beyond it mean the input lost records."""
@@ -142,9 +152,15 @@ class PriorResults:
             self._cut(raw)
             return
         self._close()
-        raise JixiaoError(Problem(errors.BATCH_INPUT_CHANGED,
-                                  f"{self.store.path} 中的部门比输入多：输入只有 {records:,} 条记录，第 {self.lines + 1} 行起的结果在输入中已不存在。"
-                                  f"续跑只接续同一份输入的结果。{FRESH}", field=RESULTS, location=f"{RESULTS}:{self.lines + 1}"))
+        raise JixiaoError(
+            Problem(
+                errors.BATCH_INPUT_CHANGED,
+                f"{self.store.path} 中的部门比输入多：输入只有 {records:,} 条记录，第 {self.lines + 1} 行起的结果在输入中已不存在。"
+                f"续跑只接续同一份输入的结果。{FRESH}",
+                field=RESULTS,
+                location=f"{RESULTS}:{self.lines + 1}",
+            )
+        )
 
     def _check_run(self, line: PriorLine) -> None:
         if line.stamp is not None and line.stamp.get("run") == self.run.digest:
@@ -156,8 +172,14 @@ class PriorResults:
         else:
             changes = differences(read_recorded(self.store.dir), line.stamp, self.run)
             what = f"{where}是用另一套设置计分的：" + "；".join(changes)
-        raise JixiaoError(Problem(errors.BATCH_PROVENANCE, f"{what}。续跑不会把不同设置的结果混在一起。{FRESH}",
-                                  field=RESULTS, location=f"{RESULTS}:{line.number}"))
+        raise JixiaoError(
+            Problem(
+                errors.BATCH_PROVENANCE,
+                f"{what}。续跑不会把不同设置的结果混在一起。{FRESH}",
+                field=RESULTS,
+                location=f"{RESULTS}:{line.number}",
+            )
+        )
 
     def _cut(self, raw: bytes) -> None:
         torn_only = not raw.endswith(b"\n") and not self._fh.read(1)
@@ -167,8 +189,10 @@ class PriorResults:
         if torn_only:
             self.notes.append(f"{RESULTS} 第 {number} 行不完整（上次运行在写入时被中断），已删除；该部门将重新计分")
         else:
-            self.notes.append(f"[{errors.BATCH_RESULTS_DAMAGED}] {RESULTS} 第 {number} 行已损坏（不是 jixiao 写出的结果行），"
-                              f"从该行起的 {size:,} 字节已移到 {DAMAGED}；这些部门将重新计分")
+            self.notes.append(
+                f"[{errors.BATCH_RESULTS_DAMAGED}] {RESULTS} 第 {number} 行已损坏（不是 jixiao 写出的结果行），"
+                f"从该行起的 {size:,} 字节已移到 {DAMAGED}；这些部门将重新计分"
+            )
 
     def _close(self) -> None:
         if self._fh is not None:

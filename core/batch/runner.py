@@ -9,6 +9,7 @@ nothing is written. Then scoring, where nothing stops the batch but a signal: a 
 record, a failing plugin, a dead or stuck worker each become that department's error
 line. Memory stays flat: a bounded number of chunks is in flight.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -16,16 +17,17 @@ import json
 import os
 import time
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from .. import errors
 from ..errors import JixiaoError, Problem
+from ..office.limits import MB
 from .pool import Pool, Task
 from .provenance import RunProvenance, input_digest
-from ..office.limits import MB
 from .readers import ReadLimits, Record, read_input
 from .resume import PriorLine, PriorResults
 from .stop import BatchInterrupted, StopSignals
@@ -64,7 +66,9 @@ class BatchReport:
     skipped: int = 0  # resumed: already in results.jsonl from an earlier run of the same command
     duplicates: int = 0
     seconds: float = 0.0
-    failed: list[dict] = field(default_factory=list)  # key, status, code, message of each department not completely scored, resumed ones included
+    failed: list[dict] = field(
+        default_factory=list
+    )  # key, status, code, message of each department not completely scored, resumed ones included
     outdir: Path | None = None
     resumed: Tally = field(default_factory=Tally)  # the skipped departments, by status
     notes: list[str] = field(default_factory=list)  # what was repaired on the way (a torn or damaged results line)
@@ -85,9 +89,13 @@ def check_options(jobs: int | None, timeout: float, chunk: int) -> int:
     if jobs is None:
         jobs = cpus
     if isinstance(jobs, bool) or not isinstance(jobs, int) or not 1 <= jobs <= MAX_JOBS:
-        raise option_error(f"--jobs 应为 1 到 {MAX_JOBS} 之间的整数（工作进程数，本机有 {cpus} 个 CPU），收到 {jobs!r}", "--jobs", jobs)
+        raise option_error(
+            f"--jobs 应为 1 到 {MAX_JOBS} 之间的整数（工作进程数，本机有 {cpus} 个 CPU），收到 {jobs!r}", "--jobs", jobs
+        )
     if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or not 0 < timeout <= 86_400:
-        raise option_error(f"--timeout 应为大于 0、不超过 86400 的秒数（一个部门计分的时限），收到 {timeout!r}", "--timeout", timeout)
+        raise option_error(
+            f"--timeout 应为大于 0、不超过 86400 的秒数（一个部门计分的时限），收到 {timeout!r}", "--timeout", timeout
+        )
     if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
         raise option_error(f"chunk 应为正整数，收到 {chunk!r}", "chunk", chunk)
     return jobs
@@ -101,15 +109,35 @@ def load_engines(rubric, compare, rules: str, plugins: tuple, block: tuple) -> E
         main = Engine.from_rubric(rubric, plugins=plugins, block=block, rules=rules)
         other = Engine.from_rubric(compare, plugins=plugins, block=block, rules=rules) if compare else None
     except SystemExit as exc:
-        raise JixiaoError(Problem(errors.PLUGIN_LOAD, f"加载评分体系或插件时，有插件调用了 sys.exit({exc.code!r})：插件不应退出进程，请修正插件", field="plugin")) from None
+        raise JixiaoError(
+            Problem(
+                errors.PLUGIN_LOAD,
+                f"加载评分体系或插件时，有插件调用了 sys.exit({exc.code!r})：插件不应退出进程，请修正插件",
+                field="plugin",
+            )
+        ) from None
     return Engines(main, other)
 
 
-def run_batch(input_path: str | Path, rubric: str, outdir: str | Path, *, jobs: int | None = None, compare: str | None = None,
-              rules: str = "auto", plugins: Iterable = (), block: Iterable[str] = (), chunk: int = 200, explain: bool = False,
-              progress: Callable[[BatchReport], None] | None = None, fresh: bool = False, timeout: float = DEFAULT_TIMEOUT,
-              limits: ReadLimits = ReadLimits()) -> BatchReport:
+def run_batch(
+    input_path: str | Path,
+    rubric: str,
+    outdir: str | Path,
+    *,
+    jobs: int | None = None,
+    compare: str | None = None,
+    rules: str = "auto",
+    plugins: Iterable = (),
+    block: Iterable[str] = (),
+    chunk: int = 200,
+    explain: bool = False,
+    progress: Callable[[BatchReport], None] | None = None,
+    fresh: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
+    limits: ReadLimits | None = None,
+) -> BatchReport:
     """Score every record of ``input_path`` into ``outdir``; raises JixiaoError before scoring, BatchInterrupted on a signal."""
+    limits = limits or ReadLimits()
     jobs = check_options(jobs, timeout, chunk)
     started = time.perf_counter()
     with StopSignals() as stop:
@@ -119,8 +147,14 @@ def run_batch(input_path: str | Path, rubric: str, outdir: str | Path, *, jobs: 
         records = read_input(input_path, limits, exclude=Path(outdir))
         first = next(records, None)
         if first is None:
-            raise JixiaoError(Problem(errors.BATCH_EMPTY_INPUT, f"批量输入 {input_path} 中没有任何部门记录（空文件、只有表头，或目录中没有 .yaml/.yml/.json/.xlsx 事实文件）：请检查输入",
-                                      field="INPUT", value=str(input_path)))
+            raise JixiaoError(
+                Problem(
+                    errors.BATCH_EMPTY_INPUT,
+                    f"批量输入 {input_path} 中没有任何部门记录（空文件、只有表头，或目录中没有 .yaml/.yml/.json/.xlsx 事实文件）：请检查输入",
+                    field="INPUT",
+                    value=str(input_path),
+                )
+            )
         with ResultStore(outdir) as store:  # the folder is locked until the batch ends
             if fresh:
                 store.start_over()
@@ -128,8 +162,17 @@ def run_batch(input_path: str | Path, rubric: str, outdir: str | Path, *, jobs: 
             prior.check_first()
             report = BatchReport(outdir=store.dir)
             stop.urgent = False
-            scoring = Scoring(store, prior, run, report, Pool(jobs, engines, run, explain=explain, timeout=timeout),
-                              chunk=chunk, depth=2 * jobs + 1, progress=progress, started=started)
+            scoring = Scoring(
+                store,
+                prior,
+                run,
+                report,
+                Pool(jobs, engines, run, explain=explain, timeout=timeout),
+                chunk=chunk,
+                depth=2 * jobs + 1,
+                progress=progress,
+                started=started,
+            )
             try:
                 scoring.feed(chain([first], records), stop)
             finally:
@@ -153,8 +196,19 @@ def run_batch(input_path: str | Path, rubric: str, outdir: str | Path, *, jobs: 
 class Scoring:
     """The scoring loop: records in, result lines out in input order."""
 
-    def __init__(self, store: ResultStore, prior: PriorResults, run: RunProvenance, report: BatchReport, pool: Pool, *,
-                 chunk: int, depth: int, progress, started: float):
+    def __init__(
+        self,
+        store: ResultStore,
+        prior: PriorResults,
+        run: RunProvenance,
+        report: BatchReport,
+        pool: Pool,
+        *,
+        chunk: int,
+        depth: int,
+        progress,
+        started: float,
+    ):
         self.store, self.prior, self.run, self.report, self.pool = store, prior, run, report, pool
         self.chunk_size, self.depth, self.progress, self.started = chunk, depth, progress, started
         self.pending: deque[Task] = deque()
@@ -212,8 +266,18 @@ class Scoring:
                 n += 1
             self.next_copy[first] = n + 1  # a thousand copies of one id cost a thousand steps, not half a million
             dup = f"{key}#{n}"
-            rec = Record(dup, None, Problem(errors.DUPLICATE_ID, f"部门编号“{key}”重复出现（{rec.where}），第 {n} 次出现的记录未计分（不覆盖先前结果）",
-                                            field="department.id", value=key), rec.where, input_digest(rec))
+            rec = Record(
+                dup,
+                None,
+                Problem(
+                    errors.DUPLICATE_ID,
+                    f"部门编号“{key}”重复出现（{rec.where}），第 {n} 次出现的记录未计分（不覆盖先前结果）",
+                    field="department.id",
+                    value=key,
+                ),
+                rec.where,
+                input_digest(rec),
+            )
         self.seen.add(_digest(rec.key))
         return rec
 
@@ -224,8 +288,14 @@ class Scoring:
         self.report.skipped += 1
         self.report.resumed.add(line.status)
         if line.status != "scored":
-            self.report.failed.append({"key": line.key, "status": line.status, "code": line.first_problem.get("code"),
-                                       "message": line.first_problem.get("message")})
+            self.report.failed.append(
+                {
+                    "key": line.key,
+                    "status": line.status,
+                    "code": line.first_problem.get("code"),
+                    "message": line.first_problem.get("message"),
+                }
+            )
 
     def _submit(self) -> None:
         if not self.chunk:
@@ -265,7 +335,9 @@ class Scoring:
             else:
                 self.report.errors += 1
             first = (json.loads(result.line).get("problems") or [{}])[0]
-            self.report.failed.append({"key": rec.key, "status": result.status, "code": first.get("code"), "message": first.get("message")})
+            self.report.failed.append(
+                {"key": rec.key, "status": result.status, "code": first.get("code"), "message": first.get("message")}
+            )
 
 
 def _digest(key: str) -> int:

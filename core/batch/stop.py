@@ -10,6 +10,7 @@ and plugins) and while the summary is written, there is nothing half-written to 
 The exit status is the shell's convention for a process ended by a signal: 128 + the
 signal number, 130 for Ctrl-C (SIGINT) and 143 for SIGTERM.
 """
+
 from __future__ import annotations
 
 import signal
@@ -48,7 +49,7 @@ class StopSignals:
         self.urgent = True  # raise at once (nothing half-written); False while results are being written
         self._saved: dict[int, Any] = {}
 
-    def __enter__(self) -> "StopSignals":
+    def __enter__(self) -> StopSignals:
         if threading.current_thread() is threading.main_thread():
             for sig in SIGNALS:
                 self._saved[sig] = signal.signal(sig, self._handle)
@@ -90,7 +91,7 @@ class LateSignals:
     def keep(self) -> None:
         self.kept = True
 
-    def __enter__(self) -> "LateSignals":
+    def __enter__(self) -> LateSignals:
         if threading.current_thread() is threading.main_thread():
             for sig in SIGNALS:
                 self._saved[sig] = signal.signal(sig, signal.SIG_IGN)

@@ -7,12 +7,13 @@ written beside the results under a temporary name and renamed into place, so a k
 leaves either the old file or the new one. An output folder that cannot be used (it is
 a file, it lies below a file, the disk is read-only) is refused before any work.
 """
+
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from .. import errors
 from ..errors import JixiaoError, Problem
@@ -69,8 +70,11 @@ def _lock(folder: Path):
         fh.seek(0)
         holder = fh.read().strip() or "?"
         fh.close()
-        raise output_error(f"输出目录 {folder} 正被另一个 jixiao batch（进程 {holder}）使用：同一目录不能同时运行两个批量计分；"
-                           "请等它结束，或换一个 -o 目录", folder) from None
+        raise output_error(
+            f"输出目录 {folder} 正被另一个 jixiao batch（进程 {holder}）使用：同一目录不能同时运行两个批量计分；"
+            "请等它结束，或换一个 -o 目录",
+            folder,
+        ) from None
     fh.seek(0)
     fh.truncate()
     fh.write(str(os.getpid()))
@@ -89,7 +93,7 @@ class ResultStore:
         self._lock = None
         self.broken = False
 
-    def __enter__(self) -> "ResultStore":
+    def __enter__(self) -> ResultStore:
         self._lock = _lock(self.dir)
         return self
 
@@ -135,7 +139,9 @@ class ResultStore:
             raise self._write_error(exc) from None
 
     def _write_error(self, exc: OSError) -> JixiaoError:
-        return output_error(f"写入 {self.path} 失败：{os_reason(exc)}。已写入的结果保留；处理后再次运行同一命令即可续跑", self.dir)
+        return output_error(
+            f"写入 {self.path} 失败：{os_reason(exc)}。已写入的结果保留；处理后再次运行同一命令即可续跑", self.dir
+        )
 
     def cut(self, offset: int, keep_tail: bool) -> int:
         """Truncate the results at ``offset``; with ``keep_tail`` the cut bytes are appended to results.damaged.jsonl. Returns their size."""

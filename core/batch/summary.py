@@ -7,14 +7,16 @@ matrix.csv goes through ``office.safe`` (a name such as ``=cmd|' /C calc'!A0`` i
 as text, never as a formula). Each file is written under a temporary name and renamed
 into place: a batch killed while writing the summary leaves the previous file or none.
 """
+
 from __future__ import annotations
 
 import json
 import os
 from array import array
 from collections import Counter
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any, Iterator
+from typing import Any
 
 from ..numbers import fmt_number
 from ..office.safe import csv_writer, row_cells
@@ -44,7 +46,13 @@ class Ranking:
         order = array("q", sorted(range(n), key=lambda i: (-self.cents[i] << 32) | i))
         for rank, i in enumerate(order, 1):
             rec = self.store.read_at(self.offsets[i])
-            yield {"rank": rank, "key": rec["key"], "name": rec["department"]["name"], "total": rec["total"], "grade": rec["grade"]}
+            yield {
+                "rank": rank,
+                "key": rec["key"],
+                "name": rec["department"]["name"],
+                "total": rec["total"],
+                "grade": rec["grade"],
+            }
 
 
 def summarise(store: ResultStore, pack, other=None) -> tuple[dict[str, Any], Ranking]:
@@ -57,7 +65,9 @@ def summarise(store: ResultStore, pack, other=None) -> tuple[dict[str, Any], Ran
     for offset, rec in store.records_at():
         if rec["status"] != "scored":
             first = (rec.get("problems") or [{}])[0]
-            failed.append({"key": rec["key"], "status": rec["status"], "code": first.get("code"), "message": first.get("message")})
+            failed.append(
+                {"key": rec["key"], "status": rec["status"], "code": first.get("code"), "message": first.get("message")}
+            )
             continue
         grades[rec["grade"]] += 1
         ranking.add(rec["total"], offset)
@@ -71,19 +81,38 @@ def summarise(store: ResultStore, pack, other=None) -> tuple[dict[str, Any], Ran
                 lost_count[code] += 1
         b = rec.get("compare")
         if b and b["grade"] != rec["grade"]:
-            changes.append({"key": rec["key"], "name": rec["department"]["name"], "total_a": rec["total"], "grade_a": rec["grade"],
-                            "total_b": b["total"], "grade_b": b["grade"]})
+            changes.append(
+                {
+                    "key": rec["key"],
+                    "name": rec["department"]["name"],
+                    "total_a": rec["total"],
+                    "grade_a": rec["grade"],
+                    "total_b": b["total"],
+                    "grade_b": b["grade"],
+                }
+            )
     n = len(ranking)
-    per_indicator = [{
-        "code": c, "name": name, "weight": fmt_number(w),
-        "average_score": fmt_number((score_sum[c] / scored_count[c]).quantize(Decimal("0.01"))) if scored_count[c] else None,
-        "average_lost": fmt_number((lost_sum[c] / n).quantize(Decimal("0.01"))) if n else None,
-        "departments_losing": lost_count[c], "total_lost": fmt_number(lost_sum[c]),
-    } for c, name, w in leaves]
+    per_indicator = [
+        {
+            "code": c,
+            "name": name,
+            "weight": fmt_number(w),
+            "average_score": fmt_number((score_sum[c] / scored_count[c]).quantize(Decimal("0.01")))
+            if scored_count[c]
+            else None,
+            "average_lost": fmt_number((lost_sum[c] / n).quantize(Decimal("0.01"))) if n else None,
+            "departments_losing": lost_count[c],
+            "total_lost": fmt_number(lost_sum[c]),
+        }
+        for c, name, w in leaves
+    ]
     per_indicator.sort(key=lambda r: (-Decimal(r["total_lost"]), r["code"]))
     summary = {
-        "rubric": pack.id, "compare_rubric": other.id if other else None,
-        "departments": n + len(failed), "scored": n, "failed": failed,
+        "rubric": pack.id,
+        "compare_rubric": other.id if other else None,
+        "departments": n + len(failed),
+        "scored": n,
+        "failed": failed,
         "grades": {band.grade: grades.get(band.grade, 0) for band in pack.grades},
         "indicators": per_indicator,
         "grade_changes": changes,
@@ -117,8 +146,6 @@ class _Sheet:
         self.ws.append(row_cells(self.ws, values))
 
 
-
-
 def _workbook(store: ResultStore, pack, summary: dict[str, Any], ranking: Ranking) -> None:
     from openpyxl import Workbook
 
@@ -137,7 +164,17 @@ def _workbook(store: ResultStore, pack, summary: dict[str, Any], ranking: Rankin
     ws = _Sheet(wb, "指标失分")
     ws.append(["编码", "三级指标", "分值", "平均得分", "平均失分", "失分部门数", "失分合计"])
     for r in summary["indicators"]:
-        ws.append([r["code"], r["name"], Decimal(r["weight"]), _num(r["average_score"]), _num(r["average_lost"]), r["departments_losing"], Decimal(r["total_lost"])])
+        ws.append(
+            [
+                r["code"],
+                r["name"],
+                Decimal(r["weight"]),
+                _num(r["average_score"]),
+                _num(r["average_lost"]),
+                r["departments_losing"],
+                Decimal(r["total_lost"]),
+            ]
+        )
     leaves = [(leaf.code, leaf.name) for leaf in pack.leaves()]
     ws = _Sheet(wb, "失分矩阵")
     head = ["部门编号", "部门名称"] + [f"{c} {name}" for c, name in leaves]
@@ -161,7 +198,9 @@ def _workbook(store: ResultStore, pack, summary: dict[str, Any], ranking: Rankin
         ws.append([f["key"], f["status"], f["code"], f["message"]])
     if summary["compare_rubric"]:
         ws = _Sheet(wb, "等级变化")
-        ws.append(["部门编号", "部门名称", f"{summary['rubric']} 总分", "等级", f"{summary['compare_rubric']} 总分", "等级"])
+        ws.append(
+            ["部门编号", "部门名称", f"{summary['rubric']} 总分", "等级", f"{summary['compare_rubric']} 总分", "等级"]
+        )
         for c in summary["grade_changes"]:
             ws.append([c["key"], c["name"], Decimal(c["total_a"]), c["grade_a"], Decimal(c["total_b"]), c["grade_b"]])
     wb.save(store.dir / "summary.xlsx.tmp")

@@ -6,20 +6,23 @@ message that says so); a row that cannot be read or has more values than columns
 error record naming its row. An xlsx is checked for its unpacked size before it is
 opened, and read in openpyxl's streaming mode, no wider than its header.
 """
+
 from __future__ import annotations
 
 import csv
 import json
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .. import errors
 from ..errors import JixiaoError, Problem
+from ..facts import gbk_hint
 from ..office.limits import MAX_COLUMNS, MAX_SHEET_ROWS, check_xlsx, megabytes
 from .provenance import bytes_digest
-from .records import ReadLimits, Record, bad, gbk_hint, input_error
+from .records import ReadLimits, Record, bad, input_error
 
 ID_COLUMN, NAME_COLUMN = "department_id", "department_name"
 _UNDECODED = re.compile("[\udc80-\udcff]")  # bytes kept by errors="surrogateescape"
@@ -27,31 +30,60 @@ _UNDECODED = re.compile("[\udc80-\udcff]")  # bytes kept by errors="surrogateesc
 
 def _header(names: list[str], where: str) -> list[str]:
     if len(names) > MAX_COLUMNS:
-        raise JixiaoError(Problem(errors.INPUT_LIMIT, f"{where}：有 {len(names):,} 列，超过上限 {MAX_COLUMNS:,} 列：请检查第一行（列名）", field="INPUT"))
+        raise JixiaoError(
+            Problem(
+                errors.INPUT_LIMIT,
+                f"{where}：有 {len(names):,} 列，超过上限 {MAX_COLUMNS:,} 列：请检查第一行（列名）",
+                field="INPUT",
+            )
+        )
     if ID_COLUMN not in names:
-        raise JixiaoError(Problem(errors.FACTS_FORMAT, f"{where}：第一行应为列名，且含 {ID_COLUMN} 列（现有：{'、'.join(n for n in names[:20] if n) or '无'}）",
-                                  field=ID_COLUMN))
+        raise JixiaoError(
+            Problem(
+                errors.FACTS_FORMAT,
+                f"{where}：第一行应为列名，且含 {ID_COLUMN} 列（现有：{'、'.join(n for n in names[:20] if n) or '无'}）",
+                field=ID_COLUMN,
+            )
+        )
     seen: set[str] = set()
     for name in names:
         if name and name in seen:
-            raise JixiaoError(Problem(errors.FACTS_FORMAT, f"{where}：列名“{name}”出现了两次；每个事实只能有一列", field=name))
+            raise JixiaoError(
+                Problem(errors.FACTS_FORMAT, f"{where}：列名“{name}”出现了两次；每个事实只能有一列", field=name)
+            )
         seen.add(name)
     return names
 
 
 def _row_doc(header: list[str], values: list[Any], where: str, key: str) -> Record:
-    extra = [v for v in values[len(header):] if v not in (None, "")]
+    extra = [v for v in values[len(header) :] if v not in (None, "")]
     if extra:
-        return bad(key, where, errors.FACTS_FORMAT, f"{where}有 {len(values)} 个值，多于列名的 {len(header)} 列（第一个多出的值：{str(extra[0])[:40]!r}）：请检查分隔符或引号",
-                    _row_bytes(values))
+        return bad(
+            key,
+            where,
+            errors.FACTS_FORMAT,
+            f"{where}有 {len(values)} 个值，多于列名的 {len(header)} 列（第一个多出的值：{str(extra[0])[:40]!r}）：请检查分隔符或引号",
+            _row_bytes(values),
+        )
     row = {h: v for h, v in zip(header, values) if h}
     dept_id = row.pop(ID_COLUMN, None)
     name = row.pop(NAME_COLUMN, "") or ""
     if dept_id in (None, ""):
-        return Record(key, None, Problem(errors.FACTS_FORMAT, f"{where}：缺少部门编号（{ID_COLUMN} 列）", field=ID_COLUMN), where, bytes_digest(_row_bytes(values)))
+        return Record(
+            key,
+            None,
+            Problem(errors.FACTS_FORMAT, f"{where}：缺少部门编号（{ID_COLUMN} 列）", field=ID_COLUMN),
+            where,
+            bytes_digest(_row_bytes(values)),
+        )
     facts = {k: v for k, v in row.items() if v not in (None, "")}
-    return Record(str(dept_id), {"department": {"id": str(dept_id), "name": str(name)}, "facts": facts, "source": where}, None, where,
-                  size=sum(len(str(v)) for v in values) + 8 * len(values))
+    return Record(
+        str(dept_id),
+        {"department": {"id": str(dept_id), "name": str(name)}, "facts": facts, "source": where},
+        None,
+        where,
+        size=sum(len(str(v)) for v in values) + 8 * len(values),
+    )
 
 
 def _row_bytes(values: list[Any]) -> bytes:
@@ -70,7 +102,11 @@ def read_csv(path: Path, limits: ReadLimits) -> Iterator[Record]:
         if _UNDECODED.search("".join(first)):
             with path.open("rb") as raw_fh:
                 raw = raw_fh.read(65536)
-            raise input_error(errors.FACTS_ENCODING, f"{path} 不是 UTF-8 编码{gbk_hint(raw)}：请在 Excel 中“另存为 → CSV UTF-8（逗号分隔）”后再计分", path)
+            raise input_error(
+                errors.FACTS_ENCODING,
+                f"{path} 不是 UTF-8 编码{gbk_hint(raw)}：请在 Excel 中“另存为 → CSV UTF-8（逗号分隔）”后再计分",
+                path,
+            )
         header = _header([h.strip() for h in first], path.name)
         n = 1
         while True:
@@ -81,16 +117,33 @@ def read_csv(path: Path, limits: ReadLimits) -> Iterator[Record]:
             except StopIteration:
                 return
             except csv.Error as exc:
-                yield bad(key, where, errors.INPUT_LIMIT if "field limit" in str(exc) else errors.FACTS_FORMAT,
-                           f"{where}无法读取：{exc}", f"{path.name}:{reader.line_num}")
+                yield bad(
+                    key,
+                    where,
+                    errors.INPUT_LIMIT if "field limit" in str(exc) else errors.FACTS_FORMAT,
+                    f"{where}无法读取：{exc}",
+                    f"{path.name}:{reader.line_num}",
+                )
                 continue
             if not any(v.strip() for v in values):
                 continue
             if _UNDECODED.search("".join(values)):
-                yield bad(key, where, errors.FACTS_ENCODING, f"{where}含有不是 UTF-8 编码的字节：请把文件另存为 UTF-8，或修正该行", _row_bytes(values))
+                yield bad(
+                    key,
+                    where,
+                    errors.FACTS_ENCODING,
+                    f"{where}含有不是 UTF-8 编码的字节：请把文件另存为 UTF-8，或修正该行",
+                    _row_bytes(values),
+                )
                 continue
             if sum(map(len, values)) > limits.record_bytes:
-                yield bad(key, where, errors.INPUT_LIMIT, f"{where}超过单条记录的上限 {megabytes(limits.record_bytes)} MB", _row_bytes(values)[:4096])
+                yield bad(
+                    key,
+                    where,
+                    errors.INPUT_LIMIT,
+                    f"{where}超过单条记录的上限 {megabytes(limits.record_bytes)} MB",
+                    _row_bytes(values)[:4096],
+                )
                 continue
             yield _row_doc(header, [v.strip() for v in values], where, key)
 
@@ -102,7 +155,9 @@ def read_xlsx_rows(path: Path, limits: ReadLimits) -> Iterator[Record]:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
-        raise input_error(errors.FACTS_FILE, f"{path} 无法作为 Excel 工作簿（.xlsx）打开：{type(exc).__name__}: {exc}", path) from None
+        raise input_error(
+            errors.FACTS_FILE, f"{path} 无法作为 Excel 工作簿（.xlsx）打开：{type(exc).__name__}: {exc}", path
+        ) from None
     try:
         if not wb.worksheets:
             raise input_error(errors.FACTS_FORMAT, f"{path} 中没有工作表", path)
@@ -124,10 +179,22 @@ def read_xlsx_rows(path: Path, limits: ReadLimits) -> Iterator[Record]:
             except StopIteration:
                 return
             except Exception as exc:  # a damaged sheet: what was read stands, the rest is one error
-                yield bad(key, where, errors.FACTS_FORMAT, f"{where}起的内容无法读取（{type(exc).__name__}: {exc}）：该行及以后的部门未计分", f"{path}:{n}")
+                yield bad(
+                    key,
+                    where,
+                    errors.FACTS_FORMAT,
+                    f"{where}起的内容无法读取（{type(exc).__name__}: {exc}）：该行及以后的部门未计分",
+                    f"{path}:{n}",
+                )
                 return
             if n > MAX_SHEET_ROWS:
-                yield bad(key, where, errors.INPUT_LIMIT, f"{where}：工作表的行号超过 Excel 的上限 {MAX_SHEET_ROWS:,}，以后的行未读取", f"{path}:{n}")
+                yield bad(
+                    key,
+                    where,
+                    errors.INPUT_LIMIT,
+                    f"{where}：工作表的行号超过 Excel 的上限 {MAX_SHEET_ROWS:,}，以后的行未读取",
+                    f"{path}:{n}",
+                )
                 return
             if any(v not in (None, "") for v in values):
                 yield _row_doc(header, [_cell(v) for v in values], where, key)

@@ -12,6 +12,7 @@ Messages on the socket are frames: a 4-byte big-endian length, then the payload.
 supervisor sends a pickled list of records; the worker answers each with one status
 byte (``s`` scored, ``i`` incomplete, ``e`` error) followed by the UTF-8 result line.
 """
+
 from __future__ import annotations
 
 import gc
@@ -36,7 +37,10 @@ from .readers import Record
 STATUS_BYTE = {"scored": b"s", "incomplete": b"i", "error": b"e"}
 BYTE_STATUS = {v[0]: k for k, v in STATUS_BYTE.items()}
 _HEADER = 4
-_NOT_PLUGINS = (str(Path(__file__).resolve().parent.parent), sysconfig.get_paths()["stdlib"])  # jixiao's engine, the standard library
+_NOT_PLUGINS = (
+    str(Path(__file__).resolve().parent.parent),
+    sysconfig.get_paths()["stdlib"],
+)  # jixiao's engine, the standard library
 
 
 def compact(card) -> dict[str, Any]:
@@ -55,8 +59,15 @@ def compact(card) -> dict[str, Any]:
         for p in leaf.problems:
             problems.append({"indicator": code, **p.to_dict()})
     problems += [p.to_dict() for p in card.fact_problems]
-    return {"total": fmt_number(card.total), "grade": card.grade, "complete": card.complete, "scores": scores, "lost": lost, "problems": problems,
-            "warnings": [p.to_dict() for p in card.warnings]}
+    return {
+        "total": fmt_number(card.total),
+        "grade": card.grade,
+        "complete": card.complete,
+        "scores": scores,
+        "lost": lost,
+        "problems": problems,
+        "warnings": [p.to_dict() for p in card.warnings],
+    }
 
 
 def failure_line(rec: Record, problem: dict[str, Any], run: RunProvenance) -> bytes:
@@ -111,17 +122,29 @@ def score_record(engines: Engines, rec: Record, run: RunProvenance, explain: boo
     except JixiaoError as exc:
         out = {"key": rec.key, "status": "error", "problems": [p.to_dict() for p in exc.problems]}
     except Exception as exc:  # a faulty plugin or a bug: recorded, the batch goes on
-        out = {"key": rec.key, "status": "error", "problems": [{"code": errors.PLUGIN_FAILED, "message": f"{type(exc).__name__}: {exc}{_where(exc)}"}]}
+        out = {
+            "key": rec.key,
+            "status": "error",
+            "problems": [{"code": errors.PLUGIN_FAILED, "message": f"{type(exc).__name__}: {exc}{_where(exc)}"}],
+        }
     except (SystemExit, KeyboardInterrupt, GeneratorExit) as exc:
         what = f"sys.exit({exc.code!r})" if isinstance(exc, SystemExit) else type(exc).__name__
-        out = {"key": rec.key, "status": "error", "problems": [{
-            "code": errors.BATCH_PLUGIN_EXIT, "message": f"计分时有插件引发了 {what}{_where(exc)}，该部门未计分；插件不应退出进程，请修正插件"}]}
+        out = {
+            "key": rec.key,
+            "status": "error",
+            "problems": [
+                {
+                    "code": errors.BATCH_PLUGIN_EXIT,
+                    "message": f"计分时有插件引发了 {what}{_where(exc)}，该部门未计分；插件不应退出进程，请修正插件",
+                }
+            ],
+        }
     out["provenance"] = run.stamp(input_digest(rec))
     return Scored(out["status"], _encode(out))
 
 
 def _where(exc: BaseException) -> str:
-    """"（/x/plugin.py 第 12 行）": the innermost frame outside jixiao's engine and Python's standard library, if any."""
+    """ "（/x/plugin.py 第 12 行）": the innermost frame outside jixiao's engine and Python's standard library, if any."""
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         if not frame.filename.startswith(_NOT_PLUGINS):
             return f"（{frame.filename} 第 {frame.lineno} 行）"
@@ -146,10 +169,10 @@ def frames(inbox: bytearray) -> list[bytes]:
     """Complete frames at the start of ``inbox``, removed from it."""
     out, at = [], 0
     while len(inbox) - at >= _HEADER:
-        n = int.from_bytes(inbox[at:at + _HEADER], "big")
+        n = int.from_bytes(inbox[at : at + _HEADER], "big")
         if len(inbox) - at - _HEADER < n:
             break
-        out.append(bytes(inbox[at + _HEADER:at + _HEADER + n]))
+        out.append(bytes(inbox[at + _HEADER : at + _HEADER + n]))
         at += _HEADER + n
     if at:
         del inbox[:at]

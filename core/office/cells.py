@@ -3,6 +3,7 @@
 Shared by the 事实 sheet (one fact per row) and the table sheets (one column per field of a
 table fact), so a money cell is validated and formatted the same wherever it sits.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,8 +19,17 @@ from .safe import put_text
 
 SHEET_CHOICES = "选项"
 YES, NO = "是", "否"
-KIND_FORMAT = {"money": "#,##0.00##", "number": "General", "score": "General", "count": "0", "rate": "0.0##%",
-               "date": "yyyy-mm-dd", "text": "@", "bool": "@", "choice": "@"}
+KIND_FORMAT = {
+    "money": "#,##0.00##",
+    "number": "General",
+    "score": "General",
+    "count": "0",
+    "rate": "0.0##%",
+    "date": "yyyy-mm-dd",
+    "text": "@",
+    "bool": "@",
+    "choice": "@",
+}
 
 
 def cell_value(spec: FactSpec, value: Any) -> Any:
@@ -85,8 +95,11 @@ class Validations:
         labels = list(spec.choices.values())
         ws = self.choices_ws
         for col in range(1, ws.max_column + 1):  # the same labels already listed
-            if ws.cell(row=1, column=col).value is not None and [ws.cell(row=r, column=col).value for r in range(2, len(labels) + 2)] == labels \
-                    and ws.cell(row=len(labels) + 2, column=col).value is None:
+            if (
+                ws.cell(row=1, column=col).value is not None
+                and [ws.cell(row=r, column=col).value for r in range(2, len(labels) + 2)] == labels
+                and ws.cell(row=len(labels) + 2, column=col).value is None
+            ):
                 return _range(col, len(labels))
         col = ws.max_column + 1 if ws.cell(row=1, column=1).value is not None else 1
         ws.cell(row=1, column=col, value=spec.name)
@@ -115,8 +128,13 @@ def _validation(spec: FactSpec, choice_formula: str | None) -> DataValidation | 
         dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
     elif kind in ("money", "count", "number", "score", "rate"):
         low = spec.minimum if spec.minimum is not None else (Decimal(0) if kind in ("money", "count") else None)
-        dv = DataValidation(type="whole" if kind == "count" else "decimal", operator="between",
-                            formula1=_num(low, "-1E+15"), formula2=_num(spec.maximum, "1E+15"), allow_blank=True)
+        dv = DataValidation(
+            type="whole" if kind == "count" else "decimal",
+            operator="between",
+            formula1=_num(low, "-1E+15"),
+            formula2=_num(spec.maximum, "1E+15"),
+            allow_blank=True,
+        )
     else:
         return None
     err = err or f"应为{spec.expected()}"

@@ -7,6 +7,7 @@ same ones Markdown and HTML print), the table from layout (the same merges as th
 workbook). Chinese text is set in 宋体 with SimSun named as its alternative in the font
 table, numbers and Latin text in Times New Roman, headings in 黑体.
 """
+
 from __future__ import annotations
 
 import io
@@ -24,8 +25,8 @@ from lxml import etree
 
 from .. import report_text
 from ..scorecard import Scorecard
-from .safe import xml_text
 from .layout import HEADER, SCORE, TEXT, TOTAL, score_table
+from .safe import xml_text
 from .style import FONT_CJK, FONT_CJK_ALT, FONT_HEADING, FONT_LATIN
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ TABLE_STYLE = "JX 表格文字"
 LANDSCAPE_TEXT_WIDTH_MM = 297 - 2 * 15
 
 
-def scorecard_document(card: Scorecard, engine: "Engine") -> bytes:
+def scorecard_document(card: Scorecard, engine: Engine) -> bytes:
     pack = engine.pack
     doc = Document()
     _styles(doc)
@@ -145,7 +146,7 @@ def _labelled(doc, label: str, text: str) -> None:
 _ALIGN = {TEXT: WD_ALIGN_PARAGRAPH.LEFT}
 
 
-def _table(doc, card: Scorecard, engine: "Engine") -> None:
+def _table(doc, card: Scorecard, engine: Engine) -> None:
     grid = score_table(card, engine.pack)
     table = doc.add_table(rows=grid.rows, cols=grid.columns)
     table.style = doc.styles["Table Grid"]

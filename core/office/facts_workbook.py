@@ -6,6 +6,7 @@ value the user typed): a float cell is read back at Excel's own display precisio
 15 significant digits, so 311.63 stays 311.63 and 98.1% stays 0.981. Every value keeps
 its cell ("事实!D7") so that any error can name the cell the user has to fix.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,8 +24,16 @@ from ..errors import JixiaoError, Problem
 from ..facts import LocatedFacts, cell_text
 from .limits import MAX_COLUMNS, MAX_FACT_ROWS, check_xlsx, too_many_rows
 from .table_sheets import read_table_sheets
-from .template import (HEADER_ROW, KEY_COL, KEY_HEADER, LABEL_DEPT_ID, LABEL_DEPT_NAME, LABEL_RUBRIC,
-                       SHEET_FACTS, VALUE_COL)
+from .template import (
+    HEADER_ROW,
+    KEY_COL,
+    KEY_HEADER,
+    LABEL_DEPT_ID,
+    LABEL_DEPT_NAME,
+    LABEL_RUBRIC,
+    SHEET_FACTS,
+    VALUE_COL,
+)
 
 SCAN_ROWS = 50  # the department block and the header are near the top
 
@@ -53,15 +62,32 @@ def read_facts_workbook(path: str | Path, max_bytes: int | None = None) -> dict[
     check_xlsx(p, max_bytes)
     try:
         wb = load_workbook(p, data_only=True)
-    except (InvalidFileException, BadZipFile, KeyError, ValueError, OSError, TypeError, AttributeError, SyntaxError) as exc:
-        raise _fail(f"事实文件 {p} 无法作为 Excel 工作簿（.xlsx）打开：{type(exc).__name__}: {exc}", field=str(p)) from None
+    except (
+        InvalidFileException,
+        BadZipFile,
+        KeyError,
+        ValueError,
+        OSError,
+        TypeError,
+        AttributeError,
+        SyntaxError,
+    ) as exc:
+        raise _fail(
+            f"事实文件 {p} 无法作为 Excel 工作簿（.xlsx）打开：{type(exc).__name__}: {exc}", field=str(p)
+        ) from None
     for sheet in wb.worksheets:
         if sheet.max_row > MAX_FACT_ROWS:
             raise too_many_rows(f"{p} 工作表“{sheet.title}”", sheet.max_row, MAX_FACT_ROWS)
         if sheet.max_column > MAX_COLUMNS:
-            raise _fail(f"{p} 工作表“{sheet.title}”有 {sheet.max_column:,} 列，超过上限 {MAX_COLUMNS:,} 列；请删除多余的列后再读取", field=str(p))
+            raise _fail(
+                f"{p} 工作表“{sheet.title}”有 {sheet.max_column:,} 列，超过上限 {MAX_COLUMNS:,} 列；请删除多余的列后再读取",
+                field=str(p),
+            )
     if SHEET_FACTS not in wb.sheetnames:
-        raise _fail(f"事实文件 {p} 缺少工作表“{SHEET_FACTS}”（现有：{'、'.join(wb.sheetnames)}）；请用 jixiao template 生成填报表", field=str(p))
+        raise _fail(
+            f"事实文件 {p} 缺少工作表“{SHEET_FACTS}”（现有：{'、'.join(wb.sheetnames)}）；请用 jixiao template 生成填报表",
+            field=str(p),
+        )
     ws = wb[SHEET_FACTS]
     meta: dict[str, str] = {}
     header_row = None
@@ -74,9 +100,12 @@ def read_facts_workbook(path: str | Path, max_bytes: int | None = None) -> dict[
             break
     if header_row is None:
         column = get_column_letter(KEY_COL)
-        raise _fail(f"工作表“{SHEET_FACTS}”中找不到表头“{KEY_HEADER}”（应在 {column} 列、前 {SCAN_ROWS} 行之内，通常是 {column}{HEADER_ROW}）："
-                    f"可能被改写或删除了。请把该单元格改回“{KEY_HEADER}”，或用 jixiao template 重新生成填报表",
-                    location=f"{SHEET_FACTS}!{column}:{column}", field=KEY_HEADER)
+        raise _fail(
+            f"工作表“{SHEET_FACTS}”中找不到表头“{KEY_HEADER}”（应在 {column} 列、前 {SCAN_ROWS} 行之内，通常是 {column}{HEADER_ROW}）："
+            f"可能被改写或删除了。请把该单元格改回“{KEY_HEADER}”，或用 jixiao template 重新生成填报表",
+            location=f"{SHEET_FACTS}!{column}:{column}",
+            field=KEY_HEADER,
+        )
     tables = read_table_sheets(wb, excel_value)
     facts: dict[str, Any] = {}
     locations: dict[str, str] = {}
@@ -89,7 +118,11 @@ def read_facts_workbook(path: str | Path, max_bytes: int | None = None) -> dict[
         where = f"{SHEET_FACTS}!{cell.coordinate}"
         if name in locations:
             first = locations[name]
-            raise _fail(f"{cell_text(where)}：事实“{name}”重复出现（已在 {cell_text(first)} 填写），每项事实只能填一行", location=where, field=name)
+            raise _fail(
+                f"{cell_text(where)}：事实“{name}”重复出现（已在 {cell_text(first)} 填写），每项事实只能填一行",
+                location=where,
+                field=name,
+            )
         if name in tables:  # a table fact: its rows are on its own sheet, D only points there
             rows, locations[name] = tables.pop(name)
             if rows:
@@ -106,7 +139,9 @@ def read_facts_workbook(path: str | Path, max_bytes: int | None = None) -> dict[
     dept_id, dept_name, rubric = (_meta(ws, meta, label) for label in (LABEL_DEPT_ID, LABEL_DEPT_NAME, LABEL_RUBRIC))
     if not dept_id[0]:
         where = dept_id[1] or f"{SHEET_FACTS}!{ws.cell(row=3, column=VALUE_COL).coordinate}"
-        raise _fail(f"{cell_text(where)}：缺少{LABEL_DEPT_ID}（部门编号不能为空）", location=where, field="department.id")
+        raise _fail(
+            f"{cell_text(where)}：缺少{LABEL_DEPT_ID}（部门编号不能为空）", location=where, field="department.id"
+        )
     return {
         "rubric": rubric[0] or None,
         "department": {"id": dept_id[0], "name": dept_name[0] or ""},

@@ -4,6 +4,7 @@ For a screen, an e-mail or pasting into an OA system: no scripts, no external fi
 the styles inline in the page. The table is the same grid as the workbook and the
 Word table (rowspan/colspan for the merges), the sentences the same as the report's.
 """
+
 from __future__ import annotations
 
 from html import escape
@@ -48,11 +49,14 @@ def _cell_html(cell: Cell) -> str:
     return f"<{tag}{attrs}>{body}</{tag}>"
 
 
-def table_html(card: Scorecard, engine: "Engine | None" = None) -> str:
+def table_html(card: Scorecard, engine: Engine | None = None) -> str:
     grid = score_table(card, engine.pack if engine is not None else None)
     rows = grid.by_row()
-    out = ['<table class="score-table">',
-           f'<colgroup><col span="{2 * grid.levels}"><col class="text"><col class="criteria"><col></colgroup>', "<thead>"]
+    out = [
+        '<table class="score-table">',
+        f'<colgroup><col span="{2 * grid.levels}"><col class="text"><col class="criteria"><col></colgroup>',
+        "<thead>",
+    ]
     for r, cells in enumerate(rows):
         if r == HEADER_ROWS:
             out += ["</thead>", "<tbody>"]
@@ -62,30 +66,49 @@ def table_html(card: Scorecard, engine: "Engine | None" = None) -> str:
     return "\n".join(out)
 
 
-def scorecard_html(card: Scorecard, engine: "Engine") -> str:
+def scorecard_html(card: Scorecard, engine: Engine) -> str:
     pack = engine.pack
     who = card.department_name or card.department_id
     title = f"{who} {report_text.report_title(pack)}"
-    out = ["<!DOCTYPE html>", '<html lang="zh-CN">', "<head>", '<meta charset="utf-8">',
-           '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>{escape(title)}</title>", f"<style>{CSS}</style>", "</head>", "<body>",
-           f"<h1>{escape(report_text.report_title(pack))}</h1>",
-           f'<p class="meta">部门名称：{escape(who)}（{escape(card.department_id)}）<br>'
-           f"评分体系：{escape(card.rubric['title'])}（{escape(card.rubric['id'])} {escape(card.rubric['version'])}）<br>"
-           + "".join(f"{escape(note)}<br>" for note in report_text.plugin_notes(card)) +
-           f"总计得分：<strong>{fmt_number(card.total)}</strong>　等级：<strong>{escape(card.grade or '—')}</strong>"
-           + ("（评分不完整）" if not card.complete else "") + "</p>",
-           "<h2>三、总体评价和整改措施</h2>", "<h3>（一）总体评价</h3>",
-           f"<p>{escape(report_text.overall(card, pack))}</p>",
-           f"<h3>{escape(report_text.section_problems(pack))}</h3>"]
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="zh-CN">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(title)}</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{escape(report_text.report_title(pack))}</h1>",
+        f'<p class="meta">部门名称：{escape(who)}（{escape(card.department_id)}）<br>'
+        f"评分体系：{escape(card.rubric['title'])}（{escape(card.rubric['id'])} {escape(card.rubric['version'])}）<br>"
+        + "".join(f"{escape(note)}<br>" for note in report_text.plugin_notes(card))
+        + f"总计得分：<strong>{fmt_number(card.total)}</strong>　等级：<strong>{escape(card.grade or '—')}</strong>"
+        + ("（评分不完整）" if not card.complete else "")
+        + "</p>",
+        "<h2>三、总体评价和整改措施</h2>",
+        "<h3>（一）总体评价</h3>",
+        f"<p>{escape(report_text.overall(card, pack))}</p>",
+        f"<h3>{escape(report_text.section_problems(pack))}</h3>",
+    ]
     sections = report_text.loss_sections(card, pack)
     if not sections:
         out.append(f"<p>{escape(report_text.NO_LOSS)}</p>")
     for s in sections:
-        out += [f'<section class="loss" id="loss-{escape(s.code)}">', f"<h4>{escape(s.title)}</h4>",
-                f"<p><strong>存在问题：</strong>{escape(s.problem)}</p>",
-                f"<p><strong>改进措施：</strong>{escape(s.improvement)}</p>", "</section>"]
-    out += [f"<h2>四、{escape(report_text.kind(pack))}指标评分情况</h2>", f"<p>{escape(report_text.closing(card, pack))}</p>",
-            f"<h2>附件：{escape(report_text.table_title(pack))}</h2>", table_html(card, engine), "</body>", "</html>"]
+        out += [
+            f'<section class="loss" id="loss-{escape(s.code)}">',
+            f"<h4>{escape(s.title)}</h4>",
+            f"<p><strong>存在问题：</strong>{escape(s.problem)}</p>",
+            f"<p><strong>改进措施：</strong>{escape(s.improvement)}</p>",
+            "</section>",
+        ]
+    out += [
+        f"<h2>四、{escape(report_text.kind(pack))}指标评分情况</h2>",
+        f"<p>{escape(report_text.closing(card, pack))}</p>",
+        f"<h2>附件：{escape(report_text.table_title(pack))}</h2>",
+        table_html(card, engine),
+        "</body>",
+        "</html>",
+    ]
     return "\n".join(out) + "\n"
-

@@ -5,6 +5,7 @@ The attachment's table has a three-row header (评价指标 over the indicator c
 merges each group's cells down over its leaves. The workbook, the Word table and the HTML table must agree on that
 layout exactly, so they all draw this grid instead of each working the merges out.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -84,12 +85,18 @@ def widths(levels: int) -> tuple[float, ...]:
 def header_cells(levels: int = 3) -> list[Cell]:
     """The three header rows: 评价指标 over the level columns, each level's name over 名称 + 参考分值."""
     text = 2 * levels
-    cells = [Cell(0, 0, "评价指标", HEADER, colspan=text),
-             Cell(0, text, "指标说明", HEADER, rowspan=3),
-             Cell(0, text + 1, "参考评分标准", HEADER, rowspan=3),
-             Cell(0, text + 2, "得分", HEADER, rowspan=3)]
+    cells = [
+        Cell(0, 0, "评价指标", HEADER, colspan=text),
+        Cell(0, text, "指标说明", HEADER, rowspan=3),
+        Cell(0, text + 1, "参考评分标准", HEADER, rowspan=3),
+        Cell(0, text + 2, "得分", HEADER, rowspan=3),
+    ]
     for i in range(levels):
-        cells += [Cell(1, 2 * i, LEVEL_NAMES[i], HEADER, colspan=2), Cell(2, 2 * i, "名称", HEADER), Cell(2, 2 * i + 1, "参考分值", HEADER)]
+        cells += [
+            Cell(1, 2 * i, LEVEL_NAMES[i], HEADER, colspan=2),
+            Cell(2, 2 * i, "名称", HEADER),
+            Cell(2, 2 * i + 1, "参考分值", HEADER),
+        ]
     return sorted(cells, key=lambda c: (c.row, c.col))
 
 
@@ -101,7 +108,7 @@ def score_value(leaf: LeafResult) -> str | Decimal:
     return leaf.score if leaf.score is not None else STATUS_TEXT[leaf.status]
 
 
-def score_table(card: Scorecard, pack: "Pack | None" = None) -> ScoreTable:
+def score_table(card: Scorecard, pack: Pack | None = None) -> ScoreTable:
     """The attachment's grid for one scorecard, at any depth; ``pack`` supplies 指标说明 and 参考评分标准.
 
     Each group's name and weight are merged down over its leaves; a leaf sits in the last
@@ -117,17 +124,29 @@ def score_table(card: Scorecard, pack: "Pack | None" = None) -> ScoreTable:
         for i, group in enumerate(row.path):
             if row.first[i]:
                 n = _count(group)
-                cells += [Cell(r, 2 * i, group.printed_name, NAME, rowspan=n), Cell(r, 2 * i + 1, group.weight, WEIGHT, rowspan=n)]
+                cells += [
+                    Cell(r, 2 * i, group.printed_name, NAME, rowspan=n),
+                    Cell(r, 2 * i + 1, group.weight, WEIGHT, rowspan=n),
+                ]
         for i in range(len(row.path), levels - 1):
             cells += [Cell(r, 2 * i, "", BLANK), Cell(r, 2 * i + 1, "", BLANK)]
         leaf = row.leaf
         desc, crit = texts.get(leaf.code, ("", ""))
-        cells += [Cell(r, text - 2, leaf.name, NAME), Cell(r, text - 1, leaf.weight, WEIGHT),
-                  Cell(r, text, desc, TEXT), Cell(r, text + 1, crit, TEXT), Cell(r, text + 2, score_value(leaf), SCORE)]
+        cells += [
+            Cell(r, text - 2, leaf.name, NAME),
+            Cell(r, text - 1, leaf.weight, WEIGHT),
+            Cell(r, text, desc, TEXT),
+            Cell(r, text + 1, crit, TEXT),
+            Cell(r, text + 2, score_value(leaf), SCORE),
+        ]
         codes.append(leaf.code)
     r = HEADER_ROWS + len(rows)
     total_weight = pack.total if pack is not None else sum((n.weight for n in card.roots), Decimal(0))
-    cells += [Cell(r, 0, TOTAL_LABEL, TOTAL, colspan=text - 1), Cell(r, text - 1, total_weight, WEIGHT),
-              Cell(r, text, "", BLANK, colspan=2), Cell(r, text + 2, card.total, SCORE)]
+    cells += [
+        Cell(r, 0, TOTAL_LABEL, TOTAL, colspan=text - 1),
+        Cell(r, text - 1, total_weight, WEIGHT),
+        Cell(r, text, "", BLANK, colspan=2),
+        Cell(r, text + 2, card.total, SCORE),
+    ]
     cells.sort(key=lambda c: (c.row, c.col))
     return ScoreTable(tuple(cells), r + 1, tuple(codes), levels)

@@ -7,6 +7,7 @@ part's unpacked size, and Python's zipfile never returns more than that size, so
 it is an honest bound that costs nothing to read. The limit can be raised (``jixiao
 --limit xlsx-mb=N``); rows and columns have fixed bounds that no template comes near.
 """
+
 from __future__ import annotations
 
 import zipfile
@@ -17,8 +18,8 @@ from ..errors import JixiaoError, Problem
 from ..limits import LIMITS, MB, raise_hint
 
 MAX_SHEET_ROWS = 1_048_576  # Excel's own limit
-MAX_FACT_ROWS = 100_000     # rows of a facts workbook's sheet (a template has a few hundred)
-MAX_COLUMNS = 2_000         # columns of a table of departments
+MAX_FACT_ROWS = 100_000  # rows of a facts workbook's sheet (a template has a few hundred)
+MAX_COLUMNS = 2_000  # columns of a table of departments
 
 
 def megabytes(n: int) -> str:
@@ -37,14 +38,25 @@ def check_xlsx(path: str | Path, max_bytes: int | None = None) -> None:
         return
     if unpacked > max_bytes:
         packed = p.stat().st_size
-        raise JixiaoError(Problem(
-            errors.INPUT_LIMIT,
-            f"{p}：工作簿解压后共 {megabytes(unpacked)} MB（文件本身 {megabytes(packed)} MB），超过上限 {megabytes(max_bytes)} MB"
-            f"{raise_hint('xlsx_mb')}；大批量数据建议改用 CSV 或 JSON Lines",
-            field=str(p), value=unpacked, expected=f"不超过 {max_bytes} 字节"))
+        raise JixiaoError(
+            Problem(
+                errors.INPUT_LIMIT,
+                f"{p}：工作簿解压后共 {megabytes(unpacked)} MB（文件本身 {megabytes(packed)} MB），超过上限 {megabytes(max_bytes)} MB"
+                f"{raise_hint('xlsx_mb')}；大批量数据建议改用 CSV 或 JSON Lines",
+                field=str(p),
+                value=unpacked,
+                expected=f"不超过 {max_bytes} 字节",
+            )
+        )
 
 
 def too_many_rows(where: str, rows: int, limit: int) -> JixiaoError:
-    return JixiaoError(Problem(
-        errors.INPUT_LIMIT, f"{where}：有 {rows:,} 行，超过上限 {limit:,} 行；请删除多余的行（含格式但无内容的空行）后再读取",
-        field=where, value=rows, expected=f"不超过 {limit} 行"))
+    return JixiaoError(
+        Problem(
+            errors.INPUT_LIMIT,
+            f"{where}：有 {rows:,} 行，超过上限 {limit:,} 行；请删除多余的行（含格式但无内容的空行）后再读取",
+            field=where,
+            value=rows,
+            expected=f"不超过 {limit} 行",
+        )
+    )

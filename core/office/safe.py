@@ -15,11 +15,13 @@ Numbers are written as numbers and left alone; only text is escaped. Characters 
 cannot hold (C0 controls other than tab, newline, carriage return) are replaced by
 U+FFFD, as openpyxl would otherwise refuse the whole workbook.
 """
+
 from __future__ import annotations
 
 import csv
 import re
-from typing import IO, Any, Iterable
+from collections.abc import Iterable
+from typing import IO, Any
 
 from openpyxl.cell import WriteOnlyCell
 

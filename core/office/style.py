@@ -5,13 +5,14 @@ style, so the cells name 宋体 with the GB2312 character set (134): Excel and W
 Windows open it as SimSun, and LibreOffice on Linux, which has no 宋体, substitutes a
 CJK font for that character set instead of printing boxes.
 """
+
 from __future__ import annotations
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-FONT_CJK = "宋体"          # SimSun under its Chinese name, as Chinese Office writes it
-FONT_CJK_ALT = "SimSun"    # the same face under its Latin name (Word's fallback slot)
-FONT_HEADING = "黑体"       # SimHei, for headings in the Word document
+FONT_CJK = "宋体"  # SimSun under its Chinese name, as Chinese Office writes it
+FONT_CJK_ALT = "SimSun"  # the same face under its Latin name (Word's fallback slot)
+FONT_HEADING = "黑体"  # SimHei, for headings in the Word document
 FONT_LATIN = "Times New Roman"
 GB2312 = 134
 

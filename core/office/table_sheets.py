@@ -5,6 +5,7 @@ field, each column validated like a fact of its kind. Row 1 names the fact, row 
 the Chinese column headers, row 4 the field names the reader goes by; entries start on
 row 5 and column A numbers them, so “第 2 行” in a message is the row numbered 2.
 """
+
 from __future__ import annotations
 
 import re
@@ -43,9 +44,14 @@ def write_table_sheet(wb, title: str, spec: FactSpec, rows: Any, choices_ws) -> 
     ws["A2"] = "每行填写一项，可增加行；带 * 的列必填，其余可留空。第 4 行为程序识别用的列名，请勿修改。"
     ws["A2"].font = font(9)
     ws.merge_cells(f"A2:{last}2")
-    for c, (head, field) in enumerate([("序号", FIELDS_LABEL)] + [
+    for c, (head, field) in enumerate(
+        [("序号", FIELDS_LABEL)]
+        + [
             (f"{col.label}{'（' + col.unit + '）' if col.unit else ''}{'' if col.optional else ' *'}", col.name)
-            for col in spec.columns], start=1):
+            for col in spec.columns
+        ],
+        start=1,
+    ):
         h = ws.cell(row=HEADER_ROW, column=c, value=head)
         h.font, h.alignment, h.fill, h.border = font(10, bold=True), align(), HEADER_FILL, BORDER
         k = ws.cell(row=FIELDS_ROW, column=c, value=field)

@@ -8,10 +8,12 @@ label) so most mistakes are refused while typing. The machine name of each fact 
 in column B, and the reader finds facts by that name, not by row number, so rows may
 be re-sorted or deleted without misreading a value.
 """
+
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING, Any, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter, quote_sheetname
@@ -32,11 +34,11 @@ KEY_HEADER = "事实名（勿改）"
 HEADERS = ("序号", KEY_HEADER, "事实", "填写值", "单位", "填写要求", "用于指标", "说明")
 WIDTHS = (6, 26, 46, 18, 7, 34, 34, 30)
 KEY_COL, VALUE_COL = 2, 4  # 1-based: B holds the fact name, D the value
-HEADER_ROW = 6             # facts start on row 7
+HEADER_ROW = 6  # facts start on row 7
 SEE_SHEET = "见工作表“{}”"
 
 
-def fact_rows(engine: "Engine") -> list[tuple[FactSpec, list[str]]]:
+def fact_rows(engine: Engine) -> list[tuple[FactSpec, list[str]]]:
     """Facts in indicator order, each with the indicators it feeds (code and name)."""
     feeds: dict[str, list[str]] = {}
     for b in engine.bindings:
@@ -49,7 +51,7 @@ def fact_rows(engine: "Engine") -> list[tuple[FactSpec, list[str]]]:
     return [(specs[n], feeds.get(n, [])) for n in ordered]
 
 
-def template_workbook(engine: "Engine", prefill: Mapping[str, Any] | None = None) -> bytes:
+def template_workbook(engine: Engine, prefill: Mapping[str, Any] | None = None) -> bytes:
     """The input workbook for ``engine``'s pack; ``prefill`` is an optional facts document to copy in."""
     pack = engine.pack
     prefill = prefill or {}
@@ -65,11 +67,15 @@ def template_workbook(engine: "Engine", prefill: Mapping[str, Any] | None = None
     put(ws["A1"], f"{pack.title} — 事实填报表")
     ws["A1"].font, ws["A1"].alignment = font(14, bold=True), align()
     ws.merge_cells(f"A2:{last}2")
-    ws["A2"] = ("请在黄色单元格（D列）填写；金额单位为万元，比率可填 98.1% 或 0.981，是/否及选项请从下拉列表选择。"
-                "B列为事实名，请勿修改；不适用或暂缺的事实留空，相关指标将显示为“无法评价”。")
+    ws["A2"] = (
+        "请在黄色单元格（D列）填写；金额单位为万元，比率可填 98.1% 或 0.981，是/否及选项请从下拉列表选择。"
+        "B列为事实名，请勿修改；不适用或暂缺的事实留空，相关指标将显示为“无法评价”。"
+    )
     ws["A2"].font, ws["A2"].alignment = font(9), align("left")
     ws.row_dimensions[2].height = 30
-    for r, (label, value) in enumerate(((LABEL_DEPT_ID, dept.get("id")), (LABEL_DEPT_NAME, dept.get("name")), (LABEL_RUBRIC, pack.id)), start=3):
+    for r, (label, value) in enumerate(
+        ((LABEL_DEPT_ID, dept.get("id")), (LABEL_DEPT_NAME, dept.get("name")), (LABEL_RUBRIC, pack.id)), start=3
+    ):
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=3)
         ws.cell(row=r, column=1, value=label).font = font(10.5, bold=True)
         c = ws.cell(row=r, column=VALUE_COL)
@@ -89,9 +95,16 @@ def template_workbook(engine: "Engine", prefill: Mapping[str, Any] | None = None
         r = HEADER_ROW + n
         table = spec.kind == "table"
         title = sheet_title(spec, taken) if table else ""
-        row = (n, spec.name, spec.label, SEE_SHEET.format(title) if table else cell_value(spec, values.get(spec.name)),
-               spec.unit, "表格：每行一项，在对应工作表中填写" if table else requirement(spec), "；".join(feeds),
-               spec.note or note(spec))
+        row = (
+            n,
+            spec.name,
+            spec.label,
+            SEE_SHEET.format(title) if table else cell_value(spec, values.get(spec.name)),
+            spec.unit,
+            "表格：每行一项，在对应工作表中填写" if table else requirement(spec),
+            "；".join(feeds),
+            spec.note or note(spec),
+        )
         for c, v in enumerate(row, start=1):
             cell = ws.cell(row=r, column=c)
             put(cell, v)

@@ -6,6 +6,7 @@ header repeated), so it can be printed and filed as is. Sheet 2 explains every s
 Scores are written from the Decimals (openpyxl stores a Decimal as its exact decimal
 text), already rounded by the pack, and shown in General format: 5, 3, 1.98 as published.
 """
+
 from __future__ import annotations
 
 import io
@@ -17,9 +18,8 @@ from openpyxl.utils import get_column_letter
 from .. import report_text
 from ..numbers import fmt_detail
 from ..scorecard import STATUS_TEXT, Scorecard
+from .layout import BLANK, HEADER, NAME, SCORE, TEXT, TOTAL, WEIGHT, Cell, score_table
 from .safe import put_text, xml_text
-from .layout import (BLANK, HEADER, NAME, SCORE, TEXT, TOTAL, WEIGHT, Cell,
-                     score_table)
 from .style import BORDER, HEADER_FILL, align, fit_rows, font, landscape_a4
 
 if TYPE_CHECKING:
@@ -29,12 +29,23 @@ SHEET_TABLE = "评分情况表"
 SHEET_EXPLAIN = "评分说明"
 TABLE_TOP = 3  # 1-based row of the first header row: a title and a department line above it
 LEAF_COLUMN = "末级指标"  # named for the pack's levels: "三级指标" when every leaf is on the third
-EXPLAIN_COLUMNS = (("编码", 7), ("上级指标", 14), (LEAF_COLUMN, 14), ("分值", 6), ("得分", 7), ("状态", 8),
-                   ("计分公式", 40), ("使用的事实", 36), ("中间值", 30), ("扣分及原因", 36),
-                   ("存在问题（报告用语）", 44), ("说明与问题", 30))
+EXPLAIN_COLUMNS = (
+    ("编码", 7),
+    ("上级指标", 14),
+    (LEAF_COLUMN, 14),
+    ("分值", 6),
+    ("得分", 7),
+    ("状态", 8),
+    ("计分公式", 40),
+    ("使用的事实", 36),
+    ("中间值", 30),
+    ("扣分及原因", 36),
+    ("存在问题（报告用语）", 44),
+    ("说明与问题", 30),
+)
 
 
-def scorecard_workbook(card: Scorecard, engine: "Engine") -> bytes:
+def scorecard_workbook(card: Scorecard, engine: Engine) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET_TABLE
@@ -48,11 +59,18 @@ def scorecard_workbook(card: Scorecard, engine: "Engine") -> bytes:
     return buf.getvalue()
 
 
-_ALIGN = {HEADER: align(), NAME: align(), WEIGHT: align(), SCORE: align(), TOTAL: align(), BLANK: align(),
-          TEXT: align("left", "center")}
+_ALIGN = {
+    HEADER: align(),
+    NAME: align(),
+    WEIGHT: align(),
+    SCORE: align(),
+    TOTAL: align(),
+    BLANK: align(),
+    TEXT: align("left", "center"),
+}
 
 
-def write_score_table(ws, card: Scorecard, engine: "Engine") -> None:
+def write_score_table(ws, card: Scorecard, engine: Engine) -> None:
     table = score_table(card, engine.pack)
     last = get_column_letter(table.columns)
     ws.merge_cells(f"A1:{last}1")
@@ -62,7 +80,10 @@ def write_score_table(ws, card: Scorecard, engine: "Engine") -> None:
     ws.merge_cells(f"A2:{last}2")
     r = card.rubric
     notes = "".join(f"\n{note}" for note in report_text.plugin_notes(card))
-    put_text(ws["A2"], f"部门：{card.department_name or card.department_id}（{card.department_id}）    评分体系：{r['title']}（{r['id']} {r['version']}）{notes}")
+    put_text(
+        ws["A2"],
+        f"部门：{card.department_name or card.department_id}（{card.department_id}）    评分体系：{r['title']}（{r['id']} {r['version']}）{notes}",
+    )
     ws["A2"].font, ws["A2"].alignment = font(10.5), align("left")
     for i, w in enumerate(table.widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w * 1.15
@@ -88,7 +109,9 @@ def _put(ws, cell: Cell) -> None:
         for cc in range(col, col + cell.colspan):
             ws.cell(row=rr, column=cc).border = BORDER
     if cell.merged:
-        ws.merge_cells(start_row=row, start_column=col, end_row=row + cell.rowspan - 1, end_column=col + cell.colspan - 1)
+        ws.merge_cells(
+            start_row=row, start_column=col, end_row=row + cell.rowspan - 1, end_column=col + cell.colspan - 1
+        )
 
 
 def write_explanations(ws, card: Scorecard) -> None:
@@ -100,12 +123,20 @@ def write_explanations(ws, card: Scorecard) -> None:
         ws.column_dimensions[get_column_letter(i)].width = w
     for r, leaf in enumerate(card.leaves(), start=2):
         values = [
-            leaf.code, " / ".join(leaf.path), leaf.name, leaf.weight,
-            leaf.score if leaf.score is not None else STATUS_TEXT[leaf.status], STATUS_TEXT[leaf.status],
+            leaf.code,
+            " / ".join(leaf.path),
+            leaf.name,
+            leaf.weight,
+            leaf.score if leaf.score is not None else STATUS_TEXT[leaf.status],
+            STATUS_TEXT[leaf.status],
             leaf.formula,
             "\n".join(f"{i.label}：{i.shown}" for i in leaf.inputs),
             "\n".join(f"{m.label}：{m.shown}" for m in leaf.intermediates)
-            + (f"\n未取舍得分：{fmt_detail(leaf.raw_score)}" if leaf.raw_score is not None and leaf.raw_score != leaf.score else ""),
+            + (
+                f"\n未取舍得分：{fmt_detail(leaf.raw_score)}"
+                if leaf.raw_score is not None and leaf.raw_score != leaf.score
+                else ""
+            ),
             "\n".join(f"扣{fmt_detail(d.points)}分：{d.reason}" for d in leaf.deductions),
             "\n".join(leaf.problem_sentences()),
             "\n".join(list(leaf.notes) + [f"[{p.code}] {p.message}" for p in leaf.problems]),
@@ -118,7 +149,9 @@ def write_explanations(ws, card: Scorecard) -> None:
     total_row = len(list(card.leaves())) + 2
     ws.cell(row=total_row, column=3, value="总计得分").font = font(10.5, bold=True)
     ws.cell(row=total_row, column=5, value=card.total).font = font(10.5, bold=True)
-    ws.cell(row=total_row, column=6, value=f"等级：{card.grade or '—'}" + ("" if card.complete else "（评分不完整）")).font = font(10.5)
+    ws.cell(
+        row=total_row, column=6, value=f"等级：{card.grade or '—'}" + ("" if card.complete else "（评分不完整）")
+    ).font = font(10.5)
     fit_rows(ws, 2, total_row - 1)
     landscape_a4(ws, "1:1")
     ws.freeze_panes = "D2"

@@ -1,4 +1,5 @@
 """Rubric packs: the finance bureau's rubric as validated data."""
+
 from .loader import available_packs, load_pack
 from .model import Gate, LeafSpec, NodeSpec, Pack
 

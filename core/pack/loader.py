@@ -1,5 +1,6 @@
 """Finding and loading rubric packs, resolving ``extend`` chains, and refusing malformed packs
 with the file, the line and the node path."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -74,7 +75,8 @@ def locate(ref: str | Path, relative_to: Path | None = None) -> Path:
         for folder in [Path(text)] + ([relative_to / text] if relative_to else []):
             if (folder / PACK_FILE).is_file() and folder.resolve() != packs[text].parent.resolve():
                 logging.getLogger("jixiao").warning(
-                    f"提示：文件夹 {folder} 与已安装的评分体系“{text}”同名；使用已安装的 {packs[text].parent}。如要使用该文件夹，请写成路径：./{text}")
+                    f"提示：文件夹 {folder} 与已安装的评分体系“{text}”同名；使用已安装的 {packs[text].parent}。如要使用该文件夹，请写成路径：./{text}"
+                )
         return packs[text]
     candidates = [Path(ref)] + ([relative_to / text] if relative_to else [])
     for p in candidates:
@@ -83,7 +85,15 @@ def locate(ref: str | Path, relative_to: Path | None = None) -> Path:
         if p.is_file():
             return p
     known = "、".join(packs) or "（无）"
-    raise JixiaoError(Problem(errors.PACK_NOT_FOUND, f"找不到评分体系“{ref}”：既不是已安装的体系（{known}），也不是存在的文件或目录", field="rubric", value=str(ref), expected="已安装体系的编号或 pack.yaml 的路径"))
+    raise JixiaoError(
+        Problem(
+            errors.PACK_NOT_FOUND,
+            f"找不到评分体系“{ref}”：既不是已安装的体系（{known}），也不是存在的文件或目录",
+            field="rubric",
+            value=str(ref),
+            expected="已安装体系的编号或 pack.yaml 的路径",
+        )
+    )
 
 
 class _Where:
@@ -128,7 +138,9 @@ def _path_text(raw: Any, at: tuple) -> str:
 class _Resolved:
     schema: PackSchema
     indicators: list[dict]
-    sources: dict[str, list[tuple[_Where, tuple]]]  # code → (file, node path) of each node written with it, in tree order
+    sources: dict[
+        str, list[tuple[_Where, tuple]]
+    ]  # code → (file, node path) of each node written with it, in tree order
     applied: list = field(default_factory=list)
     origins: dict[str, dict[str, str]] = field(default_factory=dict)
     scale: dict[str, Number] = field(default_factory=dict)
@@ -192,7 +204,9 @@ def _read(path: Path) -> tuple[PackSchema, _Where]:
         raise JixiaoError([where.problem(tuple(e["loc"]), _schema_text(e)) for e in exc.errors()]) from None
 
 
-def _sources(indicators: list[dict], where: _Where, at: tuple = ("indicators",), out: dict | None = None) -> dict[str, list[tuple[_Where, tuple]]]:
+def _sources(
+    indicators: list[dict], where: _Where, at: tuple = ("indicators",), out: dict | None = None
+) -> dict[str, list[tuple[_Where, tuple]]]:
     out = {} if out is None else out
     for i, node in enumerate(indicators):
         out.setdefault(str(node["code"]), []).append((where, at + (i,)))
@@ -202,7 +216,9 @@ def _sources(indicators: list[dict], where: _Where, at: tuple = ("indicators",),
 
 def _resolve(path: Path, chain: tuple[Path, ...]) -> _Resolved:
     if path.resolve() in chain:
-        raise JixiaoError(Problem(errors.PACK_INVALID, f"{path}：extend 形成循环：{' → '.join(str(c) for c in chain + (path,))}"))
+        raise JixiaoError(
+            Problem(errors.PACK_INVALID, f"{path}：extend 形成循环：{' → '.join(str(c) for c in chain + (path,))}")
+        )
     schema, where = _read(path)
     plugin_files, problems = [], []
     for i, name in enumerate(schema.plugins):
@@ -219,40 +235,84 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> _Resolved:
             problems.append(where.problem((), f"缺少必填项：{'、'.join(missing)}"))
         if problems:
             raise JixiaoError(problems)
-        return _Resolved(schema, dumped, _sources(dumped, where), plugin_files=plugin_files, raws=[where.raw], where=where,
-                         checks=_checks(schema, where, {}))
+        return _Resolved(
+            schema,
+            dumped,
+            _sources(dumped, where),
+            plugin_files=plugin_files,
+            raws=[where.raw],
+            where=where,
+            checks=_checks(schema, where, {}),
+        )
     if schema.indicators is not None:
-        problems.append(where.problem(("indicators",), "extend 的包不能重写整个 indicators：请用 overrides 的 set/use/drop/add"))
+        problems.append(
+            where.problem(("indicators",), "extend 的包不能重写整个 indicators：请用 overrides 的 set/use/drop/add")
+        )
     try:
         base = _resolve(locate(schema.extend, path.parent), chain + (path.resolve(),))
     except JixiaoError as exc:
-        raise JixiaoError(problems + [where.problem(("extend",), f"基础评分体系无法加载：{exc.problems[0].message}", exc.code)] + exc.problems[1:]) from None
+        raise JixiaoError(
+            problems
+            + [where.problem(("extend",), f"基础评分体系无法加载：{exc.problems[0].message}", exc.code)]
+            + exc.problems[1:]
+        ) from None
     result = reform.apply(base.indicators, schema.overrides, schema.id)
     for index, code, message in result.problems:
         problems.append(reform.override_problem(str(path), where.line(("overrides", index)), index, code, message))
     if problems:
         raise JixiaoError(problems)
-    inherited = {k: getattr(schema, k) if getattr(schema, k) is not None else getattr(base.schema, k) for k in REQUIRED + ("kind", "total")}
-    merged = base.schema.model_copy(update={**inherited, "id": schema.id, "extend": schema.extend,
-                                            "facts": {**base.schema.facts, **schema.facts}, "metrics": {**base.schema.metrics, **schema.metrics}})
+    inherited = {
+        k: getattr(schema, k) if getattr(schema, k) is not None else getattr(base.schema, k)
+        for k in REQUIRED + ("kind", "total")
+    }
+    merged = base.schema.model_copy(
+        update={
+            **inherited,
+            "id": schema.id,
+            "extend": schema.extend,
+            "facts": {**base.schema.facts, **schema.facts},
+            "metrics": {**base.schema.metrics, **schema.metrics},
+        }
+    )
     sources = {code: list(places) for code, places in base.sources.items()}
     for i, ov in enumerate(schema.overrides):
         if ov.add is not None:
             sources[str(ov.add.indicator.code)] = [(where, ("overrides", i, "add", "indicator"))]
-    origins = {code: {**base.origins.get(code, {}), **result.origins.get(code, {})} for code in set(base.origins) | set(result.origins)}
+    origins = {
+        code: {**base.origins.get(code, {}), **result.origins.get(code, {})}
+        for code in set(base.origins) | set(result.origins)
+    }
     scale = dict(base.scale)
     for code, factor in result.scale.items():
         scale[code] = mul(scale.get(code, Decimal(1)), factor)
-    return _Resolved(merged, result.indicators, sources, base.applied + result.applied, origins, scale,
-                     base.dropped + result.dropped_weight, base.plugin_files + plugin_files, base.raws + [where.raw], base.schema.id, where,
-                     _checks(schema, where, base.checks))
+    return _Resolved(
+        merged,
+        result.indicators,
+        sources,
+        base.applied + result.applied,
+        origins,
+        scale,
+        base.dropped + result.dropped_weight,
+        base.plugin_files + plugin_files,
+        base.raws + [where.raw],
+        base.schema.id,
+        where,
+        _checks(schema, where, base.checks),
+    )
 
 
 def _checks(schema: PackSchema, where: _Where, inherited: dict[str, CheckSpec]) -> dict[str, CheckSpec]:
     """The base pack's checks, each replaced by this pack's check of the same id, then this pack's new ones."""
     out = dict(inherited)
     for i, c in enumerate(schema.checks):
-        out[c.id] = CheckSpec(c.id, c.rule, c.label, c.effect, c.tolerance, dataclasses.replace(where.place(("checks", i)), text=f"checks[{i}]（{c.id}）"))
+        out[c.id] = CheckSpec(
+            c.id,
+            c.rule,
+            c.label,
+            c.effect,
+            c.tolerance,
+            dataclasses.replace(where.place(("checks", i)), text=f"checks[{i}]（{c.id}）"),
+        )
     return out
 
 
@@ -278,7 +338,15 @@ def _build(r: _Resolved, path: Path) -> Pack:
     try:
         nodes = [NodeSchema.model_validate(n) for n in r.indicators]
     except ValidationError as exc:  # an override set a value of the wrong type
-        raise JixiaoError([Problem(errors.PACK_OVERRIDE, f"{path}：覆盖后的指标树无效：{_path_text({'indicators': r.indicators}, ('indicators',) + tuple(e['loc']))}：{e['msg']}") for e in exc.errors()]) from None
+        raise JixiaoError(
+            [
+                Problem(
+                    errors.PACK_OVERRIDE,
+                    f"{path}：覆盖后的指标树无效：{_path_text({'indicators': r.indicators}, ('indicators',) + tuple(e['loc']))}：{e['msg']}",
+                )
+                for e in exc.errors()
+            ]
+        ) from None
     pack_facts = {k: _spec(k, d) for k, d in schema.facts.items()}
 
     places = {code: list(v) for code, v in r.sources.items()}
@@ -288,44 +356,97 @@ def _build(r: _Resolved, path: Path) -> Pack:
         here = where(at) if where else f"{path}：{n.name}"
 
         def problem(code: str, message: str, sub: tuple = (), **extra: Any) -> Problem:
-            return where.problem(at + sub, message, code, **extra) if where else located(code, message, path, None, (), n.name, **extra)
+            return (
+                where.problem(at + sub, message, code, **extra)
+                if where
+                else located(code, message, path, None, (), n.name, **extra)
+            )
 
         if n.children:
             if n.use:
                 problems.append(problem(errors.PACK_INVALID, f"“{n.name}”有下级指标，不能再写 use"))
             children_total = total(c.weight for c in n.children)
             if children_total != n.weight:
-                problems.append(problem(errors.PACK_WEIGHTS, f"“{n.name}”分值 {fmt_number(n.weight)} 与下级分值合计 {fmt_number(children_total)} 不符"))
+                problems.append(
+                    problem(
+                        errors.PACK_WEIGHTS,
+                        f"“{n.name}”分值 {fmt_number(n.weight)} 与下级分值合计 {fmt_number(children_total)} 不符",
+                    )
+                )
             kids = tuple(node(c, ancestors + (str(n.code),)) for c in n.children)
             return NodeSpec(str(n.code), n.name, n.weight, n.printed_name or n.name, n.description, kids)
         if not n.use:
             problems.append(problem(errors.PACK_INVALID, f"末级指标“{n.name}”须用 use 指明评分实现"))
         facts = {**pack_facts, **{k: _spec(k, d) for k, d in n.facts.items()}}
+
         def gate_place(attr: str, i: int) -> Place:
             if where is None:
                 return Place(str(path), None, (), f"{n.name}.{attr}[{i}]")
             return dataclasses.replace(where.place(at + (attr, i)), text=f"{_path_text(where.raw, at)}.{attr}[{i}]")
 
-        gates = {kind: tuple(g for i, v in enumerate(getattr(n, attr)) if (g := _gate(kind, v, gate_place(attr, i), problems)))
-                 for kind, attr in (("veto", "veto"), ("exempt", "exempt"), ("not_applicable", "not_applicable"))}
-        lines = {".".join(str(p) for p in key[len(at):]): line for key, line in (where.lines.items() if where else []) if key[:len(at)] == at}
+        gates = {
+            kind: tuple(
+                g for i, v in enumerate(getattr(n, attr)) if (g := _gate(kind, v, gate_place(attr, i), problems))
+            )
+            for kind, attr in (("veto", "veto"), ("exempt", "exempt"), ("not_applicable", "not_applicable"))
+        }
+        lines = {
+            ".".join(str(p) for p in key[len(at) :]): line
+            for key, line in (where.lines.items() if where else [])
+            if key[: len(at)] == at
+        }
         code = str(n.code)
-        origins = {f"params.{k}": schema.id if code in r.origins and "*" in r.origins[code] else (r.base or schema.id) for k in n.params}
+        origins = {
+            f"params.{k}": schema.id if code in r.origins and "*" in r.origins[code] else (r.base or schema.id)
+            for k in n.params
+        }
         origins.update({k: v for k, v in r.origins.get(code, {}).items() if k != "*"})
-        return LeafSpec(code, n.name, n.weight, n.use or "", n.params, facts, n.description, n.criteria, n.improvement,
-                        gates["veto"], gates["exempt"], here, ancestors, gates["not_applicable"], origins,
-                        r.scale.get(code, Decimal(1)), dict(schema.metrics), str(where.file if where else path), lines, at)
+        return LeafSpec(
+            code,
+            n.name,
+            n.weight,
+            n.use or "",
+            n.params,
+            facts,
+            n.description,
+            n.criteria,
+            n.improvement,
+            gates["veto"],
+            gates["exempt"],
+            here,
+            ancestors,
+            gates["not_applicable"],
+            origins,
+            r.scale.get(code, Decimal(1)),
+            dict(schema.metrics),
+            str(where.file if where else path),
+            lines,
+            at,
+        )
 
     roots = tuple(node(n, ()) for n in nodes)
     pack_total = schema.total if schema.total is not None else Decimal(100)
     top = total(n.weight for n in nodes)
     top_where = r.where or _Where(path, {}, {})
     if top != sub(pack_total, r.dropped):
-        problems.append(top_where.problem(("indicators",), f"一级指标分值合计 {fmt_number(top)} 不等于总分 {fmt_number(sub(pack_total, r.dropped))}", errors.PACK_WEIGHTS))
+        problems.append(
+            top_where.problem(
+                ("indicators",),
+                f"一级指标分值合计 {fmt_number(top)} 不等于总分 {fmt_number(sub(pack_total, r.dropped))}",
+                errors.PACK_WEIGHTS,
+            )
+        )
     seen: dict[str, str] = {}
     for leaf in tree.leaves(roots, LeafSpec):
         if leaf.code in seen:
-            problems.append(leaf.place("code").problem(errors.PACK_INVALID, f"指标编码 {leaf.code} 与 {seen[leaf.code]} 重复", field="code", value=leaf.code))
+            problems.append(
+                leaf.place("code").problem(
+                    errors.PACK_INVALID,
+                    f"指标编码 {leaf.code} 与 {seen[leaf.code]} 重复",
+                    field="code",
+                    value=leaf.code,
+                )
+            )
         seen[leaf.code] = leaf.path
     grades = []
     for i, g in enumerate(schema.grades or []):
@@ -340,10 +461,26 @@ def _build(r: _Resolved, path: Path) -> Pack:
         raise JixiaoError(problems)
     rounding = schema.rounding
     return Pack(
-        schema.id, schema.title, schema.region, schema.year, schema.version, schema.kind or "部门整体支出绩效评价", schema.source,
-        pack_total, (rounding.score.places, rounding.score.mode), (rounding.rate.places, rounding.rate.mode) if rounding.rate else None,
-        tuple(grades), roots, tuple(r.plugin_files), path.parent, _digest(r.raws, r.plugin_files), r.raws[-1],
-        tuple(r.applied), r.base, r.dropped, tuple(r.checks.values()),
+        schema.id,
+        schema.title,
+        schema.region,
+        schema.year,
+        schema.version,
+        schema.kind or "部门整体支出绩效评价",
+        schema.source,
+        pack_total,
+        (rounding.score.places, rounding.score.mode),
+        (rounding.rate.places, rounding.rate.mode) if rounding.rate else None,
+        tuple(grades),
+        roots,
+        tuple(r.plugin_files),
+        path.parent,
+        _digest(r.raws, r.plugin_files),
+        r.raws[-1],
+        tuple(r.applied),
+        r.base,
+        r.dropped,
+        tuple(r.checks.values()),
     )
 
 

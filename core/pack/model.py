@@ -1,10 +1,12 @@
 """A loaded rubric pack: an immutable tree of nodes and leaves, its rounding and grades."""
+
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from .. import tree
 from ..errors import Place
@@ -46,10 +48,12 @@ class LeafSpec:
     file: str = ""
     lines: Mapping[str, int] = field(default_factory=dict)  # "params.bands" → line in ``file``
     node: tuple = ()  # the YAML node path of the leaf within ``file``
-    params_at: tuple | None = None  # the YAML path of its params when not ``node + ("params",)`` (a part of a parts leaf)
+    params_at: tuple | None = (
+        None  # the YAML path of its params when not ``node + ("params",)`` (a part of a parts leaf)
+    )
 
     def locate(self, param: str) -> str:
-        """"file:line" of a parameter of this leaf, or of the leaf itself."""
+        """ "file:line" of a parameter of this leaf, or of the leaf itself."""
         line = self.place(param).line
         return f"{self.file}:{line}" if line else self.file
 
@@ -77,7 +81,7 @@ class NodeSpec:
     weight: Decimal
     printed_name: str
     description: str
-    children: tuple["NodeSpec | LeafSpec", ...]
+    children: tuple[NodeSpec | LeafSpec, ...]
 
 
 @dataclass(frozen=True)

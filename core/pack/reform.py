@@ -6,10 +6,12 @@ override of something that does not exist, and adding an indicator whose code or
 is already taken are errors. The result records, per leaf, which override set which
 parameter, so a scorecard can say where every number came from.
 """
+
 from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -19,7 +21,18 @@ from ..errors import Problem, located
 from ..numbers import Number, add, div, fmt_number, mul, to_decimal
 from .schema import OverrideSchema
 
-SETTABLE_ROOTS = ("params", "weight", "facts", "description", "criteria", "improvement", "veto", "exempt", "not_applicable", "name")
+SETTABLE_ROOTS = (
+    "params",
+    "weight",
+    "facts",
+    "description",
+    "criteria",
+    "improvement",
+    "veto",
+    "exempt",
+    "not_applicable",
+    "name",
+)
 
 
 @dataclass(frozen=True)
@@ -44,8 +57,14 @@ class AppliedOverride:
         return [self.target] + ([self.moved_to] if self.moved_to else [])
 
     def to_dict(self) -> dict[str, Any]:
-        return {"target": self.target, "action": self.action, "reason": self.reason, "authority": self.authority,
-                "effective": self.effective, "pack": self.pack}
+        return {
+            "target": self.target,
+            "action": self.action,
+            "reason": self.reason,
+            "authority": self.authority,
+            "effective": self.effective,
+            "pack": self.pack,
+        }
 
 
 @dataclass
@@ -82,14 +101,22 @@ def _set_path(node: dict, path: str, value: Any) -> str | None:
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
         key: Any = int(part) if part.isdigit() and isinstance(cur, list) else part
-        exists = (isinstance(cur, dict) and key in cur) or (isinstance(cur, list) and isinstance(key, int) and key < len(cur))
+        exists = (isinstance(cur, dict) and key in cur) or (
+            isinstance(cur, list) and isinstance(key, int) and key < len(cur)
+        )
         if not exists:
-            return f"要修改的 {path} 在原指标中不存在（{'.'.join(parts[:i + 1])}）"
+            return f"要修改的 {path} 在原指标中不存在（{'.'.join(parts[: i + 1])}）"
         if last:
             cur[key] = copy.deepcopy(value)
         else:
             cur = cur[key]
     return None
+
+
+def _applied(index: int, ov: OverrideSchema, pack_id: str, action: str, target: str) -> AppliedOverride:
+    return AppliedOverride(
+        index, target, action, ov.reason, ov.authority, ov.effective.isoformat() if ov.effective else None, pack_id
+    )
 
 
 def apply(base: list[dict], overrides: list[OverrideSchema], pack_id: str) -> ReformResult:
@@ -110,7 +137,7 @@ def apply(base: list[dict], overrides: list[OverrideSchema], pack_id: str) -> Re
         if len(actions) != 1:
             result.problems.append((i, ov.target or "", "每条覆盖须且只能有 set、use、drop、add 之一"))
             continue
-        info = lambda action, target: AppliedOverride(i, target, action, ov.reason, ov.authority, ov.effective.isoformat() if ov.effective else None, pack_id)
+        info = functools.partial(_applied, i, ov, pack_id)
         if ov.add is not None:
             parent = _find(tree, ov.add.parent)
             new = ov.add.indicator.model_dump(by_alias=True, exclude_unset=True, mode="python")
@@ -119,7 +146,13 @@ def apply(base: list[dict], overrides: list[OverrideSchema], pack_id: str) -> Re
                 continue
             clash = [n for n, _ in _walk(tree) if str(n["code"]) == str(new["code"]) or n["name"] == new["name"]]
             if clash:
-                result.problems.append((i, str(new["code"]), f"添加的指标“{new['name']}”（{new['code']}）与已有指标重名或同编码：要替换已有指标请用 use 或 set 覆盖它"))
+                result.problems.append(
+                    (
+                        i,
+                        str(new["code"]),
+                        f"添加的指标“{new['name']}”（{new['code']}）与已有指标重名或同编码：要替换已有指标请用 use 或 set 覆盖它",
+                    )
+                )
                 continue
             parent[0]["children"].append(new)
             result.origins.setdefault(str(new["code"]), {})["*"] = info("add", str(new["code"])).label
@@ -168,13 +201,18 @@ def apply(base: list[dict], overrides: list[OverrideSchema], pack_id: str) -> Re
                 result.dropped_weight += weight
                 action = "drop (rescale)"
             else:
-                sib = next((c for c in parent["children"] if c is not node and ov.drop.move_to in (str(c["code"]), c["name"])), None)
+                sib = next(
+                    (c for c in parent["children"] if c is not node and ov.drop.move_to in (str(c["code"]), c["name"])),
+                    None,
+                )
                 if sib is None or sib.get("children"):
                     result.problems.append((i, code, f"分值移至的同级末级指标“{ov.drop.move_to}”不存在"))
                     continue
                 old = to_decimal(sib["weight"])
                 sib["weight"] = old + weight
-                result.scale[str(sib["code"])] = mul(result.scale.get(str(sib["code"]), Decimal(1)), div(add(old, weight), old))
+                result.scale[str(sib["code"])] = mul(
+                    result.scale.get(str(sib["code"]), Decimal(1)), div(add(old, weight), old)
+                )
                 result.origins.setdefault(str(sib["code"]), {})["weight"] = info(f"drop {code}", code).label
                 action = f"drop (move to {sib['code']}, +{fmt_number(weight)})"
             parent["children"].remove(node)
@@ -186,4 +224,13 @@ def apply(base: list[dict], overrides: list[OverrideSchema], pack_id: str) -> Re
 
 
 def override_problem(file: str, line: int | None, index: int, code: str, message: str) -> Problem:
-    return located(errors.PACK_OVERRIDE, message, file, line, ("overrides", index), f"overrides[{index}]（{code}）", field=f"overrides[{index}]", value=code)
+    return located(
+        errors.PACK_OVERRIDE,
+        message,
+        file,
+        line,
+        ("overrides", index),
+        f"overrides[{index}]（{code}）",
+        field=f"overrides[{index}]",
+        value=code,
+    )

@@ -1,9 +1,10 @@
 """The YAML schema of a rubric pack, validated by pydantic (unknown keys are errors: typos show)."""
+
 from __future__ import annotations
 
-from decimal import Decimal
 from datetime import date
-from typing import Annotated, Any, Literal, Optional, Union
+from decimal import Decimal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -26,7 +27,7 @@ class RoundingRule(_Strict):
 
 class RoundingPolicy(_Strict):
     score: RoundingRule
-    rate: Optional[RoundingRule] = None
+    rate: RoundingRule | None = None
 
 
 class GradeBandSchema(_Strict):
@@ -39,15 +40,15 @@ class FactDecl(_Strict):
     label: str
     unit: str = ""
     choices: dict[str, str] = {}
-    minimum: Optional[Bound] = None
-    maximum: Optional[Bound] = None
+    minimum: Bound | None = None
+    maximum: Bound | None = None
     note: str = ""
 
 
 class GateSchema(_Strict):
     fact: str
-    is_: Optional[bool] = Field(default=None, alias="is")
-    range: Optional[str] = None
+    is_: bool | None = Field(default=None, alias="is")
+    range: str | None = None
     reason: str
 
 
@@ -61,17 +62,17 @@ class NodeSchema(_Strict):
     code: str
     name: str
     weight: Points
-    printed_name: Optional[str] = None
+    printed_name: str | None = None
     description: str = ""
     criteria: str = ""
-    use: Optional[str] = None
+    use: str | None = None
     params: dict[str, Any] = {}
     facts: dict[str, FactDecl] = {}
     veto: list[GateSchema] = []
     exempt: list[GateSchema] = []
     not_applicable: list[GateSchema] = []
     improvement: str = ""
-    children: list["NodeSchema"] = []
+    children: list[NodeSchema] = []
 
 
 class DropSchema(_Strict):
@@ -86,14 +87,14 @@ class AddSchema(_Strict):
 class OverrideSchema(_Strict):
     """One labelled change of a base pack: a reform, in OpenFisca's word."""
 
-    target: Optional[str] = None
-    set: Optional[dict[str, Any]] = None
-    use: Optional[str] = None
-    drop: Optional[Union[Literal["rescale"], DropSchema]] = None
-    add: Optional[AddSchema] = None
+    target: str | None = None
+    set: dict[str, Any] | None = None
+    use: str | None = None
+    drop: Literal["rescale"] | DropSchema | None = None
+    add: AddSchema | None = None
     reason: str
     authority: str
-    effective: Optional[date] = None
+    effective: date | None = None
 
 
 class CheckSchema(_Strict):
@@ -103,26 +104,26 @@ class CheckSchema(_Strict):
     rule: str
     label: str
     effect: Literal["warn", "not_evaluable", "ignore"] = "warn"
-    tolerance: Optional[Bound] = None
+    tolerance: Bound | None = None
 
 
 class PackSchema(_Strict):
     """A pack file. With ``extend`` most keys are inherited; the resolved pack must have them all."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
-    extend: Optional[str] = None
-    title: Optional[str] = None
-    region: Optional[str] = None
-    year: Optional[int] = None
-    version: Optional[str] = None
-    kind: Optional[str] = None
-    source: Optional[str] = None
-    total: Optional[Points] = None
-    rounding: Optional[RoundingPolicy] = None
-    grades: Optional[list[GradeBandSchema]] = None
+    extend: str | None = None
+    title: str | None = None
+    region: str | None = None
+    year: int | None = None
+    version: str | None = None
+    kind: str | None = None
+    source: str | None = None
+    total: Points | None = None
+    rounding: RoundingPolicy | None = None
+    grades: list[GradeBandSchema] | None = None
     plugins: list[str] = []
     facts: dict[str, FactDecl] = {}
     metrics: dict[str, MetricSchema] = {}
-    indicators: Optional[list[NodeSchema]] = None
+    indicators: list[NodeSchema] | None = None
     overrides: list[OverrideSchema] = []
     checks: list[CheckSchema] = []

@@ -10,11 +10,13 @@ pack and the packs it ``extend``s, each with its YAML lines), and the walking of
 indicator nodes. Where a problem is, tools read from the problem's data (``file``,
 ``line``, ``node``), never from its message.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from ..errors import JixiaoError
 from ..pack.loader import locate
@@ -100,5 +102,5 @@ def node_at(raw: Any, at: tuple) -> tuple[dict | None, tuple]:
         except (KeyError, IndexError, TypeError):
             break
         if isinstance(node, dict) and "code" in node and "name" in node:
-            found = (node, tuple(at[:depth + 1]))
+            found = (node, tuple(at[: depth + 1]))
     return found

@@ -10,6 +10,7 @@ base pack's line would send the author to a file they must not edit). Lint findi
 that do not make a pack wrong (no criteria text, unused facts, an override effective
 after the pack's year) are warnings: they never fail the check.
 """
+
 from __future__ import annotations
 
 import copy
@@ -54,12 +55,19 @@ class CheckReport:
         assert p is not None and e is not None
         groups = sum(1 for _ in p.nodes())
         extra = f"，在 {p.base} 基础上调整 {len(p.overrides)} 处" if p.base else ""
-        return (f"评分体系 {p.id}（{p.title}）检查通过：{sum(1 for _ in p.leaves())} 个指标（{groups} 个分组），"
-                f"总分 {fmt_number(p.total)}；{len(e.fact_model.specs)} 项事实，{len(e.tables)} 张决策表{extra}{tail}")
+        return (
+            f"评分体系 {p.id}（{p.title}）检查通过：{sum(1 for _ in p.leaves())} 个指标（{groups} 个分组），"
+            f"总分 {fmt_number(p.total)}；{len(e.fact_model.specs)} 项事实，{len(e.tables)} 张决策表{extra}{tail}"
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        return {"rubric": self.pack.id if self.pack else self.ref, "ok": self.ok, "summary": self.summary(),
-                "errors": [p.to_dict() for p in self.problems], "warnings": [w.to_dict() for w in self.warnings]}
+        return {
+            "rubric": self.pack.id if self.pack else self.ref,
+            "ok": self.ok,
+            "summary": self.summary(),
+            "errors": [p.to_dict() for p in self.problems],
+            "warnings": [w.to_dict() for w in self.warnings],
+        }
 
 
 def check_pack(ref: str | Path) -> CheckReport:
@@ -83,8 +91,15 @@ def check_pack(ref: str | Path) -> CheckReport:
         except JixiaoError as exc:
             problems += exc.problems
         else:
-            problems += [b.problem if b.problem.file else b.leaf.place("use").problem(b.problem.code, b.problem.message, field=b.problem.field, value=b.problem.value)
-                         for b in report.engine.bindings if b.problem is not None]
+            problems += [
+                b.problem
+                if b.problem.file
+                else b.leaf.place("use").problem(
+                    b.problem.code, b.problem.message, field=b.problem.field, value=b.problem.value
+                )
+                for b in report.engine.bindings
+                if b.problem is not None
+            ]
     problems += _negative_weights(chain) + _metric_formulas(chain, bound)
     warnings = _lint(chain, bound, report.engine)
     report.problems = _unique([_relocate(p, chain) for p in problems])
@@ -128,7 +143,7 @@ def _own_duplicates(problems: list[Problem], chain: list[PackFile]) -> list[Prob
     """Duplicate codes told with both places (the loader names one node twice)."""
     from ..pack.loader import _path_text
 
-    duplicate = lambda p: p.code == errors.PACK_INVALID and p.field == "code"  # noqa: E731
+    duplicate = lambda p: p.code == errors.PACK_INVALID and p.field == "code"
     codes = {str(p.value) for p in problems if duplicate(p)}
     if not codes:
         return problems
@@ -138,7 +153,9 @@ def _own_duplicates(problems: list[Problem], chain: list[PackFile]) -> list[Prob
         code = str(node.get("code"))
         place = Place(str(f.path), f.line(at + ("code",)), at + ("code",), _path_text(f.raw, at))
         if code in codes and code in first:
-            out.append(place.problem(errors.PACK_INVALID, f"指标编码 {code} 与 {first[code]} 重复", field="code", value=code))
+            out.append(
+                place.problem(errors.PACK_INVALID, f"指标编码 {code} 与 {first[code]} 重复", field="code", value=code)
+            )
         first.setdefault(code, str(place))
     return out
 
@@ -152,8 +169,15 @@ def _negative_weights(chain: list[PackFile]) -> list[Problem]:
         except ValueError:
             continue
         if weight < 0:
-            out.append(Problem(errors.PACK_WEIGHTS, f"{f.where(at + ('weight',))}：“{node.get('name')}”的分值 {fmt_number(weight)} 为负数",
-                               field="weight", value=weight, location=f.where(at + ("weight",))))
+            out.append(
+                Problem(
+                    errors.PACK_WEIGHTS,
+                    f"{f.where(at + ('weight',))}：“{node.get('name')}”的分值 {fmt_number(weight)} 为负数",
+                    field="weight",
+                    value=weight,
+                    location=f.where(at + ("weight",)),
+                )
+            )
     return out
 
 
@@ -182,7 +206,7 @@ def _declared(chain: list[PackFile], section: str) -> list[tuple[PackFile, str, 
     found: dict[str, tuple[PackFile, str, Any]] = {}
     for f in chain:
         decls = f.raw.get(section)
-        for name, decl in (decls.items() if isinstance(decls, dict) else []):
+        for name, decl in decls.items() if isinstance(decls, dict) else []:
             found[str(name)] = (f, str(name), decl)
     return list(found.values())
 
@@ -197,6 +221,7 @@ def _used_metrics(pack: Pack) -> set[str]:
         elif isinstance(value, list):
             for v in value:
                 yield from scan(v)
+
     return {m for leaf in pack.leaves() for m in scan(dict(leaf.params))}
 
 
@@ -205,18 +230,39 @@ def _lint(chain: list[PackFile], pack: Pack | None, engine: Any) -> list[Problem
     if pack is not None:
         for leaf in pack.leaves():
             if not str(leaf.criteria).strip():
-                out.append(Problem(LINT_NO_CRITERIA, f"{leaf.path}：末级指标“{leaf.name}”没有写参考评分标准（criteria），评分表中该栏将为空", field="criteria", location=leaf.path))
+                out.append(
+                    Problem(
+                        LINT_NO_CRITERIA,
+                        f"{leaf.path}：末级指标“{leaf.name}”没有写参考评分标准（criteria），评分表中该栏将为空",
+                        field="criteria",
+                        location=leaf.path,
+                    )
+                )
         used_metrics = _used_metrics(pack)
         for f, name, _ in _declared(chain, "metrics"):
             if name not in used_metrics:
                 where = f.where(("metrics", name))
-                out.append(Problem(LINT_UNUSED_METRIC, f"{where}：metrics.{name}：派生指标 {name} 已定义，但没有指标使用它", field=name, location=where))
+                out.append(
+                    Problem(
+                        LINT_UNUSED_METRIC,
+                        f"{where}：metrics.{name}：派生指标 {name} 已定义，但没有指标使用它",
+                        field=name,
+                        location=where,
+                    )
+                )
     if engine is not None:
         used = {name for b in engine.bindings for name in list(b.part_facts) + list(b.gate_facts)}
         for f, name, _ in _declared(chain, "facts"):
             if name not in used:
                 where = f.where(("facts", name))
-                out.append(Problem(LINT_UNUSED_FACT, f"{where}：facts.{name}：事实 {name} 已在评分体系层面声明，但没有指标的评分规则或条件使用它（填报表仍会要求填写）", field=name, location=where))
+                out.append(
+                    Problem(
+                        LINT_UNUSED_FACT,
+                        f"{where}：facts.{name}：事实 {name} 已在评分体系层面声明，但没有指标的评分规则或条件使用它（填报表仍会要求填写）",
+                        field=name,
+                        location=where,
+                    )
+                )
     year = next((f.raw["year"] for f in reversed(chain) if isinstance(f.raw.get("year"), int)), None)
     for f in chain[1:]:
         for i, ov in enumerate(f.overrides()):
@@ -228,8 +274,16 @@ def _lint(chain: list[PackFile], pack: Pack | None, engine: Any) -> list[Problem
                     continue
             if year is not None and isinstance(effective, dt.date) and effective.year > year:
                 where = f.where(("overrides", i, "effective"))
-                out.append(Problem(LINT_EFFECTIVE_DATE, f"{where}：overrides[{i}]（{_target(ov)}）：生效日期 {effective.isoformat()} 晚于评分体系的年度 {year} 年："
-                                   f"请确认这项调整适用于 {year} 年度的评价，或改正 year / effective", field="effective", value=effective.isoformat(), location=where))
+                out.append(
+                    Problem(
+                        LINT_EFFECTIVE_DATE,
+                        f"{where}：overrides[{i}]（{_target(ov)}）：生效日期 {effective.isoformat()} 晚于评分体系的年度 {year} 年："
+                        f"请确认这项调整适用于 {year} 年度的评价，或改正 year / effective",
+                        field="effective",
+                        value=effective.isoformat(),
+                        location=where,
+                    )
+                )
     return out
 
 
@@ -241,6 +295,7 @@ def _target(ov: dict) -> str:
 
 
 # --- pointing each message at the line to edit -------------------------------------------
+
 
 def _relocate(p: Problem, chain: list[PackFile]) -> Problem:
     """Point a problem at the line to edit: the deepest line of the node it is about (read from
@@ -264,7 +319,15 @@ def _relocate(p: Problem, chain: list[PackFile]) -> Problem:
     g, i, rel = found
     written = ("overrides", i) + rel
     text = f"overrides[{i}]（{_target(g.overrides()[i])}）.{'.'.join(str(x) for x in rel)}"
-    return located(p.code, f"{p.detail}（所覆盖的原指标：{here.location}：{_path_text(f.raw, tuple(p.node))}）", g.path, g.line(written), written, text, **extra)
+    return located(
+        p.code,
+        f"{p.detail}（所覆盖的原指标：{here.location}：{_path_text(f.raw, tuple(p.node))}）",
+        g.path,
+        g.line(written),
+        written,
+        text,
+        **extra,
+    )
 
 
 def _override_for(chain: list[PackFile], f: PackFile, at: tuple, code: str) -> tuple[PackFile, int, tuple] | None:
@@ -280,24 +343,30 @@ def _override_for(chain: list[PackFile], f: PackFile, at: tuple, code: str) -> t
     elif node is None:
         return None
     else:
-        sub = tuple(at[len(node_path):])
+        sub = tuple(at[len(node_path) :])
         children = {str(c.get(k)) for c in node.get("children") or [] if isinstance(c, dict) for k in ("code", "name")}
     names = {str(node.get("code")), str(node.get("name"))} if node is not None else set()
     found = fallback = None
-    for g in chain[chain.index(f) + 1:]:
+    for g in chain[chain.index(f) + 1 :]:
         for i, ov in enumerate(g.overrides()):
             target = str(ov.get("target"))
             sets = ov.get("set") if isinstance(ov.get("set"), dict) else {}
             if target in names:
                 for key in sets:
                     k = key_path(key)
-                    if sub[:len(k)] == k or (len(sub) >= 2 and k[:len(sub)] == sub):
-                        found = (g, i, ("set", key) + sub[len(k):])
+                    if sub[: len(k)] == k or (len(sub) >= 2 and k[: len(sub)] == sub):
+                        found = (g, i, ("set", key) + sub[len(k) :])
                 if ov.get("use") is not None and sub[:1] == ("use",):
                     found = (g, i, ("use",))
                 elif code in (errors.PACK_PARAMS, errors.PACK_BANDS) and sub[:1] == ("params",):
                     # the params were the base's; what changed is the implementation or the weight they must fit
-                    fallback = (g, i, ("use",)) if ov.get("use") is not None else (g, i, ("set", "weight")) if "weight" in sets else fallback
+                    fallback = (
+                        (g, i, ("use",))
+                        if ov.get("use") is not None
+                        else (g, i, ("set", "weight"))
+                        if "weight" in sets
+                        else fallback
+                    )
             if code == errors.PACK_WEIGHTS and sub == ("weight",) and target in children and "weight" in sets:
                 found = (g, i, ("set", "weight"))
     return found or fallback

@@ -7,6 +7,7 @@ by code; their params are flattened to dotted paths (``params.bands[1].range``) 
 changed value is one line with old → new. Values are compared as the engine reads them:
 ``"10%"`` and ``0.1`` are equal, and so are ``"[0,5%)"`` and ``"[0, 5%)"``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,13 +29,45 @@ from .show import check_text, fact_text, gate_text, rounding_text
 TEXTS = {"name": "名称", "description": "指标说明", "criteria": "参考评分标准", "improvement": "改进措施"}
 GATES = {"vetoes": "否决条件", "exemptions": "直接得分条件", "not_applicable": "不适用条件"}
 GLOSS = {
-    "params": "", "value": "计分值", "bands": "分档", "range": "区间", "points": "分值", "domain": "取值范围",
-    "step": "扣分标准", "threshold": "阈值", "per": "每", "counting": "计数方式", "cap": "上限", "zero_when": "得零分区间",
-    "items": "核对项", "fact": "事实", "label": "名称", "parts": "组成部分", "shape": "规则形态", "count": "次数",
-    "what": "事项", "unit": "单位", "scores": "各档分值", "periods": "分期", "schedule": "序时进度", "budget": "预算数",
-    "average_points": "平均执行率分值", "ratio": "比率", "numerator": "分子", "denominator": "分母", "difference": "差值",
-    "formula": "公式", "metric": "派生指标", "nature": "指标性质", "target": "指标值", "actual": "完成值",
-    "direction": "方向", "level": "档次", "ranges": "各档得分区间", "score": "评分", "reason": "理由",
+    "params": "",
+    "value": "计分值",
+    "bands": "分档",
+    "range": "区间",
+    "points": "分值",
+    "domain": "取值范围",
+    "step": "扣分标准",
+    "threshold": "阈值",
+    "per": "每",
+    "counting": "计数方式",
+    "cap": "上限",
+    "zero_when": "得零分区间",
+    "items": "核对项",
+    "fact": "事实",
+    "label": "名称",
+    "parts": "组成部分",
+    "shape": "规则形态",
+    "count": "次数",
+    "what": "事项",
+    "unit": "单位",
+    "scores": "各档分值",
+    "periods": "分期",
+    "schedule": "序时进度",
+    "budget": "预算数",
+    "average_points": "平均执行率分值",
+    "ratio": "比率",
+    "numerator": "分子",
+    "denominator": "分母",
+    "difference": "差值",
+    "formula": "公式",
+    "metric": "派生指标",
+    "nature": "指标性质",
+    "target": "指标值",
+    "actual": "完成值",
+    "direction": "方向",
+    "level": "档次",
+    "ranges": "各档得分区间",
+    "score": "评分",
+    "reason": "理由",
 }
 ABSENT = "（无）"
 
@@ -129,9 +162,14 @@ def diff_packs(a_ref: str | Path, b_ref: str | Path) -> DiffResult:
     changes: list[Change] = []
     if a.total != b.total:
         changes.append(Change("total", "changed", path="total", old=a.total, new=b.total))
-    for path, old, new in (("rounding.score", a.score_rounding, b.score_rounding), ("rounding.rate", a.rate_rounding, b.rate_rounding)):
+    for path, old, new in (
+        ("rounding.score", a.score_rounding, b.score_rounding),
+        ("rounding.rate", a.rate_rounding, b.rate_rounding),
+    ):
         if old != new:
-            changes.append(Change("rounding", "changed", path=path, old=list(old) if old else None, new=list(new) if new else None))
+            changes.append(
+                Change("rounding", "changed", path=path, old=list(old) if old else None, new=list(new) if new else None)
+            )
     if a.dropped_weight != b.dropped_weight:
         changes.append(Change("total", "changed", path="dropped_weight", old=a.dropped_weight, new=b.dropped_weight))
     changes += _grades(a, b)
@@ -143,16 +181,43 @@ def diff_packs(a_ref: str | Path, b_ref: str | Path) -> DiffResult:
     a_leaves = {leaf.code: leaf for leaf in a.leaves()}
     for leaf in b.leaves():
         old = a_leaves.get(leaf.code)
-        found = _leaf(old, leaf, pack_facts) if old is not None else [
-            Change("indicator", "added", leaf.code, leaf.name, new={"weight": leaf.weight, "use": leaf.use, "parent": leaf.ancestors[-1] if leaf.ancestors else None})]
+        found = (
+            _leaf(old, leaf, pack_facts)
+            if old is not None
+            else [
+                Change(
+                    "indicator",
+                    "added",
+                    leaf.code,
+                    leaf.name,
+                    new={
+                        "weight": leaf.weight,
+                        "use": leaf.use,
+                        "parent": leaf.ancestors[-1] if leaf.ancestors else None,
+                    },
+                )
+            ]
+        )
         for c in found:
             c.basis = basis.get(leaf.code, [])
         changes += found
     b_codes = {leaf.code for leaf in b.leaves()}
     for leaf in a.leaves():
         if leaf.code not in b_codes:
-            changes.append(Change("indicator", "removed", leaf.code, leaf.name, old={"weight": leaf.weight, "use": leaf.use, "parent": leaf.ancestors[-1] if leaf.ancestors else None},
-                                  basis=basis.get(leaf.code, [])))
+            changes.append(
+                Change(
+                    "indicator",
+                    "removed",
+                    leaf.code,
+                    leaf.name,
+                    old={
+                        "weight": leaf.weight,
+                        "use": leaf.use,
+                        "parent": leaf.ancestors[-1] if leaf.ancestors else None,
+                    },
+                    basis=basis.get(leaf.code, []),
+                )
+            )
     return DiffResult(a, b, changes)
 
 
@@ -164,7 +229,16 @@ def _grades(a: Pack, b: Pack) -> list[Change]:
         x, y = old.get(grade), new.get(grade)
         if x is None or y is None or not same(str(x), str(y)):
             action = "added" if x is None else "removed" if y is None else "changed"
-            out.append(Change("grade", action, name=grade, path=f"grades.{grade}", old=str(x) if x else None, new=str(y) if y else None))
+            out.append(
+                Change(
+                    "grade",
+                    action,
+                    name=grade,
+                    path=f"grades.{grade}",
+                    old=str(x) if x else None,
+                    new=str(y) if y else None,
+                )
+            )
     return out
 
 
@@ -194,7 +268,15 @@ def _pack_facts(a: Pack, b: Pack, names: set[str]) -> list[Change]:
         x, y = _any_spec(a, name), _any_spec(b, name)
         if (x is None) != (y is None) or (x is not None and fact_text(x) != fact_text(y)):
             action = "added" if x is None else "removed" if y is None else "changed"
-            out.append(Change("pack_fact", action, path=f"facts.{name}", old=fact_text(x) if x else None, new=fact_text(y) if y else None))
+            out.append(
+                Change(
+                    "pack_fact",
+                    action,
+                    path=f"facts.{name}",
+                    old=fact_text(x) if x else None,
+                    new=fact_text(y) if y else None,
+                )
+            )
     return out
 
 
@@ -206,7 +288,16 @@ def _groups(a: Pack, b: Pack) -> list[Change]:
         x, y = old.get(code), new.get(code)
         if x is None or y is None:
             n = x or y
-            out.append(Change("group", "added" if x is None else "removed", code, n.name, old=x.weight if x else None, new=y.weight if y else None))
+            out.append(
+                Change(
+                    "group",
+                    "added" if x is None else "removed",
+                    code,
+                    n.name,
+                    old=x.weight if x else None,
+                    new=y.weight if y else None,
+                )
+            )
             continue
         if x.weight != y.weight:
             out.append(Change("weight", "changed", code, y.name, "weight", x.weight, y.weight))
@@ -224,7 +315,11 @@ def _leaf(x: LeafSpec, y: LeafSpec, pack_facts: set[str]) -> list[Change]:
     if x.use != y.use:
         out.append(Change("implementation", "changed", y.code, y.name, "use", x.use, y.use))
     if x.ancestors[-1:] != y.ancestors[-1:]:
-        out.append(Change("moved", "changed", y.code, y.name, "parent", (x.ancestors or (None,))[-1], (y.ancestors or (None,))[-1]))
+        out.append(
+            Change(
+                "moved", "changed", y.code, y.name, "parent", (x.ancestors or (None,))[-1], (y.ancestors or (None,))[-1]
+            )
+        )
     old, new = flatten(dict(x.params)), flatten(dict(y.params))
     for path in list(old) + [p for p in new if p not in old]:
         if path not in new or path not in old or not same(old[path], new[path]):
@@ -238,7 +333,17 @@ def _leaf(x: LeafSpec, y: LeafSpec, pack_facts: set[str]) -> list[Change]:
         fx, fy = x.facts.get(n), y.facts.get(n)
         if (fx is None) != (fy is None) or (fx is not None and fact_text(fx) != fact_text(fy)):
             action = "added" if fx is None else "removed" if fy is None else "changed"
-            out.append(Change("fact", action, y.code, y.name, f"facts.{n}", fact_text(fx) if fx else None, fact_text(fy) if fy else None))
+            out.append(
+                Change(
+                    "fact",
+                    action,
+                    y.code,
+                    y.name,
+                    f"facts.{n}",
+                    fact_text(fx) if fx else None,
+                    fact_text(fy) if fy else None,
+                )
+            )
     for attr in GATES:
         gx = [gate_text(g, x.facts.get(g.fact)) for g in getattr(x, attr)]
         gy = [gate_text(g, y.facts.get(g.fact)) for g in getattr(y, attr)]
@@ -265,6 +370,7 @@ def _basis(a: Pack, b: Pack) -> dict[str, list[str]]:
 
 # --- the report -----------------------------------------------------------------------------
 
+
 def show_value(value: Any, kind: str = "") -> str:
     if value is None:
         return ABSENT
@@ -283,9 +389,11 @@ def show_value(value: Any, kind: str = "") -> str:
 
 def render_diff(result: DiffResult) -> str:
     a, b, changes = result.a, result.b, result.changes
-    out = [f"评分体系对比：{a.id} → {b.id}",
-           f"  A：{a.title}（{a.year} 年，版本 {a.version}）",
-           f"  B：{b.title}（{b.year} 年，版本 {b.version}{f'；在 {b.base} 基础上调整 {len(b.overrides)} 处' if b.base else ''}）"]
+    out = [
+        f"评分体系对比：{a.id} → {b.id}",
+        f"  A：{a.title}（{a.year} 年，版本 {a.version}）",
+        f"  B：{b.title}（{b.year} 年，版本 {b.version}{f'；在 {b.base} 基础上调整 {len(b.overrides)} 处' if b.base else ''}）",
+    ]
     if not changes:
         return "\n".join(out + ["两者的指标、分值、评分规则、取舍与等级完全相同。"]) + "\n"
     codes = {c.code for c in changes if c.code}
@@ -296,8 +404,16 @@ def render_diff(result: DiffResult) -> str:
         ("评分体系层面的事实", [c for c in changes if c.kind == "pack_fact"], _pack_line),
         ("新增指标", [c for c in changes if c.action == "added" and c.kind in ("indicator", "group")], _added_line),
         ("删除指标", [c for c in changes if c.action == "removed" and c.kind in ("indicator", "group")], _added_line),
-        ("分值调整", [c for c in changes if c.kind == "weight"], lambda c: f"{c.code} {c.name}：{show_value(c.old)} → {show_value(c.new)} 分{_basis_text(c)}"),
-        ("评分实现变化", [c for c in changes if c.kind == "implementation"], lambda c: f"{c.code} {c.name}：{c.old} → {c.new}{_basis_text(c)}"),
+        (
+            "分值调整",
+            [c for c in changes if c.kind == "weight"],
+            lambda c: f"{c.code} {c.name}：{show_value(c.old)} → {show_value(c.new)} 分{_basis_text(c)}",
+        ),
+        (
+            "评分实现变化",
+            [c for c in changes if c.kind == "implementation"],
+            lambda c: f"{c.code} {c.name}：{c.old} → {c.new}{_basis_text(c)}",
+        ),
     ]
     for title, items, line in sections:
         if items:
@@ -319,7 +435,12 @@ def _basis_text(c: Change) -> str:
 
 
 def _pack_line(c: Change) -> str:
-    title = {"total": "总分", "dropped_weight": "删除指标后按比例折算的分值", "rounding.score": "指标得分取舍", "rounding.rate": "比率取舍"}.get(c.path or "", "")
+    title = {
+        "total": "总分",
+        "dropped_weight": "删除指标后按比例折算的分值",
+        "rounding.score": "指标得分取舍",
+        "rounding.rate": "比率取舍",
+    }.get(c.path or "", "")
     if c.kind == "grade":
         title = f"等级“{c.name}”"
     elif c.kind == "check":

@@ -7,6 +7,7 @@ another, each override with its reason and authority and the indicators it touch
 The text comes from the bound engine, never from the YAML, so it cannot drift from
 what is scored.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,9 +20,23 @@ from . import read_chain, walk_nodes
 
 LEVELS = ("一级", "二级", "三级", "四级", "五级")
 MODES = {"truncate": "截尾", "half_up": "四舍五入", "half_even": "四舍六入五成双"}
-KINDS = {"money": "金额", "number": "数值", "count": "整数", "rate": "比率", "bool": "是/否", "choice": "选项",
-         "score": "分数", "text": "文字", "date": "日期", "table": "表格"}
-GATES = (("vetoes", "否决（得0分）"), ("exemptions", "直接得满分"), ("not_applicable", "不适用（不计分，按适用指标折算）"))
+KINDS = {
+    "money": "金额",
+    "number": "数值",
+    "count": "整数",
+    "rate": "比率",
+    "bool": "是/否",
+    "choice": "选项",
+    "score": "分数",
+    "text": "文字",
+    "date": "日期",
+    "table": "表格",
+}
+GATES = (
+    ("vetoes", "否决（得0分）"),
+    ("exemptions", "直接得满分"),
+    ("not_applicable", "不适用（不计分，按适用指标折算）"),
+)
 INDENT = "  "
 
 
@@ -58,7 +73,11 @@ def gate_text(gate: Gate, spec: FactSpec | None) -> str:
     return f"{when}时：{gate.reason}"
 
 
-CHECK_EFFECTS = {"warn": "不成立时提示，照常计分", "not_evaluable": "不成立时，用到这些事实的指标无法评价", "ignore": "已停用"}
+CHECK_EFFECTS = {
+    "warn": "不成立时提示，照常计分",
+    "not_evaluable": "不成立时，用到这些事实的指标无法评价",
+    "ignore": "已停用",
+}
 
 
 def check_text(check: Any) -> str:
@@ -70,11 +89,13 @@ def check_text(check: Any) -> str:
 def render_pack(engine: Any) -> str:
     """The whole pack, as text."""
     pack = engine.pack
-    out = [pack.title,
-           f"编号 {pack.id}　版本 {pack.version}　地区 {pack.region}　年度 {pack.year}　类型 {pack.kind}",
-           f"依据：{pack.source}",
-           f"总分 {fmt_number(pack.total)} 分；指标得分{rounding_text(pack.score_rounding)}；比率{rounding_text(pack.rate_rounding)}",
-           f"等级：{grades_text(pack)}"]
+    out = [
+        pack.title,
+        f"编号 {pack.id}　版本 {pack.version}　地区 {pack.region}　年度 {pack.year}　类型 {pack.kind}",
+        f"依据：{pack.source}",
+        f"总分 {fmt_number(pack.total)} 分；指标得分{rounding_text(pack.score_rounding)}；比率{rounding_text(pack.rate_rounding)}",
+        f"等级：{grades_text(pack)}",
+    ]
     if pack.base:
         out.append(f"在评分体系 {pack.base} 基础上调整 {len(pack.overrides)} 处（见文末“调整”）")
     out.append("")

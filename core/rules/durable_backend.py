@@ -27,6 +27,7 @@ Everything durable-rules 2.0.28 gets wrong is handled here, so no other module i
   no ruleset holds more than ``RULES_PER_RULESET`` rules; one table larger than that is
   refused with a clear error.
 """
+
 from __future__ import annotations
 
 import functools
@@ -34,10 +35,11 @@ import itertools
 import threading
 import warnings
 import weakref
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from ..errors import PACK_BANDS, RULES_ENGINE, JixiaoError, Problem
 from .model import OP_TEXT, Condition, DecisionTable
@@ -111,8 +113,11 @@ def _encode_input(key: str, value: object) -> tuple[int, int]:
     still has the answer the exact value would give.
     """
     if isinstance(value, bool) or not isinstance(value, (Decimal, int, Fraction)):
-        raise _engine_error(f"规则引擎的输入 {key} 必须是 Decimal、整数或分数，收到 {type(value).__name__}：{value!r}",
-                            field=key, value=value)
+        raise _engine_error(
+            f"规则引擎的输入 {key} 必须是 Decimal、整数或分数，收到 {type(value).__name__}：{value!r}",
+            field=key,
+            value=value,
+        )
     if isinstance(value, Decimal) and not value.is_finite():
         raise _engine_error(f"规则引擎的输入 {key} = {value} 不是有限数值", field=key, value=value)
     if value >= LIMIT:
@@ -161,7 +166,10 @@ def partition(tables: Sequence[DecisionTable]) -> list[tuple[int, ...]]:
     for i, table in enumerate(tables):
         n = len(table.rules)
         if n > RULES_PER_RULESET:
-            raise _engine_error(f"决策表 {table.id} 有 {n} 条规则，durable-rules 一次最多执行 {RULES_PER_RULESET} 条；请改用 --rules python", field=table.id)
+            raise _engine_error(
+                f"决策表 {table.id} 有 {n} 条规则，durable-rules 一次最多执行 {RULES_PER_RULESET} 条；请改用 --rules python",
+                field=table.id,
+            )
         if size + n > RULES_PER_RULESET:
             groups.append(tuple(current))
             current, size = [], 0
@@ -219,12 +227,14 @@ class DurableBackend:
 
     def _action(self, state_key: str, index: int):
         """A one-argument action (durable checks the arity) that records any exception it swallows."""
+
         def run(c: Any) -> None:
             try:
                 self._fire(c, state_key, index)
             except BaseException as exc:
                 self._failure = exc
                 raise
+
         return run
 
     def _fire(self, c: Any, state_key: str, index: int) -> None:

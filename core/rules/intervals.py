@@ -1,5 +1,6 @@
 """Intervals as rubrics write them ("[75%, 90%)", "(10%, ∞)") and the check that a band table
 covers its domain without gaps or overlaps, before any rule is compiled."""
+
 from __future__ import annotations
 
 import re

@@ -6,11 +6,13 @@ vetoes, exemptions) compile their YAML into tables at pack load; per department 
 engine computes the inputs and asks a backend (durable-rules, or the Python oracle)
 for every table's decision at once.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal, Mapping, Protocol
+from typing import Literal, Protocol
 
 Op = Literal["lt", "le", "gt", "ge", "eq"]
 
@@ -53,8 +55,6 @@ class DecisionTable:
         return frozenset(c.key for r in self.rules for c in r.conditions)
 
 
-
-
 class RuleBackend(Protocol):
     """Runs a pack's tables: one call per department, every table decided at once."""
 
@@ -64,5 +64,4 @@ class RuleBackend(Protocol):
         """Return table id → id of the first rule that holds (None: no rule holds, or inputs absent)."""
         ...
 
-    def close(self) -> None:
-        ...
+    def close(self) -> None: ...

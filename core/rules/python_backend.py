@@ -4,15 +4,22 @@ Each condition is compiled once, at construction, into ``(key, comparison, thres
 with the comparison an ``operator`` function: ``decide`` runs for every department and
 this keeps it to plain tuple loops (same first-match semantics as ``Condition.holds``).
 """
+
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 from .model import DecisionTable
 
-_OPS: dict[str, Callable[[Any, Any], bool]] = {"lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge}
+_OPS: dict[str, Callable[[Any, Any], bool]] = {
+    "lt": operator.lt,
+    "le": operator.le,
+    "gt": operator.gt,
+    "ge": operator.ge,
+}
 
 
 class PythonBackend:
@@ -21,8 +28,15 @@ class PythonBackend:
     def __init__(self, tables: Sequence[DecisionTable]):
         self.tables = tuple(tables)
         self._compiled = tuple(
-            (table.id, tuple((rule.id, tuple((c.key, _OPS.get(c.op, operator.eq), c.value) for c in rule.conditions)) for rule in table.rules))
-            for table in self.tables)
+            (
+                table.id,
+                tuple(
+                    (rule.id, tuple((c.key, _OPS.get(c.op, operator.eq), c.value) for c in rule.conditions))
+                    for rule in table.rules
+                ),
+            )
+            for table in self.tables
+        )
 
     def decide(self, values: Mapping[str, Decimal], sid: str = "") -> dict[str, str | None]:
         out: dict[str, str | None] = {}

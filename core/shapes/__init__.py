@@ -4,6 +4,7 @@ scores), ``Formula`` and the parameter helpers.
 The shapes themselves (bands, checklist, ratio, …) are plugins like any other, in
 ``jixiao.plugins.shapes``, registered through the ``jixiao.plugins`` entry points.
 """
+
 from .base import Shape
 from .formula import Formula
 from .metric import Metric

@@ -4,15 +4,16 @@ A shape is written once; an indicator is an instance of a shape registered under
 indicator's name (``Bands("some-indicator", "某指标")``), so one
 indicator can be replaced or blocked without touching the others.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from ..facts import FactSpec
 from ..hookspecs import Resolver, hookimpl
 from ..indicator import Configured, EvalContext, InputValue, Outcome, params_error
-from ..numbers import Number, to_decimal
+from ..numbers import to_decimal
 from ..pack.model import LeafSpec
 
 
@@ -48,13 +49,15 @@ class Shape:
         raise NotImplementedError
 
 
-def check_params(shape: "Shape", leaf: LeafSpec) -> None:
+def check_params(shape: Shape, leaf: LeafSpec) -> None:
     """A param the shape does not read is a typo: refused, never silently ignored."""
     if shape.params is None:
         return
     for key in leaf.params:
         if key not in shape.params:
-            raise params_error(leaf, key, f"未知的参数（是否拼写有误？）；{shape.kind} 可用的参数：{'、'.join(shape.params)}")
+            raise params_error(
+                leaf, key, f"未知的参数（是否拼写有误？）；{shape.kind} 可用的参数：{'、'.join(shape.params)}"
+            )
 
 
 def param(leaf: LeafSpec, key: str, default: Any = ...) -> Any:

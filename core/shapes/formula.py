@@ -7,11 +7,12 @@ and every operation is done on fractions, so a formula's value is exact. A power
 have a small integer exponent: anything else would leave the rationals or cost without
 bound.
 """
+
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
 from fractions import Fraction
-from typing import Mapping
 
 from simpleeval import SimpleEval
 
@@ -19,10 +20,23 @@ from .. import errors
 from ..errors import FactError, JixiaoError, Place, Problem
 from ..numbers import Number, exact
 
-
 FUNCTIONS = {"min": min, "max": max, "abs": abs}
-_ALLOWED = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Constant, ast.Name, ast.Load, ast.Call,
-            ast.Add, ast.Sub, ast.Mult, ast.Div, ast.USub, ast.UAdd, ast.Pow)
+_ALLOWED = (
+    ast.Expression,
+    ast.BinOp,
+    ast.UnaryOp,
+    ast.Constant,
+    ast.Name,
+    ast.Load,
+    ast.Call,
+    ast.Add,
+    ast.Sub,
+    ast.Mult,
+    ast.Div,
+    ast.USub,
+    ast.UAdd,
+    ast.Pow,
+)
 
 
 MAX_EXPONENT = 64  # "x ** 2" is a formula; "10 ** 10 ** 10" is a way to stop the engine
@@ -50,20 +64,55 @@ class Formula:
         try:
             tree = ast.parse(self.text.replace("−", "-").replace("×", "*").replace("÷", "/"), mode="eval")
         except SyntaxError as exc:
-            raise JixiaoError(where.problem(errors.PACK_FORMULA, f"公式“{self.text}”无法解析：{exc.msg}（第 {exc.offset} 个字符附近）", field="formula", value=self.text)) from None
+            raise JixiaoError(
+                where.problem(
+                    errors.PACK_FORMULA,
+                    f"公式“{self.text}”无法解析：{exc.msg}（第 {exc.offset} 个字符附近）",
+                    field="formula",
+                    value=self.text,
+                )
+            ) from None
         for node in ast.walk(tree):
             if not isinstance(node, _ALLOWED):
-                raise JixiaoError(where.problem(errors.PACK_FORMULA, f"公式“{self.text}”使用了不允许的写法 {type(node).__name__}：只能用 + − × ÷ ** 、括号、数值、事实名和 min/max/abs", field="formula", value=self.text))
+                raise JixiaoError(
+                    where.problem(
+                        errors.PACK_FORMULA,
+                        f"公式“{self.text}”使用了不允许的写法 {type(node).__name__}：只能用 + − × ÷ ** 、括号、数值、事实名和 min/max/abs",
+                        field="formula",
+                        value=self.text,
+                    )
+                )
             if isinstance(node, ast.Call) and not (isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS):
-                raise JixiaoError(where.problem(errors.PACK_FORMULA, f"公式“{self.text}”只能调用 min、max、abs", field="formula", value=self.text))
+                raise JixiaoError(
+                    where.problem(
+                        errors.PACK_FORMULA,
+                        f"公式“{self.text}”只能调用 min、max、abs",
+                        field="formula",
+                        value=self.text,
+                    )
+                )
         called = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call)}
         self.names = sorted({n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} - called)
         unknown = [n for n in self.names if n not in known]
         if unknown:
-            raise JixiaoError(where.problem(errors.PACK_FORMULA, f"公式“{self.text}”使用了未声明的名称：{'、'.join(unknown)}", field="formula", value=self.text))
+            raise JixiaoError(
+                where.problem(
+                    errors.PACK_FORMULA,
+                    f"公式“{self.text}”使用了未声明的名称：{'、'.join(unknown)}",
+                    field="formula",
+                    value=self.text,
+                )
+            )
         for node in ast.walk(tree):
             if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow) and not _small_integer(node.right):
-                raise JixiaoError(where.problem(errors.PACK_FORMULA, f"公式“{self.text}”的乘方指数须为 -{MAX_EXPONENT}～{MAX_EXPONENT} 的整数常量（如 x ** 2），以保证结果精确", field="formula", value=self.text))
+                raise JixiaoError(
+                    where.problem(
+                        errors.PACK_FORMULA,
+                        f"公式“{self.text}”的乘方指数须为 -{MAX_EXPONENT}～{MAX_EXPONENT} 的整数常量（如 x ** 2），以保证结果精确",
+                        field="formula",
+                        value=self.text,
+                    )
+                )
         self.tree = tree.body
         self.evaluator = _ExactEval(functions=FUNCTIONS)
         self.fact = tree.body.id if isinstance(tree.body, ast.Name) else None  # a bare fact name is its own value
@@ -76,4 +125,12 @@ class Formula:
         try:
             return exact(self.evaluator.eval(self.text, previously_parsed=self.tree))
         except ZeroDivisionError:
-            raise FactError(Problem(errors.FACT_ZERO_DIVISOR, f"计算“{label}”（{self.text}）时出现除以 0，无法计算", field=",".join(self.names), value=0, expected="分母不为 0 的事实")) from None
+            raise FactError(
+                Problem(
+                    errors.FACT_ZERO_DIVISOR,
+                    f"计算“{label}”（{self.text}）时出现除以 0，无法计算",
+                    field=",".join(self.names),
+                    value=0,
+                    expected="分母不为 0 的事实",
+                )
+            ) from None

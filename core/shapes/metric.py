@@ -1,13 +1,15 @@
 """The value a shape scores: a fact, a ratio of sums of facts, or a difference of two facts."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from .. import errors
 from ..errors import FactError, Problem
 from ..facts import FactSpec
-from ..indicator import EvalContext, Intermediate, InputValue, params_error
+from ..indicator import EvalContext, InputValue, Intermediate, params_error
 from ..numbers import Number, div, fmt_number, fmt_percent, sub, total
 from ..pack.model import LeafSpec
 from .base import declared
@@ -21,14 +23,20 @@ class Metric:
 
     def __init__(self, leaf: LeafSpec, spec: Any, where: str = "value"):
         if not isinstance(spec, dict):
-            raise params_error(leaf, where, "应为 {fact: …}、{ratio: {numerator, denominator}}、{difference: [a, b]}、{formula: …} 或 {metric: …}")
+            raise params_error(
+                leaf,
+                where,
+                "应为 {fact: …}、{ratio: {numerator, denominator}}、{difference: [a, b]}、{formula: …} 或 {metric: …}",
+            )
         self.label: str = spec.get("label", "")
         self.is_rate = "ratio" in spec
         self.expr: Formula | None = None
         if "metric" in spec:
             m = leaf.metrics.get(spec["metric"])
             if m is None:
-                raise params_error(leaf, f"{where}.metric", f"评分体系没有定义派生指标 {spec['metric']!r}（见 metrics:）")
+                raise params_error(
+                    leaf, f"{where}.metric", f"评分体系没有定义派生指标 {spec['metric']!r}（见 metrics:）"
+                )
             spec = {"formula": m.formula, "label": self.label or m.label, "rate": m.rate}
         if "formula" in spec:
             numeric = {k: v for k, v in leaf.facts.items() if v.kind in _NUMERIC}
@@ -58,7 +66,9 @@ class Metric:
             self.minus = [declared(leaf, pair[1], _NUMERIC, f"{where}.difference")]
             self.den = []
         else:
-            raise params_error(leaf, where, "应为 {fact: …}、{ratio: …}、{difference: […]}、{formula: …} 或 {metric: …}")
+            raise params_error(
+                leaf, where, "应为 {fact: …}、{ratio: …}、{difference: […]}、{formula: …} 或 {metric: …}"
+            )
         if not self.label:
             raise params_error(leaf, f"{where}.label", "比率或差值须有中文名称 label")
         self.shown_specs = tuple(self.facts.values())  # explain() shows these, for every department
@@ -122,7 +132,15 @@ class Metric:
 
     def _zero_divisor(self) -> FactError:
         names = "+".join(self._den)
-        return FactError(Problem(errors.FACT_ZERO_DIVISOR, f"计算“{self.label}”时分母（{_sum_text(self.den)}：{names}）为 0，无法计算", field=names, value=0, expected="大于 0 的数"))
+        return FactError(
+            Problem(
+                errors.FACT_ZERO_DIVISOR,
+                f"计算“{self.label}”时分母（{_sum_text(self.den)}：{names}）为 0，无法计算",
+                field=names,
+                value=0,
+                expected="大于 0 的数",
+            )
+        )
 
     def _formula_value(self, ctx: EvalContext) -> Number:
         value = self.expr.evaluate(ctx.facts, self.label)  # type: ignore[union-attr]
@@ -133,8 +151,10 @@ class Metric:
         inputs = [InputValue(s.name, s.label, facts[s.name], s.show(facts[s.name])) for s in self.shown_specs]
         return inputs, [Intermediate(self.label, value, self.show(value))]
 
-    def sentence(self, ctx: EvalContext, value: Decimal, explained: tuple[list[InputValue], list[Intermediate]] | None = None) -> str:
-        """"某比率为30.2%（甲16人÷（乙37人+甲16人））".
+    def sentence(
+        self, ctx: EvalContext, value: Decimal, explained: tuple[list[InputValue], list[Intermediate]] | None = None
+    ) -> str:
+        """ "某比率为30.2%（甲16人÷（乙37人+甲16人））".
 
         ``explained`` is what ``explain(ctx, value)`` returned: its texts are reused
         instead of formatting every fact and the value a second time, and taken by

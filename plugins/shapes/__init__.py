@@ -1,6 +1,7 @@
 """The rule shapes, written once, and each registered under its own name for packs that describe an
 indicator in YAML alone (``use: bands``). Indicators (``plugins/department.py``) are further
 instances of these classes under their own names."""
+
 from .bands import Bands
 from .checklist import Checklist
 from .deduction import PerOccurrence
@@ -14,8 +15,21 @@ from .ratio import RatioPoints
 from .target import Target
 from .target_list import TargetList
 
-__all__ = ["Bands", "Checklist", "PerOccurrence", "OverThreshold", "UnderTarget", "Judgement", "Levels", "Parts", "Progress",
-           "Qualitative", "RatioPoints", "Target", "TargetList"]
+__all__ = [
+    "Bands",
+    "Checklist",
+    "PerOccurrence",
+    "OverThreshold",
+    "UnderTarget",
+    "Judgement",
+    "Levels",
+    "Parts",
+    "Progress",
+    "Qualitative",
+    "RatioPoints",
+    "Target",
+    "TargetList",
+]
 
 checklist = Checklist()
 per_occurrence = PerOccurrence()

@@ -3,10 +3,12 @@
 Bands are a decision table: they run on the rules engine, and the pack is refused if
 they leave a gap or overlap within their domain.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Mapping, NamedTuple
+from typing import NamedTuple
 
 from jixiao.hookspecs import hookimpl
 from jixiao.indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
@@ -18,8 +20,9 @@ from jixiao.shapes.base import Shape, param
 from jixiao.shapes.metric import Metric
 
 
-
-def parse_bands(leaf: LeafSpec, raw: object, label: str, weight: Decimal, where: str = "bands") -> list[tuple[Interval, Decimal]]:
+def parse_bands(
+    leaf: LeafSpec, raw: object, label: str, weight: Decimal, where: str = "bands"
+) -> list[tuple[Interval, Decimal]]:
     if not isinstance(raw, list) or not raw:
         raise params_error(leaf, where, "应为非空列表，每档含 range 与 points")
     bands = []
@@ -36,19 +39,23 @@ def parse_bands(leaf: LeafSpec, raw: object, label: str, weight: Decimal, where:
     return bands
 
 
-def band_table(leaf: LeafSpec, table_id: str, key: str, bands, label: str, domain: Interval, where: str = "bands") -> DecisionTable:
+def band_table(
+    leaf: LeafSpec, table_id: str, key: str, bands, label: str, domain: Interval, where: str = "bands"
+) -> DecisionTable:
     problems = partition_problems([iv for iv, _ in bands], domain)
     if problems:
         from jixiao.errors import PACK_BANDS, JixiaoError
 
         place = leaf.place(f"params.{where}")
         raise JixiaoError([place.problem(PACK_BANDS, f"“{leaf.name}”的分档{p}", field=where) for p in problems])
-    return DecisionTable(table_id, tuple(Rule(f"band{i}", iv.conditions(key), iv.describe(label)) for i, (iv, _) in enumerate(bands)))
+    return DecisionTable(
+        table_id, tuple(Rule(f"band{i}", iv.conditions(key), iv.describe(label)) for i, (iv, _) in enumerate(bands))
+    )
 
 
 class Bands(Shape):
     kind = "bands"
-    params = ('value', 'bands', 'domain')
+    params = ("value", "bands", "domain")
     summary = "按所在区间分档计分"
 
     def configure(self, leaf: LeafSpec) -> Configured:
@@ -60,10 +67,17 @@ class Bands(Shape):
             raise params_error(leaf, "domain", str(exc)) from None
         table = band_table(leaf, f"{leaf.code}:bands", f"{leaf.code}:value", bands, metric.label, domain)
         text = "；".join(f"{iv.describe(metric.label)}得{fmt_number(p)}分" for iv, p in bands)
-        return Configured(metric.facts, [table], f"{metric.formula()}；{text}", state=(metric, bands, _band_texts(leaf, metric, bands)))
+        return Configured(
+            metric.facts,
+            [table],
+            f"{metric.formula()}；{text}",
+            state=(metric, bands, _band_texts(leaf, metric, bands)),
+        )
 
     @hookimpl
-    def jixiao_indicator_rule_inputs(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Mapping[str, Decimal]:
+    def jixiao_indicator_rule_inputs(
+        self, leaf: LeafSpec, configured: Configured, ctx: EvalContext
+    ) -> Mapping[str, Decimal]:
         metric, _, texts = configured.state
         return {texts.key: metric.compute(ctx)}
 
@@ -75,11 +89,28 @@ class Bands(Shape):
         if fired is None:  # outside the declared domain
             from jixiao.errors import FACT_RANGE, FactError, Problem
 
-            raise FactError(Problem(FACT_RANGE, f"“{metric.label}”为 {metric.show(value)}，不在评分标准的任何一档内", field=metric.label, value=value))
+            raise FactError(
+                Problem(
+                    FACT_RANGE,
+                    f"“{metric.label}”为 {metric.show(value)}，不在评分标准的任何一档内",
+                    field=metric.label,
+                    value=value,
+                )
+            )
         band = texts.by_rule[fired]
         mids.append(Intermediate("所在档次", band.points, band.described))
-        deductions = ([Deduction(band.lost, band.reason, f"{metric.sentence(ctx, value, (inputs, mids))}，{band.problem_tail}", band.rule)]
-                      if band.lost > 0 else [])
+        deductions = (
+            [
+                Deduction(
+                    band.lost,
+                    band.reason,
+                    f"{metric.sentence(ctx, value, (inputs, mids))}，{band.problem_tail}",
+                    band.rule,
+                )
+            ]
+            if band.lost > 0
+            else []
+        )
         return Outcome(band.points, inputs, mids, deductions, [band.rule])
 
 
@@ -104,6 +135,14 @@ def _band_texts(leaf: LeafSpec, metric: Metric, bands: list[tuple[Interval, Deci
     out = []
     for i, (interval, points) in enumerate(bands):
         described, lost = interval.describe(metric.label), leaf.weight - points
-        out.append(_Band(points, described, f"{leaf.code}:bands:band{i}", lost, f"{described}，得{fmt_number(points)}分",
-                         f"属于“{described}”一档，得{fmt_number(points)}分，扣{fmt_points(lost)}分"))
+        out.append(
+            _Band(
+                points,
+                described,
+                f"{leaf.code}:bands:band{i}",
+                lost,
+                f"{described}，得{fmt_number(points)}分",
+                f"属于“{described}”一档，得{fmt_number(points)}分，扣{fmt_points(lost)}分",
+            )
+        )
     return _BandTexts(f"{leaf.code}:value", f"{leaf.code}:bands", {f"band{i}": band for i, band in enumerate(out)})

@@ -1,7 +1,6 @@
 """Checklist: the sum of the points of the items met (items of 0.5 + 1.5 + 1 points, say)."""
-from __future__ import annotations
 
-from decimal import Decimal
+from __future__ import annotations
 
 from jixiao.facts import FactSpec
 from jixiao.indicator import Configured, Deduction, EvalContext, InputValue, Outcome, params_error
@@ -12,7 +11,7 @@ from jixiao.shapes.base import Shape, check_points, param
 
 class Checklist(Shape):
     kind = "checklist"
-    params = ('items',)
+    params = ("items",)
     summary = "逐项核对，满足一项得该项分值"
 
     def configure(self, leaf: LeafSpec) -> Configured:
@@ -30,8 +29,18 @@ class Checklist(Shape):
             parsed.append((spec, str(item["label"]), to_decimal(item["points"])))
         check_points(leaf, total(p for _, _, p in parsed), "items")
         formula = "＋".join(f"{label}（{fmt_number(p)}分）" for _, label, p in parsed)
-        texts = tuple((spec.name, spec.label, points, {True: spec.show(True), False: spec.show(False)}, spec.show, f"未满足：{label}",
-                       f"未达到“{label}”的要求，扣{fmt_number(points)}分") for spec, label, points in parsed)
+        texts = tuple(
+            (
+                spec.name,
+                spec.label,
+                points,
+                {True: spec.show(True), False: spec.show(False)},
+                spec.show,
+                f"未满足：{label}",
+                f"未达到“{label}”的要求，扣{fmt_number(points)}分",
+            )
+            for spec, label, points in parsed
+        )
         return Configured({s.name: s for s, _, _ in parsed}, formula=f"满足即得分：{formula}", state=texts)
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:

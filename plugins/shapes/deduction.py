@@ -1,4 +1,5 @@
 """Per-occurrence deduction: weight − n × step, floor 0 ("发现一项不符合的扣1分，扣完为止")."""
+
 from __future__ import annotations
 
 from jixiao.indicator import Configured, Deduction, EvalContext, Intermediate, Outcome
@@ -10,7 +11,7 @@ from jixiao.shapes.metric import Metric
 
 class PerOccurrence(Shape):
     kind = "per_occurrence"
-    params = ('count', 'step', 'unit', 'what')
+    params = ("count", "step", "unit", "what")
     summary = "每发生一次扣固定分值，扣完为止"
 
     def configure(self, leaf: LeafSpec) -> Configured:
@@ -19,7 +20,9 @@ class PerOccurrence(Shape):
         unit = param(leaf, "unit", "项")
         what = param(leaf, "what", metric.label)
         formula = f"得分=max({fmt_number(leaf.weight)}－{metric.label}×{fmt_number(step)}, 0)；{metric.formula()}"
-        return Configured(metric.facts, formula=formula, state=(metric, step, unit, what, f"，每{unit}扣{fmt_number(step)}分，共扣"))
+        return Configured(
+            metric.facts, formula=formula, state=(metric, step, unit, what, f"，每{unit}扣{fmt_number(step)}分，共扣")
+        )
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
         """The floor and the cap are comparisons that keep ``max``'s and ``min``'s choice between equal values (1 and 1.0 print differently)."""

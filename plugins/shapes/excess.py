@@ -3,11 +3,12 @@
 Whether the excess counts pro rata, per started point or per whole point is a pack
 setting (``counting``); pro rata: 0.4548 points over at 0.1 a point loses 0.04548.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Mapping
 
 from jixiao.hookspecs import hookimpl
 from jixiao.indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
@@ -23,7 +24,7 @@ COUNTING = {"pro_rata": "按比例", "started": "不足一个按一个计", "who
 
 class OverThreshold(Shape):
     kind = "over_threshold"
-    params = ('value', 'threshold', 'per', 'step', 'counting', 'direction')
+    params = ("value", "threshold", "per", "step", "counting", "direction")
     summary = "超过阈值后按超出幅度扣分"
     default_direction, default_counting = "above", "pro_rata"
 
@@ -38,18 +39,34 @@ class OverThreshold(Shape):
             raise params_error(leaf, "counting", f"应为 {'、'.join(COUNTING)} 之一")
         if per <= 0:
             raise params_error(leaf, "per", "应大于 0")
-        over = Interval(None, False, threshold, False, metric.is_rate) if below else Interval(threshold, False, None, False, metric.is_rate)
-        table = DecisionTable(f"{leaf.code}:over", (Rule("over", over.conditions(f"{leaf.code}:value"), over.describe(metric.label)),))
+        over = (
+            Interval(None, False, threshold, False, metric.is_rate)
+            if below
+            else Interval(threshold, False, None, False, metric.is_rate)
+        )
+        table = DecisionTable(
+            f"{leaf.code}:over", (Rule("over", over.conditions(f"{leaf.code}:value"), over.describe(metric.label)),)
+        )
         unit = "个百分点" if metric.is_rate else "个单位"
         beyond = "低于" if below else "超过"
-        formula = (f"{metric.formula()}；{metric.label}{'≥' if below else '≤'}{metric.show(threshold)}得{fmt_number(leaf.weight)}分，"
-                   f"每{beyond}{metric.show(per).rstrip('%') if metric.is_rate else fmt_number(per)}{unit}扣{fmt_number(step)}分（{COUNTING[counting]}），扣完为止")
-        texts = (f"{leaf.code}:value", f"{leaf.code}:over", f"{beyond}{metric.show(threshold)}",
-                 f"每{beyond}{metric.show(per).rstrip('%') if metric.is_rate else fmt_number(per)}{unit}扣{fmt_number(step)}分，扣")
-        return Configured(metric.facts, [table], formula, state=(metric, threshold, per, step, counting, unit, below, texts))
+        formula = (
+            f"{metric.formula()}；{metric.label}{'≥' if below else '≤'}{metric.show(threshold)}得{fmt_number(leaf.weight)}分，"
+            f"每{beyond}{metric.show(per).rstrip('%') if metric.is_rate else fmt_number(per)}{unit}扣{fmt_number(step)}分（{COUNTING[counting]}），扣完为止"
+        )
+        texts = (
+            f"{leaf.code}:value",
+            f"{leaf.code}:over",
+            f"{beyond}{metric.show(threshold)}",
+            f"每{beyond}{metric.show(per).rstrip('%') if metric.is_rate else fmt_number(per)}{unit}扣{fmt_number(step)}分，扣",
+        )
+        return Configured(
+            metric.facts, [table], formula, state=(metric, threshold, per, step, counting, unit, below, texts)
+        )
 
     @hookimpl
-    def jixiao_indicator_rule_inputs(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Mapping[str, Decimal]:
+    def jixiao_indicator_rule_inputs(
+        self, leaf: LeafSpec, configured: Configured, ctx: EvalContext
+    ) -> Mapping[str, Decimal]:
         return {configured.state[7][0]: configured.state[0].compute(ctx)}
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
@@ -67,8 +84,12 @@ class OverThreshold(Shape):
         lost = min(mul(units, step), leaf.weight)
         shown_units = f"{fmt_points(units)}{unit}"
         mids += [Intermediate("超出幅度", units, shown_units), Intermediate("扣分", lost, fmt_detail(lost))]
-        deduction = Deduction(lost, f"{metric.label}{mids[0].shown}，{over_text}",
-                              f"{metric.sentence(ctx, value, (inputs, mids))}，{over_text}的标准{shown_units}，{per_text}{fmt_points(lost)}分", rule)
+        deduction = Deduction(
+            lost,
+            f"{metric.label}{mids[0].shown}，{over_text}",
+            f"{metric.sentence(ctx, value, (inputs, mids))}，{over_text}的标准{shown_units}，{per_text}{fmt_points(lost)}分",
+            rule,
+        )
         return Outcome(sub(leaf.weight, lost), inputs, mids, [deduction], [rule])
 
 

@@ -1,4 +1,5 @@
 """The evaluator's judgement: a score within [0, weight] and a written reason, both mandatory."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -13,16 +14,20 @@ from jixiao.shapes.base import Shape, declared, param, shown_input
 
 class Judgement(Shape):
     kind = "judgement"
-    params = ('score', 'reason')
+    params = ("score", "reason")
     summary = "评价人在分值范围内酌情评分，须写明理由"
 
     def configure(self, leaf: LeafSpec) -> Configured:
         score_name, reason_name = param(leaf, "score"), param(leaf, "reason")
         declared(leaf, score_name, ("score",), "score")
         base = leaf.facts[score_name]
-        score = FactSpec(base.name, "score", base.label, "分", minimum=base.minimum or 0, maximum=leaf.weight, note=base.note)
-        reason = dataclasses.replace(leaf.facts.get(reason_name) or FactSpec(reason_name, "text", f"{leaf.name}评分理由"),
-                                     missing_code=errors.FACT_REASON_REQUIRED)
+        score = FactSpec(
+            base.name, "score", base.label, "分", minimum=base.minimum or 0, maximum=leaf.weight, note=base.note
+        )
+        reason = dataclasses.replace(
+            leaf.facts.get(reason_name) or FactSpec(reason_name, "text", f"{leaf.name}评分理由"),
+            missing_code=errors.FACT_REASON_REQUIRED,
+        )
         formula = f"评价人根据绩效目标完成情况酌情评分（0～{fmt_number(leaf.weight)}分），须写明理由"
         return Configured({score.name: score, reason.name: reason}, formula=formula, state=(score, reason))
 

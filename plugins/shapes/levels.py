@@ -1,4 +1,5 @@
 """Levels: a choice fact picks a tier ("按规定公开 1.5 / 存在不符合 1 / 未公开 0")."""
+
 from __future__ import annotations
 
 from jixiao.indicator import Configured, Deduction, EvalContext, InputValue, Intermediate, Outcome, params_error
@@ -9,7 +10,7 @@ from jixiao.shapes.base import Shape, declared, param
 
 class Levels(Shape):
     kind = "levels"
-    params = ('fact', 'scores')
+    params = ("fact", "scores")
     summary = "按所选档次计分"
 
     def configure(self, leaf: LeafSpec) -> Configured:
@@ -22,8 +23,16 @@ class Levels(Shape):
             raise params_error(leaf, "scores", f"最高档应等于分值 {fmt_number(leaf.weight)}，且不得为负")
         text = "；".join(f"{spec.choices[k]}得{fmt_number(v)}分" for k, v in points.items())
         lost = {k: leaf.weight - v for k, v in points.items()}
-        texts = {k: (lost[k], f"{spec.label}：{spec.choices[k]}", f"{spec.label}为“{spec.choices[k]}”，得{fmt_number(v)}分，扣{fmt_points(lost[k])}分",
-                     f"{leaf.code}:{k}") for k, v in points.items() if v < leaf.weight}
+        texts = {
+            k: (
+                lost[k],
+                f"{spec.label}：{spec.choices[k]}",
+                f"{spec.label}为“{spec.choices[k]}”，得{fmt_number(v)}分，扣{fmt_points(lost[k])}分",
+                f"{leaf.code}:{k}",
+            )
+            for k, v in points.items()
+            if v < leaf.weight
+        }
         levels = {k: (v, spec.show(k), spec.choices[k], texts.get(k)) for k, v in points.items()}
         return Configured({spec.name: spec}, formula=f"{spec.label}：{text}", state=(spec, levels))
 
@@ -33,4 +42,6 @@ class Levels(Shape):
         choice = ctx.facts[spec.name]
         got, shown, name, deduction = levels[choice]
         deductions = [] if deduction is None else [Deduction(*deduction)]
-        return Outcome(got, [InputValue(spec.name, spec.label, choice, shown)], [Intermediate("档次", got, name)], deductions)
+        return Outcome(
+            got, [InputValue(spec.name, spec.label, choice, shown)], [Intermediate("档次", got, name)], deductions
+        )

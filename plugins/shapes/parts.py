@@ -5,6 +5,7 @@ Each part's ``shape:`` resolves through the plugin registry exactly as a leaf's 
 does, so a district's own shape works inside ``parts:`` too, and each part is
 configured and scored through that plugin's hooks (wrappers included).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -28,7 +29,7 @@ class Part:
 
 class Parts(Shape):
     kind = "parts"
-    params = ('parts',)
+    params = ("parts",)
     summary = "由若干部分组成，各部分按各自规则计分后相加"
 
     @hookimpl
@@ -43,7 +44,11 @@ class Parts(Shape):
                 raise params_error(leaf, f"parts[{i}]", "每部分须含 shape（规则形态）与 points（分值）")
             implementation = plugins.get(str(p["shape"]))
             if implementation is None:
-                raise params_error(leaf, f"parts[{i}].shape", f"未知的规则形态 {p['shape']!r}：没有这一名称的插件（jixiao plugins 列出全部）")
+                raise params_error(
+                    leaf,
+                    f"parts[{i}].shape",
+                    f"未知的规则形态 {p['shape']!r}：没有这一名称的插件（jixiao plugins 列出全部）",
+                )
             sub = _part_leaf(leaf, i, p)
             configured = implementation.configure(sub)
             label = p.get("label", "")
@@ -55,7 +60,9 @@ class Parts(Shape):
         return Configured(facts, tables, "\n".join(formulas), state=tuple(parts))
 
     @hookimpl
-    def jixiao_indicator_rule_inputs(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> dict[str, Number]:
+    def jixiao_indicator_rule_inputs(
+        self, leaf: LeafSpec, configured: Configured, ctx: EvalContext
+    ) -> dict[str, Number]:
         out: dict[str, Number] = {}
         for part in configured.state:
             out.update(part.implementation.rule_inputs(part.leaf, part.configured, ctx))
@@ -72,8 +79,21 @@ def _part_leaf(leaf: LeafSpec, i: int, p: dict) -> LeafSpec:
     """Part ``i`` as a leaf: its own code, weight (its points), params and lines (for messages that say where)."""
     params = {k: v for k, v in p.items() if k not in ("shape", "points", "label")}
     prefix = f"params.parts.{i}"
-    lines = {("params" + k[len(prefix):]) if k != prefix else "": v for k, v in leaf.lines.items() if k == prefix or k.startswith(prefix + ".")}
+    lines = {
+        ("params" + k[len(prefix) :]) if k != prefix else "": v
+        for k, v in leaf.lines.items()
+        if k == prefix or k.startswith(prefix + ".")
+    }
     at = (leaf.params_at if leaf.params_at is not None else leaf.node + ("params",)) + ("parts", i)
-    return dataclasses.replace(leaf, code=f"{leaf.code}.{i + 1}", weight=to_decimal(p["points"]), params=params,
-                               path=f"{leaf.path}.params.parts[{i}]", name=p.get("label", leaf.name), lines=lines or leaf.lines,
-                               use=str(p["shape"]), node=at, params_at=at)
+    return dataclasses.replace(
+        leaf,
+        code=f"{leaf.code}.{i + 1}",
+        weight=to_decimal(p["points"]),
+        params=params,
+        path=f"{leaf.path}.params.parts[{i}]",
+        name=p.get("label", leaf.name),
+        lines=lines or leaf.lines,
+        use=str(p["shape"]),
+        node=at,
+        params_at=at,
+    )

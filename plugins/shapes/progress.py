@@ -1,24 +1,40 @@
 """Capped composite of spending progress: per period min(progress / schedule, cap) × points,
 plus min(average ratio × points, points): quarterly spending against the 25/50/75/100% schedule."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Callable
+from typing import Any
 
 from jixiao import errors
 from jixiao.errors import FactError, Problem
-from jixiao.indicator import Configured, Deduction, EvalContext, InputValue, Intermediate, Outcome, params_error
 from jixiao.facts import FactSpec
-from jixiao.numbers import ZERO, Number, add, div, exact, fmt_detail, fmt_number, fmt_percent, fmt_points, mul, sub, to_decimal, total
+from jixiao.indicator import Configured, Deduction, EvalContext, InputValue, Intermediate, Outcome, params_error
+from jixiao.numbers import (
+    ZERO,
+    Number,
+    add,
+    div,
+    exact,
+    fmt_detail,
+    fmt_number,
+    fmt_percent,
+    fmt_points,
+    mul,
+    sub,
+    to_decimal,
+    total,
+)
 from jixiao.pack.model import LeafSpec
 from jixiao.shapes.base import Shape, check_points, declared, number_param, param, shown_input
 
 
 class Progress(Shape):
     kind = "progress"
-    params = ('budget', 'periods', 'cap', 'average_points')
+    params = ("budget", "periods", "cap", "average_points")
     summary = "分期执行率（累计进度÷序时进度）封顶计分，加平均执行率得分"
 
     def configure(self, leaf: LeafSpec) -> Configured:
@@ -39,11 +55,19 @@ class Progress(Shape):
         avg_points = number_param(leaf, "average_points", "0")
         check_points(leaf, total((p[3] for p in parsed), avg_points), "periods/average_points")
         facts = {budget.name: budget, **{s.name: s for s, *_ in parsed}}
-        formula = "；".join(f"{label}得分=min({label}累计支出÷{budget.label}÷{fmt_percent(sch, 0)}, {fmt_number(cap)})×{fmt_number(pts)}分" for _, label, sch, pts in parsed)
+        formula = "；".join(
+            f"{label}得分=min({label}累计支出÷{budget.label}÷{fmt_percent(sch, 0)}, {fmt_number(cap)})×{fmt_number(pts)}分"
+            for _, label, sch, pts in parsed
+        )
         if avg_points:
             formula += f"；平均执行率得分=min(各期执行率平均值×{fmt_number(avg_points)}, {fmt_number(avg_points)})分"
-        state = ProgressState(budget, tuple(_period(leaf, spec, label, schedule, points) for spec, label, schedule, points in parsed),
-                              exact(cap), exact(avg_points), f"{leaf.code}:average")
+        state = ProgressState(
+            budget,
+            tuple(_period(leaf, spec, label, schedule, points) for spec, label, schedule, points in parsed),
+            exact(cap),
+            exact(avg_points),
+            f"{leaf.code}:average",
+        )
         return Configured(facts, formula=formula, state=state)
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
@@ -57,8 +81,15 @@ class Progress(Shape):
         facts = ctx.facts
         budgeted = facts[state.budget.name]
         if budgeted == 0:
-            raise FactError(Problem(errors.FACT_ZERO_DIVISOR, f"“{state.budget.label}”（{state.budget.name}）为 0，无法计算支出进度",
-                                    field=state.budget.name, value=0, expected="大于 0 的金额"))
+            raise FactError(
+                Problem(
+                    errors.FACT_ZERO_DIVISOR,
+                    f"“{state.budget.label}”（{state.budget.name}）为 0，无法计算支出进度",
+                    field=state.budget.name,
+                    value=0,
+                    expected="大于 0 的金额",
+                )
+            )
         round_rate = ctx.pack.round_rate if ctx.pack.rate_rounding is not None else None
         whole_budget, cap = exact(budgeted), state.cap
         inputs = [shown_input(state.budget, budgeted)]
@@ -79,11 +110,21 @@ class Progress(Shape):
             score = add(score, got)
             inputs.append(InputValue(p.fact, p.label, spent, p.show(spent)))
             shown_progress, shown_ratio = fmt_percent(progress), fmt_percent(ratio)
-            mids += (Intermediate(p.progress_label, progress, shown_progress), Intermediate(p.ratio_label, ratio, shown_ratio),
-                     Intermediate(p.score_label, got, fmt_detail(got)))
+            mids += (
+                Intermediate(p.progress_label, progress, shown_progress),
+                Intermediate(p.ratio_label, ratio, shown_ratio),
+                Intermediate(p.score_label, got, fmt_detail(got)),
+            )
             if got < p.points:
                 lost = sub(p.points, got)
-                deductions.append(Deduction(lost, f"{p.ratio_label}{shown_ratio}", f"{p.progress_lead}{shown_progress}{p.schedule_text}{shown_ratio}，扣{fmt_points(lost)}分", p.rule))
+                deductions.append(
+                    Deduction(
+                        lost,
+                        f"{p.ratio_label}{shown_ratio}",
+                        f"{p.progress_lead}{shown_progress}{p.schedule_text}{shown_ratio}，扣{fmt_points(lost)}分",
+                        p.rule,
+                    )
+                )
         average_points = state.average_points
         if average_points:
             avg = div(ratio_sum, len(state.periods))
@@ -95,7 +136,14 @@ class Progress(Shape):
             mids += (Intermediate("平均执行率", avg, shown_avg), Intermediate("平均执行率得分", got, fmt_detail(got)))
             if got < average_points:
                 lost = sub(average_points, got)
-                deductions.append(Deduction(lost, f"平均执行率{shown_avg}", f"全年平均执行率{shown_avg}，扣{fmt_points(lost)}分", state.average_rule))
+                deductions.append(
+                    Deduction(
+                        lost,
+                        f"平均执行率{shown_avg}",
+                        f"全年平均执行率{shown_avg}，扣{fmt_points(lost)}分",
+                        state.average_rule,
+                    )
+                )
         return Outcome(score, inputs, mids, deductions)
 
 
@@ -126,5 +174,16 @@ class ProgressState:
 
 
 def _period(leaf: LeafSpec, spec: FactSpec, label: str, schedule: Decimal, points: Decimal) -> Period:
-    return Period(spec.name, spec.label, spec.show, exact(schedule), exact(points), f"{label}支出进度", f"{label}执行率", f"{label}得分",
-                  f"{label}累计支出进度", f"，低于序时进度{fmt_percent(schedule, 0)}，执行率", f"{leaf.code}:{label}")
+    return Period(
+        spec.name,
+        spec.label,
+        spec.show,
+        exact(schedule),
+        exact(points),
+        f"{label}支出进度",
+        f"{label}执行率",
+        f"{label}得分",
+        f"{label}累计支出进度",
+        f"，低于序时进度{fmt_percent(schedule, 0)}，执行率",
+        f"{leaf.code}:{label}",
+    )

@@ -1,5 +1,6 @@
 """Qualitative judgement by level: the evaluator picks a level (达成 / 部分达成 / 未达成, say)
 and a score inside that level's range of the weight, with a written reason."""
+
 from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -16,33 +17,66 @@ from jixiao.shapes.base import Shape, declared, param, shown_input
 
 class Qualitative(Shape):
     kind = "qualitative"
-    params = ('level', 'ranges', 'score', 'reason')
+    params = ("level", "ranges", "score", "reason")
     summary = "评价人选定档次（如达成/部分达成/未达成），在该档分值区间内评分并写明理由"
 
     def configure(self, leaf: LeafSpec) -> Configured:
         level = declared(leaf, param(leaf, "level"), ("choice",), "level")
         raw = param(leaf, "ranges")
         if not isinstance(raw, dict) or set(raw) != set(level.choices):
-            raise params_error(leaf, "ranges", f"应为每个档次（{'、'.join(level.choices)}）的得分区间（占分值的比例），如 \"[80%, 100%]\"")
+            raise params_error(
+                leaf,
+                "ranges",
+                f'应为每个档次（{"、".join(level.choices)}）的得分区间（占分值的比例），如 "[80%, 100%]"',
+            )
         try:
             ranges = {k: parse_interval(v) for k, v in raw.items()}
         except ValueError as exc:
             raise params_error(leaf, "ranges", str(exc)) from None
         score_name, reason_name = param(leaf, "score"), param(leaf, "reason")
-        score = FactSpec(score_name, "score", leaf.facts[score_name].label if score_name in leaf.facts else f"{leaf.name}评分", "分", minimum=Decimal(0), maximum=leaf.weight)
+        score = FactSpec(
+            score_name,
+            "score",
+            leaf.facts[score_name].label if score_name in leaf.facts else f"{leaf.name}评分",
+            "分",
+            minimum=Decimal(0),
+            maximum=leaf.weight,
+        )
         reason = leaf.facts.get(reason_name) or FactSpec(reason_name, "text", f"{leaf.name}评分理由")
         text = "；".join(f"{level.choices[k]}：{r.describe('得分率')}" for k, r in ranges.items())
-        return Configured({level.name: level, score.name: score, reason.name: reason},
-                          formula=f"评价人选定档次并在该档区间内评分（{text}），须写明理由", state=(level, score, reason, ranges))
+        return Configured(
+            {level.name: level, score.name: score, reason.name: reason},
+            formula=f"评价人选定档次并在该档区间内评分（{text}），须写明理由",
+            state=(level, score, reason, ranges),
+        )
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
         level, score, reason, ranges = configured.state
         chosen, got, why = ctx.facts[level.name], Decimal(ctx.facts[score.name]), ctx.facts[reason.name]
         share = div(got, leaf.weight) if leaf.weight else Decimal(0)
         if not ranges[chosen].contains(share):
-            raise FactError(Problem(errors.FACT_RANGE, f"“{leaf.name}”选定档次“{level.choices[chosen]}”，得分 {fmt_number(got)} 不在该档区间 {ranges[chosen].describe('得分率')} 内", field=score.name, value=got, expected=ranges[chosen].describe("得分率")))
-        out = Outcome(got, [shown_input(level, chosen), shown_input(score, got), shown_input(reason, why)], [Intermediate("得分率", share, f"{round_to(mul(share, 100), 0, ROUND_HALF_EVEN)}%")])
+            raise FactError(
+                Problem(
+                    errors.FACT_RANGE,
+                    f"“{leaf.name}”选定档次“{level.choices[chosen]}”，得分 {fmt_number(got)} 不在该档区间 {ranges[chosen].describe('得分率')} 内",
+                    field=score.name,
+                    value=got,
+                    expected=ranges[chosen].describe("得分率"),
+                )
+            )
+        out = Outcome(
+            got,
+            [shown_input(level, chosen), shown_input(score, got), shown_input(reason, why)],
+            [Intermediate("得分率", share, f"{round_to(mul(share, 100), 0, ROUND_HALF_EVEN)}%")],
+        )
         if got < leaf.weight:
             lost = sub(leaf.weight, got)
-            out.deductions.append(Deduction(lost, f"{level.choices[chosen]}：{why}", f"“{leaf.name}”评定为“{level.choices[chosen]}”，扣{fmt_points(lost)}分：{why}", f"{leaf.code}:{chosen}"))
+            out.deductions.append(
+                Deduction(
+                    lost,
+                    f"{level.choices[chosen]}：{why}",
+                    f"“{leaf.name}”评定为“{level.choices[chosen]}”，扣{fmt_points(lost)}分：{why}",
+                    f"{leaf.code}:{chosen}",
+                )
+            )
         return out

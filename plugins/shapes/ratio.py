@@ -1,8 +1,9 @@
 """Ratio × points, with a cap on the ratio and an interval where the score is 0 ("实际采购金额大于采购计划金额，本项得0分")."""
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Mapping
 
 from jixiao.hookspecs import hookimpl
 from jixiao.indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
@@ -16,7 +17,7 @@ from jixiao.shapes.metric import Metric
 
 class RatioPoints(Shape):
     kind = "ratio"
-    params = ('value', 'cap', 'zero_when')
+    params = ("value", "cap", "zero_when")
     summary = "比率×分值，可设上限与得零分区间"
 
     def configure(self, leaf: LeafSpec) -> Configured:
@@ -31,16 +32,29 @@ class RatioPoints(Shape):
             except ValueError as exc:
                 raise params_error(leaf, "zero_when", str(exc)) from None
             zero_text = interval.describe(metric.label)
-            tables.append(DecisionTable(f"{leaf.code}:zero", (Rule("zero", interval.conditions(f"{leaf.code}:value"), zero_text),)))
+            tables.append(
+                DecisionTable(
+                    f"{leaf.code}:zero", (Rule("zero", interval.conditions(f"{leaf.code}:value"), zero_text),)
+                )
+            )
         formula = f"得分={metric.label}×{fmt_number(leaf.weight)}分（{metric.label}以{fmt_number(cap * 100)}%为上限）；{metric.formula()}"
         if zero_text is not None:
             formula += f"；{zero_text}时得0分"
-        zero_texts = (None, None) if zero_text is None else (f"{zero_text}，得0分", f"，属于“{zero_text}”的情形，此项得0分，扣")
-        texts = (f"{leaf.code}:value", f"{leaf.code}:zero", *zero_texts, f"，按“{metric.label}×{fmt_number(leaf.weight)}分”计分，扣")
+        zero_texts = (
+            (None, None) if zero_text is None else (f"{zero_text}，得0分", f"，属于“{zero_text}”的情形，此项得0分，扣")
+        )
+        texts = (
+            f"{leaf.code}:value",
+            f"{leaf.code}:zero",
+            *zero_texts,
+            f"，按“{metric.label}×{fmt_number(leaf.weight)}分”计分，扣",
+        )
         return Configured(metric.facts, tables, formula, state=(metric, cap, interval, texts))
 
     @hookimpl
-    def jixiao_indicator_rule_inputs(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Mapping[str, Decimal]:
+    def jixiao_indicator_rule_inputs(
+        self, leaf: LeafSpec, configured: Configured, ctx: EvalContext
+    ) -> Mapping[str, Decimal]:
         return {configured.state[3][0]: configured.state[0].compute(ctx)}
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
@@ -62,9 +76,23 @@ class RatioPoints(Shape):
         mids.append(Intermediate("比率得分", score, fmt_detail(score)))
         lost = sub(weight, score)
         if zeroed:
-            deductions = [Deduction(lost, zero_reason, f"{metric.sentence(ctx, value, (inputs, mids))}{zero_tail}{fmt_points(lost)}分", zero_rule)]
+            deductions = [
+                Deduction(
+                    lost,
+                    zero_reason,
+                    f"{metric.sentence(ctx, value, (inputs, mids))}{zero_tail}{fmt_points(lost)}分",
+                    zero_rule,
+                )
+            ]
         elif lost > 0:
-            deductions = [Deduction(lost, f"{metric.label}{mids[0].shown}", f"{metric.sentence(ctx, value, (inputs, mids))}{by_ratio}{fmt_points(lost)}分", "ratio")]
+            deductions = [
+                Deduction(
+                    lost,
+                    f"{metric.label}{mids[0].shown}",
+                    f"{metric.sentence(ctx, value, (inputs, mids))}{by_ratio}{fmt_points(lost)}分",
+                    "ratio",
+                )
+            ]
         else:
             deductions = []
         return Outcome(score, inputs, mids, deductions, [zero_rule] if zeroed else [])

@@ -5,10 +5,11 @@ The target is a number in the pack ("proportional": ≤ 100% full, else by propo
 a fact the department supplies (a project's own 指标值). Either way the decision "met"
 is a static table on the completion ratio, so it runs on the rules engine.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Mapping
 
 from jixiao import errors
 from jixiao.errors import FactError, Problem
@@ -25,7 +26,7 @@ NATURES = {">=": "≥", "≥": "≥", "<=": "≤", "≤": "≤", "=": "="}
 
 class Target(Shape):
     kind = "target"
-    params = ('nature', 'target', 'actual')
+    params = ("nature", "target", "actual")
     summary = "按指标性质（≥/≤/=）比较完成值与指标值，达到得满分，未达到按比例计分"
 
     def configure(self, leaf: LeafSpec) -> Configured:
@@ -36,7 +37,9 @@ class Target(Shape):
         raw_target = param(leaf, "target")
         facts = dict(actual.facts)
         if isinstance(raw_target, dict):
-            target_spec = declared(leaf, raw_target.get("fact"), ("money", "number", "count", "rate", "score"), "target.fact")
+            target_spec = declared(
+                leaf, raw_target.get("fact"), ("money", "number", "count", "rate", "score"), "target.fact"
+            )
             facts[target_spec.name] = target_spec
             target: Decimal | str = target_spec.name
         else:
@@ -44,10 +47,13 @@ class Target(Shape):
                 target = to_decimal(raw_target)
             except ValueError:
                 raise params_error(leaf, "target", f"应为数值或 {{fact: 事实名}}，实际为 {raw_target!r}") from None
-        table = DecisionTable(f"{leaf.code}:met", (Rule("met", (Condition(f"{leaf.code}:completion", "ge", Decimal(1)),), "完成率≥100%"),))
+        table = DecisionTable(
+            f"{leaf.code}:met", (Rule("met", (Condition(f"{leaf.code}:completion", "ge", Decimal(1)),), "完成率≥100%"),)
+        )
         shown_target = target if isinstance(target, str) else actual.show(target)
         ratio = {"≥": "完成值÷指标值", "≤": "指标值÷完成值", "=": "完成值与指标值之比（取较小者）"}[nature]
-        formula = f"指标性质“{nature}”，指标值 {shown_target}；达到得{fmt_number(leaf.weight)}分，否则得分=({ratio})×{fmt_number(leaf.weight)}分；{actual.formula()}"
+        points = fmt_number(leaf.weight)
+        formula = f"指标性质“{nature}”，指标值 {shown_target}；达到得{points}分，否则得分=({ratio})×{points}分；{actual.formula()}"
         return Configured(facts, [table], formula, state=(nature, actual, target))
 
     def _target(self, configured: Configured, ctx: EvalContext) -> Decimal:
@@ -55,7 +61,9 @@ class Target(Shape):
         return Decimal(ctx.facts[target]) if isinstance(target, str) else target
 
     @hookimpl
-    def jixiao_indicator_rule_inputs(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Mapping[str, Decimal]:
+    def jixiao_indicator_rule_inputs(
+        self, leaf: LeafSpec, configured: Configured, ctx: EvalContext
+    ) -> Mapping[str, Decimal]:
         nature, actual, _ = configured.state
         a, t = actual.compute(ctx), self._target(configured, ctx)
         return {f"{leaf.code}:actual": a, f"{leaf.code}:completion": completion(nature, a, t, actual.label)}
@@ -69,12 +77,23 @@ class Target(Shape):
             inputs.append(shown_input(leaf.facts[configured.state[2]], t))
         met = ctx.decisions.get(f"{leaf.code}:met") == "met"
         score = leaf.weight if met else mul(leaf.weight, ratio)
-        out = Outcome(score, inputs, mids + [Intermediate("完成比例", ratio, fmt_percent(ratio)), Intermediate("得分", score, fmt_detail(score))],
-                      rules=[f"{leaf.code}:met"] if met else [])
+        out = Outcome(
+            score,
+            inputs,
+            mids
+            + [Intermediate("完成比例", ratio, fmt_percent(ratio)), Intermediate("得分", score, fmt_detail(score))],
+            rules=[f"{leaf.code}:met"] if met else [],
+        )
         if not met:
             lost = sub(leaf.weight, score)
-            out.deductions.append(Deduction(lost, f"{actual.label}{actual.show(a)}，未达到指标值{actual.show(t)}",
-                f"{actual.label}完成值为{actual.show(a)}，未达到“{nature}{actual.show(t)}”的指标值，完成比例{fmt_percent(ratio)}，扣{fmt_points(lost)}分", f"{leaf.code}:ratio"))
+            out.deductions.append(
+                Deduction(
+                    lost,
+                    f"{actual.label}{actual.show(a)}，未达到指标值{actual.show(t)}",
+                    f"{actual.label}完成值为{actual.show(a)}，未达到“{nature}{actual.show(t)}”的指标值，完成比例{fmt_percent(ratio)}，扣{fmt_points(lost)}分",
+                    f"{leaf.code}:ratio",
+                )
+            )
         return out
 
 
@@ -88,7 +107,11 @@ def completion(nature: str, actual: Number, target: Number, label: str) -> Numbe
         if actual <= target:
             return Decimal(1) if actual <= 0 or target <= 0 else max(div(target, actual), Decimal(1))
         if actual <= 0:
-            raise FactError(Problem(errors.FACT_RANGE, f"“{label}”为 {fmt_number(actual)}，无法计算完成比例", field=label, value=actual))
+            raise FactError(
+                Problem(
+                    errors.FACT_RANGE, f"“{label}”为 {fmt_number(actual)}，无法计算完成比例", field=label, value=actual
+                )
+            )
         return max(div(target, actual), Decimal(0))
     if actual == target:
         return Decimal(1)

@@ -7,6 +7,7 @@ Quantitative rows score by target completion, capped at their points; qualitativ
 by the evaluator's score inside the chosen level's range; rows that do not apply are
 dropped, and the total is rescaled over the applicable points.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -19,6 +20,7 @@ from jixiao.numbers import Number, add, div, fmt_detail, fmt_number, fmt_percent
 from jixiao.pack.model import LeafSpec
 from jixiao.rules.intervals import parse_interval
 from jixiao.shapes.base import Shape, param
+
 from .target import NATURES, completion
 
 LEVELS = {"met": "达成", "partly": "部分达成", "unmet": "未达成"}
@@ -32,7 +34,9 @@ def columns(categories: dict[str, str]) -> tuple[FactSpec, ...]:
         FactSpec("category", "choice", "二级指标", choices=categories),
         text("name", "三级指标"),
         FactSpec("nature", "choice", "指标性质", choices={">=": "≥", "<=": "≤", "=": "=", "qualitative": "定性"}),
-        number("target", "年度指标值"), text("unit", "度量单位", True), number("actual", "实际完成值"),
+        number("target", "年度指标值"),
+        text("unit", "度量单位", True),
+        number("actual", "实际完成值"),
         FactSpec("level", "choice", "定性评价档次", choices=LEVELS, optional=True),
         number("score", "定性评分"),
         FactSpec("points", "number", "分值", minimum=Decimal(0)),
@@ -54,10 +58,19 @@ class TargetList(Shape):
             ranges = {k: parse_interval(v) for k, v in param(leaf, "ranges", DEFAULT_RANGES).items()}
         except (ValueError, AttributeError) as exc:
             raise params_error(leaf, "ranges", f"应为 达成/部分达成/未达成 的得分率区间：{exc}") from None
-        spec = FactSpec(param(leaf, "fact"), "table", param(leaf, "label", f"{leaf.name}明细"), columns=columns({str(k): str(v) for k, v in categories.items()}))
-        formula = (f"{'、'.join(map(str, categories.values()))}由单位设定，分值合计{fmt_number(leaf.weight)}分；"
-                   "定量指标：≥ 得分=完成值÷指标值×分值，≤ 得分=指标值÷完成值×分值，达到或优于指标值得满分；"
-                   "定性指标：" + "；".join(f"{LEVELS[k]}得{r.describe('分值')}" for k, r in ranges.items()) + "；不适用的指标剔除后按适用指标折算")
+        spec = FactSpec(
+            param(leaf, "fact"),
+            "table",
+            param(leaf, "label", f"{leaf.name}明细"),
+            columns=columns({str(k): str(v) for k, v in categories.items()}),
+        )
+        formula = (
+            f"{'、'.join(map(str, categories.values()))}由单位设定，分值合计{fmt_number(leaf.weight)}分；"
+            "定量指标：≥ 得分=完成值÷指标值×分值，≤ 得分=指标值÷完成值×分值，达到或优于指标值得满分；"
+            "定性指标："
+            + "；".join(f"{LEVELS[k]}得{r.describe('分值')}" for k, r in ranges.items())
+            + "；不适用的指标剔除后按适用指标折算"
+        )
         return Configured({spec.name: spec}, formula=formula, state=(spec, ranges))
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
@@ -65,14 +78,30 @@ class TargetList(Shape):
         rows = ctx.facts[spec.name]
         points_total = total(r["points"] for r in rows)
         if points_total != leaf.weight:
-            raise FactError(Problem(errors.FACT_RANGE, f"“{spec.label}”各行分值合计 {fmt_number(points_total)} 与“{leaf.name}”的分值 {fmt_number(leaf.weight)} 不符", field=spec.name, value=points_total, expected=f"分值合计 {fmt_number(leaf.weight)}"))
+            raise FactError(
+                Problem(
+                    errors.FACT_RANGE,
+                    f"“{spec.label}”各行分值合计 {fmt_number(points_total)} 与“{leaf.name}”的分值 {fmt_number(leaf.weight)} 不符",
+                    field=spec.name,
+                    value=points_total,
+                    expected=f"分值合计 {fmt_number(leaf.weight)}",
+                )
+            )
         cats = dict(spec.columns[0].choices)
         out = Outcome(Decimal(0), intermediates=[Intermediate("分值合计", points_total, fmt_number(points_total))])
         applicable: Number = leaf.weight
         for i, row in enumerate(rows, 1):
-            shown = {"category": cats[row["category"]], "name": row["name"], "nature": NATURES.get(row["nature"], "定性"),
-                     "target": row.get("target"), "unit": row.get("unit", ""), "actual": row.get("actual"),
-                     "level": LEVELS.get(row.get("level", ""), ""), "points": row["points"], "deviation": row.get("deviation", "")}
+            shown = {
+                "category": cats[row["category"]],
+                "name": row["name"],
+                "nature": NATURES.get(row["nature"], "定性"),
+                "target": row.get("target"),
+                "unit": row.get("unit", ""),
+                "actual": row.get("actual"),
+                "level": LEVELS.get(row.get("level", ""), ""),
+                "points": row["points"],
+                "deviation": row.get("deviation", ""),
+            }
             if row.get("applicable") is False:
                 applicable = sub(applicable, row["points"])
                 out.rows.append({**shown, "score": None, "status": "not_applicable"})
@@ -80,11 +109,17 @@ class TargetList(Shape):
             got, ratio = self._row_score(leaf, spec, i, row, ranges)
             out.score = add(out.score, got)
             out.rows.append({**shown, "score": got, "status": "scored"})
-            out.intermediates.append(Intermediate(f"{row['name']}得分", got, f"{fmt_detail(got)}（完成比例{fmt_percent(ratio)}）"))
+            out.intermediates.append(
+                Intermediate(f"{row['name']}得分", got, f"{fmt_detail(got)}（完成比例{fmt_percent(ratio)}）")
+            )
             if got < row["points"]:
                 lost = sub(row["points"], got)
-                problem = (f"“{row['name']}”年度指标值{NATURES[row['nature']]}{fmt_number(row['target'])}{row.get('unit', '')}，实际完成{fmt_number(row['actual'])}{row.get('unit', '')}，完成比例{fmt_percent(ratio)}，扣{fmt_points(lost)}分"
-                           if row["nature"] != "qualitative" else f"“{row['name']}”评定为“{LEVELS[row['level']]}”，扣{fmt_points(lost)}分")
+                problem = (
+                    f"“{row['name']}”年度指标值{NATURES[row['nature']]}{fmt_number(row['target'])}{row.get('unit', '')}，"
+                    f"实际完成{fmt_number(row['actual'])}{row.get('unit', '')}，完成比例{fmt_percent(ratio)}，扣{fmt_points(lost)}分"
+                    if row["nature"] != "qualitative"
+                    else f"“{row['name']}”评定为“{LEVELS[row['level']]}”，扣{fmt_points(lost)}分"
+                )
                 if row.get("deviation"):
                     problem += f"。偏差原因：{row['deviation']}"
                 out.deductions.append(Deduction(lost, f"{row['name']}未完全达成", problem, f"{leaf.code}:row{i}"))
@@ -95,14 +130,28 @@ class TargetList(Shape):
 
     def _row_score(self, leaf, spec, i, row, ranges) -> tuple[Number, Number]:
         def bad(column: str, message: str) -> FactError:
-            return FactError(Problem(errors.FACT_MISSING, f"“{spec.label}”第 {i} 行（{row['name']}）{message}", field=f"{spec.name}[{i}].{column}"))
+            return FactError(
+                Problem(
+                    errors.FACT_MISSING,
+                    f"“{spec.label}”第 {i} 行（{row['name']}）{message}",
+                    field=f"{spec.name}[{i}].{column}",
+                )
+            )
 
         if row["nature"] == "qualitative":
             if "level" not in row or "score" not in row:
                 raise bad("level", "是定性指标，须填写“定性评价档次”和“定性评分”")
             share = div(row["score"], row["points"]) if row["points"] else Decimal(0)
             if not ranges[row["level"]].contains(share):
-                raise FactError(Problem(errors.FACT_RANGE, f"“{spec.label}”第 {i} 行（{row['name']}）评定为“{LEVELS[row['level']]}”，评分 {fmt_number(row['score'])} 不在该档 {ranges[row['level']].describe('得分率')} 内", field=f"{spec.name}[{i}].score", value=row["score"]))
+                raise FactError(
+                    Problem(
+                        errors.FACT_RANGE,
+                        f"“{spec.label}”第 {i} 行（{row['name']}）评定为“{LEVELS[row['level']]}”，"
+                        f"评分 {fmt_number(row['score'])} 不在该档 {ranges[row['level']].describe('得分率')} 内",
+                        field=f"{spec.name}[{i}].score",
+                        value=row["score"],
+                    )
+                )
             return row["score"], share
         if "target" not in row or "actual" not in row:
             raise bad("target", "是定量指标，须填写“年度指标值”和“实际完成值”")

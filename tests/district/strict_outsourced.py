@@ -3,6 +3,7 @@
 Replaces the built-in ``outsourced-staff-rate`` plugin by name, declaring it does so;
 the shared ``Bands`` shape does the scoring, only the band table differs.
 """
+
 import dataclasses
 from decimal import Decimal
 
@@ -23,4 +24,6 @@ class StrictOutsourcedRate(Bands):
         return super().configure(dataclasses.replace(leaf, params={**leaf.params, "bands": scaled}))
 
 
-JIXIAO_PLUGINS = {"outsourced-staff-rate": StrictOutsourcedRate("outsourced-staff-rate", "编外人员控制率（区定严格标准）")}
+JIXIAO_PLUGINS = {
+    "outsourced-staff-rate": StrictOutsourcedRate("outsourced-staff-rate", "编外人员控制率（区定严格标准）")
+}

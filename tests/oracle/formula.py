@@ -7,13 +7,16 @@ recursive-descent parser with Python's precedence (``**`` binds tighter than una
 and is right-associative). Every operation is exact: ``/`` is a Fraction quotient and
 ``**`` accepts integer exponents only (a fractional power has no exact rational value).
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from fractions import Fraction
-from typing import Callable
 
-_TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d*)?|\.\d+)(%?)|([A-Za-z_\u4e00-\u9fff][A-Za-z0-9_\u4e00-\u9fff]*)|(\*\*|[-+*/(),]))")
+_TOKEN = re.compile(
+    r"\s*(?:(\d+(?:\.\d*)?|\.\d+)(%?)|([A-Za-z_\u4e00-\u9fff][A-Za-z0-9_\u4e00-\u9fff]*)|(\*\*|[-+*/(),]))"
+)
 _FUNCS: dict[str, Callable[..., Fraction]] = {
     "min": lambda *a: min(a),
     "max": lambda *a: max(a),

@@ -5,6 +5,7 @@ Why: bands, gates, ``zero_when`` and grades are written as rubrics print them �
 brackets are closed, round ones open, ∞ always open. Endpoints are exact Fractions, so an
 edge like 90% is exactly 9/10 and a value exactly on it falls on the side the bracket says.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -34,13 +35,18 @@ class Interval:
                 return False
         return True
 
-    def scaled(self, factor: Fraction) -> "Interval":
+    def scaled(self, factor: Fraction) -> Interval:
         """The interval with both ends multiplied by a positive factor (a qualitative level's range × weight)."""
         f = Fraction(factor)
         if f <= 0:
             raise ValueError("factor must be positive")
-        return Interval(None if self.lo is None else self.lo * f, self.lo_closed,
-                        None if self.hi is None else self.hi * f, self.hi_closed, self.text)
+        return Interval(
+            None if self.lo is None else self.lo * f,
+            self.lo_closed,
+            None if self.hi is None else self.hi * f,
+            self.hi_closed,
+            self.text,
+        )
 
 
 def _endpoint(text: str, low: bool) -> Fraction | None:

@@ -10,6 +10,7 @@ Modes, as ``docs/rubric-packs.md`` names them:
 - ``half_up``: to nearest, a tie away from zero (2.345 → 2.35; -2.345 → -2.35);
 - ``half_even``: to nearest, a tie to the even neighbour (2.345 → 2.34; 2.355 → 2.36).
 """
+
 from __future__ import annotations
 
 from decimal import Decimal

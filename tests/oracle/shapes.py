@@ -42,14 +42,16 @@ Leaf scores are rounded by ``rounding.score``; the total is the sum of the round
 and with a leaf not applicable it is rescaled to the pack total over the applicable weight and
 rounded again by ``rounding.score`` (the all-shapes case: 76.72 × 100 ÷ 96 → 79.92).
 """
+
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction as F
-from typing import Any, Callable
+from typing import Any
 
 from .formula import evaluate_formula
 from .intervals import parse_interval
@@ -59,14 +61,27 @@ from .values import to_bool, to_fraction
 # The built-in indicators of the reference pack, by the shape each one is an instance of
 # (read off the params each takes in rubrics/shenzhen-yantian-2023/pack.yaml).
 BUILTIN_SHAPES = {
-    "budget-reasonableness": "checklist", "budget-compliance": "per_occurrence",
-    "target-completeness": "per_occurrence", "indicator-clarity": "checklist",
-    "procurement-execution": "parts", "financial-compliance": "parts", "disclosure": "parts",
-    "project-procedure": "checklist", "project-management": "checklist", "asset-safety": "checklist",
-    "fixed-asset-utilisation": "bands", "staff-control-rate": "bands", "outsourced-staff-rate": "bands",
-    "management-systems": "checklist", "public-funds-control": "parts", "budget-execution": "progress",
-    "key-tasks": "per_occurrence", "project-timeliness": "ratio", "effectiveness": "judgement",
-    "petition-handling": "checklist", "satisfaction": "bands",
+    "budget-reasonableness": "checklist",
+    "budget-compliance": "per_occurrence",
+    "target-completeness": "per_occurrence",
+    "indicator-clarity": "checklist",
+    "procurement-execution": "parts",
+    "financial-compliance": "parts",
+    "disclosure": "parts",
+    "project-procedure": "checklist",
+    "project-management": "checklist",
+    "asset-safety": "checklist",
+    "fixed-asset-utilisation": "bands",
+    "staff-control-rate": "bands",
+    "outsourced-staff-rate": "bands",
+    "management-systems": "checklist",
+    "public-funds-control": "parts",
+    "budget-execution": "progress",
+    "key-tasks": "per_occurrence",
+    "project-timeliness": "ratio",
+    "effectiveness": "judgement",
+    "petition-handling": "checklist",
+    "satisfaction": "bands",
 }
 
 
@@ -157,6 +172,7 @@ def _bound(x: F, weight: F) -> F:
 
 # --- the shapes: (params, weight, ctx) → exact raw score in [0, weight] -----------------
 
+
 def checklist(p, w, ctx):
     return _bound(sum((to_fraction(i["points"]) for i in p["items"] if to_bool(ctx.fact(i["fact"]))), F(0)), w)
 
@@ -232,8 +248,8 @@ def progress(p, w, ctx):
     cap = to_fraction(p.get("cap", 1))
     ratios, score = [], F(0)
     for period in p["periods"]:
-        progress_rate = ctx.rate(_div(ctx.number(period["fact"]), budget))           # 支出进度
-        r = ctx.rate(progress_rate / to_fraction(period["schedule"]))                # 执行率
+        progress_rate = ctx.rate(_div(ctx.number(period["fact"]), budget))  # 支出进度
+        r = ctx.rate(progress_rate / to_fraction(period["schedule"]))  # 执行率
         ratios.append(r)
         score += min(r, cap) * to_fraction(period["points"])
     avg_points = to_fraction(p.get("average_points", 0))
@@ -270,14 +286,24 @@ def parts(p, w, ctx):
 
 
 SHAPES: dict[str, Callable[[dict, F, Context], F]] = {
-    "checklist": checklist, "per_occurrence": per_occurrence, "ratio": ratio, "bands": bands,
-    "over_threshold": over_threshold, "under_target": under_target, "target": target,
-    "proportional": proportional, "levels": levels, "progress": progress, "judgement": judgement,
-    "qualitative": qualitative, "parts": parts,
+    "checklist": checklist,
+    "per_occurrence": per_occurrence,
+    "ratio": ratio,
+    "bands": bands,
+    "over_threshold": over_threshold,
+    "under_target": under_target,
+    "target": target,
+    "proportional": proportional,
+    "levels": levels,
+    "progress": progress,
+    "judgement": judgement,
+    "qualitative": qualitative,
+    "parts": parts,
 }
 
 
 # --- gates and the whole pack -------------------------------------------------------------
+
 
 def _holds(gate: dict, ctx: Context) -> bool:
     raw = ctx.fact(gate["fact"])
@@ -296,7 +322,7 @@ class LeafResult:
     name: str
     code: str
     weight: F
-    status: str               # scored | vetoed | exempt | not_applicable | not_evaluable
+    status: str  # scored | vetoed | exempt | not_applicable | not_evaluable
     raw: F | None = None
     score: Decimal | None = None
 

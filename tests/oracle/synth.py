@@ -12,25 +12,52 @@ impossible): cumulative quarterly spending non-decreasing and ≤ the annual bud
 completed ≤ planned, in use ≤ total, counts ≥ 0, rates within [0, 1]. Overspending that
 the rubric itself scores (采购 above plan, 三公 above budget, 在编 above 编制) does occur.
 """
+
 from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction as F
-from typing import Callable
 
 CHECK_ITEMS = (
-    "budget_fits_duties", "budget_allocated_by_priority", "special_funds_detailed", "classification_accurate",
-    "allocation_not_rigid", "indicators_decompose_tasks", "indicators_include_benefits", "indicators_clear_values",
-    "indicators_quantified", "target_values_justified", "procurement_policy_met", "spending_compliant",
-    "accounting_compliant", "project_approval_compliant", "project_execution_compliant",
-    "monitoring_mechanism_effective", "supervision_effective", "assets_secure", "asset_disposal_compliant",
-    "systems_established", "systems_enforced", "performance_system_established",
-    "petition_channel_established", "petitions_all_replied", "petitions_replied_on_time",
+    "budget_fits_duties",
+    "budget_allocated_by_priority",
+    "special_funds_detailed",
+    "classification_accurate",
+    "allocation_not_rigid",
+    "indicators_decompose_tasks",
+    "indicators_include_benefits",
+    "indicators_clear_values",
+    "indicators_quantified",
+    "target_values_justified",
+    "procurement_policy_met",
+    "spending_compliant",
+    "accounting_compliant",
+    "project_approval_compliant",
+    "project_execution_compliant",
+    "monitoring_mechanism_effective",
+    "supervision_effective",
+    "assets_secure",
+    "asset_disposal_compliant",
+    "systems_established",
+    "systems_enforced",
+    "performance_system_established",
+    "petition_channel_established",
+    "petitions_all_replied",
+    "petitions_replied_on_time",
 )
-DISCLOSURE = {"compliant": "按规定内容、时限、范围公开", "partial": "已公开但存在不符合时限、内容、范围等要求", "none": "未公开"}
-REASONS = ("履职目标基本实现，社会效益明显。", "部分绩效目标未完全实现，酌情扣分。", "重点民生项目成效显著，群众获得感增强。")
+DISCLOSURE = {
+    "compliant": "按规定内容、时限、范围公开",
+    "partial": "已公开但存在不符合时限、内容、范围等要求",
+    "none": "未公开",
+}
+REASONS = (
+    "履职目标基本实现，社会效益明显。",
+    "部分绩效目标未完全实现，酌情扣分。",
+    "重点民生项目成效显著，群众获得感增强。",
+)
 
 
 def money(cents: int, rng: random.Random | None = None):
@@ -52,6 +79,7 @@ def percent_text(per_mille: int) -> str:
 
 
 # --- exact-edge finders -------------------------------------------------------------------
+
 
 def on_edge(x: F) -> bool:
     return (x * 100).denominator == 1
@@ -97,6 +125,7 @@ def solve_cents(score: Callable[[int], F | None], start: int, lo: int, hi: int) 
 
 # --- a plausible department ---------------------------------------------------------------
 
+
 def department(rng: random.Random) -> dict:
     """One department's facts, drawn around the reference department (盐田区委办 2023)."""
     f: dict = {}
@@ -128,8 +157,12 @@ def department(rng: random.Random) -> dict:
     initial = rng.randint(1000_00, 6000_00)
     adjust = initial * rng.randint(0, 20000) // 100000
     if rng.random() < 0.15:
-        adjust = solve_cents(lambda c: 4 - 10 * F(c, initial), initial * rng.randint(101, 199) // 1000,
-                             initial // 10, initial // 5) or adjust
+        adjust = (
+            solve_cents(
+                lambda c: 4 - 10 * F(c, initial), initial * rng.randint(101, 199) // 1000, initial // 10, initial // 5
+            )
+            or adjust
+        )
         adjust += rng.choice((-1, 0, 0, 1))
     f["initial_budget"], f["budget_adjustment"] = money(initial, rng), money(adjust, rng)
 
@@ -161,8 +194,10 @@ def department(rng: random.Random) -> dict:
     f["authorized_posts"], f["staffed_headcount"], f["outsourced_staff"] = posts, staffed, outsourced
 
     # 公用经费: 三公 5–100 万元, 日常公用 30–400 万元; control rates 60–105 %, some exactly 90 % / 100 %
-    for budget_name, actual_name, lo, hi in (("three_public_budget", "three_public_actual", 5_00, 100_00),
-                                             ("office_expense_budget", "office_expense_actual", 30_00, 400_00)):
+    for budget_name, actual_name, lo, hi in (
+        ("three_public_budget", "three_public_actual", 5_00, 100_00),
+        ("office_expense_budget", "office_expense_actual", 30_00, 400_00),
+    ):
         b = rng.randint(lo, hi)
         if rng.random() < 0.2:
             b = rng.randint(lo // 10, hi // 10) * 10
@@ -179,8 +214,10 @@ def department(rng: random.Random) -> dict:
     q4 = max(q3, budget * rng.randint(8500, 10000) // 10000)
     mode = rng.random()
     if mode < 0.2:
+
         def total_at(c4, q1=q1, q2=q2, q3=q3):
             return execution_score(budget, (q1, q2, q3, c4))
+
         q4 = solve_cents(total_at, q4, q3, budget) or q4
         q4 = min(budget, max(q3, q4 + rng.choice((-1, 0, 0, 1))))
     elif mode < 0.3:
@@ -221,6 +258,7 @@ def departments(seed: int, n: int):
 
 # --- departments built on purpose at 0.01 edges -------------------------------------------
 
+
 def _amount(c: int):
     return Decimal(c).scaleb(-2)
 
@@ -249,13 +287,22 @@ def execution_edges(seed: int = 3664, n: int = 24) -> list[tuple[str, str, dict]
         regime = regimes[len(out) // 3 % 3]
         budget = rng.randint(1000, 8000) * 100 if rng.random() < 0.5 else rng.randint(1000_00, 8000_00)
         if regime == "under":
-            q = [budget * rng.randint(lo, hi) // 10000 for lo, hi in ((1500, 2450), (2600, 4900), (5000, 7400), (7500, 9800))]
+            q = [
+                budget * rng.randint(lo, hi) // 10000
+                for lo, hi in ((1500, 2450), (2600, 4900), (5000, 7400), (7500, 9800))
+            ]
             free, lo, hi = 3, None, budget
         elif regime == "q1_capped":
-            q = [budget * rng.randint(lo, hi) // 10000 for lo, hi in ((2550, 3300), (3400, 4900), (5000, 7400), (7500, 9800))]
+            q = [
+                budget * rng.randint(lo, hi) // 10000
+                for lo, hi in ((2550, 3300), (3400, 4900), (5000, 7400), (7500, 9800))
+            ]
             free, lo, hi = 3, None, budget
         else:
-            q = [budget * rng.randint(lo, hi) // 10000 for lo, hi in ((3200, 4000), (6200, 7000), (7100, 7450), (9900, 10000))]
+            q = [
+                budget * rng.randint(lo, hi) // 10000
+                for lo, hi in ((3200, 4000), (6200, 7000), (7100, 7450), (9900, 10000))
+            ]
             free, lo, hi = 2, None, None
         q = [max(x, y) for x, y in zip(q, [0] + q[:-1])]
         lo = q[free - 1] if lo is None else lo
@@ -279,8 +326,7 @@ def execution_edges(seed: int = 3664, n: int = 24) -> list[tuple[str, str, dict]
             spent[free] = x
             if any(b < a for a, b in zip(spent, spent[1:])) or spent[-1] > budget:
                 return None
-            return {"annual_budget": _amount(budget),
-                    **{f"spent_q{i + 1}": _amount(s) for i, s in enumerate(spent)}}
+            return {"annual_budget": _amount(budget), **{f"spent_q{i + 1}": _amount(s) for i, s in enumerate(spent)}}
 
         out += _variants(f"budget{budget}-{regime}-q{free + 1}", "预算执行率", build, c, lo, hi)
     return out
@@ -296,10 +342,22 @@ def procurement_edges(seed: int = 31163) -> list[tuple[str, str, dict]]:
         c = solve_cents(lambda a, plan=plan: F(a, plan), plan * rng.randint(80, 99) // 100, 0, plan)
         if c is None:
             continue
-        out += _variants(f"plan{plan}-k", "政府采购执行情况",
-                         lambda a, plan=plan: {"procurement_plan": _amount(plan), "procurement_actual": _amount(a)}, c, 0, plan + 1)
-        out += _variants(f"plan{plan}-full", "政府采购执行情况",
-                         lambda a, plan=plan: {"procurement_plan": _amount(plan), "procurement_actual": _amount(a)}, plan, 0, plan + 1)
+        out += _variants(
+            f"plan{plan}-k",
+            "政府采购执行情况",
+            lambda a, plan=plan: {"procurement_plan": _amount(plan), "procurement_actual": _amount(a)},
+            c,
+            0,
+            plan + 1,
+        )
+        out += _variants(
+            f"plan{plan}-full",
+            "政府采购执行情况",
+            lambda a, plan=plan: {"procurement_plan": _amount(plan), "procurement_actual": _amount(a)},
+            plan,
+            0,
+            plan + 1,
+        )
     return out
 
 
@@ -311,13 +369,17 @@ def compliance_edges(seed: int = 299116) -> list[tuple[str, str, dict]]:
     for i in range(14):
         initial = rng.randint(1000_00, 6000_00) if i % 2 else rng.randint(100, 600) * 3000
         j = rng.choice((0, 100, 150)) if i < 3 else rng.randint(1, 99)
-        c = solve_cents(lambda a, initial=initial: 4 - 10 * F(a, initial),
-                        initial * (100 + j) // 1000, 0, initial)
+        c = solve_cents(lambda a, initial=initial: 4 - 10 * F(a, initial), initial * (100 + j) // 1000, 0, initial)
         if c is None:
             continue
-        out += _variants(f"initial{initial}-j{j}", "财务合规性",
-                         lambda a, initial=initial: {"initial_budget": _amount(initial), "budget_adjustment": _amount(a)},
-                         c, 0, initial)
+        out += _variants(
+            f"initial{initial}-j{j}",
+            "财务合规性",
+            lambda a, initial=initial: {"initial_budget": _amount(initial), "budget_adjustment": _amount(a)},
+            c,
+            0,
+            initial,
+        )
     return out
 
 
@@ -327,27 +389,57 @@ def band_edges() -> list[tuple[str, str, dict]]:
     for total in (3333_40, 1200_00, 2070_00, 999_80):
         for pct in (60, 75, 90, 100):
             c = total * pct // 100
-            out += _variants(f"assets{total}-{pct}pct", "固定资产利用率",
-                             lambda a, total=total: {"fixed_assets_total": _amount(total), "fixed_assets_in_use": _amount(a)}
-                             if a <= total else None, c, 0, total)
+            out += _variants(
+                f"assets{total}-{pct}pct",
+                "固定资产利用率",
+                lambda a, total=total: (
+                    {"fixed_assets_total": _amount(total), "fixed_assets_in_use": _amount(a)} if a <= total else None
+                ),
+                c,
+                0,
+                total,
+            )
     for posts in (1, 37, 44, 120):
         for staffed in (posts - 1, posts, posts + 1):
             if staffed >= 0:
-                out.append((f"posts{posts}-staffed{staffed}", "财政供养人员控制率",
-                            {"authorized_posts": posts, "staffed_headcount": staffed, "outsourced_staff": 0}))
+                out.append(
+                    (
+                        f"posts{posts}-staffed{staffed}",
+                        "财政供养人员控制率",
+                        {"authorized_posts": posts, "staffed_headcount": staffed, "outsourced_staff": 0},
+                    )
+                )
     for k in (1, 2, 3, 7):
         for staffed in (19 * k - 1, 19 * k, 19 * k + 1, 9 * k - 1, 9 * k, 9 * k + 1):
-            out.append((f"outsourced{k}-staffed{staffed}", "编外人员控制率",
-                        {"authorized_posts": max(staffed, 1), "staffed_headcount": staffed, "outsourced_staff": k}))
+            out.append(
+                (
+                    f"outsourced{k}-staffed{staffed}",
+                    "编外人员控制率",
+                    {"authorized_posts": max(staffed, 1), "staffed_headcount": staffed, "outsourced_staff": k},
+                )
+            )
     for budget in (24_80, 115_10, 3_00, 33_30, 70_00):
         for pct in (90, 100):
             c = budget * pct // 100
-            out += _variants(f"sangong{budget}-{pct}pct", "公用经费控制率",
-                             lambda a, budget=budget: {"three_public_budget": _amount(budget), "three_public_actual": _amount(a)},
-                             c, 0, 10**9)
-            out += _variants(f"office{budget}-{pct}pct", "公用经费控制率",
-                             lambda a, budget=budget: {"office_expense_budget": _amount(budget), "office_expense_actual": _amount(a)},
-                             c, 0, 10**9)
+            out += _variants(
+                f"sangong{budget}-{pct}pct",
+                "公用经费控制率",
+                lambda a, budget=budget: {"three_public_budget": _amount(budget), "three_public_actual": _amount(a)},
+                c,
+                0,
+                10**9,
+            )
+            out += _variants(
+                f"office{budget}-{pct}pct",
+                "公用经费控制率",
+                lambda a, budget=budget: {
+                    "office_expense_budget": _amount(budget),
+                    "office_expense_actual": _amount(a),
+                },
+                c,
+                0,
+                10**9,
+            )
     for text in ("95%", "94.9%", "94.99%", "90%", "89.9%", "80%", "79.9%", "100%", "0%"):
         out.append((f"satisfaction{text}", "公众或服务对象满意度", {"satisfaction_rate": text}))
     for number in ("0.95", "0.9499", "0.9", "0.8", "0.7999"):

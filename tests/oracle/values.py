@@ -6,6 +6,7 @@ the string "10%", ``step: 0.1`` a Decimal). ``docs/rubric-packs.md``: "Numbers m
 plainly (0.5), as strings, or as percents ("10%" is 0.1)"; bools are ``true``/``false``/
 ``是``/``否``. Everything numeric becomes a Fraction here, exactly.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation

@@ -21,6 +21,7 @@ Readings of the rubric text (each agrees with ``pack.yaml`` and the reference no
 - 预决算信息公开: 涉密 → full marks, whatever was published.
 A leaf whose rate has a zero denominator cannot be scored: its score is None.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -31,11 +32,27 @@ from .rounding import round_fraction
 from .values import to_bool, to_fraction
 
 LEAVES = (
-    "预算编制合理性", "预算编制规范性", "绩效目标完整性", "绩效指标明确性",
-    "政府采购执行情况", "财务合规性", "预决算信息公开", "项目实施程序", "项目管理",
-    "资产管理安全性", "固定资产利用率", "财政供养人员控制率", "编外人员控制率", "管理制度健全性",
-    "公用经费控制率", "预算执行率", "重点工作完成情况", "项目完成及时性",
-    "社会效益、经济效益、生态效益及可持续影响等", "群众信访办理情况", "公众或服务对象满意度",
+    "预算编制合理性",
+    "预算编制规范性",
+    "绩效目标完整性",
+    "绩效指标明确性",
+    "政府采购执行情况",
+    "财务合规性",
+    "预决算信息公开",
+    "项目实施程序",
+    "项目管理",
+    "资产管理安全性",
+    "固定资产利用率",
+    "财政供养人员控制率",
+    "编外人员控制率",
+    "管理制度健全性",
+    "公用经费控制率",
+    "预算执行率",
+    "重点工作完成情况",
+    "项目完成及时性",
+    "社会效益、经济效益、生态效益及可持续影响等",
+    "群众信访办理情况",
+    "公众或服务对象满意度",
 )
 WEIGHTS = dict(zip(LEAVES, (5, 5, 5, 5, 2, 3, 3, 2, 2, 2, 1, 1, 1, 3, 6, 6, 8, 6, 25, 3, 6)))
 DISCLOSURE_LABELS = {
@@ -47,7 +64,7 @@ DISCLOSURE_LABELS = {
 
 @dataclass
 class Result:
-    raw: dict[str, F | None] = field(default_factory=dict)       # exact, before truncation
+    raw: dict[str, F | None] = field(default_factory=dict)  # exact, before truncation
     scores: dict[str, Decimal | None] = field(default_factory=dict)
     total: Decimal | None = None
     grade: str | None = None
@@ -82,15 +99,35 @@ def _disclosure(value: str) -> str:
 def raw_scores(facts: dict) -> dict[str, F | None]:
     s: dict[str, F | None] = {}
     # 1.1.1 预算编制合理性: five items, 1 point each
-    s["预算编制合理性"] = F(sum(_yes(facts, "budget_fits_duties", "budget_allocated_by_priority",
-                                   "special_funds_detailed", "classification_accurate", "allocation_not_rigid")))
+    s["预算编制合理性"] = F(
+        sum(
+            _yes(
+                facts,
+                "budget_fits_duties",
+                "budget_allocated_by_priority",
+                "special_funds_detailed",
+                "classification_accurate",
+                "allocation_not_rigid",
+            )
+        )
+    )
     # 1.1.2 预算编制规范性: 5, −1 per non-compliance, floor 0
     s["预算编制规范性"] = max(F(0), 5 - _n(facts, "budget_noncompliance_count"))
     # 1.2.1 绩效目标完整性: 5, −1 per missing or non-conforming target, floor 0
     s["绩效目标完整性"] = max(F(0), 5 - _n(facts, "target_noncompliance_count"))
     # 1.2.2 绩效指标明确性: five items, 1 point each
-    s["绩效指标明确性"] = F(sum(_yes(facts, "indicators_decompose_tasks", "indicators_include_benefits",
-                                   "indicators_clear_values", "indicators_quantified", "target_values_justified")))
+    s["绩效指标明确性"] = F(
+        sum(
+            _yes(
+                facts,
+                "indicators_decompose_tasks",
+                "indicators_include_benefits",
+                "indicators_clear_values",
+                "indicators_quantified",
+                "target_values_justified",
+            )
+        )
+    )
     # 2.1.1 政府采购执行情况: 执行率 × 1 (0 if actual > plan) + policy functions 1
     plan, actual = _n(facts, "procurement_plan"), _n(facts, "procurement_actual")
     if plan == 0:
@@ -110,15 +147,19 @@ def raw_scores(facts: dict) -> dict[str, F | None]:
             adjustment_rate = _n(facts, "budget_adjustment") / initial
             over_points = max(F(0), adjustment_rate - F(1, 10)) / F(1, 100)
             adjustment_item = max(F(0), 1 - F(1, 10) * over_points)
-            s["财务合规性"] = (1 if to_bool(facts["spending_compliant"]) else 0) + adjustment_item + \
-                (1 if to_bool(facts["accounting_compliant"]) else 0)
+            s["财务合规性"] = (
+                (1 if to_bool(facts["spending_compliant"]) else 0)
+                + adjustment_item
+                + (1 if to_bool(facts["accounting_compliant"]) else 0)
+            )
     # 2.1.3 预决算信息公开: 涉密 → full 3; else 1.5 / 1 / 0 for each of budget and final accounts
     if to_bool(facts["classified_unit"]):
         s["预决算信息公开"] = F(3)
     else:
         level = {"compliant": F(3, 2), "partial": F(1), "none": F(0)}
-        s["预决算信息公开"] = level[_disclosure(facts["budget_disclosure"])] + \
-            level[_disclosure(facts["final_accounts_disclosure"])]
+        s["预决算信息公开"] = (
+            level[_disclosure(facts["budget_disclosure"])] + level[_disclosure(facts["final_accounts_disclosure"])]
+        )
     # 2.2.1, 2.2.2, 2.3.1: two items, 1 point each
     s["项目实施程序"] = F(sum(_yes(facts, "project_approval_compliant", "project_execution_compliant")))
     s["项目管理"] = F(sum(_yes(facts, "monitoring_mechanism_effective", "supervision_effective")))
@@ -141,8 +182,10 @@ def raw_scores(facts: dict) -> dict[str, F | None]:
         r = out / (staffed + out)
         s["编外人员控制率"] = F(1) if r < F(1, 20) else F(1, 2) if r <= F(1, 10) else F(0)
     # 2.5.1 管理制度健全性: 0.5 + 1.5 + 1
-    s["管理制度健全性"] = _items(facts, [("systems_established", F(1, 2)), ("systems_enforced", F(3, 2)),
-                                        ("performance_system_established", 1)])
+    s["管理制度健全性"] = _items(
+        facts, [("systems_established", F(1, 2)), ("systems_enforced", F(3, 2)), ("performance_system_established", 1)]
+    )
+
     # 3.1.1 公用经费控制率: 三公 and 日常公用, each <90% 3; [90%, 100%] 2; >100% 0
     def control(actual_name: str, budget_name: str) -> F | None:
         budget = _n(facts, budget_name)
@@ -150,7 +193,11 @@ def raw_scores(facts: dict) -> dict[str, F | None]:
             return None
         c = _n(facts, actual_name) / budget
         return F(3) if c < F(9, 10) else F(2) if c <= 1 else F(0)
-    a, b = control("three_public_actual", "three_public_budget"), control("office_expense_actual", "office_expense_budget")
+
+    a, b = (
+        control("three_public_actual", "three_public_budget"),
+        control("office_expense_actual", "office_expense_budget"),
+    )
     s["公用经费控制率"] = None if a is None or b is None else a + b
     # 3.2.1 预算执行率: Σ min(进度/序时进度, 1) × 1 + min(平均执行率 × 2, 2)
     budget = _n(facts, "annual_budget")
@@ -158,7 +205,9 @@ def raw_scores(facts: dict) -> dict[str, F | None]:
         s["预算执行率"] = None
     else:
         schedule = (F(1, 4), F(1, 2), F(3, 4), F(1))
-        ratios = [(_n(facts, q) / budget) / sch for q, sch in zip(("spent_q1", "spent_q2", "spent_q3", "spent_q4"), schedule)]
+        ratios = [
+            (_n(facts, q) / budget) / sch for q, sch in zip(("spent_q1", "spent_q2", "spent_q3", "spent_q4"), schedule)
+        ]
         average = sum(ratios, F(0)) / 4
         s["预算执行率"] = sum((min(r, F(1)) for r in ratios), F(0)) + min(average * 2, F(2))
     # 3.2.2 重点工作完成情况: 8, −4 per key task not completed, floor 0
@@ -176,11 +225,14 @@ def raw_scores(facts: dict) -> dict[str, F | None]:
     if _n(facts, "petitions_received") == 0:
         s["群众信访办理情况"] = F(3)
     else:
-        s["群众信访办理情况"] = F(sum(_yes(facts, "petition_channel_established", "petitions_all_replied",
-                                         "petitions_replied_on_time")))
+        s["群众信访办理情况"] = F(
+            sum(_yes(facts, "petition_channel_established", "petitions_all_replied", "petitions_replied_on_time"))
+        )
     # 3.4.2 公众或服务对象满意度: ≥95% 6; [90%, 95%) 4; [80%, 90%) 2; <80% 1
     sat = _n(facts, "satisfaction_rate")
-    s["公众或服务对象满意度"] = F(6) if sat >= F(95, 100) else F(4) if sat >= F(9, 10) else F(2) if sat >= F(4, 5) else F(1)
+    s["公众或服务对象满意度"] = (
+        F(6) if sat >= F(95, 100) else F(4) if sat >= F(9, 10) else F(2) if sat >= F(4, 5) else F(1)
+    )
     assert tuple(s) == LEAVES
     return s
 

@@ -1,7 +1,8 @@
 """Malformed facts: every mistake has a stable code, a Chinese message naming the field and the
 value, and marks only the indicators that need the fact as not evaluable — never a silent 0.
 
-One table drives every file in ``tests/bad_facts/``.
+One table drives every bad facts document (``tests/bad_facts/``: whole documents, and one-line
+patches of the reference facts).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+import patched
 import pytest
 
 from jixiao import JixiaoError
@@ -18,7 +20,7 @@ from jixiao.errors import FactError
 from jixiao.yamlio import load_path
 
 HERE = Path(__file__).parent
-BAD = HERE / "bad_facts"
+BAD = patched.bad_facts()
 GOLDEN = load_path(HERE / "golden" / "yantian-2023.yaml")
 GOLDEN_SCORES = {name: Decimal(v) for name, v in GOLDEN["scores"].items()}
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -1,7 +1,7 @@
 """Malformed rubric packs are refused with a JixiaoError whose problems carry a stable code and
 whose messages name the pack file and the node path of the mistake.
 
-Each folder in ``tests/bad_packs/`` is GOOD_PACK below with one thing broken.
+Each bad pack is ``tests/bad_packs/good_pack.yaml`` with one thing broken (``patches.yaml``).
 """
 
 from __future__ import annotations
@@ -12,65 +12,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+import patched
 import pytest
 
 from jixiao import Engine, JixiaoError
 
 HERE = Path(__file__).parent
-BAD = HERE / "bad_packs"
+BAD = patched.bad_packs()
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
-GOOD_PACK = """\
-id: good-minimal
-title: 测试用评分体系
-region: 测试区
-year: 2024
-version: "0.1.0"
-source: 测试用
-total: 100
-rounding:
-  score: {places: 2, mode: half_up}
-grades:
-  - {grade: 优, range: "[90, 100]"}
-  - {grade: 良, range: "[80, 90)"}
-  - {grade: 中, range: "[60, 80)"}
-  - {grade: 差, range: "[0, 60)"}
-indicators:
-  - code: "1"
-    name: 队伍管理
-    weight: 60
-    children:
-      - code: "1.1"
-        name: 制度建设
-        weight: 20
-        use: checklist
-        params:
-          items:
-            - {fact: rules_made, label: 制定了管理制度, points: 10}
-            - {fact: rules_enforced, label: 制度得到有效执行, points: 10}
-      - code: "1.2"
-        name: 持证上岗率
-        weight: 40
-        use: bands
-        facts:
-          staff_total: {kind: count, label: 在岗人数, unit: 人}
-          staff_certified: {kind: count, label: 持证人数, unit: 人}
-        params:
-          value: {ratio: {numerator: staff_certified, denominator: staff_total}, label: 持证上岗率}
-          domain: "[0, 100%]"
-          bands:
-            - {range: "[95%, 100%]", points: 40}
-            - {range: "[80%, 95%)", points: 30}
-            - {range: "[0, 80%)", points: 0}
-  - code: "2"
-    name: 工作成效
-    weight: 40
-    use: judgement
-    facts:
-      work_score: {kind: score, label: 工作成效评分, unit: 分}
-      work_reason: {kind: text, label: 工作成效评分理由}
-    params: {score: work_score, reason: work_reason}
-"""
+GOOD_PACK = patched.good_pack()
 
 GOOD_FACTS = {
     "department": {"id": "demo", "name": "示例部门"},
@@ -200,3 +151,21 @@ def test_unknown_rubric_id():
     err = refuse(Path("no-such-rubric-2099"))
     assert err.code == "PACK_NOT_FOUND"
     assert "no-such-rubric-2099" in err.problems[0].message and "shenzhen-yantian-2023" in err.problems[0].message
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        {"at": "weight: 99", "to": "weight: 1"},  # no such line: the base moved under the patch
+        {"at": "weight: 40", "to": "weight: 1"},  # two such lines: which one is meant is not guessed
+        {"at": "use: bands"},  # says neither what the line becomes nor what follows it
+    ],
+)
+def test_a_patch_that_does_not_fit_its_base_fails(edit):
+    with pytest.raises(patched.PatchError):
+        patched.apply_edits(GOOD_PACK, [edit], "test")
+
+
+def test_a_patch_keeps_indentation_and_can_add_lines():
+    text = patched.apply_edits(GOOD_PACK, [{"at": "use: bands", "then": ["veto: []"]}], "test")
+    assert "        use: bands\n        veto: []\n" in text

@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import patched
 import pytest
 from click.testing import CliRunner
 
@@ -17,8 +18,8 @@ from jixiao.yamlio import load_path
 HERE = Path(__file__).parent
 ROOT = HERE.parent
 FACTS = str(ROOT / "examples" / "yantian-2023" / "facts.yaml")
-BAD_FACTS = HERE / "bad_facts"
-BAD_PACKS = sorted(p.parent for p in (HERE / "bad_packs").glob("*/pack.yaml"))
+BAD_FACTS = patched.bad_facts()
+BAD_PACKS = sorted(p.parent for p in patched.bad_packs().glob("*/pack.yaml"))
 GOLDEN = load_path(HERE / "golden" / "yantian-2023.yaml")
 GOLDEN_SCORES = {name: Decimal(v) for name, v in GOLDEN["scores"].items()}
 PY = ["--rules", "python"]

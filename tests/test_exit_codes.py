@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import patched
 import pytest
 from conftest import run_cli
 
@@ -17,7 +18,8 @@ from jixiao import exitcodes
 HERE = Path(__file__).parent
 ROOT = HERE.parent
 FACTS = ROOT / "examples" / "yantian-2023" / "facts.yaml"
-BAD = HERE / "bad_facts"
+BAD = patched.bad_facts()
+BAD_PACKS = patched.bad_packs()
 PY = ("--rules", "python")
 
 
@@ -54,7 +56,7 @@ def test_the_codes_are_the_documented_ones():
         ("not a facts document", ("evaluate", BAD / "no_facts_mapping.yaml", *PY), 2),
         ("YAML syntax", ("evaluate", BAD / "yaml_syntax_error.yaml", *PY), 2),
         ("unknown pack", ("evaluate", FACTS, "--rubric", "no-such-pack", *PY), 2),
-        ("bad pack", ("evaluate", FACTS, "--rubric", HERE / "bad_packs" / "band_gap", *PY), 2),
+        ("bad pack", ("evaluate", FACTS, "--rubric", BAD_PACKS / "band_gap", *PY), 2),
         ("unknown format", ("evaluate", FACTS, "--format", "pdf", *PY), 2),
         ("block a name that does not exist", ("evaluate", FACTS, "--block", "petition-handlng", *PY), 2),
         ("explain, complete", ("explain", FACTS, "-i", "2.4.2", *PY), 0),
@@ -65,7 +67,7 @@ def test_the_codes_are_the_documented_ones():
         ("plugins", ("plugins",), 0),
         ("plugins, unknown block", ("plugins", "--block", "nope"), 2),
         ("rubric check, valid", ("rubric", "check", "shenzhen-yantian-2023"), 0),
-        ("rubric check, invalid", ("rubric", "check", HERE / "bad_packs" / "band_gap"), 2),
+        ("rubric check, invalid", ("rubric", "check", BAD_PACKS / "band_gap"), 2),
         ("rubric show, unknown", ("rubric", "show", "no-such-pack"), 2),
         ("rubric diff", ("rubric", "diff", "shenzhen-yantian-2023", "example-district-2023"), 0),
     ],

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import patched
 import pytest
 
 from jixiao import Engine
@@ -222,7 +223,7 @@ def test_seeded_defect_is_reported_with_code_and_line(tmp_path, name):
 
 def test_every_message_names_file_and_line(tmp_path):
     """Each problem of every seeded pack, and of every bad pack of the loader's tests, has a file:line."""
-    for bad in sorted((HERE / "bad_packs").glob("*/pack.yaml")):
+    for bad in sorted(patched.bad_packs().glob("*/pack.yaml")):
         result = run("rubric", "check", bad.parent)
         assert result.exit_code == 2
         for line in errors_of(result):

@@ -134,7 +134,10 @@ def bind(pack: Pack, registry: Registry) -> tuple[list[Binding], FactModel, list
             )
             continue
         try:
-            b.configured = implementation.configure(leaf)
+            configured = implementation.configure(leaf)
+            if not isinstance(configured, Configured):
+                raise TypeError(f"返回了 {configured!r}，应返回 Configured")
+            b.configured = configured
         except JixiaoError as exc:
             problems.extend(exc.problems)
             continue

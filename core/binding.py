@@ -46,6 +46,11 @@ class Binding:
     def part_facts(self) -> dict[str, FactSpec]:
         return self.configured.facts if self.configured else {}
 
+    @property
+    def computes_inputs(self) -> bool:
+        """Whether its plugin (or a wrapper of the hook) computes rule inputs."""
+        return self.implementation is not None and self.implementation.rule_inputs_hook is not None
+
     def precompute(self, pack: Pack) -> None:
         """Fill the per-pack constants from the leaf and its configuration (after configure)."""
         leaf = self.leaf
@@ -77,8 +82,9 @@ def leaf_path(pack: Pack, leaf: LeafSpec) -> tuple[str, ...]:
     names, nodes = [], pack.roots
     for code in leaf.ancestors:
         node = next(n for n in nodes if n.code == code)
+        assert isinstance(node, NodeSpec)  # an ancestor is a group
         names.append(node.name)
-        nodes = node.children  # type: ignore[union-attr]
+        nodes = node.children
     return tuple(names)
 
 

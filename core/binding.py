@@ -81,8 +81,7 @@ def leaf_path(pack: Pack, leaf: LeafSpec) -> tuple[str, ...]:
     """Names of the nodes above ``leaf`` (一级, 二级 …), found by walking its ancestors' codes."""
     names, nodes = [], pack.roots
     for code in leaf.ancestors:
-        node = next(n for n in nodes if n.code == code)
-        assert isinstance(node, NodeSpec)  # an ancestor is a group
+        node = next(n for n in nodes if n.code == code and isinstance(n, NodeSpec))
         names.append(node.name)
         nodes = node.children
     return tuple(names)

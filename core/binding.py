@@ -46,6 +46,11 @@ class Binding:
     def part_facts(self) -> dict[str, FactSpec]:
         return self.configured.facts if self.configured else {}
 
+    @property
+    def computes_inputs(self) -> bool:
+        """Whether its plugin (or a wrapper of the hook) computes rule inputs."""
+        return self.implementation is not None and self.implementation.rule_inputs_hook is not None
+
     def precompute(self, pack: Pack) -> None:
         """Fill the per-pack constants from the leaf and its configuration (after configure)."""
         leaf = self.leaf
@@ -76,9 +81,9 @@ def leaf_path(pack: Pack, leaf: LeafSpec) -> tuple[str, ...]:
     """Names of the nodes above ``leaf`` (一级, 二级 …), found by walking its ancestors' codes."""
     names, nodes = [], pack.roots
     for code in leaf.ancestors:
-        node = next(n for n in nodes if n.code == code)
+        node = next(n for n in nodes if n.code == code and isinstance(n, NodeSpec))
         names.append(node.name)
-        nodes = node.children  # type: ignore[union-attr]
+        nodes = node.children
     return tuple(names)
 
 
@@ -134,7 +139,10 @@ def bind(pack: Pack, registry: Registry) -> tuple[list[Binding], FactModel, list
             )
             continue
         try:
-            b.configured = implementation.configure(leaf)
+            configured = implementation.configure(leaf)
+            if not isinstance(configured, Configured):
+                raise TypeError(f"返回了 {configured!r}，应返回 Configured")
+            b.configured = configured
         except JixiaoError as exc:
             problems.extend(exc.problems)
             continue

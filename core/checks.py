@@ -33,12 +33,12 @@ from .errors import FactError, JixiaoError, Place, Problem
 from .facts import FactSpec
 from .numbers import Number, fmt_number, sub
 from .pack.model import CheckSpec
-from .rules.model import Condition, DecisionTable, Rule
+from .rules.model import Condition, DecisionTable, Op, Rule
 from .shapes.formula import Formula
 
 NUMERIC = ("money", "number", "count", "rate", "score")
 EFFECTS = ("warn", "not_evaluable", "ignore")
-_OPS = {ast.LtE: "le", ast.GtE: "ge", ast.Lt: "lt", ast.Gt: "gt", ast.Eq: "eq"}
+_OPS: dict[type[ast.cmpop], Op] = {ast.LtE: "le", ast.GtE: "ge", ast.Lt: "lt", ast.Gt: "gt", ast.Eq: "eq"}
 _OP_TEXT = {"le": "≤", "ge": "≥", "lt": "<", "gt": ">", "eq": "="}
 _OP_WORDS = {"le": "不应超过", "ge": "不应低于", "lt": "应低于", "gt": "应高于", "eq": "应等于"}
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -49,7 +49,7 @@ class Link:
     """One comparison of a chain: ``left op right``, decided on ``key`` = left − right."""
 
     left: Formula
-    op: str
+    op: Op
     right: Formula
     key: str
 
@@ -169,7 +169,7 @@ def _compile(spec: CheckSpec, numeric: Mapping[str, FactSpec]) -> Check:
     return Check(spec, links, used, DecisionTable(f"check:{spec.id}", tuple(rules)), broken_link)
 
 
-def _broken(op: str, tolerance: Decimal) -> list[tuple[str, str, Decimal]]:
+def _broken(op: Op, tolerance: Decimal) -> list[tuple[str, Op, Decimal]]:
     """When ``left − right`` breaks ``left op right`` (within ``tolerance``): the conditions of the table's rules."""
     if op == "le":
         return [("", "gt", tolerance)]

@@ -13,7 +13,7 @@ import gc
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, localcontext
 from fractions import Fraction
 from pathlib import Path
@@ -26,10 +26,10 @@ from .binding import Binding, bind, gate_value, subtotal_plan
 from .checks import compile_checks
 from .errors import JixiaoError, Problem
 from .facts import DepartmentFacts, normalise_document, read_facts_file
-from .indicator import Deduction, EvalContext, Intermediate, Outcome
+from .indicator import Configured, Deduction, EvalContext, Intermediate, Outcome
 from .numbers import CONTEXT, ROUNDING_MODES, ZERO, Number, add, div, fmt_detail, fmt_number, mul, round_to, sub, total
 from .pack import load_pack
-from .pack.model import Pack
+from .pack.model import Gate, Pack
 from .registry import Registry
 from .rules.python_backend import PythonBackend
 from .scorecard import ERROR, NOT_APPLICABLE, NOT_EVALUABLE, SCORED, LeafResult, NodeResult, Scorecard
@@ -100,9 +100,7 @@ class Engine:
         self._built_hook = registry.has_broadcast("jixiao_scorecard_built")
         self._seq = 0
         self._configured = [b for b in self.bindings if b.configured is not None]
-        self._with_inputs = [
-            b for b in self._configured if b.gate_inputs or b.implementation.rule_inputs_hook is not None
-        ]
+        self._with_inputs = [b for b in self._configured if b.gate_inputs or b.computes_inputs]
         self._all_needs = frozenset().union(*(b.needs for b in self._configured))
         self._plan, self._roots = subtotal_plan(pack)
         self._steps = [
@@ -227,7 +225,7 @@ class Engine:
         """
         facts, fact_problems = dept.values, dept.problems
         have = facts.keys()
-        values: dict[str, Decimal] = {}
+        values: dict[str, Number] = {}
         blocked: dict[str, list[Problem]] = {}
         failed: dict[str, Problem] = {}
         ctx = EvalContext(facts, self.pack)  # the rule-input phase sees no inputs and no decisions yet
@@ -243,9 +241,11 @@ class Engine:
                 if missing:
                     blocked[b.leaf.code] = missing
                     continue
-            if b.implementation.rule_inputs_hook is not None:
+            implementation = b.implementation
+            assert implementation is not None and b.configured is not None  # in _configured: bind set both
+            if implementation.rule_inputs_hook is not None:
                 try:
-                    values.update(b.implementation.rule_inputs(b.leaf, b.configured, ctx))
+                    values.update(implementation.rule_inputs(b.leaf, b.configured, ctx))
                 except JixiaoError as exc:
                     blocked[b.leaf.code] = exc.problems
                 except (Exception, SystemExit) as exc:
@@ -364,7 +364,9 @@ class Engine:
             p.code == errors.FACT_INCONSISTENT for p in problems
         ):  # impossible facts: no gate scores them either
             return self._unscored(b, NOT_EVALUABLE, problems)
-        vetoes = exempts = gate_missing = ()  # most leaves have no gates: no lists to build
+        vetoes: Sequence[Gate] = ()  # most leaves have no gates: no lists to build
+        exempts: Sequence[Gate] = ()
+        gate_missing: Sequence[Problem] = ()
         notes: list[str] = []
         if b.gated:
             fired = lambda gates: [g for g, table in gates if decisions.get(table) == "hit"]
@@ -408,21 +410,24 @@ class Engine:
             return self._unscored(b, NOT_EVALUABLE, (problems or []) + list(gate_missing))
         else:
             return self._evaluated(b, ctx, notes)
-        return self._finish(b, outcome, notes)
+        assert b.configured is not None  # no problem at load: bind configured it
+        return self._finish(b, b.configured, outcome, notes)
 
     def _evaluated(self, b: Binding, ctx: EvalContext, notes: list[str]) -> LeafResult:
         """The leaf scored by its plugin; a refusal of the facts or a plugin's failure makes it unscored."""
+        implementation, configured = b.implementation, b.configured
+        assert implementation is not None and configured is not None  # no problem at load: bind set both
         try:
-            outcome = b.implementation.evaluate(b.leaf, b.configured, ctx)
+            outcome = implementation.evaluate(b.leaf, configured, ctx)
         except JixiaoError as exc:  # a FactError too
             return self._unscored(b, NOT_EVALUABLE, exc.problems)
         except (Exception, SystemExit) as exc:  # a plugin that exits ends its indicator, not the run
             return self._unscored(b, ERROR, [_plugin_failure(b, exc)])
         if outcome.__class__ is not Outcome and not isinstance(outcome, Outcome):
             return self._unscored(b, ERROR, [_plugin_failure(b, TypeError(f"返回了 {outcome!r}，应返回 Outcome"))])
-        return self._finish(b, outcome, notes)
+        return self._finish(b, configured, outcome, notes)
 
-    def _finish(self, b: Binding, outcome: Outcome, notes: list[str]) -> LeafResult:
+    def _finish(self, b: Binding, configured: Configured, outcome: Outcome, notes: list[str]) -> LeafResult:
         """An outcome scaled, bounded to 0..weight and rounded as the pack says, each step explained."""
         leaf = b.leaf
         raw = outcome.score
@@ -451,7 +456,7 @@ class Engine:
             score,
             SCORED,
             leaf.use,
-            b.configured.formula,
+            configured.formula,
             raw,
             outcome.inputs,
             outcome.intermediates,

@@ -99,7 +99,7 @@ class FactSpec:
         kind, cls = self.kind, type(raw)
         if cls is bool and kind == "bool":
             return raw
-        if cls is int and -INT_LIMIT < raw < INT_LIMIT and (kind == "count" or kind in _DECIMAL_KINDS):  # type: ignore[operator]
+        if cls is int and -INT_LIMIT < raw < INT_LIMIT and (kind == "count" or kind in _DECIMAL_KINDS):
             value = raw if kind == "count" else Decimal(raw)
         else:
             try:
@@ -264,7 +264,7 @@ class FactModel:
         fields: dict[str, Any] = {
             name: (Annotated[Any, BeforeValidator(spec.convert)] | None, None) for name, spec in self.specs.items()
         }
-        self.model: type[BaseModel] = create_model(  # type: ignore[call-overload]
+        self.model: type[BaseModel] = create_model(
             "DepartmentFactsModel", __config__=ConfigDict(extra="forbid"), **fields
         )
         self._names = frozenset(self.specs)

@@ -16,10 +16,9 @@ from typing import TYPE_CHECKING, Protocol
 import pluggy
 
 if TYPE_CHECKING:
-    from decimal import Decimal
-
     from .implementation import Implementation
     from .indicator import Configured, EvalContext, Outcome
+    from .numbers import Number
     from .pack.model import LeafSpec, Pack
     from .scorecard import LeafResult, Scorecard
 
@@ -41,7 +40,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 
 
 @hookspec(firstresult=True)
-def jixiao_indicator_configure(leaf: LeafSpec, plugins: Resolver) -> Configured:
+def jixiao_indicator_configure(leaf: LeafSpec, plugins: Resolver) -> Configured:  # type: ignore[empty-body]  # a spec: pluggy never runs its body
     """Read the leaf's params once, at pack load.
 
     Return a ``Configured``: the facts the indicator needs (``FactSpec``), the
@@ -54,7 +53,7 @@ def jixiao_indicator_configure(leaf: LeafSpec, plugins: Resolver) -> Configured:
 
 
 @hookspec(firstresult=True)
-def jixiao_indicator_rule_inputs(leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Mapping[str, Decimal]:
+def jixiao_indicator_rule_inputs(leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Mapping[str, Number]:  # type: ignore[empty-body]  # a spec: pluggy never runs its body
     """Compute the numeric inputs of this leaf's decision tables from a department's facts (``ctx.facts``).
 
     Called only when every fact the leaf needs is present and valid. All leaves' inputs
@@ -63,7 +62,7 @@ def jixiao_indicator_rule_inputs(leaf: LeafSpec, configured: Configured, ctx: Ev
 
 
 @hookspec(firstresult=True)
-def jixiao_indicator_evaluate(leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
+def jixiao_indicator_evaluate(leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:  # type: ignore[empty-body]  # a spec: pluggy never runs its body
     """Score one leaf for one department: the raw score and its explanation.
 
     ``ctx`` carries the facts, the inputs computed above and the tables' decisions.

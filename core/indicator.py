@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import JixiaoError
 from .facts import FactSpec
-from .numbers import add
+from .numbers import Number, add
 from .rules.model import DecisionTable
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ class EvalContext:
 
     facts: Mapping[str, Any]
     pack: Pack
-    inputs: Mapping[str, Decimal] = field(default_factory=dict)
+    inputs: Mapping[str, Number] = field(default_factory=dict)
     decisions: Mapping[str, str | None] = field(default_factory=dict)
 
 
@@ -51,7 +51,7 @@ class InputValue:
 @dataclass(slots=True)
 class Intermediate:
     label: str
-    value: Decimal
+    value: Number
     shown: str
 
 
@@ -59,7 +59,7 @@ class Intermediate:
 class Deduction:
     """Points lost, why (short), and the sentence the report's 存在问题 is built from."""
 
-    points: Decimal
+    points: Number
     reason: str
     problem: str
     rule: str = ""
@@ -67,7 +67,7 @@ class Deduction:
 
 @dataclass(slots=True)
 class Outcome:
-    score: Decimal
+    score: Number
     inputs: list[InputValue] = field(default_factory=list)
     intermediates: list[Intermediate] = field(default_factory=list)
     deductions: list[Deduction] = field(default_factory=list)

@@ -83,7 +83,8 @@ def _parse_text(raw: str, percent: bool) -> Decimal:
         if not text:
             raise NumberRefused(FACT_TYPE, "只有百分号，没有数字")
         sign, digits, exponent = _parse_plain(raw, text).as_tuple()
-        return Decimal((sign, digits, exponent - 2))  # type: ignore[operator]  # exact: no division, no context
+        assert isinstance(exponent, int)  # finite: _parse_plain admits digits only
+        return Decimal((sign, digits, exponent - 2))  # exact: no division, no context
     return _parse_plain(raw, text)
 
 
@@ -112,9 +113,10 @@ def _bounded(number: Decimal) -> Decimal:
     if number.adjusted() >= MAX_INTEGER_DIGITS:
         raise NumberRefused(FACT_LIMIT, f"数值过大：{LIMIT_TEXT}")
     _, digits, exponent = number.as_tuple()
-    if exponent < -MAX_PLACES:  # type: ignore[operator]
+    assert isinstance(exponent, int)  # finite: every caller refused NaN and infinities
+    if exponent < -MAX_PLACES:
         trailing = len(digits) - len(bytes(digits).rstrip(b"\0"))  # 1.500…0 has one place
-        places = -exponent - trailing  # type: ignore[operator]
+        places = -exponent - trailing
         if places > MAX_PLACES:
             raise NumberRefused(FACT_LIMIT, f"小数位数过多（{places} 位）：{LIMIT_TEXT}")
     return number

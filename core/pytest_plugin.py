@@ -9,10 +9,14 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic_core import ErrorDetails
+
+if TYPE_CHECKING:
+    from _pytest._code.code import TerminalRepr, TracebackStyle
 
 Number = str | int | Decimal
 
@@ -84,7 +88,7 @@ class CaseMismatch(Exception):
     pass
 
 
-def _case_error(e: dict) -> str:
+def _case_error(e: ErrorDetails) -> str:
     if e["type"] == "extra_forbidden":
         return f"未知的键（是否拼写有误？可用：{'、'.join(Case.model_fields) if len(e['loc']) == 1 else '、'.join(Expectation.model_fields)}）"
     if e["type"] == "missing":
@@ -135,10 +139,12 @@ class PackCase(pytest.Item):
         if diffs:
             raise CaseMismatch("\n".join(diffs))
 
-    def repr_failure(self, excinfo):
+    def repr_failure(
+        self, excinfo: pytest.ExceptionInfo[BaseException], style: TracebackStyle | None = None
+    ) -> str | TerminalRepr:
         if isinstance(excinfo.value, CaseMismatch):
             return f"评分体系用例“{self.name}”与期望不符：\n{excinfo.value}"
-        return super().repr_failure(excinfo)
+        return super().repr_failure(excinfo, style)
 
     def reportinfo(self):
         return self.path, 0, f"评分体系用例：{self.name}"

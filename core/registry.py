@@ -179,10 +179,19 @@ class Registry:
             raise JixiaoError(Problem(errors.PLUGIN_LOAD, f"找不到插件文件 {p}", field="plugin", value=str(p)))
         mod_name = f"jixiao_local_{p.stem}_{abs(hash(str(p))) & 0xFFFFFF:x}"
         spec = importlib.util.spec_from_file_location(mod_name, p)
-        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+        if spec is None or spec.loader is None:  # a suffix Python does not import
+            raise JixiaoError(
+                Problem(
+                    errors.PLUGIN_LOAD,
+                    f"插件文件 {p} 不是 Python 文件：文件名应以 .py 结尾",
+                    field="plugin",
+                    value=str(p),
+                )
+            )
+        module = importlib.util.module_from_spec(spec)
         sys.modules[mod_name] = module
         try:
-            spec.loader.exec_module(module)  # type: ignore[union-attr]
+            spec.loader.exec_module(module)
         except Exception as exc:
             sys.modules.pop(mod_name, None)
             raise JixiaoError(

@@ -79,7 +79,7 @@ def problem_lines(card: Scorecard, who: str = "") -> list[str]:
 def deduction_lines(card: Scorecard) -> list[str]:
     out = []
     for leaf in card.leaves():
-        if leaf.status == "scored" and leaf.deductions and leaf.score < leaf.weight:
+        if leaf.status == "scored" and leaf.deductions and leaf.score is not None and leaf.score < leaf.weight:
             out.append(f"“{leaf.name}”指标满分{fmt_number(leaf.weight)}分，得{fmt_number(leaf.score)}分：")
             out += [f"  - {s}" for s in leaf.problem_sentences()]
     return out
@@ -103,12 +103,12 @@ def _project_rows(card: Scorecard) -> list[list[str]]:
     body = []
     for row in rows(card)[0]:
         leaf, top = row.leaf, row.path[0] if row.path else None
-        ft = top is not None and row.first[0]
+        top_name = top.printed_name if top is not None and row.first[0] else ""
         if not leaf.rows:
             shown = leaf.intermediates[0].shown if leaf.intermediates else ""
             body.append(
                 [
-                    top.printed_name if ft else "",
+                    top_name,
                     "",
                     leaf.name,
                     "",
@@ -128,7 +128,7 @@ def _project_rows(card: Scorecard) -> list[list[str]]:
             )
             body.append(
                 [
-                    top.printed_name if ft and i == 0 else "",
+                    top_name if i == 0 else "",
                     r["category"] if r["category"] != last_cat else "",
                     r["name"],
                     r["nature"],
@@ -270,7 +270,7 @@ def compare_rows(a: Scorecard, b: Scorecard) -> list[dict]:
         out.append(
             {
                 "code": code,
-                "name": (x or y).name,
+                "name": (x or lb[code]).name,
                 "weight_a": x.weight if x else None,
                 "score_a": sa,
                 "weight_b": y.weight if y else None,

@@ -14,7 +14,7 @@ from typing import Any
 from . import tree
 from .errors import Problem
 from .indicator import Deduction, InputValue, Intermediate
-from .numbers import exact_text, fmt_number
+from .numbers import Number, exact_text, fmt_number
 
 SCORED, NOT_EVALUABLE, ERROR, NOT_APPLICABLE = "scored", "not_evaluable", "error", "not_applicable"
 STATUS_TEXT = {SCORED: "已评分", NOT_EVALUABLE: "无法评价", ERROR: "出错", NOT_APPLICABLE: "不适用"}
@@ -29,7 +29,7 @@ class LeafResult:
     status: str
     implementation: str
     formula: str = ""
-    raw_score: Decimal | None = None
+    raw_score: Number | None = None
     inputs: list[InputValue] = field(default_factory=list)
     intermediates: list[Intermediate] = field(default_factory=list)
     deductions: list[Deduction] = field(default_factory=list)

@@ -37,22 +37,22 @@ class SyntaxProblem(ValueError):
         self.code, self.line = code, line
 
 
-def _decimal(loader: yaml.constructor.SafeConstructor, node: yaml.Node) -> Decimal | str:
+def _decimal(loader: yaml.SafeLoader | yaml.CSafeLoader, node: yaml.ScalarNode) -> Decimal | str:
     """A YAML float as the Decimal written; base-60 "1:30.5" stays text (refused where a number is wanted)."""
-    text = loader.construct_scalar(node).replace("_", "")  # type: ignore[arg-type,union-attr]
+    text = loader.construct_scalar(node).replace("_", "")
     if text.lower() in {".inf", "+.inf", "-.inf", ".nan"}:
         raise yaml.constructor.ConstructorError(None, None, f"不支持的数值 {text}", node.start_mark)
     if ":" in text:
-        return loader.construct_scalar(node)  # type: ignore[return-value]
+        return loader.construct_scalar(node)
     return Decimal(text)
 
 
-def _int(loader: yaml.constructor.SafeConstructor, node: yaml.Node) -> int | str:
+def _int(loader: yaml.SafeLoader | yaml.CSafeLoader, node: yaml.ScalarNode) -> int | str:
     """A YAML int in decimal notation; YAML 1.1's octal ("044" is 36), hex, binary and base-60 forms stay text.
 
     A zero-padded count or department number means what it shows, never another base.
     """
-    text: str = loader.construct_scalar(node)  # type: ignore[assignment]
+    text = loader.construct_scalar(node)
     return int(text.replace("_", "")) if _DECIMAL_INT.fullmatch(text) else text
 
 
@@ -68,7 +68,7 @@ LOADERS: tuple[type, ...] = (_DecimalLoader,)
 LENIENT = ("\t", "?", "\ufeff", ">#", "|#")
 if getattr(yaml, "__with_libyaml__", False):
 
-    class _CDecimalLoader(yaml.CSafeLoader):  # type: ignore[misc,name-defined]
+    class _CDecimalLoader(yaml.CSafeLoader):
         """libyaml's parser and composer with the same constructors as ``_DecimalLoader``."""
 
     _CDecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal)

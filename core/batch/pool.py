@@ -59,6 +59,14 @@ class Task:
     def done(self) -> bool:
         return self.missing == 0
 
+    def first(self, n: int) -> list[Scored]:
+        """The first ``n`` results, every one of them in (``n`` is at most ``ready_prefix()``)."""
+        out: list[Scored] = []
+        for result in self.results[:n]:
+            assert result is not None
+            out.append(result)
+        return out
+
     def ready_prefix(self) -> int:
         """How many results from the start are in: what may be written when the batch stops."""
         n = 0
@@ -82,7 +90,7 @@ class Assignment:
 class Worker:
     pid: int
     sock: Any
-    assigned: deque = field(default_factory=deque)
+    assigned: deque[Assignment] = field(default_factory=deque)
     inbox: bytearray = field(default_factory=bytearray)
     outbox: bytearray = field(default_factory=bytearray)
     since: float = 0.0  # when the department it is on was started
@@ -120,6 +128,7 @@ class Pool:
                     self._lost(w, self._death_problem(w))
                 elif self._overdue(w):
                     rec = _record(w)
+                    assert rec is not None  # overdue: it is on a department
                     self._lost(
                         w,
                         {

@@ -182,6 +182,7 @@ class PriorResults:
         )
 
     def _cut(self, raw: bytes) -> None:
+        assert self._fh is not None  # called on a line just read from it
         torn_only = not raw.endswith(b"\n") and not self._fh.read(1)
         self._close()
         size = self.store.cut(self._offset, keep_tail=not torn_only)

@@ -179,7 +179,7 @@ def run_batch(
                 scoring.close(stopped=stop.requested)
                 report.notes += prior.notes
                 report.seconds = time.perf_counter() - started
-            if stop.requested:
+            if stop.signum is not None:
                 raise BatchInterrupted(stop.signum, report)
             stop.urgent = True
             from .summary import write_summary
@@ -283,6 +283,7 @@ class Scoring:
 
     def _resumed(self, line: PriorLine, rec: Record) -> None:
         digest = input_digest(rec)
+        assert line.stamp is not None  # PriorResults.next returns only lines of this run
         if line.key != rec.key or line.stamp["input"] != digest:
             raise self.prior.mismatch(line, rec, digest)
         self.report.skipped += 1
@@ -325,8 +326,9 @@ class Scoring:
     def _write(self, task: Task, n: int) -> None:
         if n == 0:
             return
-        self.store.append([r.line for r in task.results[:n]])
-        for rec, result in zip(task.records[:n], task.results[:n]):
+        results = task.first(n)
+        self.store.append([r.line for r in results])
+        for rec, result in zip(task.records[:n], results):
             if result.status == "scored":
                 self.report.scored += 1
                 continue

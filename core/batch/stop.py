@@ -18,7 +18,7 @@ import threading
 from typing import Any
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
-NAMES = {signal.SIGINT: "Ctrl-C（SIGINT）", signal.SIGTERM: "SIGTERM"}
+NAMES: dict[int, str] = {signal.SIGINT: "Ctrl-C（SIGINT）", signal.SIGTERM: "SIGTERM"}
 
 
 class BatchInterrupted(BaseException):
@@ -64,7 +64,7 @@ class StopSignals:
         if first:
             self.signum = signum
         if self.urgent and first:  # raised once: a second press must not replace the exception on its way out
-            raise BatchInterrupted(self.signum)
+            raise BatchInterrupted(signum)
 
     @property
     def requested(self) -> bool:

@@ -14,6 +14,7 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO, TextIO
 
 from .. import errors
 from ..errors import JixiaoError, Problem
@@ -57,7 +58,7 @@ def prepare(outdir: str | Path) -> Path:
     return p
 
 
-def _lock(folder: Path):
+def _lock(folder: Path) -> TextIO | None:
     """An exclusive lock on the output folder for the life of the batch: two batches appending to one results.jsonl would interleave."""
     try:
         import fcntl
@@ -88,9 +89,9 @@ class ResultStore:
     def __init__(self, outdir: str | Path):
         self.dir = prepare(outdir)
         self.path = self.dir / RESULTS
-        self._fh = None
-        self._reader = None
-        self._lock = None
+        self._fh: BinaryIO | None = None
+        self._reader: BinaryIO | None = None
+        self._lock: TextIO | None = None
         self.broken = False
 
     def __enter__(self) -> ResultStore:

@@ -59,8 +59,11 @@ def summarise(store: ResultStore, pack, other=None) -> tuple[dict[str, Any], Ran
     leaves = [(leaf.code, leaf.name, leaf.weight) for leaf in pack.leaves()]
     lost_sum = {c: ZERO for c, _, _ in leaves}
     score_sum = {c: ZERO for c, _, _ in leaves}
-    lost_count, scored_count = Counter(), Counter()
-    grades, failed, changes = Counter(), [], []
+    lost_count: Counter[str] = Counter()
+    scored_count: Counter[str] = Counter()
+    grades: Counter[str] = Counter()
+    failed: list[dict[str, Any]] = []
+    changes: list[dict[str, Any]] = []
     ranking = Ranking(store)
     for offset, rec in store.records_at():
         if rec["status"] != "scored":

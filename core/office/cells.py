@@ -88,8 +88,9 @@ class Validations:
             self.rules[key] = dv = _validation(spec, self._choice_range(spec) if spec.kind == "choice" else None)
             if dv is not None:
                 self.ws.add_data_validation(dv)
-        if self.rules[key] is not None:
-            self.rules[key].add(coordinate)
+        rule = self.rules[key]
+        if rule is not None:
+            rule.add(coordinate)
 
     def _choice_range(self, spec: FactSpec) -> str:
         labels = list(spec.choices.values())

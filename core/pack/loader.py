@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from .. import errors, tree
 from ..errors import JixiaoError, Place, Problem, located
@@ -170,7 +171,7 @@ _SCHEMA_TEXT = {
 }
 
 
-def _schema_text(e: dict) -> str:
+def _schema_text(e: ErrorDetails) -> str:
     """A pydantic error in Chinese; the value shown briefly (never a whole subtree)."""
     text = _SCHEMA_TEXT.get(e["type"], e["msg"])
     if e["type"] == "literal_error":
@@ -320,7 +321,7 @@ def _gate(kind: str, g: GateSchema, place: Place, problems: list[Problem]) -> Ga
     if (g.is_ is None) == (g.range is None):
         problems.append(place.problem(errors.PACK_INVALID, "须且只能写 is: true/false 或 range: 区间 之一"))
         return None
-    if g.is_ is not None:
+    if g.range is None:
         return Gate(kind, g.fact, _BOOL_TRUE if g.is_ else _BOOL_FALSE, g.reason, place)
     try:
         return Gate(kind, g.fact, parse_interval(g.range), g.reason, place)
@@ -460,6 +461,14 @@ def _build(r: _Resolved, path: Path) -> Pack:
     if problems:
         raise JixiaoError(problems)
     rounding = schema.rounding
+    assert (  # REQUIRED: _resolve refused a pack without them, and an extending pack inherits them
+        schema.title is not None
+        and schema.region is not None
+        and schema.year is not None
+        and schema.version is not None
+        and schema.source is not None
+        and rounding is not None
+    )
     return Pack(
         schema.id,
         schema.title,

@@ -12,9 +12,10 @@ from __future__ import annotations
 import copy
 import dataclasses
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from .. import errors
 from ..errors import Problem, located
@@ -77,13 +78,16 @@ class ReformResult:
     problems: list[tuple[int, str, str]] = field(default_factory=list)  # (override index, code, message)
 
 
-def _walk(nodes: list[dict], trail: tuple = ()):
+Trail = tuple[dict, ...]  # the ancestors of a node, from the top
+
+
+def _walk(nodes: list[dict], trail: Trail = ()) -> Iterator[tuple[dict, Trail]]:
     for n in nodes:
         yield n, trail
         yield from _walk(n.get("children") or [], trail + (n,))
 
 
-def _find(nodes: list[dict], key: str) -> tuple[dict, tuple] | None | str:
+def _find(nodes: list[dict], key: str) -> tuple[dict, Trail] | Literal["ambiguous"] | None:
     by_code = [(n, t) for n, t in _walk(nodes) if str(n["code"]) == key]
     if by_code:
         return by_code[0]
@@ -139,9 +143,9 @@ def apply(base: list[dict], overrides: list[OverrideSchema], pack_id: str) -> Re
             continue
         info = functools.partial(_applied, i, ov, pack_id)
         if ov.add is not None:
-            parent = _find(tree, ov.add.parent)
+            into = _find(tree, ov.add.parent)
             new = ov.add.indicator.model_dump(by_alias=True, exclude_unset=True, mode="python")
-            if parent in (None, "ambiguous") or not isinstance(parent, tuple) or not parent[0].get("children"):
+            if into in (None, "ambiguous") or not isinstance(into, tuple) or not into[0].get("children"):
                 result.problems.append((i, ov.add.parent, f"要添加到的上级指标“{ov.add.parent}”不存在或不是分组指标"))
                 continue
             clash = [n for n, _ in _walk(tree) if str(n["code"]) == str(new["code"]) or n["name"] == new["name"]]
@@ -154,7 +158,7 @@ def apply(base: list[dict], overrides: list[OverrideSchema], pack_id: str) -> Re
                     )
                 )
                 continue
-            parent[0]["children"].append(new)
+            into[0]["children"].append(new)
             result.origins.setdefault(str(new["code"]), {})["*"] = info("add", str(new["code"])).label
             result.applied.append(info("add", str(new["code"])))
             continue
@@ -162,13 +166,13 @@ def apply(base: list[dict], overrides: list[OverrideSchema], pack_id: str) -> Re
             result.problems.append((i, "", "缺少 target（要覆盖的指标编码或名称）"))
             continue
         found = _find(tree, ov.target)
-        if found == "ambiguous":
+        if isinstance(found, str):
             result.problems.append((i, ov.target, f"名称“{ov.target}”对应多个指标，请改用编码"))
             continue
         if found is None:
             result.problems.append((i, ov.target, f"要覆盖的指标“{ov.target}”在基础评分体系中不存在"))
             continue
-        node, trail = found  # type: ignore[misc]
+        node, trail = found
         code = str(node["code"])
         if ov.set is not None:
             for path, value in ov.set.items():
@@ -195,6 +199,7 @@ def apply(base: list[dict], overrides: list[OverrideSchema], pack_id: str) -> Re
                 continue
             parent = trail[-1]
             weight = to_decimal(node["weight"])
+            moved_to = None
             if ov.drop == "rescale":
                 for anc in trail:
                     anc["weight"] = to_decimal(anc["weight"]) - weight
@@ -215,10 +220,11 @@ def apply(base: list[dict], overrides: list[OverrideSchema], pack_id: str) -> Re
                 )
                 result.origins.setdefault(str(sib["code"]), {})["weight"] = info(f"drop {code}", code).label
                 action = f"drop (move to {sib['code']}, +{fmt_number(weight)})"
+                moved_to = str(sib["code"])
             parent["children"].remove(node)
             applied = info(action, code)
-            if ov.drop != "rescale":
-                applied = dataclasses.replace(applied, moved_to=str(sib["code"]), moved_points=weight)
+            if moved_to is not None:
+                applied = dataclasses.replace(applied, moved_to=moved_to, moved_points=weight)
             result.applied.append(applied)
     return result
 

@@ -80,6 +80,7 @@ def check_pack(ref: str | Path) -> CheckReport:
     if chain and chain[-1].raw.get("id"):
         report.ref = str(chain[-1].raw["id"])
     problems: list[Problem] = []
+    bound: Pack | None
     try:
         report.pack = bound = load_pack(ref)
     except JixiaoError as exc:
@@ -112,7 +113,11 @@ def check_pack(ref: str | Path) -> CheckReport:
 def _unique(problems: list[Problem]) -> list[Problem]:
     """Each problem once, in the order of the files and lines an author edits."""
     seen: set[tuple[str, str]] = set()
-    once = [p for p in problems if (p.code, p.message) not in seen and not seen.add((p.code, p.message))]
+    once = []
+    for p in problems:
+        if (p.code, p.message) not in seen:
+            seen.add((p.code, p.message))
+            once.append(p)
     return sorted(once, key=lambda p: (p.file or p.location or "\uffff", p.line or 0))
 
 
@@ -350,7 +355,8 @@ def _override_for(chain: list[PackFile], f: PackFile, at: tuple, code: str) -> t
     for g in chain[chain.index(f) + 1 :]:
         for i, ov in enumerate(g.overrides()):
             target = str(ov.get("target"))
-            sets = ov.get("set") if isinstance(ov.get("set"), dict) else {}
+            written = ov.get("set")
+            sets = written if isinstance(written, dict) else {}
             if target in names:
                 for key in sets:
                     k = key_path(key)

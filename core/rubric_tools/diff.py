@@ -87,7 +87,7 @@ class Change:
     basis: list[str] = field(default_factory=list)  # the overrides of B that made it
 
     def to_dict(self) -> dict[str, Any]:
-        out = {"kind": self.kind, "action": self.action}
+        out: dict[str, Any] = {"kind": self.kind, "action": self.action}
         for key in ("code", "name", "path"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
@@ -180,10 +180,10 @@ def diff_packs(a_ref: str | Path, b_ref: str | Path) -> DiffResult:
     basis = _basis(a, b)
     a_leaves = {leaf.code: leaf for leaf in a.leaves()}
     for leaf in b.leaves():
-        old = a_leaves.get(leaf.code)
+        was = a_leaves.get(leaf.code)
         found = (
-            _leaf(old, leaf, pack_facts)
-            if old is not None
+            _leaf(was, leaf, pack_facts)
+            if was is not None
             else [
                 Change(
                     "indicator",
@@ -287,7 +287,7 @@ def _groups(a: Pack, b: Pack) -> list[Change]:
     for code in list(old) + [c for c in new if c not in old]:
         x, y = old.get(code), new.get(code)
         if x is None or y is None:
-            n = x or y
+            n = x or new[code]
             out.append(
                 Change(
                     "group",
@@ -331,7 +331,7 @@ def _leaf(x: LeafSpec, y: LeafSpec, pack_facts: set[str]) -> list[Change]:
     names = [n for n in list(x.facts) + [n for n in y.facts if n not in x.facts] if n not in pack_facts]
     for n in names:
         fx, fy = x.facts.get(n), y.facts.get(n)
-        if (fx is None) != (fy is None) or (fx is not None and fact_text(fx) != fact_text(fy)):
+        if (fx is None) != (fy is None) or (fx is not None and fy is not None and fact_text(fx) != fact_text(fy)):
             action = "added" if fx is None else "removed" if fy is None else "changed"
             out.append(
                 Change(

@@ -42,6 +42,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..errors import PACK_BANDS, RULES_ENGINE, JixiaoError, Problem
+from ..numbers import Number
 from .model import OP_TEXT, Condition, DecisionTable
 
 SCALE = 10**6  # thresholds are exact at 6 decimals
@@ -246,7 +247,7 @@ class DurableBackend:
     def _sentinel(self, c: Any) -> None:
         c.s[_DONE] = 1
 
-    def decide(self, values: Mapping[str, Decimal], sid: str = "") -> dict[str, str | None]:
+    def decide(self, values: Mapping[str, Number], sid: str = "") -> dict[str, str | None]:
         """Decide every table for one department: one ``assert_fact`` per ruleset, each state always deleted."""
         out: dict[str, str | None] = {}
         with self._lock:
@@ -260,14 +261,15 @@ class DurableBackend:
                     out[table.id] = None if index is None else table.rules[index].id
         return out
 
-    def _run(self, ruleset: _Ruleset, values: Mapping[str, Decimal], run_sid: str, sid: str) -> dict:
+    def _run(self, ruleset: _Ruleset, values: Mapping[str, Number], run_sid: str, sid: str) -> dict[str, Any]:
         """One ruleset's state after asserting the department's inputs (absent inputs are left out: no condition on them can match)."""
         fact: dict[str, int | str] = {_ALWAYS: 1, "sid": run_sid}
         for key, i in ruleset.fields.items():
             if key in values:
                 fact[f"v{i}_f"], fact[f"v{i}_x"] = _encode_input(key, values[key])
         self._failure = None
-        deletable, state = True, None
+        deletable = True
+        state: dict[str, Any] | None = None
         try:
             with warnings.catch_warnings():  # 3.12: utcfromtimestamp warns on every call
                 warnings.simplefilter("ignore", DeprecationWarning)
@@ -286,6 +288,7 @@ class DurableBackend:
                 except self._core_error as exc:  # fine only if assert_fact failed before creating it
                     if state is not None:
                         raise _engine_error(f"规则引擎无法删除状态（{sid}）：{exc}") from exc
+        assert state is not None  # get_state returned it: every other way out of the try raises
         failure, self._failure = self._failure, None
         if "exception" in state or failure is not None:
             if failure is not None and not isinstance(failure, Exception):

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..numbers import fmt_number, fmt_percent, to_decimal
+from ..numbers import Number, fmt_number, fmt_percent, to_decimal
 from .model import Condition
 
 _INF = {"∞", "+∞", "inf", "+inf", "-∞", "-inf", "−∞"}
@@ -22,7 +22,7 @@ class Interval:
     hi_closed: bool
     percent: bool = False
 
-    def contains(self, x: Decimal) -> bool:
+    def contains(self, x: Number) -> bool:
         if self.lo is not None and (x < self.lo or (x == self.lo and not self.lo_closed)):
             return False
         if self.hi is not None and (x > self.hi or (x == self.hi and not self.hi_closed)):

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal, Protocol
 
+from ..numbers import Number
+
 Op = Literal["lt", "le", "gt", "ge", "eq"]
 
 OP_TEXT = {"lt": "<", "le": "≤", "gt": ">", "ge": "≥", "eq": "="}
@@ -25,7 +27,7 @@ class Condition:
     op: Op
     value: Decimal
 
-    def holds(self, x: Decimal) -> bool:
+    def holds(self, x: Number) -> bool:
         v = self.value
         if self.op == "lt":
             return x < v
@@ -60,7 +62,7 @@ class RuleBackend(Protocol):
 
     name: str
 
-    def decide(self, values: Mapping[str, Decimal], sid: str) -> dict[str, str | None]:
+    def decide(self, values: Mapping[str, Number], sid: str) -> dict[str, str | None]:
         """Return table id → id of the first rule that holds (None: no rule holds, or inputs absent)."""
         ...
 

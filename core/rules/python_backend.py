@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping, Sequence
-from decimal import Decimal
 from typing import Any
 
+from ..numbers import Number
 from .model import DecisionTable
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
@@ -38,7 +38,7 @@ class PythonBackend:
             for table in self.tables
         )
 
-    def decide(self, values: Mapping[str, Decimal], sid: str = "") -> dict[str, str | None]:
+    def decide(self, values: Mapping[str, Number], sid: str = "") -> dict[str, str | None]:
         out: dict[str, str | None] = {}
         for table_id, rules in self._compiled:
             out[table_id] = None

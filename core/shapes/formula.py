@@ -91,7 +91,7 @@ class Formula:
                         value=self.text,
                     )
                 )
-        called = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call)}
+        called = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
         self.names = sorted({n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} - called)
         unknown = [n for n in self.names if n not in known]
         if unknown:

@@ -21,6 +21,13 @@ _NUMERIC = ("money", "number", "count", "rate", "score")
 class Metric:
     """Parsed from ``value:``, e.g. ``{ratio: {numerator: a, denominator: [b, c]}, label: 某比率}``."""
 
+    num: list[FactSpec]
+    den: list[FactSpec]
+    minus: list[FactSpec]
+    compute: Callable[[EvalContext], Number]
+    """The value for one department: ``_fact``, ``_ratio``, ``_difference`` or ``_formula_value``, chosen at
+    construction (it runs for every department, the choice depends on the pack alone)."""
+
     def __init__(self, leaf: LeafSpec, spec: Any, where: str = "value"):
         if not isinstance(spec, dict):
             raise params_error(
@@ -47,8 +54,7 @@ class Metric:
             self.is_rate = bool(spec.get("rate", False))
         elif "fact" in spec:
             self.num = [declared(leaf, spec["fact"], _NUMERIC, f"{where}.fact")]
-            self.den: list[FactSpec] = []
-            self.minus: list[FactSpec] = []
+            self.den, self.minus = [], []
             self.is_rate = self.num[0].kind == "rate"
             self.label = self.label or self.num[0].label
         elif "ratio" in spec:
@@ -98,15 +104,6 @@ class Metric:
     def show(self, value: Number) -> str:
         return fmt_percent(value) if self.is_rate else fmt_number(value)
 
-    def compute(self, ctx: EvalContext) -> Number:
-        """The value for one department.
-
-        Each instance replaces this with the method for its kind of value (``_fact``,
-        ``_ratio``, ``_difference``, ``_formula_value``), chosen at
-        construction: it runs for every department, the choice depends on the pack alone.
-        """
-        return self._computation()(ctx)
-
     def _computation(self) -> Callable[[EvalContext], Number]:
         if self.expr is not None:
             return self._formula_value
@@ -115,9 +112,11 @@ class Metric:
         return self._difference if self.minus else self._fact
 
     def _fact(self, ctx: EvalContext) -> Number:
+        assert self._first is not None  # chosen for a single fact
         return Decimal(ctx.facts[self._first])
 
     def _difference(self, ctx: EvalContext) -> Number:
+        assert self._first is not None and self._minus is not None  # chosen for a difference of two facts
         facts = ctx.facts
         return sub(Decimal(facts[self._first]), Decimal(facts[self._minus]))
 
@@ -143,7 +142,8 @@ class Metric:
         )
 
     def _formula_value(self, ctx: EvalContext) -> Number:
-        value = self.expr.evaluate(ctx.facts, self.label)  # type: ignore[union-attr]
+        assert self.expr is not None  # chosen for a formula
+        value = self.expr.evaluate(ctx.facts, self.label)
         return ctx.pack.round_rate(value) if self.is_rate else value
 
     def explain(self, ctx: EvalContext, value: Decimal) -> tuple[list[InputValue], list[Intermediate]]:

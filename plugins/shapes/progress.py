@@ -101,7 +101,7 @@ class Progress(Shape):
             spent = facts[p.fact]
             if round_rate is None:
                 progress: Number = exact(spent) / whole_budget
-                ratio: Number = progress / p.schedule  # type: ignore[operator]
+                ratio: Number = progress / p.schedule
             else:
                 progress = round_rate(exact(spent) / whole_budget)
                 ratio = round_rate(div(progress, p.schedule))

@@ -23,6 +23,9 @@ run: $(STAMP)
 	$(BIN)/jixiao evaluate examples/yantian-2023/facts.yaml
 
 test: $(TEST_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -n auto
 
 bench: $(STAMP)

@@ -163,3 +163,8 @@ BATCH_TIMEOUT = "BATCH_TIMEOUT"  # one department took longer than --timeout
 BATCH_WORKER_DIED = "BATCH_WORKER_DIED"  # the worker process died while scoring a department
 BATCH_PLUGIN_EXIT = "BATCH_PLUGIN_EXIT"  # a plugin raised SystemExit / KeyboardInterrupt while scoring
 BATCH_WORKER_START = "BATCH_WORKER_START"  # no worker process could be started
+
+# 复核 (audit)
+CLAIM_FORMAT = "CLAIM_FORMAT"  # a claimed score, total or grade that cannot be read as written
+CLAIM_AMBIGUOUS = "CLAIM_AMBIGUOUS"  # a claimed indicator named by a name two indicators share
+CLAIM_DUPLICATE = "CLAIM_DUPLICATE"  # one indicator claimed twice (by code and by name)

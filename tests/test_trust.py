@@ -94,8 +94,15 @@ def test_a_folder_named_like_an_installed_pack_does_not_replace_it(tmp_path, mon
     assert explicit.exit_code == 2  # the folder, chosen as a path: its changed weight no longer adds up
 
 
+def with_facts(lines: str) -> str:
+    """The reference facts document with ``lines`` added at the top of its ``facts:`` mapping."""
+    text = FACTS.read_text(encoding="utf-8")
+    assert text.count("\nfacts:\n") == 1
+    return text.replace("\nfacts:\n", "\nfacts:\n" + lines, 1)
+
+
 def test_huge_facts_mappings_are_refused_and_the_limit_can_be_raised(tmp_path):
-    text = FACTS.read_text(encoding="utf-8") + "".join(f"  typo_{i}: 1\n" for i in range(11_000))
+    text = with_facts("".join(f"  typo_{i}: 1\n" for i in range(11_000)))
     path = tmp_path / "facts.yaml"
     path.write_text(text, encoding="utf-8")
     refused = run_cli("evaluate", path, *PY)
@@ -128,7 +135,7 @@ def test_a_990_deep_value_is_refused_as_input(tmp_path, suffix, body):
 @pytest.mark.parametrize("key", ["1", "null", "[a, b]"])
 def test_fact_names_that_are_not_text(tmp_path, key):
     path = tmp_path / "facts.yaml"
-    path.write_text(FACTS.read_text(encoding="utf-8") + f"  {key}: 2\n", encoding="utf-8")
+    path.write_text(with_facts(f"  {key}: 2\n"), encoding="utf-8")
     result = run_cli("evaluate", path, *PY)
     if key.startswith("["):  # a list as a key is not a mapping key YAML can build
         assert result.exit_code == 2 and "FACTS_FORMAT" in result.stderr

@@ -61,11 +61,11 @@ def opinion(audit: Audit) -> list[str]:
     return out
 
 
-def _levels(rows: list[AuditRow]) -> int:
+def levels_of(rows: list[AuditRow]) -> int:
     return max((len(r.path) for r in rows), default=0) + 1
 
 
-def _names(row: AuditRow, levels: int, total: str) -> list[str]:
+def name_cells(row: AuditRow, levels: int, total: str) -> list[str]:
     """The indicator columns of a row: each group on its first row only, the leaf in the last column."""
     if row.code == TOTAL:
         return [total] + [""] * (levels - 1)
@@ -75,11 +75,11 @@ def _names(row: AuditRow, levels: int, total: str) -> list[str]:
 
 def table(audit: Audit) -> str:
     rows = audit.rows()
-    levels = _levels(rows)
+    levels = levels_of(rows)
     headers = [*LEVEL_NAMES[:levels], "分值", *HEADERS[:3]]
     body = []
     for row in rows:
-        body.append(_names(row, levels, "总计") + [fmt_number(row.weight), *row_cells(row)[:3]])
+        body.append(name_cells(row, levels, "总计") + [fmt_number(row.weight), *row_cells(row)[:3]])
     widths = [max(width(r[i]) for r in [headers, *body]) for i in range(len(headers))]
     numeric = set(range(levels, len(headers)))
     line = lambda cells: "  ".join(pad(c, widths[i], i in numeric) for i, c in enumerate(cells)).rstrip()
@@ -114,7 +114,7 @@ def _md(text: str) -> str:
 
 def markdown(audit: Audit) -> str:
     rows = audit.rows()
-    levels = _levels(rows)
+    levels = levels_of(rows)
     card = audit.card
     headers = [*LEVEL_NAMES[:levels], "分值", *HEADERS]
     out = [
@@ -127,7 +127,7 @@ def markdown(audit: Audit) -> str:
         "|" + "---|" * levels + "---:|---:|---:|---:|---|",
     ]
     for row in rows:
-        names = _names(row, levels, "**总计**")
+        names = name_cells(row, levels, "**总计**")
         out.append("| " + " | ".join([*names, fmt_number(row.weight), *[_md(c) for c in row_cells(row)]]) + " |")
     out += ["", "## 复核意见", ""]
     for paragraph in opinion(audit):

@@ -41,14 +41,14 @@ LANDSCAPE_TEXT_WIDTH_MM = 297 - 2 * 15
 def scorecard_document(card: Scorecard, engine: Engine) -> bytes:
     pack = engine.pack
     doc = Document()
-    _styles(doc)
+    set_styles(doc)
     sec = doc.sections[0]
     sec.page_width, sec.page_height = Mm(210), Mm(297)
     sec.left_margin = sec.right_margin = Mm(26)
     sec.top_margin = sec.bottom_margin = Mm(25)
     who = card.department_name or card.department_id
-    _centered(doc, report_text.report_title(pack), 18, FONT_HEADING)
-    _centered(doc, f"部门名称：{who}", 12, FONT_CJK)
+    centered(doc, report_text.report_title(pack), 18, FONT_HEADING)
+    centered(doc, f"部门名称：{who}", 12, FONT_CJK)
     doc.add_heading(HEADING_OVERALL, level=1)
     doc.add_heading(HEADING_RESULT, level=2)
     doc.add_paragraph(xml_text(report_text.overall(card, pack)))
@@ -88,7 +88,7 @@ def _fonts(rpr, latin: str, east: str) -> None:
         fonts.set(qn(attr), name)
 
 
-def _styles(doc) -> None:
+def set_styles(doc) -> None:
     defaults = doc.styles.element.find(qn("w:docDefaults"))
     if defaults is not None:
         rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
@@ -128,7 +128,7 @@ def _font_alternatives(doc) -> None:
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _centered(doc, text: str, size: float, face: str) -> None:
+def centered(doc, text: str, size: float, face: str = FONT_CJK) -> None:
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p.paragraph_format.first_line_indent = Pt(0)

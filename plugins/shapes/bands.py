@@ -7,8 +7,8 @@ they leave a gap or overlap within their domain.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import NamedTuple
 
 from jixiao.hookspecs import hookimpl
 from jixiao.indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
@@ -67,25 +67,21 @@ class Bands(Shape):
             raise params_error(leaf, "domain", str(exc)) from None
         table = band_table(leaf, f"{leaf.code}:bands", f"{leaf.code}:value", bands, metric.label, domain)
         text = "；".join(f"{iv.describe(metric.label)}得{fmt_number(p)}分" for iv, p in bands)
-        return Configured(
-            metric.facts,
-            [table],
-            f"{metric.formula()}；{text}",
-            state=(metric, bands, _band_texts(leaf, metric, bands)),
-        )
+        return Configured(metric.facts, [table], f"{metric.formula()}；{text}", state=_bands_state(leaf, metric, bands))
 
     @hookimpl
     def jixiao_indicator_rule_inputs(
         self, leaf: LeafSpec, configured: Configured, ctx: EvalContext
     ) -> Mapping[str, Decimal]:
-        metric, _, texts = configured.state
-        return {texts.key: metric.compute(ctx)}
+        state: BandsState = configured.state
+        return {state.key: state.metric.compute(ctx)}
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
-        metric, bands, texts = configured.state
-        value = ctx.inputs[texts.key]
+        state: BandsState = configured.state
+        metric = state.metric
+        value = ctx.inputs[state.key]
         inputs, mids = metric.explain(ctx, value)
-        fired = ctx.decisions.get(texts.table)
+        fired = ctx.decisions.get(state.table)
         if fired is None:  # outside the declared domain
             from jixiao.errors import FACT_RANGE, FactError, Problem
 
@@ -97,7 +93,7 @@ class Bands(Shape):
                     value=value,
                 )
             )
-        band = texts.by_rule[fired]
+        band = state.by_rule[fired]
         mids.append(Intermediate("所在档次", band.points, band.described))
         deductions = (
             [
@@ -114,7 +110,8 @@ class Bands(Shape):
         return Outcome(band.points, inputs, mids, deductions, [band.rule])
 
 
-class _Band(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Band:
     points: Decimal
     described: str  # "75%≤比率<90%"
     rule: str
@@ -123,20 +120,22 @@ class _Band(NamedTuple):
     problem_tail: str  # the problem sentence after the metric's own
 
 
-class _BandTexts(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class BandsState:
     """What ``evaluate`` says that depends on the pack alone, built once at configure time."""
 
-    key: str
-    table: str
-    by_rule: dict[str, _Band]  # the decision table's rule id ("band0") → its band
+    metric: Metric
+    key: str  # the rule input holding the value
+    table: str  # the decision table's id
+    by_rule: dict[str, Band]  # the decision table's rule id ("band0") → its band
 
 
-def _band_texts(leaf: LeafSpec, metric: Metric, bands: list[tuple[Interval, Decimal]]) -> _BandTexts:
+def _bands_state(leaf: LeafSpec, metric: Metric, bands: list[tuple[Interval, Decimal]]) -> BandsState:
     out = []
     for i, (interval, points) in enumerate(bands):
         described, lost = interval.describe(metric.label), leaf.weight - points
         out.append(
-            _Band(
+            Band(
                 points,
                 described,
                 f"{leaf.code}:bands:band{i}",
@@ -145,4 +144,6 @@ def _band_texts(leaf: LeafSpec, metric: Metric, bands: list[tuple[Interval, Deci
                 f"属于“{described}”一档，得{fmt_number(points)}分，扣{fmt_points(lost)}分",
             )
         )
-    return _BandTexts(f"{leaf.code}:value", f"{leaf.code}:bands", {f"band{i}": band for i, band in enumerate(out)})
+    return BandsState(
+        metric, f"{leaf.code}:value", f"{leaf.code}:bands", {f"band{i}": band for i, band in enumerate(out)}
+    )

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
 from jixiao.facts import FactSpec
 from jixiao.indicator import Configured, Deduction, EvalContext, InputValue, Outcome, params_error
 from jixiao.numbers import ZERO, Number, add, fmt_number, to_decimal, total
@@ -29,8 +34,8 @@ class Checklist(Shape):
             parsed.append((spec, str(item["label"]), to_decimal(item["points"])))
         check_points(leaf, total(p for _, _, p in parsed), "items")
         formula = "＋".join(f"{label}（{fmt_number(p)}分）" for _, label, p in parsed)
-        texts = tuple(
-            (
+        state = tuple(
+            ChecklistItem(
                 spec.name,
                 spec.label,
                 points,
@@ -41,7 +46,7 @@ class Checklist(Shape):
             )
             for spec, label, points in parsed
         )
-        return Configured({s.name: s for s, _, _ in parsed}, formula=f"满足即得分：{formula}", state=texts)
+        return Configured({s.name: s for s, _, _ in parsed}, formula=f"满足即得分：{formula}", state=state)
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
         """Reasons, problem sentences and how 是/否 is shown depend on the pack alone: built at configure time."""
@@ -49,11 +54,27 @@ class Checklist(Shape):
         score: Number = ZERO
         inputs: list[InputValue] = []
         deductions: list[Deduction] = []
-        for name, label, points, shown, show, reason, problem in configured.state:
-            met = facts[name]
-            inputs.append(InputValue(name, label, met, shown[met] if met.__class__ is bool else show(met)))
+        items: tuple[ChecklistItem, ...] = configured.state
+        for item in items:
+            met = facts[item.name]
+            inputs.append(
+                InputValue(item.name, item.label, met, item.shown[met] if met.__class__ is bool else item.show(met))
+            )
             if met:
-                score = add(score, points)
+                score = add(score, item.points)
             else:
-                deductions.append(Deduction(points, reason, problem, name))
+                deductions.append(Deduction(item.points, item.reason, item.problem, item.name))
         return Outcome(score, inputs, [], deductions)
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistItem:
+    """One item as the pack fixes it, its texts built once: the state is a tuple of these."""
+
+    name: str
+    label: str
+    points: Decimal
+    shown: dict[bool, str]  # 是/否 as the fact shows them
+    show: Callable[[Any], str]  # any other value
+    reason: str
+    problem: str

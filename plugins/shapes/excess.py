@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 from jixiao.hookspecs import hookimpl
@@ -53,41 +54,48 @@ class OverThreshold(Shape):
             f"{metric.formula()}；{metric.label}{'≥' if below else '≤'}{metric.show(threshold)}得{fmt_number(leaf.weight)}分，"
             f"每{beyond}{metric.show(per).rstrip('%') if metric.is_rate else fmt_number(per)}{unit}扣{fmt_number(step)}分（{COUNTING[counting]}），扣完为止"
         )
-        texts = (
-            f"{leaf.code}:value",
-            f"{leaf.code}:over",
-            f"{beyond}{metric.show(threshold)}",
-            f"每{beyond}{metric.show(per).rstrip('%') if metric.is_rate else fmt_number(per)}{unit}扣{fmt_number(step)}分，扣",
+        state = OverThresholdState(
+            metric,
+            threshold,
+            per,
+            step,
+            counting,
+            unit,
+            below,
+            key=f"{leaf.code}:value",
+            rule=f"{leaf.code}:over",
+            over_text=f"{beyond}{metric.show(threshold)}",
+            per_text=f"每{beyond}{metric.show(per).rstrip('%') if metric.is_rate else fmt_number(per)}{unit}扣{fmt_number(step)}分，扣",
         )
-        return Configured(
-            metric.facts, [table], formula, state=(metric, threshold, per, step, counting, unit, below, texts)
-        )
+        return Configured(metric.facts, [table], formula, state=state)
 
     @hookimpl
     def jixiao_indicator_rule_inputs(
         self, leaf: LeafSpec, configured: Configured, ctx: EvalContext
     ) -> Mapping[str, Decimal]:
-        return {configured.state[7][0]: configured.state[0].compute(ctx)}
+        state: OverThresholdState = configured.state
+        return {state.key: state.metric.compute(ctx)}
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
         """The threshold and per-step texts are built once at configure time."""
-        metric, threshold, per, step, counting, unit, below, (key, rule, over_text, per_text) = configured.state
-        value = ctx.inputs[key]
+        state: OverThresholdState = configured.state
+        metric, threshold, rule = state.metric, state.threshold, state.rule
+        value = ctx.inputs[state.key]
         inputs, mids = metric.explain(ctx, value)
         if ctx.decisions.get(rule) != "over":
             return Outcome(leaf.weight, inputs, mids)
-        units: Number = div(sub(threshold, value) if below else sub(value, threshold), per)
-        if counting == "started":
+        units: Number = div(sub(threshold, value) if state.below else sub(value, threshold), state.per)
+        if state.counting == "started":
             units = math.ceil(units)
-        elif counting == "whole":
+        elif state.counting == "whole":
             units = math.floor(units)
-        lost = min(mul(units, step), leaf.weight)
-        shown_units = f"{fmt_points(units)}{unit}"
+        lost = min(mul(units, state.step), leaf.weight)
+        shown_units = f"{fmt_points(units)}{state.unit}"
         mids += [Intermediate("超出幅度", units, shown_units), Intermediate("扣分", lost, fmt_detail(lost))]
         deduction = Deduction(
             lost,
-            f"{metric.label}{mids[0].shown}，{over_text}",
-            f"{metric.sentence(ctx, value, (inputs, mids))}，{over_text}的标准{shown_units}，{per_text}{fmt_points(lost)}分",
+            f"{metric.label}{mids[0].shown}，{state.over_text}",
+            f"{metric.sentence(ctx, value, (inputs, mids))}，{state.over_text}的标准{shown_units}，{state.per_text}{fmt_points(lost)}分",
             rule,
         )
         return Outcome(sub(leaf.weight, lost), inputs, mids, [deduction], [rule])
@@ -99,3 +107,18 @@ class UnderTarget(OverThreshold):
     kind = "under_target"
     summary = "低于目标值后按不足幅度扣分（默认按整数个步长计）"
     default_direction, default_counting = "below", "whole"
+
+
+@dataclass(frozen=True, slots=True)
+class OverThresholdState:
+    metric: Metric
+    threshold: Decimal
+    per: Decimal
+    step: Decimal
+    counting: str  # a key of COUNTING
+    unit: str  # "个百分点"
+    below: bool  # the shortfall under the threshold counts, not the excess over it (under_target)
+    key: str  # the rule input holding the value
+    rule: str  # the decision table's id
+    over_text: str  # "超过5%"
+    per_text: str  # "每超过1个百分点扣0.5分，扣"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 
 from jixiao import errors
 from jixiao.facts import FactSpec
@@ -29,13 +30,22 @@ class Judgement(Shape):
             missing_code=errors.FACT_REASON_REQUIRED,
         )
         formula = f"评价人根据绩效目标完成情况酌情评分（0～{fmt_number(leaf.weight)}分），须写明理由"
-        return Configured({score.name: score, reason.name: reason}, formula=formula, state=(score, reason))
+        return Configured(
+            {score.name: score, reason.name: reason}, formula=formula, state=JudgementState(score, reason)
+        )
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
-        score, reason = configured.state
+        state: JudgementState = configured.state
+        score, reason = state.score, state.reason
         got, why = ctx.facts[score.name], ctx.facts[reason.name]
         out = Outcome(got, [shown_input(score, got), shown_input(reason, why)])
         if got < leaf.weight:
             lost = sub(leaf.weight, got)
             out.deductions.append(Deduction(lost, why, f"评价人酌情扣{fmt_points(lost)}分：{why}", "judgement"))
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class JudgementState:
+    score: FactSpec
+    reason: FactSpec

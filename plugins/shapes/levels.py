@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
+
+from jixiao.facts import FactSpec
 from jixiao.indicator import Configured, Deduction, EvalContext, InputValue, Intermediate, Outcome, params_error
 from jixiao.numbers import fmt_number, fmt_points, to_decimal
 from jixiao.pack.model import LeafSpec
@@ -24,7 +28,7 @@ class Levels(Shape):
         text = "；".join(f"{spec.choices[k]}得{fmt_number(v)}分" for k, v in points.items())
         lost = {k: leaf.weight - v for k, v in points.items()}
         texts = {
-            k: (
+            k: LevelDeduction(
                 lost[k],
                 f"{spec.label}：{spec.choices[k]}",
                 f"{spec.label}为“{spec.choices[k]}”，得{fmt_number(v)}分，扣{fmt_points(lost[k])}分",
@@ -33,15 +37,44 @@ class Levels(Shape):
             for k, v in points.items()
             if v < leaf.weight
         }
-        levels = {k: (v, spec.show(k), spec.choices[k], texts.get(k)) for k, v in points.items()}
-        return Configured({spec.name: spec}, formula=f"{spec.label}：{text}", state=(spec, levels))
+        levels = {k: Level(v, spec.show(k), spec.choices[k], texts.get(k)) for k, v in points.items()}
+        return Configured({spec.name: spec}, formula=f"{spec.label}：{text}", state=LevelsState(spec, levels))
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
         """Every level's points, texts and deduction depend on the pack alone: built once at configure time."""
-        spec, levels = configured.state
+        state: LevelsState = configured.state
+        spec = state.fact
         choice = ctx.facts[spec.name]
-        got, shown, name, deduction = levels[choice]
-        deductions = [] if deduction is None else [Deduction(*deduction)]
+        level = state.levels[choice]
+        d = level.deduction
+        deductions = [] if d is None else [Deduction(d.lost, d.reason, d.problem, d.rule)]
         return Outcome(
-            got, [InputValue(spec.name, spec.label, choice, shown)], [Intermediate("档次", got, name)], deductions
+            level.points,
+            [InputValue(spec.name, spec.label, choice, level.shown)],
+            [Intermediate("档次", level.points, level.name)],
+            deductions,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class LevelDeduction:
+    """A deduction's parts, not a ``Deduction``: that one is mutable, so each outcome gets its own."""
+
+    lost: Decimal
+    reason: str
+    problem: str
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    points: Decimal
+    shown: str  # the choice as the fact shows it
+    name: str  # the choice's label
+    deduction: LevelDeduction | None  # None at full points
+
+
+@dataclass(frozen=True, slots=True)
+class LevelsState:
+    fact: FactSpec
+    levels: dict[str, Level]  # choice → its level

@@ -3,6 +3,7 @@ and a score inside that level's range of the weight, with a written reason."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from jixiao import errors
@@ -11,7 +12,7 @@ from jixiao.facts import FactSpec
 from jixiao.indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
 from jixiao.numbers import div, fmt_number, fmt_points, mul, round_to, sub
 from jixiao.pack.model import LeafSpec
-from jixiao.rules.intervals import parse_interval
+from jixiao.rules.intervals import Interval, parse_interval
 from jixiao.shapes.base import Shape, declared, param, shown_input
 
 
@@ -47,21 +48,23 @@ class Qualitative(Shape):
         return Configured(
             {level.name: level, score.name: score, reason.name: reason},
             formula=f"评价人选定档次并在该档区间内评分（{text}），须写明理由",
-            state=(level, score, reason, ranges),
+            state=QualitativeState(level, score, reason, ranges),
         )
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
-        level, score, reason, ranges = configured.state
+        state: QualitativeState = configured.state
+        level, score, reason = state.level, state.score, state.reason
         chosen, got, why = ctx.facts[level.name], Decimal(ctx.facts[score.name]), ctx.facts[reason.name]
         share = div(got, leaf.weight) if leaf.weight else Decimal(0)
-        if not ranges[chosen].contains(share):
+        allowed = state.ranges[chosen]
+        if not allowed.contains(share):
             raise FactError(
                 Problem(
                     errors.FACT_RANGE,
-                    f"“{leaf.name}”选定档次“{level.choices[chosen]}”，得分 {fmt_number(got)} 不在该档区间 {ranges[chosen].describe('得分率')} 内",
+                    f"“{leaf.name}”选定档次“{level.choices[chosen]}”，得分 {fmt_number(got)} 不在该档区间 {allowed.describe('得分率')} 内",
                     field=score.name,
                     value=got,
-                    expected=ranges[chosen].describe("得分率"),
+                    expected=allowed.describe("得分率"),
                 )
             )
         out = Outcome(
@@ -80,3 +83,11 @@ class Qualitative(Shape):
                 )
             )
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class QualitativeState:
+    level: FactSpec
+    score: FactSpec
+    reason: FactSpec
+    ranges: dict[str, Interval]  # level → the share of the weight its score must fall in

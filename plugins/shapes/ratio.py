@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 from jixiao.hookspecs import hookimpl
 from jixiao.indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
 from jixiao.numbers import ZERO, Number, fmt_detail, fmt_number, fmt_points, mul, sub
 from jixiao.pack.model import LeafSpec
-from jixiao.rules.intervals import parse_interval
+from jixiao.rules.intervals import Interval, parse_interval
 from jixiao.rules.model import DecisionTable, Rule
 from jixiao.shapes.base import Shape, number_param, param
 from jixiao.shapes.metric import Metric
@@ -40,22 +41,24 @@ class RatioPoints(Shape):
         formula = f"得分={metric.label}×{fmt_number(leaf.weight)}分（{metric.label}以{fmt_number(cap * 100)}%为上限）；{metric.formula()}"
         if zero_text is not None:
             formula += f"；{zero_text}时得0分"
-        zero_texts = (
-            (None, None) if zero_text is None else (f"{zero_text}，得0分", f"，属于“{zero_text}”的情形，此项得0分，扣")
+        state = RatioState(
+            metric,
+            cap,
+            interval,
+            key=f"{leaf.code}:value",
+            zero_rule=f"{leaf.code}:zero",
+            zero_reason="" if zero_text is None else f"{zero_text}，得0分",
+            zero_tail="" if zero_text is None else f"，属于“{zero_text}”的情形，此项得0分，扣",
+            by_ratio=f"，按“{metric.label}×{fmt_number(leaf.weight)}分”计分，扣",
         )
-        texts = (
-            f"{leaf.code}:value",
-            f"{leaf.code}:zero",
-            *zero_texts,
-            f"，按“{metric.label}×{fmt_number(leaf.weight)}分”计分，扣",
-        )
-        return Configured(metric.facts, tables, formula, state=(metric, cap, interval, texts))
+        return Configured(metric.facts, tables, formula, state=state)
 
     @hookimpl
     def jixiao_indicator_rule_inputs(
         self, leaf: LeafSpec, configured: Configured, ctx: EvalContext
     ) -> Mapping[str, Decimal]:
-        return {configured.state[3][0]: configured.state[0].compute(ctx)}
+        state: RatioState = configured.state
+        return {state.key: state.metric.compute(ctx)}
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
         """The zero interval's reading and the pro-rata rule's text are built once at configure time.
@@ -63,8 +66,9 @@ class RatioPoints(Shape):
         The ratio is bounded as ``max(min(value, cap), 0)`` would bound it, equal values
         included, without the builtins' argument tuples: this runs for every department.
         """
-        metric, cap, _, (key, zero_rule, zero_reason, zero_tail, by_ratio) = configured.state
-        value = ctx.inputs[key]
+        state: RatioState = configured.state
+        metric, cap, zero_rule = state.metric, state.cap, state.zero_rule
+        value = ctx.inputs[state.key]
         inputs, mids = metric.explain(ctx, value)
         weight = leaf.weight
         zeroed = ctx.decisions.get(zero_rule) == "zero"
@@ -79,8 +83,8 @@ class RatioPoints(Shape):
             deductions = [
                 Deduction(
                     lost,
-                    zero_reason,
-                    f"{metric.sentence(ctx, value, (inputs, mids))}{zero_tail}{fmt_points(lost)}分",
+                    state.zero_reason,
+                    f"{metric.sentence(ctx, value, (inputs, mids))}{state.zero_tail}{fmt_points(lost)}分",
                     zero_rule,
                 )
             ]
@@ -89,10 +93,22 @@ class RatioPoints(Shape):
                 Deduction(
                     lost,
                     f"{metric.label}{mids[0].shown}",
-                    f"{metric.sentence(ctx, value, (inputs, mids))}{by_ratio}{fmt_points(lost)}分",
+                    f"{metric.sentence(ctx, value, (inputs, mids))}{state.by_ratio}{fmt_points(lost)}分",
                     "ratio",
                 )
             ]
         else:
             deductions = []
         return Outcome(score, inputs, mids, deductions, [zero_rule] if zeroed else [])
+
+
+@dataclass(frozen=True, slots=True)
+class RatioState:
+    metric: Metric
+    cap: Decimal
+    zero_when: Interval | None
+    key: str  # the rule input holding the value
+    zero_rule: str  # the zero decision table's id
+    zero_reason: str  # this and zero_tail are "" without ``zero_when``
+    zero_tail: str
+    by_ratio: str  # "，按“比率×5分”计分，扣"

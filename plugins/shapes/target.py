@@ -9,6 +9,7 @@ is a static table on the completion ratio, so it runs on the rules engine.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 from jixiao import errors
@@ -54,27 +55,28 @@ class Target(Shape):
         ratio = {"≥": "完成值÷指标值", "≤": "指标值÷完成值", "=": "完成值与指标值之比（取较小者）"}[nature]
         points = fmt_number(leaf.weight)
         formula = f"指标性质“{nature}”，指标值 {shown_target}；达到得{points}分，否则得分=({ratio})×{points}分；{actual.formula()}"
-        return Configured(facts, [table], formula, state=(nature, actual, target))
+        return Configured(facts, [table], formula, state=TargetState(nature, actual, target))
 
     def _target(self, configured: Configured, ctx: EvalContext) -> Decimal:
-        target = configured.state[2]
+        target: Decimal | str = configured.state.target
         return Decimal(ctx.facts[target]) if isinstance(target, str) else target
 
     @hookimpl
     def jixiao_indicator_rule_inputs(
         self, leaf: LeafSpec, configured: Configured, ctx: EvalContext
     ) -> Mapping[str, Decimal]:
-        nature, actual, _ = configured.state
-        a, t = actual.compute(ctx), self._target(configured, ctx)
-        return {f"{leaf.code}:actual": a, f"{leaf.code}:completion": completion(nature, a, t, actual.label)}
+        state: TargetState = configured.state
+        a, t = state.actual.compute(ctx), self._target(configured, ctx)
+        return {f"{leaf.code}:actual": a, f"{leaf.code}:completion": completion(state.nature, a, t, state.actual.label)}
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
-        nature, actual, _ = configured.state
+        state: TargetState = configured.state
+        nature, actual = state.nature, state.actual
         a, t = ctx.inputs[f"{leaf.code}:actual"], self._target(configured, ctx)
         ratio = ctx.inputs[f"{leaf.code}:completion"]
         inputs, mids = actual.explain(ctx, a)
-        if isinstance(configured.state[2], str):
-            inputs.append(shown_input(leaf.facts[configured.state[2]], t))
+        if isinstance(state.target, str):
+            inputs.append(shown_input(leaf.facts[state.target], t))
         met = ctx.decisions.get(f"{leaf.code}:met") == "met"
         score = leaf.weight if met else mul(leaf.weight, ratio)
         out = Outcome(
@@ -95,6 +97,13 @@ class Target(Shape):
                 )
             )
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class TargetState:
+    nature: str  # "≥", "≤" or "="
+    actual: Metric
+    target: Decimal | str  # a number in the pack, or the name of the fact that holds it
 
 
 def completion(nature: str, actual: Number, target: Number, label: str) -> Number:

@@ -10,6 +10,7 @@ dropped, and the total is rescaled over the applicable points.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from jixiao import errors
@@ -18,7 +19,7 @@ from jixiao.facts import FactSpec
 from jixiao.indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
 from jixiao.numbers import Number, add, div, fmt_detail, fmt_number, fmt_percent, fmt_points, mul, sub, total
 from jixiao.pack.model import LeafSpec
-from jixiao.rules.intervals import parse_interval
+from jixiao.rules.intervals import Interval, parse_interval
 from jixiao.shapes.base import Shape, param
 
 from .target import NATURES, completion
@@ -71,10 +72,11 @@ class TargetList(Shape):
             + "；".join(f"{LEVELS[k]}得{r.describe('分值')}" for k, r in ranges.items())
             + "；不适用的指标剔除后按适用指标折算"
         )
-        return Configured({spec.name: spec}, formula=formula, state=(spec, ranges))
+        return Configured({spec.name: spec}, formula=formula, state=TargetListState(spec, ranges))
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
-        spec, ranges = configured.state
+        state: TargetListState = configured.state
+        spec, ranges = state.fact, state.ranges
         rows = ctx.facts[spec.name]
         points_total = total(r["points"] for r in rows)
         if points_total != leaf.weight:
@@ -157,3 +159,9 @@ class TargetList(Shape):
             raise bad("target", "是定量指标，须填写“年度指标值”和“实际完成值”")
         ratio = completion(NATURES[row["nature"]], row["actual"], row["target"], row["name"])
         return mul(min(ratio, Decimal(1)), row["points"]), ratio
+
+
+@dataclass(frozen=True, slots=True)
+class TargetListState:
+    fact: FactSpec  # the table of rows
+    ranges: dict[str, Interval]  # qualitative level → the share of a row's points its score must fall in

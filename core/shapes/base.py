@@ -13,7 +13,7 @@ from typing import Any
 from ..facts import FactSpec
 from ..hookspecs import Resolver, hookimpl
 from ..indicator import Configured, EvalContext, InputValue, Outcome, params_error
-from ..numbers import to_decimal
+from ..numbers import Number, to_decimal
 from ..pack.model import LeafSpec
 
 
@@ -76,7 +76,7 @@ def number_param(leaf: LeafSpec, key: str, default: Any = ...) -> Decimal:
         raise params_error(leaf, key, f"应为数值，实际为 {raw!r}") from None
 
 
-def declared(leaf: LeafSpec, name: str, kinds: tuple[str, ...], where: str) -> FactSpec:
+def declared(leaf: LeafSpec, name: object, kinds: tuple[str, ...], where: str) -> FactSpec:
     """The leaf's declaration of a fact it uses, checked for kind."""
     if not isinstance(name, str) or name not in leaf.facts:
         raise params_error(leaf, where, f"引用的事实 {name!r} 没有在该指标的 facts 中声明")
@@ -90,7 +90,7 @@ def shown_input(spec: FactSpec, value: Any) -> InputValue:
     return InputValue(spec.name, spec.label, value, spec.show(value))
 
 
-def check_points(leaf: LeafSpec, total: Decimal, what: str) -> None:
+def check_points(leaf: LeafSpec, total: Number, what: str) -> None:
     if total != leaf.weight:
         from ..numbers import fmt_number
 

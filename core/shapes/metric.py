@@ -146,13 +146,13 @@ class Metric:
         value = self.expr.evaluate(ctx.facts, self.label)
         return ctx.pack.round_rate(value) if self.is_rate else value
 
-    def explain(self, ctx: EvalContext, value: Decimal) -> tuple[list[InputValue], list[Intermediate]]:
+    def explain(self, ctx: EvalContext, value: Number) -> tuple[list[InputValue], list[Intermediate]]:
         facts = ctx.facts
         inputs = [InputValue(s.name, s.label, facts[s.name], s.show(facts[s.name])) for s in self.shown_specs]
         return inputs, [Intermediate(self.label, value, self.show(value))]
 
     def sentence(
-        self, ctx: EvalContext, value: Decimal, explained: tuple[list[InputValue], list[Intermediate]] | None = None
+        self, ctx: EvalContext, value: Number, explained: tuple[list[InputValue], list[Intermediate]] | None = None
     ) -> str:
         """ "某比率为30.2%（甲16人÷（乙37人+甲16人））".
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from jixiao.hookspecs import hookimpl
 from jixiao.indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
-from jixiao.numbers import fmt_number, fmt_points, to_decimal
+from jixiao.numbers import Number, fmt_number, fmt_points, to_decimal
 from jixiao.pack.model import LeafSpec
 from jixiao.rules.intervals import Interval, parse_interval, partition_problems
 from jixiao.rules.model import DecisionTable, Rule
@@ -72,7 +72,7 @@ class Bands(Shape):
     @hookimpl
     def jixiao_indicator_rule_inputs(
         self, leaf: LeafSpec, configured: Configured, ctx: EvalContext
-    ) -> Mapping[str, Decimal]:
+    ) -> Mapping[str, Number]:
         state: BandsState = configured.state
         return {state.key: state.metric.compute(ctx)}
 

@@ -72,7 +72,7 @@ class OverThreshold(Shape):
     @hookimpl
     def jixiao_indicator_rule_inputs(
         self, leaf: LeafSpec, configured: Configured, ctx: EvalContext
-    ) -> Mapping[str, Decimal]:
+    ) -> Mapping[str, Number]:
         state: OverThresholdState = configured.state
         return {state.key: state.metric.compute(ctx)}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from decimal import Decimal
 
 from jixiao import errors
 from jixiao.facts import FactSpec
@@ -23,7 +24,13 @@ class Judgement(Shape):
         declared(leaf, score_name, ("score",), "score")
         base = leaf.facts[score_name]
         score = FactSpec(
-            base.name, "score", base.label, "分", minimum=base.minimum or 0, maximum=leaf.weight, note=base.note
+            base.name,
+            "score",
+            base.label,
+            "分",
+            minimum=base.minimum if base.minimum is not None else Decimal(0),
+            maximum=leaf.weight,
+            note=base.note,
         )
         reason = dataclasses.replace(
             leaf.facts.get(reason_name) or FactSpec(reason_name, "text", f"{leaf.name}评分理由"),

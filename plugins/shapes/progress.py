@@ -99,11 +99,12 @@ class Progress(Shape):
         ratio_sum: Number = ZERO
         for p in state.periods:
             spent = facts[p.fact]
+            quotient = exact(spent) / whole_budget
             if round_rate is None:
-                progress: Number = exact(spent) / whole_budget
-                ratio: Number = progress / p.schedule
+                progress: Number = quotient
+                ratio: Number = quotient / p.schedule
             else:
-                progress = round_rate(exact(spent) / whole_budget)
+                progress = round_rate(quotient)
                 ratio = round_rate(div(progress, p.schedule))
             ratio_sum = add(ratio_sum, ratio)
             got = mul(cap if cap < ratio else ratio, p.points)

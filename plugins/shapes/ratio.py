@@ -56,7 +56,7 @@ class RatioPoints(Shape):
     @hookimpl
     def jixiao_indicator_rule_inputs(
         self, leaf: LeafSpec, configured: Configured, ctx: EvalContext
-    ) -> Mapping[str, Decimal]:
+    ) -> Mapping[str, Number]:
         state: RatioState = configured.state
         return {state.key: state.metric.compute(ctx)}
 

@@ -64,7 +64,7 @@ class Target(Shape):
     @hookimpl
     def jixiao_indicator_rule_inputs(
         self, leaf: LeafSpec, configured: Configured, ctx: EvalContext
-    ) -> Mapping[str, Decimal]:
+    ) -> Mapping[str, Number]:
         state: TargetState = configured.state
         a, t = state.actual.compute(ctx), self._target(configured, ctx)
         return {f"{leaf.code}:actual": a, f"{leaf.code}:completion": completion(state.nature, a, t, state.actual.label)}
@@ -111,19 +111,24 @@ def completion(nature: str, actual: Number, target: Number, label: str) -> Numbe
     if nature == "≥":
         if target <= 0:
             return Decimal(1) if actual >= target else Decimal(0)
-        return max(div(actual, target), Decimal(0))
+        return _at_least(div(actual, target), Decimal(0))
     if nature == "≤":
         if actual <= target:
-            return Decimal(1) if actual <= 0 or target <= 0 else max(div(target, actual), Decimal(1))
+            return Decimal(1) if actual <= 0 or target <= 0 else _at_least(div(target, actual), Decimal(1))
         if actual <= 0:
             raise FactError(
                 Problem(
                     errors.FACT_RANGE, f"“{label}”为 {fmt_number(actual)}，无法计算完成比例", field=label, value=actual
                 )
             )
-        return max(div(target, actual), Decimal(0))
+        return _at_least(div(target, actual), Decimal(0))
     if actual == target:
         return Decimal(1)
     if actual <= 0 or target <= 0:
         return Decimal(0)
-    return min(div(actual, target), div(target, actual))
+    a_over_t, t_over_a = div(actual, target), div(target, actual)
+    return a_over_t if a_over_t <= t_over_a else t_over_a
+
+
+def _at_least(value: Number, floor: Decimal) -> Number:
+    return value if value >= floor else floor

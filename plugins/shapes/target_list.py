@@ -91,7 +91,7 @@ class TargetList(Shape):
             )
         cats = dict(spec.columns[0].choices)
         out = Outcome(Decimal(0), intermediates=[Intermediate("分值合计", points_total, fmt_number(points_total))])
-        applicable: Number = leaf.weight
+        applicable: Decimal = leaf.weight
         for i, row in enumerate(rows, 1):
             shown = {
                 "category": cats[row["category"]],
@@ -105,7 +105,7 @@ class TargetList(Shape):
                 "deviation": row.get("deviation", ""),
             }
             if row.get("applicable") is False:
-                applicable = sub(applicable, row["points"])
+                applicable -= row["points"]
                 out.rows.append({**shown, "score": None, "status": "not_applicable"})
                 continue
             got, ratio = self._row_score(leaf, spec, i, row, ranges)

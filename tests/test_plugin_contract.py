@@ -90,11 +90,21 @@ def test_a_misspelled_hook_is_refused_naming_it(tmp_path):
 
 SHAPE = '''\
 """A district's own shape: full points when a count is at most a limit, nothing otherwise."""
+from dataclasses import dataclass
+from decimal import Decimal
+
 from jixiao import Configured, Deduction, Outcome
+from jixiao.facts import FactSpec
 from jixiao.numbers import fmt_number
 from jixiao.plugins.shapes import Checklist
 from jixiao.shapes import Shape
 from jixiao.shapes.base import declared, number_param, param, shown_input
+
+
+@dataclass(frozen=True)
+class AtMostState:
+    fact: FactSpec
+    limit: Decimal
 
 
 class AtMost(Shape):
@@ -104,10 +114,10 @@ class AtMost(Shape):
     def configure(self, leaf):
         spec = declared(leaf, param(leaf, "fact"), ("count",), "fact")
         limit = number_param(leaf, "limit")
-        return Configured({spec.name: spec}, formula=f"{spec.label}不超过{fmt_number(limit)}得满分", state=(spec, limit))
+        return Configured({spec.name: spec}, formula=f"{spec.label}不超过{fmt_number(limit)}得满分", state=AtMostState(spec, limit))
 
     def evaluate(self, leaf, configured, ctx):
-        spec, limit = configured.state
+        spec, limit = configured.state.fact, configured.state.limit
         n = ctx.facts[spec.name]
         if n <= limit:
             return Outcome(leaf.weight, [shown_input(spec, n)])

@@ -84,21 +84,37 @@ class OverThreshold(Shape):
         inputs, mids = metric.explain(ctx, value)
         if ctx.decisions.get(rule) != "over":
             return Outcome(leaf.weight, inputs, mids)
-        units: Number = div(sub(threshold, value) if state.below else sub(value, threshold), state.per)
+        excess = sub(threshold, value) if state.below else sub(value, threshold)
+        units: Number = div(excess, state.per)
         if state.counting == "started":
             units = math.ceil(units)
         elif state.counting == "whole":
             units = math.floor(units)
         lost = min(mul(units, state.step), leaf.weight)
-        shown_units = f"{fmt_points(units)}{state.unit}"
-        mids += [Intermediate("超出幅度", units, shown_units), Intermediate("扣分", lost, fmt_detail(lost))]
+        excess_in_units = _in_units(excess, metric.is_rate)
+        shown_excess = f"{fmt_points(excess_in_units)}{state.unit}"
+        mids.append(Intermediate("超出幅度", excess_in_units, shown_excess))
+        per_in_units = _in_units(state.per, metric.is_rate)
+        if per_in_units != 1:  # the steps counted are not the excess itself
+            per = f"{fmt_number(per_in_units)}{state.unit}"
+            mids.append(
+                Intermediate("计扣步数", units, f"{fmt_points(units)}（每{per}为一步，{COUNTING[state.counting]}）")
+            )
+        mids.append(Intermediate("扣分", lost, fmt_detail(lost)))
+        if lost == 0:
+            return Outcome(leaf.weight, inputs, mids, rules=[rule])
         deduction = Deduction(
             lost,
             f"{metric.label}{mids[0].shown}，{state.over_text}",
-            f"{metric.sentence(ctx, value, (inputs, mids))}，{state.over_text}的标准{shown_units}，{state.per_text}{fmt_points(lost)}分",
+            f"{metric.sentence(ctx, value, (inputs, mids))}，{state.over_text}的标准{shown_excess}，{state.per_text}{fmt_points(lost)}分",
             rule,
         )
         return Outcome(sub(leaf.weight, lost), inputs, mids, [deduction], [rule])
+
+
+def _in_units(amount: Number, is_rate: bool) -> Number:
+    """An excess or a step as people say it: a rate's in percentage points (0.0073 → 0.73)."""
+    return mul(amount, 100) if is_rate else amount
 
 
 class UnderTarget(OverThreshold):

@@ -15,7 +15,8 @@ from typing import Any
 
 from . import errors
 from .errors import JixiaoError, Problem
-from .facts import FactModel, FactSpec
+from .fact_model import FactModel
+from .facts import FactSpec
 from .implementation import Implementation
 from .indicator import Configured
 from .pack.model import Gate, LeafSpec, NodeSpec, Pack

@@ -91,7 +91,7 @@ _rules_opt = click.option(
 def _engine(rubric, plugins, block, rules, facts_path=None):
     """The engine for ``--rubric``, or for the pack the facts file names: that one only if it runs no code."""
     from .engine import Engine
-    from .facts import read_facts_file
+    from .facts_document import read_facts_file
     from .pack import load_pack
 
     doc = None

@@ -25,7 +25,8 @@ from . import __version__, errors
 from .binding import Binding, bind, gate_value, subtotal_plan
 from .checks import compile_checks
 from .errors import JixiaoError, Problem
-from .facts import DepartmentFacts, normalise_document, read_facts_file
+from .fact_model import DepartmentFacts
+from .facts_document import normalise_document, read_facts_file
 from .indicator import Configured, Deduction, EvalContext, Intermediate, Outcome
 from .numbers import CONTEXT, ROUNDING_MODES, ZERO, Number, add, div, fmt_detail, fmt_number, mul, round_to, sub, total
 from .pack import load_pack

@@ -110,7 +110,7 @@ class PackCase(pytest.Item):
             ) from None
         pack_dir = self.path.parent.parent
         if case.facts_file is not None:
-            from .facts import read_facts_file
+            from .facts_document import read_facts_file
 
             doc = read_facts_file(self.path.parent / case.facts_file)
         else:

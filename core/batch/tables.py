@@ -19,7 +19,7 @@ from typing import Any
 
 from .. import errors
 from ..errors import JixiaoError, Problem
-from ..facts import gbk_hint
+from ..facts_document import gbk_hint
 from ..office.limits import MAX_COLUMNS, MAX_SHEET_ROWS, check_xlsx, megabytes
 from .provenance import bytes_digest
 from .records import ReadLimits, Record, bad, input_error

@@ -21,7 +21,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from .. import errors
 from ..errors import JixiaoError, Problem
-from ..facts import LocatedFacts, cell_text
+from ..fact_model import LocatedFacts, cell_text
 from .limits import MAX_COLUMNS, MAX_FACT_ROWS, check_xlsx, too_many_rows
 from .table_sheets import read_table_sheets
 from .template import (

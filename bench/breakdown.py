@@ -83,6 +83,7 @@ def blank_text() -> None:
     """Make every number formatter, interval reading and sentence builder return ""."""
     import jixiao.engine
     import jixiao.facts
+    import jixiao.leaf_scoring
     import jixiao.numbers
     import jixiao.plugins.shapes
     import jixiao.rules.intervals
@@ -90,7 +91,7 @@ def blank_text() -> None:
     from jixiao.shapes.metric import Metric
 
     blank = lambda *args, **kwargs: ""
-    modules = [jixiao.engine, jixiao.facts, jixiao.numbers, jixiao.rules.intervals]
+    modules = [jixiao.engine, jixiao.leaf_scoring, jixiao.facts, jixiao.numbers, jixiao.rules.intervals]
     for package in (jixiao.shapes, jixiao.plugins.shapes):
         modules += [
             importlib.import_module(f"{package.__name__}.{m.name}") for m in pkgutil.iter_modules(package.__path__)

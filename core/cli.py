@@ -111,7 +111,7 @@ def _engine(rubric, plugins, block, rules, facts_path=None):
 def _named_by_data(pack, doc):
     """A pack a data file chose may bring YAML, never code: its own plugin files make jixiao refuse (see the trust model)."""
     from .errors import Problem
-    from .pack.loader import installed
+    from .pack.discovery import installed
 
     code = [str(f) for f in pack.plugin_files if not installed(f)]
     if code:

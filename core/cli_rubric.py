@@ -69,7 +69,8 @@ def show(ref: str) -> None:
 @_format_opt
 def diff(a: str, b: str, fmt: str) -> None:
     """对比两个评分体系 A → B：新增、删除的指标，分值、评分实现、阈值与扣分标准的变化，以及取舍与等级的变化。"""
-    from .rubric_tools.diff import diff_packs, render_diff
+    from .rubric_tools.changes import diff_packs
+    from .rubric_tools.diff import render_diff
 
     result = diff_packs(a, b)
     if fmt == "json":

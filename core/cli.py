@@ -109,7 +109,8 @@ def _engine(rubric, plugins, block, rules, facts_path=None):
 
 
 def _named_by_data(pack, doc):
-    """A pack a data file chose may bring YAML, never code: its own plugin files make jixiao refuse (see the trust model)."""
+    """A pack a data file chose may bring YAML, never code: its own plugin files make jixiao refuse
+    (see the trust model)."""
     from .errors import Problem
     from .pack.discovery import installed
 

@@ -147,7 +147,8 @@ class Engine(LeafScoring):
         return info
 
     def outside_plugins(self) -> list[dict[str, Any]]:
-        """The plugins that scored some leaf (or part) and are neither jixiao's own nor the pack's local files, with what they scored."""
+        """The plugins that scored some leaf (or part) and are neither jixiao's own nor the pack's
+        local files, with what they scored."""
         own = {f.resolve() for f in self.pack.plugin_files}
         out = []
         for name, codes in sorted(self.registry.used_by.items()):
@@ -329,5 +330,7 @@ class Engine(LeafScoring):
 
 
 def sum_scores(results: Iterable[NodeResult | LeafResult]) -> Decimal:
-    """The exact sum of rounded scores (an unscored result counts 0): subtotals and totals are sums of the printed scores."""
-    return total((r.score or ZERO for r in results), ZERO)  # type: ignore[return-value]  # rounded Decimals sum to a Decimal
+    """The exact sum of rounded scores (an unscored result counts 0): subtotals and totals are sums
+    of the printed scores."""
+    # rounded Decimals sum to a Decimal
+    return total((r.score or ZERO for r in results), ZERO)  # type: ignore[return-value]

@@ -106,7 +106,8 @@ class FactModel:
             raise JixiaoError(
                 Problem(
                     errors.INPUT_LIMIT,
-                    f"{source or '事实'}：有 {len(raw):,} 项事实，超过上限 {LIMITS.facts:,} 项（本评分体系只声明了 {len(self.specs)} 项）{raise_hint('facts')}",
+                    f"{source or '事实'}：有 {len(raw):,} 项事实，超过上限 {LIMITS.facts:,} 项"
+                    f"（本评分体系只声明了 {len(self.specs)} 项）{raise_hint('facts')}",
                     field="facts",
                     value=len(raw),
                 )

@@ -190,7 +190,8 @@ def _table(spec: FactSpec, raw: Any) -> tuple[dict, ...]:
         if extra:
             raise _CellError(
                 errors.FACT_UNKNOWN,
-                f"第 {i} 行有未知的列 {'、'.join(map(str, extra))}；可用的列：{'、'.join(f'{c.name}（{c.label}）' for c in spec.columns)}",
+                f"第 {i} 行有未知的列 {'、'.join(map(str, extra))}；"
+                f"可用的列：{'、'.join(f'{c.name}（{c.label}）' for c in spec.columns)}",
             )
         out = {}
         for col in spec.columns:

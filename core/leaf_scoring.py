@@ -189,7 +189,8 @@ def _exact_number(value: Any) -> bool:
 def _bad_score(b: Binding, value: Any) -> Problem:
     return Problem(
         errors.PLUGIN_FAILED,
-        f"插件“{b.leaf.use}”为“{b.leaf.name}”返回的得分 {value!r} 不是精确数值（应为 Decimal、int 或 fractions.Fraction，不能是浮点数、None 或 NaN）",
+        f"插件“{b.leaf.use}”为“{b.leaf.name}”返回的得分 {value!r} 不是精确数值"
+        "（应为 Decimal、int 或 fractions.Fraction，不能是浮点数、None 或 NaN）",
         field=b.leaf.code,
         value=value,
     )

@@ -90,7 +90,10 @@ class CaseMismatch(Exception):
 
 def _case_error(e: ErrorDetails) -> str:
     if e["type"] == "extra_forbidden":
-        return f"未知的键（是否拼写有误？可用：{'、'.join(Case.model_fields) if len(e['loc']) == 1 else '、'.join(Expectation.model_fields)}）"
+        return (
+            "未知的键（是否拼写有误？可用："
+            f"{'、'.join(Case.model_fields) if len(e['loc']) == 1 else '、'.join(Expectation.model_fields)}）"
+        )
     if e["type"] == "missing":
         return "缺少此项"
     return str(e["msg"]).removeprefix("Value error, ")
@@ -125,7 +128,8 @@ class PackCase(pytest.Item):
             got = leaves[name].score
             if got is None or got != Decimal(str(want)):
                 diffs.append(
-                    f"{name}：期望 {want}，实际 {got}（{leaves[name].status}：{'；'.join(p.message for p in leaves[name].problems)}）"
+                    f"{name}：期望 {want}，实际 {got}"
+                    f"（{leaves[name].status}：{'；'.join(p.message for p in leaves[name].problems)}）"
                 )
         for name, status in expect.status.items():
             if leaves[name].status != status:

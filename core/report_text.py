@@ -156,7 +156,8 @@ def closing(card: Scorecard, pack: Pack | None = None) -> str:
 
 
 def plugin_notes(card: Any) -> list[str]:
-    """One line per plugin that scored part of this card and is not the pack's own: the pack alone does not say how it scored."""
+    """One line per plugin that scored part of this card and is not the pack's own: the pack alone
+    does not say how it scored."""
     names = {leaf.code: leaf.name for leaf in card.leaves()}
     out = []
     for q in card.rubric.get("plugins") or ():

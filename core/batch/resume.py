@@ -108,7 +108,8 @@ class PriorResults:
             self._check_run(line)
 
     def next(self) -> PriorLine | None:
-        """The next line, or None once the earlier results are used up (a bad line ends them: see the module docstring)."""
+        """The next line, or None once the earlier results are used up (a bad line ends them: see
+        the module docstring)."""
         if self._fh is None:
             return None
         raw = self._fh.readline(MAX_LINE)

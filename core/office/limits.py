@@ -28,7 +28,8 @@ def megabytes(n: int) -> str:
 
 
 def check_xlsx(path: str | Path, max_bytes: int | None = None) -> None:
-    """Refuse an xlsx whose parts unpack beyond ``max_bytes`` (default ``LIMITS.xlsx_bytes``; INPUT_LIMIT); a non-zip is left to the reader."""
+    """Refuse an xlsx whose parts unpack beyond ``max_bytes`` (default ``LIMITS.xlsx_bytes``;
+    INPUT_LIMIT); a non-zip is left to the reader."""
     p = Path(path)
     max_bytes = LIMITS.xlsx_bytes if max_bytes is None else max_bytes
     try:

@@ -73,7 +73,8 @@ def _build(r: _Resolved, path: Path) -> Pack:
             [
                 Problem(
                     errors.PACK_OVERRIDE,
-                    f"{path}：覆盖后的指标树无效：{_path_text({'indicators': r.indicators}, ('indicators',) + tuple(e['loc']))}：{e['msg']}",
+                    f"{path}：覆盖后的指标树无效："
+                    f"{_path_text({'indicators': r.indicators}, ('indicators',) + tuple(e['loc']))}：{e['msg']}",
                 )
                 for e in exc.errors()
             ]

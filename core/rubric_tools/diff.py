@@ -164,11 +164,17 @@ def _pack_line(c: Change) -> str:
 def _added_line(c: Change) -> str:
     what = "分组" if c.kind == "group" else "指标"
     if c.kind == "group":
-        return f"{'+' if c.action == 'added' else '-'} {what} {c.code} {c.name}（{show_value(c.new if c.action == 'added' else c.old)} 分）"
+        return (
+            f"{'+' if c.action == 'added' else '-'} {what} {c.code} {c.name}"
+            f"（{show_value(c.new if c.action == 'added' else c.old)} 分）"
+        )
     info = c.new if c.action == "added" else c.old
     parent = f"，上级 {info['parent']}" if info.get("parent") else ""
     basis = f"；依据：{'；'.join(c.basis)}" if c.basis else ""
-    return f"{'+' if c.action == 'added' else '-'} {c.code} {c.name}（{show_value(info['weight'])} 分{parent}，评分实现 {info['use']}{basis}）"
+    return (
+        f"{'+' if c.action == 'added' else '-'} {c.code} {c.name}"
+        f"（{show_value(info['weight'])} 分{parent}，评分实现 {info['use']}{basis}）"
+    )
 
 
 def _detail_lines(c: Change) -> list[str]:

@@ -59,7 +59,10 @@ def fact_text(spec: FactSpec) -> str:
     bounds = ""
     if spec.minimum is not None or spec.maximum is not None:
         show = (lambda v: fmt_percent(v, 2)) if spec.kind == "rate" else fmt_number
-        bounds = f"，{show(spec.minimum) if spec.minimum is not None else ''}～{show(spec.maximum) if spec.maximum is not None else ''}"
+        bounds = (
+            f"，{show(spec.minimum) if spec.minimum is not None else ''}"
+            f"～{show(spec.maximum) if spec.maximum is not None else ''}"
+        )
     return f"{spec.name}（{spec.label}；{kind}{unit}{bounds}）"
 
 

@@ -40,7 +40,8 @@ def read_facts_file(path: str | Path) -> dict[str, Any]:
         raise JixiaoError(
             Problem(
                 errors.FACTS_ENCODING,
-                f"事实文件 {p} 不是 UTF-8 编码的文本（第 {exc.start + 1} 个字节无法解码）{gbk_hint(p.read_bytes())}：请另存为 UTF-8 后再计分",
+                f"事实文件 {p} 不是 UTF-8 编码的文本（第 {exc.start + 1} 个字节无法解码）"
+                f"{gbk_hint(p.read_bytes())}：请另存为 UTF-8 后再计分",
                 field=str(p),
             )
         ) from None

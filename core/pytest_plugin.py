@@ -37,7 +37,8 @@ class Expectation(BaseModel):
             self.scores or self.status or self.total is not None or self.grade is not None or self.complete is not None
         ):
             raise ValueError(
-                "用例没有写任何期望（expect 应至少有 scores、status、total、grade、complete 之一）：这样的用例永远不会失败"
+                "用例没有写任何期望（expect 应至少有 scores、status、"
+                "total、grade、complete 之一）：这样的用例永远不会失败"
             )
         return self
 

@@ -115,7 +115,8 @@ class Registry:
                 raise JixiaoError(
                     Problem(
                         errors.PLUGIN_CONFLICT,
-                        f"插件名称“{name}”已被占用（来自 {old.origin}）；{origin} 若要替换它，须声明 jixiao_replaces = True",
+                        f"插件名称“{name}”已被占用（来自 {old.origin}）；"
+                        f"{origin} 若要替换它，须声明 jixiao_replaces = True",
                         field="plugin",
                         value=name,
                     )

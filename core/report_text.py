@@ -169,6 +169,7 @@ def plugin_notes(card: Any) -> list[str]:
 
 
 def leaf_level_name(card: Scorecard) -> str:
-    """What the leaves are called: "三级指标" when they all sit at the third level, "末级指标" when their depths differ."""
+    """What the leaves are called: "三级指标" when they all sit at the third level, "末级指标" when their
+    depths differ."""
     levels = {len(row.path) for row in leaf_rows(card.roots, LeafResult)}
     return LEVEL_NAMES[levels.pop()] if len(levels) == 1 else "末级指标"

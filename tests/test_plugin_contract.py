@@ -106,14 +106,16 @@ class AtMost(Shape):
     def configure(self, leaf):
         spec = declared(leaf, param(leaf, "fact"), ("count",), "fact")
         limit = number_param(leaf, "limit")
-        return Configured({spec.name: spec}, formula=f"{spec.label}不超过{fmt_number(limit)}得满分", state=(spec, limit))
-
+'''
+    '        return Configured({spec.name: spec}, formula=f"{spec.label}不超过{fmt_number(limit)}得满分", '
+    "state=(spec, limit))\n"
+    """
     def evaluate(self, leaf, configured, ctx):
         spec, limit = configured.state
         n = ctx.facts[spec.name]
         if n <= limit:
             return Outcome(leaf.weight, [shown_input(spec, n)])
-'''
+"""
     '        return Outcome(0, [shown_input(spec, n)], deductions=[Deduction(leaf.weight, f"{spec.label}{n}", '
     'f"{spec.label}为{n}，超过{limit}，扣{leaf.weight}分")])\n'
     """

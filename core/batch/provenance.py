@@ -158,7 +158,8 @@ def differences(old: dict[str, Any] | None, stamp: dict[str, Any], new: RunProve
         if stamp.get("engine") != new.record["engine"]["version"]:
             out.append(f"jixiao 版本：上次 {stamp.get('engine')}，本次 {new.record['engine']['version']}")
         return out or [
-            "插件、--compare、--block、--explain、--limit 或 jixiao 程序本身（上次运行的 provenance.json 缺失，无法逐项比较）"
+            "插件、--compare、--block、--explain、"
+            "--limit 或 jixiao 程序本身（上次运行的 provenance.json 缺失，无法逐项比较）"
         ]
     cur = new.record
     for part, label in (("pack", "评分体系"), ("compare", "--compare 评分体系")):

@@ -151,7 +151,8 @@ def run_batch(
             raise JixiaoError(
                 Problem(
                     errors.BATCH_EMPTY_INPUT,
-                    f"批量输入 {input_path} 中没有任何部门记录（空文件、只有表头，或目录中没有 .yaml/.yml/.json/.xlsx 事实文件）：请检查输入",
+                    f"批量输入 {input_path} 中没有任何部门记录（空文件、只有表头，"
+                    "或目录中没有 .yaml/.yml/.json/.xlsx 事实文件）：请检查输入",
                     field="INPUT",
                     value=str(input_path),
                 )

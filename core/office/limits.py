@@ -42,7 +42,8 @@ def check_xlsx(path: str | Path, max_bytes: int | None = None) -> None:
         raise JixiaoError(
             Problem(
                 errors.INPUT_LIMIT,
-                f"{p}：工作簿解压后共 {megabytes(unpacked)} MB（文件本身 {megabytes(packed)} MB），超过上限 {megabytes(max_bytes)} MB"
+                f"{p}：工作簿解压后共 {megabytes(unpacked)} MB（文件本身 {megabytes(packed)} MB），"
+                f"超过上限 {megabytes(max_bytes)} MB"
                 f"{raise_hint('xlsx_mb')}；大批量数据建议改用 CSV 或 JSON Lines",
                 field=str(p),
                 value=unpacked,

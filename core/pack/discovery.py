@@ -62,7 +62,8 @@ def locate(ref: str | Path, relative_to: Path | None = None) -> Path:
         for folder in [Path(text)] + ([relative_to / text] if relative_to else []):
             if (folder / PACK_FILE).is_file() and folder.resolve() != packs[text].parent.resolve():
                 logging.getLogger("jixiao").warning(
-                    f"提示：文件夹 {folder} 与已安装的评分体系“{text}”同名；使用已安装的 {packs[text].parent}。如要使用该文件夹，请写成路径：./{text}"
+                    f"提示：文件夹 {folder} 与已安装的评分体系“{text}”同名；"
+                    f"使用已安装的 {packs[text].parent}。如要使用该文件夹，请写成路径：./{text}"
                 )
         return packs[text]
     candidates = [Path(ref)] + ([relative_to / text] if relative_to else [])

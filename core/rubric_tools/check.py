@@ -265,7 +265,8 @@ def _lint(chain: list[PackFile], pack: Pack | None, engine: Any) -> list[Problem
                 out.append(
                     Problem(
                         LINT_UNUSED_FACT,
-                        f"{where}：facts.{name}：事实 {name} 已在评分体系层面声明，但没有指标的评分规则或条件使用它（填报表仍会要求填写）",
+                        f"{where}：facts.{name}：事实 {name} 已在评分体系层面声明，"
+                        "但没有指标的评分规则或条件使用它（填报表仍会要求填写）",
                         field=name,
                         location=where,
                     )
@@ -284,7 +285,8 @@ def _lint(chain: list[PackFile], pack: Pack | None, engine: Any) -> list[Problem
                 out.append(
                     Problem(
                         LINT_EFFECTIVE_DATE,
-                        f"{where}：overrides[{i}]（{_target(ov)}）：生效日期 {effective.isoformat()} 晚于评分体系的年度 {year} 年："
+                        f"{where}：overrides[{i}]（{_target(ov)}）："
+                        f"生效日期 {effective.isoformat()} 晚于评分体系的年度 {year} 年："
                         f"请确认这项调整适用于 {year} 年度的评价，或改正 year / effective",
                         field="effective",
                         value=effective.isoformat(),

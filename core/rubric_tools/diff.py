@@ -103,7 +103,10 @@ def render_diff(result: DiffResult) -> str:
     out = [
         f"评分体系对比：{a.id} → {b.id}",
         f"  A：{a.title}（{a.year} 年，版本 {a.version}）",
-        f"  B：{b.title}（{b.year} 年，版本 {b.version}{f'；在 {b.base} 基础上调整 {len(b.overrides)} 处' if b.base else ''}）",
+        (
+            f"  B：{b.title}（{b.year} 年，版本 {b.version}"
+            f"{f'；在 {b.base} 基础上调整 {len(b.overrides)} 处' if b.base else ''}）"
+        ),
     ]
     if not changes:
         return "\n".join(out + ["两者的指标、分值、评分规则、取舍与等级完全相同。"]) + "\n"

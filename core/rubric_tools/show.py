@@ -96,7 +96,8 @@ def render_pack(engine: Any) -> str:
         pack.title,
         f"编号 {pack.id}　版本 {pack.version}　地区 {pack.region}　年度 {pack.year}　类型 {pack.kind}",
         f"依据：{pack.source}",
-        f"总分 {fmt_number(pack.total)} 分；指标得分{rounding_text(pack.score_rounding)}；比率{rounding_text(pack.rate_rounding)}",
+        f"总分 {fmt_number(pack.total)} 分；指标得分{rounding_text(pack.score_rounding)}；"
+        f"比率{rounding_text(pack.rate_rounding)}",
         f"等级：{grades_text(pack)}",
     ]
     if pack.base:

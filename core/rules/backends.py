@@ -32,7 +32,8 @@ def make_backend(kind: str, tables):
         raise JixiaoError(
             Problem(
                 errors.RULES_ENGINE,
-                "durable-rules 没有安装或无法导入：请 pip install 'jixiao[durable]'（需要 C 编译器），或用 --rules python",
+                "durable-rules 没有安装或无法导入："
+                "请 pip install 'jixiao[durable]'（需要 C 编译器），或用 --rules python",
                 field="rules",
                 value=kind,
             )

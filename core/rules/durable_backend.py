@@ -169,7 +169,8 @@ def partition(tables: Sequence[DecisionTable]) -> list[tuple[int, ...]]:
         n = len(table.rules)
         if n > RULES_PER_RULESET:
             raise _engine_error(
-                f"决策表 {table.id} 有 {n} 条规则，durable-rules 一次最多执行 {RULES_PER_RULESET} 条；请改用 --rules python",
+                f"决策表 {table.id} 有 {n} 条规则，"
+                f"durable-rules 一次最多执行 {RULES_PER_RULESET} 条；请改用 --rules python",
                 field=table.id,
             )
         if size + n > RULES_PER_RULESET:

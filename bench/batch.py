@@ -124,7 +124,8 @@ def main() -> int:
         t = time.perf_counter()
         write_input(input_path, a.n, a.seed, a.invalid_share)
         print(
-            f"generated {a.n:,} departments ({input_path.stat().st_size / 1e6:.0f} MB JSONL) in {time.perf_counter() - t:.1f} s"
+            f"generated {a.n:,} departments ({input_path.stat().st_size / 1e6:.0f} MB JSONL) "
+            f"in {time.perf_counter() - t:.1f} s"
         )
         hand = handwritten_rate(input_path)
         print(f"hand-written scorer, in process: {hand:,.0f} departments/s")
@@ -133,7 +134,8 @@ def main() -> int:
             seconds, peak_kb, lines = run_batch(input_path, work / f"out-{jobs}", jobs, a.rules)
             rate = lines / seconds
             print(
-                f"{jobs:>4}  {a.rules:<7} {lines:>11,} {seconds:>8.1f} {rate:>8,.0f} {peak_kb / 1024:>8.0f} {hand / rate:>6.1f}"
+                f"{jobs:>4}  {a.rules:<7} {lines:>11,} {seconds:>8.1f} {rate:>8,.0f} "
+                f"{peak_kb / 1024:>8.0f} {hand / rate:>6.1f}"
             )
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -83,6 +83,7 @@ def blank_text() -> None:
     """Make every number formatter, interval reading and sentence builder return ""."""
     import jixiao.engine
     import jixiao.facts
+    import jixiao.leaf_scoring
     import jixiao.numbers
     import jixiao.plugins.shapes
     import jixiao.rules.intervals
@@ -90,7 +91,7 @@ def blank_text() -> None:
     from jixiao.shapes.metric import Metric
 
     blank = lambda *args, **kwargs: ""
-    modules = [jixiao.engine, jixiao.facts, jixiao.numbers, jixiao.rules.intervals]
+    modules = [jixiao.engine, jixiao.leaf_scoring, jixiao.facts, jixiao.numbers, jixiao.rules.intervals]
     for package in (jixiao.shapes, jixiao.plugins.shapes):
         modules += [
             importlib.import_module(f"{package.__name__}.{m.name}") for m in pkgutil.iter_modules(package.__path__)
@@ -128,11 +129,13 @@ def main() -> None:
     spent = stages(engine, depts)
 
     print(
-        f"{RUBRIC}, {n} departments, rules={a.rules}: µs per department (best of 3; stages wrapped, ±0.3 µs per call of wrapper overhead)"
+        f"{RUBRIC}, {n} departments, rules={a.rules}: µs per department "
+        "(best of 3; stages wrapped, ±0.3 µs per call of wrapper overhead)"
     )
     print(f"  engine.evaluate                               {total:7.1f}  100%")
     print(
-        f"    FactModel.validate (pydantic + converters)  {valid:7.1f}  {valid / total:4.0%}   of which FactSpec.convert alone {convert:.1f}"
+        f"    FactModel.validate (pydantic + converters)  {valid:7.1f}  {valid / total:4.0%}   "
+        f"of which FactSpec.convert alone {convert:.1f}"
     )
     print(f"    Engine.score                                {score:7.1f}  {score / total:4.0%}")
     for stage, seconds in spent.most_common():
@@ -143,7 +146,8 @@ def main() -> None:
     blank_text()
     textless = per_department(lambda: [engine.score(x) and None for x in depts], n)
     print(
-        f"    Engine.score with all explanation text blanked {textless:7.1f}: text costs ≈ {score - textless:.1f} µs ({(score - textless) / total:.0%})"
+        f"    Engine.score with all explanation text blanked {textless:7.1f}: "
+        f"text costs ≈ {score - textless:.1f} µs ({(score - textless) / total:.0%})"
     )
 
 

@@ -139,8 +139,10 @@ def report(floor: Floor, target_us: float) -> str:
     verdict = "below" if floor.total < target_us else "above"
     bare = floor.arithmetic + floor.texts
     return (
-        f"floor (no engine): arithmetic {floor.arithmetic:.1f} + number texts {floor.texts:.1f} ({floor.numbers:.0f} numbers) "
-        f"+ result objects {floor.objects:.1f} = {floor.total:.1f} µs/department, at most {1e6 / floor.total:,.0f} departments/s, "
+        f"floor (no engine): arithmetic {floor.arithmetic:.1f} + number texts {floor.texts:.1f} "
+        f"({floor.numbers:.0f} numbers) "
+        f"+ result objects {floor.objects:.1f} = {floor.total:.1f} µs/department, "
+        f"at most {1e6 / floor.total:,.0f} departments/s, "
         f"{verdict} the target's {target_us:.0f} µs (arithmetic and texts alone: {bare:.1f} µs, {1e6 / bare:,.0f}/s)"
     )
 

@@ -92,7 +92,10 @@ def decide_only(engine: Engine, docs: Sequence[dict]) -> float:
     """Best time of the rules backend alone (``backend.decide``) on the inputs the engine computed for ``docs``."""
     backend, recorded = engine.backend, []
     original = backend.decide
-    backend.decide = lambda values, sid="": (recorded.append((dict(values), sid)), original(values, sid))[1]  # type: ignore[method-assign]
+    backend.decide = lambda values, sid="": (  # type: ignore[method-assign]
+        recorded.append((dict(values), sid)),
+        original(values, sid),
+    )[1]
     try:
         for d in docs:
             engine.evaluate(d)
@@ -162,7 +165,8 @@ def profile(engine: Engine, docs: Sequence[dict], path: str) -> None:
     stats = pstats.Stats(prof)
     total = stats.total_tt  # type: ignore[attr-defined]
     print(
-        f"\ncProfile of {len(docs)} evaluations ({engine.backend.name}), {total:.2f} s under the profiler; stats in {path}"
+        f"\ncProfile of {len(docs)} evaluations ({engine.backend.name}), {total:.2f} s under the profiler; "
+        f"stats in {path}"
     )
     print("  top by own time (tottime):")
     rows = sorted(stats.stats.items(), key=lambda kv: kv[1][2], reverse=True)  # type: ignore[attr-defined]
@@ -200,7 +204,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument(
         "--keep-results",
         action="store_true",
-        help="hold every result until the pass ends (a batch report does); shows the GC cost, and Engine.evaluate_many without it",
+        help=(
+            "hold every result until the pass ends (a batch report does); shows the GC cost, "
+            "and Engine.evaluate_many without it"
+        ),
     )
     ap.add_argument("--no-cli", action="store_true", help="skip the cold subprocess timing")
     a = ap.parse_args(argv)
@@ -237,19 +244,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         decides.append((kind, len(engine.tables), decide_only(engine, docs) / len(docs), engine_s / len(docs)))
     if engines:
         print(
-            f"agreement: all {len(docs)} departments and the reference (94.91) scored identically by the hand-written scorer "
-            f"and the engine ({', '.join(engines)}): 21 leaves, total, grade\n"
+            f"agreement: all {len(docs)} departments and the reference (94.91) scored identically "
+            f"by the hand-written scorer and the engine ({', '.join(engines)}): 21 leaves, total, grade\n"
         )
 
     print(
-        f"{'scorer':<16}{'departments':>12}{'seconds':>10}{'departments/s':>15}{'µs/department':>15}{'× hand-written':>16}"
+        f"{'scorer':<16}{'departments':>12}{'seconds':>10}"
+        f"{'departments/s':>15}{'µs/department':>15}{'× hand-written':>16}"
     )
     for name, n, seconds, why in rows:
         if why:
             print(f"{name:<16}  unavailable: {why}")
             continue
         print(
-            f"{name:<16}{n:>12,}{seconds:>10.3f}{n / seconds:>15,.0f}{seconds / n * 1e6:>15,.1f}{seconds / hand_s:>16.1f}"
+            f"{name:<16}{n:>12,}{seconds:>10.3f}"
+            f"{n / seconds:>15,.0f}{seconds / n * 1e6:>15,.1f}{seconds / hand_s:>16.1f}"
         )
     for name, n, seconds, why in rows[1:]:
         if not why and name.startswith("engine"):
@@ -271,7 +280,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for kind, first, again, why in loads:
         if not why:
             print(
-                f"pack load  Engine.from_rubric(rules={kind!r}): first in process {first:.3f} s, again {again:.3f} s (best of {REPEATS})"
+                f"pack load  Engine.from_rubric(rules={kind!r}): "
+                f"first in process {first:.3f} s, again {again:.3f} s (best of {REPEATS})"
             )
     if not a.no_cli:
         for kind in kinds:

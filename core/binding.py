@@ -15,7 +15,8 @@ from typing import Any
 
 from . import errors
 from .errors import JixiaoError, Problem
-from .facts import FactModel, FactSpec
+from .fact_model import FactModel
+from .facts import FactSpec
 from .implementation import Implementation
 from .indicator import Configured
 from .pack.model import Gate, LeafSpec, NodeSpec, Pack
@@ -179,7 +180,8 @@ def bind(pack: Pack, registry: Registry) -> tuple[list[Binding], FactModel, list
                 problems.append(
                     b.leaf.place().problem(
                         errors.FACT_CONFLICT,
-                        f"事实 {spec.name} 的声明（{spec.kind} {spec.unit}）与其他指标的声明（{old.kind} {old.unit}）不一致",
+                        f"事实 {spec.name} 的声明（{spec.kind} {spec.unit}）"
+                        f"与其他指标的声明（{old.kind} {old.unit}）不一致",
                         field=spec.name,
                     )
                 )

@@ -91,7 +91,7 @@ _rules_opt = click.option(
 def _engine(rubric, plugins, block, rules, facts_path=None):
     """The engine for ``--rubric``, or for the pack the facts file names: that one only if it runs no code."""
     from .engine import Engine
-    from .facts import read_facts_file
+    from .facts_document import read_facts_file
     from .pack import load_pack
 
     doc = None
@@ -109,9 +109,10 @@ def _engine(rubric, plugins, block, rules, facts_path=None):
 
 
 def _named_by_data(pack, doc):
-    """A pack a data file chose may bring YAML, never code: its own plugin files make jixiao refuse (see the trust model)."""
+    """A pack a data file chose may bring YAML, never code: its own plugin files make jixiao refuse
+    (see the trust model)."""
     from .errors import Problem
-    from .pack.loader import installed
+    from .pack.discovery import installed
 
     code = [str(f) for f in pack.plugin_files if not installed(f)]
     if code:

@@ -49,7 +49,10 @@ class _Number(click.ParamType):
     "outdir",
     required=True,
     type=click.Path(),
-    help="输出目录：results.jsonl（逐个追加；中断后运行同一命令即可续跑，换了评分体系、插件或输入须加 --fresh）、summary.json、summary.xlsx。",
+    help=(
+        "输出目录：results.jsonl（逐个追加；中断后运行同一命令即可续跑，"
+        "换了评分体系、插件或输入须加 --fresh）、summary.json、summary.xlsx。"
+    ),
 )
 @click.option(
     "--jobs", "-j", type=_Number(int, "正整数（工作进程数）"), default=None, help="工作进程数（缺省为 CPU 核数）。"
@@ -96,7 +99,8 @@ def batch(input_path, rubric, outdir, jobs, compare, explain, plugins, block, ru
             done = r.scored + r.incomplete + r.errors
             rate = done / r.seconds if r.seconds else 0
             click.echo(
-                f"\r已完成 {done:,} 个部门（跳过已完成 {r.skipped:,}），出错 {r.incomplete + r.errors:,} 个，{rate:,.0f} 个/秒",
+                f"\r已完成 {done:,} 个部门（跳过已完成 {r.skipped:,}），"
+                f"出错 {r.incomplete + r.errors:,} 个，{rate:,.0f} 个/秒",
                 err=True,
                 nl=False,
             )
@@ -147,7 +151,8 @@ def _tell(report) -> None:
     if report.skipped:
         rs = report.resumed
         click.echo(
-            f"跳过的 {report.skipped:,} 个部门为上次运行的结果：{rs.scored:,} 个评分完整，{rs.incomplete:,} 个评分不完整，{rs.errors:,} 个出错。"
+            f"跳过的 {report.skipped:,} 个部门为上次运行的结果：{rs.scored:,} 个评分完整，"
+            f"{rs.incomplete:,} 个评分不完整，{rs.errors:,} 个出错。"
         )
     click.echo(f"结果：{report.outdir}/results.jsonl、summary.json、summary.xlsx")
     if report.failed:

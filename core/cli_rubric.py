@@ -53,10 +53,13 @@ def check(path: str, fmt: str) -> None:
     sys.exit(exitcodes.USAGE)
 
 
+# The docstring is the command's help, one line of Chinese: its line break is escaped (a
+# break click would print as a space), so the continuation starts at column 0.
 @rubric.command("show")
 @click.argument("ref")
 def show(ref: str) -> None:
-    """显示评分体系 REF（编号或路径）：指标树、分值、每个末级指标的评分规则、事实、否决与直接得分条件，以及对基础体系的调整。"""
+    """显示评分体系 REF（编号或路径）：指标树、分值、每个末级指标的评分规则、事实、\
+否决与直接得分条件，以及对基础体系的调整。"""
     from .engine import Engine
     from .rubric_tools.show import render_pack
 
@@ -69,7 +72,8 @@ def show(ref: str) -> None:
 @_format_opt
 def diff(a: str, b: str, fmt: str) -> None:
     """对比两个评分体系 A → B：新增、删除的指标，分值、评分实现、阈值与扣分标准的变化，以及取舍与等级的变化。"""
-    from .rubric_tools.diff import diff_packs, render_diff
+    from .rubric_tools.changes import diff_packs
+    from .rubric_tools.diff import render_diff
 
     result = diff_packs(a, b)
     if fmt == "json":

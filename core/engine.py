@@ -4,6 +4,10 @@ Per department: validate the facts against the pack's model; compute every leaf'
 rule inputs; decide every declarative table in one call to the rules backend; score
 each leaf through its plugin; apply exemptions, vetoes, the 0..weight bound and the
 pack's rounding; sum the rounded leaves into subtotals and the total.
+
+This module holds ``Engine``: loading, the public calls and the per-department
+orchestration. The steps of one leaf are in ``leaf_scoring`` (``Engine`` inherits them),
+the choice of rules backend in ``rules.backends``.
 """
 
 from __future__ import annotations
@@ -13,26 +17,28 @@ import gc
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, localcontext
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import structlog
 
-from . import __version__, errors
-from .binding import Binding, bind, gate_value, subtotal_plan
+from . import __version__
+from .binding import bind, gate_value, subtotal_plan
 from .checks import compile_checks
 from .errors import JixiaoError, Problem
-from .facts import DepartmentFacts, normalise_document, read_facts_file
-from .indicator import Configured, Deduction, EvalContext, Intermediate, Outcome
-from .numbers import CONTEXT, ROUNDING_MODES, ZERO, Number, add, div, fmt_detail, fmt_number, mul, round_to, sub, total
+from .fact_model import DepartmentFacts
+from .facts_document import normalise_document, read_facts_file
+from .indicator import EvalContext
+from .leaf_scoring import LeafScoring, _plugin_failure
+from .numbers import CONTEXT, ROUNDING_MODES, ZERO, Number, add, div, fmt_number, mul, sub, total
 from .pack import load_pack
-from .pack.model import Gate, Pack
+from .pack.model import Pack
 from .registry import Registry
-from .rules.python_backend import PythonBackend
-from .scorecard import ERROR, NOT_APPLICABLE, NOT_EVALUABLE, SCORED, LeafResult, NodeResult, Scorecard
+from .rules.backends import RULES as RULES
+from .rules.backends import make_backend as make_backend
+from .scorecard import NOT_APPLICABLE, SCORED, LeafResult, NodeResult, Scorecard
 
 _audit_logger = logging.getLogger(
     "jixiao.audit"
@@ -46,36 +52,9 @@ audit = structlog.wrap_logger(
     ],
     wrapper_class=structlog.stdlib.BoundLogger,
 )
-RULES = ("python", "durable")  # "auto", kept for old scripts, is "python"
 
 
-def make_backend(kind: str, tables):
-    """The rules backend: the Python evaluator by default, durable-rules when asked for (``jixiao[durable]``).
-
-    Both decide every table identically (the tests compare them at every band edge);
-    the Python one needs no compiler, handles any number of tables, and is faster.
-    """
-    if kind in ("python", "auto"):
-        return PythonBackend(tables)
-    if kind != "durable":
-        raise JixiaoError(
-            Problem(errors.RULES_ENGINE, f"未知的规则引擎 {kind!r}：可用 {'、'.join(RULES)}", field="rules", value=kind)
-        )
-    from .rules import durable_backend
-
-    if not durable_backend.available():
-        raise JixiaoError(
-            Problem(
-                errors.RULES_ENGINE,
-                "durable-rules 没有安装或无法导入：请 pip install 'jixiao[durable]'（需要 C 编译器），或用 --rules python",
-                field="rules",
-                value=kind,
-            )
-        )
-    return durable_backend.DurableBackend(tables)
-
-
-class Engine:
+class Engine(LeafScoring):
     """Scores departments against one loaded pack. Build it once; evaluate many times."""
 
     def __init__(self, pack: Pack, registry: Registry, rules: str = "python"):
@@ -168,7 +147,8 @@ class Engine:
         return info
 
     def outside_plugins(self) -> list[dict[str, Any]]:
-        """The plugins that scored some leaf (or part) and are neither jixiao's own nor the pack's local files, with what they scored."""
+        """The plugins that scored some leaf (or part) and are neither jixiao's own nor the pack's
+        local files, with what they scored."""
         own = {f.resolve() for f in self.pack.plugin_files}
         out = []
         for name, codes in sorted(self.registry.used_by.items()):
@@ -338,154 +318,6 @@ class Engine:
                 blocked.setdefault(code, []).append(problem)
         return warnings
 
-    def _fact_problems(self, b: Binding, dept: DepartmentFacts) -> list[Problem]:
-        out = []
-        for name, spec in b.part_facts.items():
-            if name in dept.problems:
-                out.append(dept.problems[name])
-            elif name not in dept.values:
-                out.append(
-                    Problem(
-                        spec.missing_code,
-                        f"{dept.where(name)}缺少事实“{spec.label}”（{name}），应为{spec.expected()}",
-                        field=name,
-                        expected=spec.expected(),
-                        location=dept.locations.get(name),
-                    )
-                )
-        return out
-
-    def _score_leaf(self, b: Binding, dept, values, decisions, problems, failure, ctx: EvalContext) -> LeafResult:
-        """One leaf's result: gates first (not applicable, veto, exemption), then its plugin, bound and rounded."""
-        leaf = b.leaf
-        if b.problem is not None:
-            return self._unscored(b, ERROR if b.status == "error" else NOT_EVALUABLE, [b.problem])
-        if problems and any(
-            p.code == errors.FACT_INCONSISTENT for p in problems
-        ):  # impossible facts: no gate scores them either
-            return self._unscored(b, NOT_EVALUABLE, problems)
-        vetoes: Sequence[Gate] = ()  # most leaves have no gates: no lists to build
-        exempts: Sequence[Gate] = ()
-        gate_missing: Sequence[Problem] = ()
-        notes: list[str] = []
-        if b.gated:
-            fired = lambda gates: [g for g, table in gates if decisions.get(table) == "hit"]
-            vetoes, exempts = fired(b.vetoes), fired(b.exemptions)
-            not_applicable = fired(b.not_applicable)
-            if not_applicable:
-                return self._unscored(
-                    b, NOT_APPLICABLE, [], [f"不适用：{not_applicable[0].reason}（不计分，总分按适用指标折算）"]
-                )
-            gate_missing = [
-                dept.problems.get(g.fact)
-                or Problem(
-                    errors.FACT_MISSING,
-                    f"缺少事实“{b.gate_facts[g.fact].label}”（{g.fact}），应为{b.gate_facts[g.fact].expected()}",
-                    field=g.fact,
-                )
-                for g, key in b.gate_checks
-                if key not in values
-            ]
-        if vetoes:
-            outcome = Outcome(
-                ZERO,
-                deductions=[
-                    Deduction(
-                        leaf.weight,
-                        g.reason,
-                        f"存在“{g.reason}”的情形，本项指标得0分，扣{fmt_number(leaf.weight)}分",
-                        f"{leaf.code}:veto",
-                    )
-                    for g in vetoes[:1]
-                ],
-            )
-            outcome.rules.append(f"{leaf.code}:veto")
-            notes.append(f"否决：{vetoes[0].reason}")
-        elif exempts:
-            outcome = Outcome(leaf.weight, rules=[f"{leaf.code}:exempt"])
-            notes.append(f"直接得分：{exempts[0].reason}")
-        elif failure is not None:
-            return self._unscored(b, ERROR, [failure])
-        elif problems or gate_missing:
-            return self._unscored(b, NOT_EVALUABLE, (problems or []) + list(gate_missing))
-        else:
-            return self._evaluated(b, ctx, notes)
-        assert b.configured is not None  # no problem at load: bind configured it
-        return self._finish(b, b.configured, outcome, notes)
-
-    def _evaluated(self, b: Binding, ctx: EvalContext, notes: list[str]) -> LeafResult:
-        """The leaf scored by its plugin; a refusal of the facts or a plugin's failure makes it unscored."""
-        implementation, configured = b.implementation, b.configured
-        assert implementation is not None and configured is not None  # no problem at load: bind set both
-        try:
-            outcome = implementation.evaluate(b.leaf, configured, ctx)
-        except JixiaoError as exc:  # a FactError too
-            return self._unscored(b, NOT_EVALUABLE, exc.problems)
-        except (Exception, SystemExit) as exc:  # a plugin that exits ends its indicator, not the run
-            return self._unscored(b, ERROR, [_plugin_failure(b, exc)])
-        if outcome.__class__ is not Outcome and not isinstance(outcome, Outcome):
-            return self._unscored(b, ERROR, [_plugin_failure(b, TypeError(f"返回了 {outcome!r}，应返回 Outcome"))])
-        return self._finish(b, configured, outcome, notes)
-
-    def _finish(self, b: Binding, configured: Configured, outcome: Outcome, notes: list[str]) -> LeafResult:
-        """An outcome scaled, bounded to 0..weight and rounded as the pack says, each step explained."""
-        leaf = b.leaf
-        raw = outcome.score
-        if not _exact_number(raw):
-            return self._unscored(b, ERROR, [_bad_score(b, raw)])
-        if leaf.scale != 1:
-            raw = mul(raw, leaf.scale)
-            outcome.intermediates.append(Intermediate("按调整后的分值折算", leaf.scale, f"×{fmt_detail(leaf.scale)}"))
-        ceiling = leaf.weight if outcome.applicable_weight is None else outcome.applicable_weight
-        if ZERO <= raw <= ceiling:
-            bounded = raw
-        else:
-            bounded = ZERO if raw < ZERO else ceiling
-            outcome.intermediates.append(
-                Intermediate("按分值上下限调整", bounded, f"{fmt_detail(raw)}→{fmt_detail(bounded)}")
-            )
-        score = round_to(bounded, self._score_places, self._score_mode)  # = self.pack.round_score(bounded)
-        if score != bounded:
-            outcome.intermediates.append(
-                Intermediate("按评分体系取舍", score, f"{fmt_detail(bounded)}→{fmt_number(score)}")
-            )
-        return LeafResult(
-            leaf.code,
-            leaf.name,
-            leaf.weight,
-            score,
-            SCORED,
-            leaf.use,
-            configured.formula,
-            raw,
-            outcome.inputs,
-            outcome.intermediates,
-            outcome.deductions,
-            outcome.rules,
-            [],
-            notes,
-            b.path,
-            self._origins[leaf.code],
-            outcome.rows,
-            outcome.applicable_weight,
-        )
-
-    def _unscored(self, b: Binding, status: str, problems: list[Problem], notes: list[str] | None = None) -> LeafResult:
-        leaf = b.leaf
-        return LeafResult(
-            leaf.code,
-            leaf.name,
-            leaf.weight,
-            None,
-            status,
-            leaf.use,
-            b.configured.formula if b.configured else "",
-            problems=problems,
-            notes=[] if notes is None else notes,
-            path=b.path,
-            origins=self._origins[leaf.code],
-        )
-
     def _subtotals(self, results: Mapping[str, LeafResult]) -> list[NodeResult | LeafResult]:
         """The result tree over ``results``: each node's score is the sum of its children's, in the pack's order."""
         built: list[NodeResult] = []
@@ -498,28 +330,7 @@ class Engine:
 
 
 def sum_scores(results: Iterable[NodeResult | LeafResult]) -> Decimal:
-    """The exact sum of rounded scores (an unscored result counts 0): subtotals and totals are sums of the printed scores."""
-    return total((r.score or ZERO for r in results), ZERO)  # type: ignore[return-value]  # rounded Decimals sum to a Decimal
-
-
-def _exact_number(value: Any) -> bool:
-    """Whether a plugin's score is an exact finite number (Decimal, int or Fraction), not a float, None or NaN."""
-    cls = value.__class__
-    return cls is Fraction or cls is int or (cls is Decimal and value.is_finite())
-
-
-def _bad_score(b: Binding, value: Any) -> Problem:
-    return Problem(
-        errors.PLUGIN_FAILED,
-        f"插件“{b.leaf.use}”为“{b.leaf.name}”返回的得分 {value!r} 不是精确数值（应为 Decimal、int 或 fractions.Fraction，不能是浮点数、None 或 NaN）",
-        field=b.leaf.code,
-        value=value,
-    )
-
-
-def _plugin_failure(b: Binding, exc: BaseException) -> Problem:
-    return Problem(
-        errors.PLUGIN_FAILED,
-        f"插件“{b.leaf.use}”评分“{b.leaf.name}”时出错：{type(exc).__name__}: {exc}",
-        field=b.leaf.code,
-    )
+    """The exact sum of rounded scores (an unscored result counts 0): subtotals and totals are sums
+    of the printed scores."""
+    # rounded Decimals sum to a Decimal
+    return total((r.score or ZERO for r in results), ZERO)  # type: ignore[return-value]

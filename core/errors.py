@@ -90,7 +90,8 @@ class Problem:
 
 @dataclass(frozen=True)
 class Place:
-    """Where in a file something was written, as data and as people read it ("file:line：indicators[1]（一级名称）.params")."""
+    """Where in a file something was written, as data and as people read it
+    ("file:line：indicators[1]（一级名称）.params")."""
 
     file: str
     line: int | None = None

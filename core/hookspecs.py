@@ -36,11 +36,12 @@ hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
 
 
-# Per-indicator hooks: called on the plugin a leaf names.
+# Per-indicator hooks: called on the plugin a leaf names. A spec's body never runs (pluggy
+# calls the plugins' implementations), hence the ``type: ignore[empty-body]`` on each.
 
 
 @hookspec(firstresult=True)
-def jixiao_indicator_configure(leaf: LeafSpec, plugins: Resolver) -> Configured:  # type: ignore[empty-body]  # a spec: pluggy never runs its body
+def jixiao_indicator_configure(leaf: LeafSpec, plugins: Resolver) -> Configured:  # type: ignore[empty-body]
     """Read the leaf's params once, at pack load.
 
     Return a ``Configured``: the facts the indicator needs (``FactSpec``), the
@@ -53,7 +54,9 @@ def jixiao_indicator_configure(leaf: LeafSpec, plugins: Resolver) -> Configured:
 
 
 @hookspec(firstresult=True)
-def jixiao_indicator_rule_inputs(leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Mapping[str, Number]:  # type: ignore[empty-body]  # a spec: pluggy never runs its body
+def jixiao_indicator_rule_inputs(  # type: ignore[empty-body]
+    leaf: LeafSpec, configured: Configured, ctx: EvalContext
+) -> Mapping[str, Number]:
     """Compute the numeric inputs of this leaf's decision tables from a department's facts (``ctx.facts``).
 
     Called only when every fact the leaf needs is present and valid. All leaves' inputs
@@ -62,7 +65,9 @@ def jixiao_indicator_rule_inputs(leaf: LeafSpec, configured: Configured, ctx: Ev
 
 
 @hookspec(firstresult=True)
-def jixiao_indicator_evaluate(leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:  # type: ignore[empty-body]  # a spec: pluggy never runs its body
+def jixiao_indicator_evaluate(  # type: ignore[empty-body]
+    leaf: LeafSpec, configured: Configured, ctx: EvalContext
+) -> Outcome:
     """Score one leaf for one department: the raw score and its explanation.
 
     ``ctx`` carries the facts, the inputs computed above and the tables' decisions.

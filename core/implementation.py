@@ -46,7 +46,8 @@ class Implementation:
 
 
 def subset(pm: Any, hook_name: str, plugin: Any) -> Any | None:
-    """The hook as ``plugin`` and the wrappers answer it; None when ``plugin`` has no implementation and nothing wraps it."""
+    """The hook as ``plugin`` and the wrappers answer it; None when ``plugin`` has no implementation
+    and nothing wraps it."""
     impls = getattr(pm.hook, hook_name).get_hookimpls()
     others = {i.plugin for i in impls if i.plugin is not plugin and not (i.wrapper or i.hookwrapper)}
     if all(i.plugin in others for i in impls):

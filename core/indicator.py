@@ -100,7 +100,8 @@ class Outcome:
 
 
 def params_error(leaf: LeafSpec, param: str, message: str) -> JixiaoError:
-    """A leaf's parameter refused: the message names the line, the node path and the parameter; the place is kept as data."""
+    """A leaf's parameter refused: the message names the line, the node path and the parameter; the
+    place is kept as data."""
     from .errors import PACK_PARAMS
 
     return JixiaoError(

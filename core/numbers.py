@@ -112,7 +112,8 @@ def add(a: Number, b: Number) -> Number:
     """``a + b`` exactly: a Decimal while it fits, else a Fraction (never a rounded Decimal)."""
     if a.__class__ is not Fraction and b.__class__ is not Fraction:
         try:
-            return _EXACT.add(a, b)  # type: ignore[arg-type]  # neither is a Fraction: a class test (not isinstance, 10× dearer) does not narrow
+            # neither is a Fraction: a class test (not isinstance, 10× dearer) does not narrow
+            return _EXACT.add(a, b)  # type: ignore[arg-type]
         except _SIGNALS:
             pass
     return exact(a) + exact(b)
@@ -324,7 +325,8 @@ def fmt_detail(value: Number) -> str:
     """
     if value.__class__ is Fraction:  # rounding to six places is exact when the expansion is shorter
         return _rounded(value, 6, ROUND_HALF_EVEN)
-    d = value if type(value) is Decimal else Decimal(value)  # type: ignore[arg-type]  # not a Fraction: those returned above
+    # not a Fraction: those returned above
+    d = value if type(value) is Decimal else Decimal(value)  # type: ignore[arg-type]
     text = str(d)
     dot = text.find(".")
     if dot >= 0 and "E" not in text:

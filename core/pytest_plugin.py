@@ -37,7 +37,8 @@ class Expectation(BaseModel):
             self.scores or self.status or self.total is not None or self.grade is not None or self.complete is not None
         ):
             raise ValueError(
-                "用例没有写任何期望（expect 应至少有 scores、status、total、grade、complete 之一）：这样的用例永远不会失败"
+                "用例没有写任何期望（expect 应至少有 scores、status、"
+                "total、grade、complete 之一）：这样的用例永远不会失败"
             )
         return self
 
@@ -90,7 +91,10 @@ class CaseMismatch(Exception):
 
 def _case_error(e: ErrorDetails) -> str:
     if e["type"] == "extra_forbidden":
-        return f"未知的键（是否拼写有误？可用：{'、'.join(Case.model_fields) if len(e['loc']) == 1 else '、'.join(Expectation.model_fields)}）"
+        return (
+            "未知的键（是否拼写有误？可用："
+            f"{'、'.join(Case.model_fields) if len(e['loc']) == 1 else '、'.join(Expectation.model_fields)}）"
+        )
     if e["type"] == "missing":
         return "缺少此项"
     return str(e["msg"]).removeprefix("Value error, ")
@@ -110,7 +114,7 @@ class PackCase(pytest.Item):
             ) from None
         pack_dir = self.path.parent.parent
         if case.facts_file is not None:
-            from .facts import read_facts_file
+            from .facts_document import read_facts_file
 
             doc = read_facts_file(self.path.parent / case.facts_file)
         else:
@@ -125,7 +129,8 @@ class PackCase(pytest.Item):
             got = leaves[name].score
             if got is None or got != Decimal(str(want)):
                 diffs.append(
-                    f"{name}：期望 {want}，实际 {got}（{leaves[name].status}：{'；'.join(p.message for p in leaves[name].problems)}）"
+                    f"{name}：期望 {want}，实际 {got}"
+                    f"（{leaves[name].status}：{'；'.join(p.message for p in leaves[name].problems)}）"
                 )
         for name, status in expect.status.items():
             if leaves[name].status != status:

@@ -115,7 +115,8 @@ class Registry:
                 raise JixiaoError(
                     Problem(
                         errors.PLUGIN_CONFLICT,
-                        f"插件名称“{name}”已被占用（来自 {old.origin}）；{origin} 若要替换它，须声明 jixiao_replaces = True",
+                        f"插件名称“{name}”已被占用（来自 {old.origin}）；"
+                        f"{origin} 若要替换它，须声明 jixiao_replaces = True",
                         field="plugin",
                         value=name,
                     )
@@ -173,7 +174,8 @@ class Registry:
             )
 
     def load_file(self, path: str | Path) -> list[str]:
-        """Register the plugins a local ``.py`` declares in ``JIXIAO_PLUGINS = {name: obj}``, or the module itself under its stem."""
+        """Register the plugins a local ``.py`` declares in ``JIXIAO_PLUGINS = {name: obj}``, or the
+        module itself under its stem."""
         p = Path(path).resolve()
         if not p.is_file():
             raise JixiaoError(Problem(errors.PLUGIN_LOAD, f"找不到插件文件 {p}", field="plugin", value=str(p)))
@@ -229,7 +231,8 @@ class Registry:
             )
 
     def implementation(self, name: str) -> Implementation | None:
-        """What ``use: name`` means: that plugin's per-indicator hooks, through pluggy (None: no such indicator plugin)."""
+        """What ``use: name`` means: that plugin's per-indicator hooks, through pluggy (None: no
+        such indicator plugin)."""
         if name in self._implementations:
             return self._implementations[name]
         plugin = self.pm.get_plugin(name)

@@ -237,7 +237,10 @@ def to_json(card: Scorecard) -> str:
 def explain(leaf: LeafResult) -> str:
     out = [
         f"{leaf.code} {leaf.name}（{' / '.join(leaf.path)}）",
-        f"分值：{fmt_number(leaf.weight)}    得分：{_score_text(leaf)}    状态：{STATUS_TEXT[leaf.status]}    实现：{leaf.implementation}",
+        (
+            f"分值：{fmt_number(leaf.weight)}    得分：{_score_text(leaf)}    "
+            f"状态：{STATUS_TEXT[leaf.status]}    实现：{leaf.implementation}"
+        ),
     ]
     if leaf.formula:
         out += ["", "计分公式：", *[f"  {line}" for line in leaf.formula.split("\n")]]

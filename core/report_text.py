@@ -156,7 +156,8 @@ def closing(card: Scorecard, pack: Pack | None = None) -> str:
 
 
 def plugin_notes(card: Any) -> list[str]:
-    """One line per plugin that scored part of this card and is not the pack's own: the pack alone does not say how it scored."""
+    """One line per plugin that scored part of this card and is not the pack's own: the pack alone
+    does not say how it scored."""
     names = {leaf.code: leaf.name for leaf in card.leaves()}
     out = []
     for q in card.rubric.get("plugins") or ():
@@ -168,6 +169,7 @@ def plugin_notes(card: Any) -> list[str]:
 
 
 def leaf_level_name(card: Scorecard) -> str:
-    """What the leaves are called: "三级指标" when they all sit at the third level, "末级指标" when their depths differ."""
+    """What the leaves are called: "三级指标" when they all sit at the third level, "末级指标" when their
+    depths differ."""
     levels = {len(row.path) for row in leaf_rows(card.roots, LeafResult)}
     return LEVEL_NAMES[levels.pop()] if len(levels) == 1 else "末级指标"

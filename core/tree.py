@@ -39,7 +39,8 @@ LEVEL_NAMES = (
 
 @dataclass(frozen=True)
 class LeafRow:
-    """A leaf as a row of a table: the groups above it (outermost first) and, for each, whether this is its first row."""
+    """A leaf as a row of a table: the groups above it (outermost first) and, for each, whether this
+    is its first row."""
 
     leaf: Any
     path: tuple[Any, ...]

@@ -129,7 +129,8 @@ def check_tree(root: yaml.Node) -> None:
         if known is not None:
             if depth + known[2] > LIMITS.depth:
                 raise SyntaxProblem(
-                    f"YAML 第 {node.start_mark.line + 1} 行：别名展开后嵌套层数超过 {LIMITS.depth} 层{raise_hint('depth')}",
+                    f"YAML 第 {node.start_mark.line + 1} 行："
+                    f"别名展开后嵌套层数超过 {LIMITS.depth} 层{raise_hint('depth')}",
                     INPUT_LIMIT,
                     node.start_mark.line + 1,
                 )
@@ -168,7 +169,8 @@ def _no_duplicate_keys(node: yaml.MappingNode) -> None:
         seen.setdefault((key.tag, key.value), line)
         if first is not None:
             raise SyntaxProblem(
-                f"YAML 第 {line} 行：键“{key.value}”重复（第 {first} 行已有）：同一层中每个键只能写一次，请删去或合并其中一个",
+                f"YAML 第 {line} 行：键“{key.value}”重复（第 {first} 行已有）："
+                "同一层中每个键只能写一次，请删去或合并其中一个",
                 DUPLICATE_KEY,
                 line,
             )

@@ -13,7 +13,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 import synth  # noqa: E402
 
 PACK = "shenzhen-yantian-2023"
-_SHEET_START = b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+_SHEET_START = (
+    b'<?xml version="1.0" encoding="UTF-8"?>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+)
 _ROW = (
     b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>d%d</t></is></c>'
     + b'<c t="inlineStr"><is><t>yyyyyyyyyyyyyyyyyyyy</t></is></c>' * 20
@@ -54,7 +57,8 @@ def by_key(outdir: Path) -> dict[str, dict]:
 
 
 def hostile_plugin(folder: Path, action: str, name: str = "hostile.py", at_import: str = "") -> Path:
-    """A replacement of the outsourced-staff-rate plugin that runs ``action`` for departments with outsourced_staff == MAGIC."""
+    """A replacement of the outsourced-staff-rate plugin that runs ``action`` for departments with
+    outsourced_staff == MAGIC."""
     path = folder / name
     path.write_text(
         f"""

@@ -161,7 +161,8 @@ def _wait_for_lines(path: Path, proc: subprocess.Popen, lines: int = 1) -> None:
             return
         time.sleep(0.01)
     raise AssertionError(
-        f"no results appeared (exit {proc.poll()}): {proc.stderr.read().decode()[-2000:] if proc.poll() is not None else ''}"
+        f"no results appeared (exit {proc.poll()}): "
+        f"{proc.stderr.read().decode()[-2000:] if proc.poll() is not None else ''}"
     )
 
 

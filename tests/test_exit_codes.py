@@ -98,7 +98,8 @@ def test_compare_with_a_pack_that_cannot_score_everything(tmp_path):
     pack.mkdir()
     (pack / "pack.yaml").write_text(
         "id: needs-more\nextend: shenzhen-yantian-2023\ntitle: 多要一项事实\nversion: '1'\nsource: 测试\n"
-        "overrides:\n  - target: 编外人员控制率\n    set: {params.value: {fact: outsourced_share}}\n    reason: 测试\n    authority: 测试\n"
+        "overrides:\n  - target: 编外人员控制率\n    set: {params.value: {fact: outsourced_share}}\n"
+        "    reason: 测试\n    authority: 测试\n"
         "facts:\n  outsourced_share: {kind: rate, label: 编外人员占比}\n",
         encoding="utf-8",
     )

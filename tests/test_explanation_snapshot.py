@@ -407,7 +407,8 @@ def test_python_backend_unchanged(py_engine_fresh, data):
 
 
 def test_converters_alone_give_the_models_values(py_engine_fresh):
-    """``FactModel._convert_all`` answers only where the pydantic model would accept every fact, and then with its values."""
+    """``FactModel._convert_all`` answers only where the pydantic model would accept every fact, and
+    then with its values."""
     model = py_engine_fresh.fact_model
     docs = list(synth.generate(400, 9, "0.05"))
     assert any(model._convert_all(d["facts"]) is None for d in docs)

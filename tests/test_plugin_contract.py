@@ -78,7 +78,8 @@ def test_pluggy_tracing_sees_every_indicator_call(reference_doc):
 def test_a_misspelled_hook_is_refused_naming_it(tmp_path):
     path = tmp_path / "typo.py"
     path.write_text(
-        "from jixiao import hookimpl\n\n\n@hookimpl\ndef jixiao_indicator_evalute(leaf, configured, ctx):\n    return None\n",
+        "from jixiao import hookimpl\n\n\n@hookimpl\n"
+        "def jixiao_indicator_evalute(leaf, configured, ctx):\n    return None\n",
         encoding="utf-8",
     )
     with pytest.raises(JixiaoError) as err:
@@ -88,7 +89,8 @@ def test_a_misspelled_hook_is_refused_naming_it(tmp_path):
     assert result.exit_code == 2 and "jixiao_indicator_evalute" in result.stderr
 
 
-SHAPE = '''\
+SHAPE = (
+    '''\
 """A district's own shape: full points when a count is at most a limit, nothing otherwise."""
 from dataclasses import dataclass
 from decimal import Decimal
@@ -114,20 +116,26 @@ class AtMost(Shape):
     def configure(self, leaf):
         spec = declared(leaf, param(leaf, "fact"), ("count",), "fact")
         limit = number_param(leaf, "limit")
-        return Configured({spec.name: spec}, formula=f"{spec.label}不超过{fmt_number(limit)}得满分", state=AtMostState(spec, limit))
-
+'''
+    '        return Configured({spec.name: spec}, formula=f"{spec.label}不超过{fmt_number(limit)}得满分", '
+    "state=AtMostState(spec, limit))\n"
+    """
     def evaluate(self, leaf, configured, ctx):
         spec, limit = configured.state.fact, configured.state.limit
         n = ctx.facts[spec.name]
         if n <= limit:
             return Outcome(leaf.weight, [shown_input(spec, n)])
-        return Outcome(0, [shown_input(spec, n)], deductions=[Deduction(leaf.weight, f"{spec.label}{n}", f"{spec.label}为{n}，超过{limit}，扣{leaf.weight}分")])
-
+"""
+    '        return Outcome(0, [shown_input(spec, n)], deductions=[Deduction(leaf.weight, f"{spec.label}{n}", '
+    'f"{spec.label}为{n}，超过{limit}，扣{leaf.weight}分")])\n'
+    """
 
 JIXIAO_PLUGINS = {"at_most": AtMost("at_most")}
-'''
+"""
+)
 
-PACK = """\
+PACK = (
+    """\
 id: district-shape
 title: 区定形态示例
 region: 示例区
@@ -151,8 +159,10 @@ indicators:
         params:
           parts:
             - {shape: at_most, label: 未完成重点工作, points: 50, fact: key_tasks_open, limit: 0}
-            - {shape: checklist, label: 按期报送, points: 50, items: [{fact: key_tasks_reported, label: 重点工作按期报送, points: 50}]}
 """
+    "            - {shape: checklist, label: 按期报送, points: 50, "
+    "items: [{fact: key_tasks_reported, label: 重点工作按期报送, points: 50}]}\n"
+)
 
 
 def test_a_district_shape_works_inside_parts(tmp_path):

@@ -114,7 +114,8 @@ def test_duplicate_override_is_an_error_with_line(tmp_path):
         ("- {target: 编外人员控制率, set: {params.no_such: 1}, reason: 甲, authority: 测1}", "不存在"),
         ("- {target: 编外人员控制率, set: {code: x}, reason: 甲, authority: 测1}", "不能修改"),
         (
-            "- {add: {parent: 人员管理, indicator: {code: '2.4.2', name: 编外人员控制率, weight: 1, use: bands}}, reason: 甲, authority: 测1}",
+            "- {add: {parent: 人员管理, indicator: {code: '2.4.2', name: 编外人员控制率, weight: 1, use: bands}}, "
+            "reason: 甲, authority: 测1}",
             "重名",
         ),
         ("- {target: 项目管理, set: {weight: 2}, reason: 甲, authority: 测1}", "多个指标"),

@@ -190,7 +190,8 @@ SEEDED = {
     "unused_metric_formula": (
         BASE.replace(
             "indicators:\n",
-            'metrics:\n  spare_rate: {formula: "staff_certified / / staff_total", label: 备用比率}   # ←\nindicators:\n',
+            "metrics:\n"
+            '  spare_rate: {formula: "staff_certified / / staff_total", label: 备用比率}   # ←\nindicators:\n',
             1,
         ),
         "PACK_FORMULA",
@@ -283,7 +284,8 @@ def test_warnings_do_not_fail(tmp_path):
 def test_effective_date_after_the_year_is_a_warning(tmp_path):
     (tmp_path / "pack.yaml").write_text(
         "id: later\nextend: shenzhen-yantian-2023\ntitle: 测试\noverrides:\n"
-        "  - {target: 财务合规性, set: {params.parts.1.step: 0.2}, reason: 甲, authority: 测1, effective: 2024-01-01}\n",
+        "  - {target: 财务合规性, set: {params.parts.1.step: 0.2}, "
+        "reason: 甲, authority: 测1, effective: 2024-01-01}\n",
         encoding="utf-8",
     )
     result = run("rubric", "check", str(tmp_path))

@@ -48,7 +48,8 @@ def test_a_bad_parameter_inside_a_part_is_located_as_data(tmp_path):
 def test_a_value_an_override_wrote_points_at_the_override(tmp_path):
     (tmp_path / "pack.yaml").write_text(
         "id: bad-district\nextend: shenzhen-yantian-2023\ntitle: 坏覆盖\nversion: '1'\nsource: 测试\noverrides:\n"
-        "  - target: 财务合规性\n    set: {params.parts.1.counting: per_mille}\n    reason: 测试\n    authority: 测试\n",
+        "  - target: 财务合规性\n    set: {params.parts.1.counting: per_mille}\n"
+        "    reason: 测试\n    authority: 测试\n",
         encoding="utf-8",
     )
     report = json.loads(run_cli("rubric", "check", tmp_path, "--format", "json").stdout)

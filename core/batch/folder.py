@@ -56,7 +56,7 @@ def sorted_walk(root: Path, onerror):
 
 def _fact_file(f: Path, root: Path, limits: ReadLimits) -> Record:
     """One fact file as one record, read as ``evaluate`` reads it; anything wrong with it is that record's error."""
-    from ..facts import read_facts_file
+    from ..facts_document import read_facts_file
 
     rel = f.relative_to(root)
     key, where = f"file:{rel}", str(rel)

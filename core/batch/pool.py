@@ -133,7 +133,8 @@ class Pool:
                         w,
                         {
                             "code": errors.BATCH_TIMEOUT,
-                            "message": f"部门“{rec.key}”（{rec.where or rec.key}）计分超过 {self.timeout:g} 秒仍未完成，"
+                            "message": f"部门“{rec.key}”（{rec.where or rec.key}）"
+                            f"计分超过 {self.timeout:g} 秒仍未完成，"
                             "已中止：可能有插件陷入死循环或在等待；可用 --timeout 调整时限",
                         },
                     )
@@ -161,7 +162,8 @@ class Pool:
             raise JixiaoError(
                 Problem(
                     errors.BATCH_WORKER_START,
-                    f"无法创建工作进程：{exc.strerror or exc}；可减少 --jobs 后重新运行同一命令（已计分的部门不会重算）",
+                    f"无法创建工作进程：{exc.strerror or exc}；"
+                    "可减少 --jobs 后重新运行同一命令（已计分的部门不会重算）",
                 )
             ) from None
         w = Worker(started.pid, started.sock)

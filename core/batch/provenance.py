@@ -68,7 +68,8 @@ def doc_digest(doc: dict[str, Any]) -> str:
 
 
 def input_digest(rec) -> str:
-    """A record's input digest: its reader's, or its document's (never raises: the readers bound what a document holds)."""
+    """A record's input digest: its reader's, or its document's (never raises: the readers bound
+    what a document holds)."""
     if rec.digest:
         return rec.digest
     try:
@@ -157,7 +158,8 @@ def differences(old: dict[str, Any] | None, stamp: dict[str, Any], new: RunProve
         if stamp.get("engine") != new.record["engine"]["version"]:
             out.append(f"jixiao 版本：上次 {stamp.get('engine')}，本次 {new.record['engine']['version']}")
         return out or [
-            "插件、--compare、--block、--explain、--limit 或 jixiao 程序本身（上次运行的 provenance.json 缺失，无法逐项比较）"
+            "插件、--compare、--block、--explain、"
+            "--limit 或 jixiao 程序本身（上次运行的 provenance.json 缺失，无法逐项比较）"
         ]
     cur = new.record
     for part, label in (("pack", "评分体系"), ("compare", "--compare 评分体系")):
@@ -176,7 +178,8 @@ def differences(old: dict[str, Any] | None, stamp: dict[str, Any], new: RunProve
         )
     if old.get("options") != cur["options"]:
         out.append(
-            f"--explain：上次{'有' if (old.get('options') or {}).get('explain') else '无'}，本次{'有' if cur['options']['explain'] else '无'}"
+            f"--explain：上次{'有' if (old.get('options') or {}).get('explain') else '无'}，"
+            f"本次{'有' if cur['options']['explain'] else '无'}"
         )
     if old.get("limits") != cur["limits"]:
         changed = [

@@ -29,7 +29,8 @@ _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 def read_input(path: str | Path, limits: ReadLimits | None = None, exclude: Path | None = None) -> Iterator[Record]:
-    """Every record of ``path`` in input order; ``exclude`` is a folder not to read (the output, when it lies inside the input)."""
+    """Every record of ``path`` in input order; ``exclude`` is a folder not to read (the output,
+    when it lies inside the input)."""
     limits = limits or ReadLimits()
     p = Path(path)
     if not p.exists():

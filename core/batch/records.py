@@ -48,7 +48,7 @@ def bad(key: str, where: str, code: str, message: str, raw: bytes | str, value: 
 
 
 def document(data: Any, source: str) -> dict[str, Any]:
-    from ..facts import normalise_document
+    from ..facts_document import normalise_document
 
     return normalise_document(data, source)
 

@@ -108,7 +108,8 @@ class PriorResults:
             self._check_run(line)
 
     def next(self) -> PriorLine | None:
-        """The next line, or None once the earlier results are used up (a bad line ends them: see the module docstring)."""
+        """The next line, or None once the earlier results are used up (a bad line ends them: see
+        the module docstring)."""
         if self._fh is None:
             return None
         raw = self._fh.readline(MAX_LINE)
@@ -127,7 +128,10 @@ class PriorResults:
     def mismatch(self, line: PriorLine, rec, digest: str) -> JixiaoError:
         where = f"{self.store.path} 第 {line.number} 行"
         if line.key != rec.key:
-            what = f"{where}是“{line.key}”的结果，而输入的第 {line.number} 条记录是“{rec.key}”（{rec.where}）：输入的记录有增删或顺序变了"
+            what = (
+                f"{where}是“{line.key}”的结果，而输入的第 {line.number} 条记录是“{rec.key}”（{rec.where}）："
+                "输入的记录有增删或顺序变了"
+            )
         else:
             what = f"{where}（部门“{line.key}”）计分时的输入与现在不同（{rec.where}）：事实已修改"
         return JixiaoError(
@@ -155,7 +159,8 @@ class PriorResults:
         raise JixiaoError(
             Problem(
                 errors.BATCH_INPUT_CHANGED,
-                f"{self.store.path} 中的部门比输入多：输入只有 {records:,} 条记录，第 {self.lines + 1} 行起的结果在输入中已不存在。"
+                f"{self.store.path} 中的部门比输入多：输入只有 {records:,} 条记录，"
+                f"第 {self.lines + 1} 行起的结果在输入中已不存在。"
                 f"续跑只接续同一份输入的结果。{FRESH}",
                 field=RESULTS,
                 location=f"{RESULTS}:{self.lines + 1}",

@@ -136,7 +136,8 @@ def run_batch(
     timeout: float = DEFAULT_TIMEOUT,
     limits: ReadLimits | None = None,
 ) -> BatchReport:
-    """Score every record of ``input_path`` into ``outdir``; raises JixiaoError before scoring, BatchInterrupted on a signal."""
+    """Score every record of ``input_path`` into ``outdir``; raises JixiaoError before scoring,
+    BatchInterrupted on a signal."""
     limits = limits or ReadLimits()
     jobs = check_options(jobs, timeout, chunk)
     started = time.perf_counter()
@@ -150,7 +151,8 @@ def run_batch(
             raise JixiaoError(
                 Problem(
                     errors.BATCH_EMPTY_INPUT,
-                    f"批量输入 {input_path} 中没有任何部门记录（空文件、只有表头，或目录中没有 .yaml/.yml/.json/.xlsx 事实文件）：请检查输入",
+                    f"批量输入 {input_path} 中没有任何部门记录（空文件、只有表头，"
+                    "或目录中没有 .yaml/.yml/.json/.xlsx 事实文件）：请检查输入",
                     field="INPUT",
                     value=str(input_path),
                 )
@@ -244,7 +246,8 @@ class Scoring:
             self._pump()
 
     def close(self, stopped: bool) -> None:
-        """Write every result that is in, in input order (on a stop, the ready start of the first unfinished chunk too), end the workers."""
+        """Write every result that is in, in input order (on a stop, the ready start of the first
+        unfinished chunk too), end the workers."""
         try:
             self._flush()
             if stopped and self.pending and not self.store.broken:
@@ -256,7 +259,8 @@ class Scoring:
             self.store.close()
 
     def _keyed(self, rec: Record) -> Record:
-        """A repeated department id becomes an error record keyed "id#2", "id#3": the first one's result is never overwritten."""
+        """A repeated department id becomes an error record keyed "id#2", "id#3": the first one's
+        result is never overwritten."""
         key = rec.key
         first = _digest(key)
         if first in self.seen:

@@ -59,7 +59,8 @@ def prepare(outdir: str | Path) -> Path:
 
 
 def _lock(folder: Path) -> TextIO | None:
-    """An exclusive lock on the output folder for the life of the batch: two batches appending to one results.jsonl would interleave."""
+    """An exclusive lock on the output folder for the life of the batch: two batches appending to
+    one results.jsonl would interleave."""
     try:
         import fcntl
     except ImportError:  # not POSIX: no lock
@@ -145,7 +146,8 @@ class ResultStore:
         )
 
     def cut(self, offset: int, keep_tail: bool) -> int:
-        """Truncate the results at ``offset``; with ``keep_tail`` the cut bytes are appended to results.damaged.jsonl. Returns their size."""
+        """Truncate the results at ``offset``; with ``keep_tail`` the cut bytes are appended to
+        results.damaged.jsonl. Returns their size."""
         self.close()
         with self.path.open("rb+") as fh:
             fh.seek(offset)

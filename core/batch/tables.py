@@ -19,7 +19,7 @@ from typing import Any
 
 from .. import errors
 from ..errors import JixiaoError, Problem
-from ..facts import gbk_hint
+from ..facts_document import gbk_hint
 from ..office.limits import MAX_COLUMNS, MAX_SHEET_ROWS, check_xlsx, megabytes
 from .provenance import bytes_digest
 from .records import ReadLimits, Record, bad, input_error
@@ -41,7 +41,8 @@ def _header(names: list[str], where: str) -> list[str]:
         raise JixiaoError(
             Problem(
                 errors.FACTS_FORMAT,
-                f"{where}：第一行应为列名，且含 {ID_COLUMN} 列（现有：{'、'.join(n for n in names[:20] if n) or '无'}）",
+                f"{where}：第一行应为列名，且含 {ID_COLUMN} 列（现有："
+                f"{'、'.join(n for n in names[:20] if n) or '无'}）",
                 field=ID_COLUMN,
             )
         )
@@ -62,7 +63,8 @@ def _row_doc(header: list[str], values: list[Any], where: str, key: str) -> Reco
             key,
             where,
             errors.FACTS_FORMAT,
-            f"{where}有 {len(values)} 个值，多于列名的 {len(header)} 列（第一个多出的值：{str(extra[0])[:40]!r}）：请检查分隔符或引号",
+            f"{where}有 {len(values)} 个值，多于列名的 {len(header)} 列（第一个多出的值："
+            f"{str(extra[0])[:40]!r}）：请检查分隔符或引号",
             _row_bytes(values),
         )
     row = {h: v for h, v in zip(header, values) if h}

@@ -144,7 +144,8 @@ def score_record(engines: Engines, rec: Record, run: RunProvenance, explain: boo
 
 
 def _where(exc: BaseException) -> str:
-    """ "（/x/plugin.py 第 12 行）": the innermost frame outside jixiao's engine and Python's standard library, if any."""
+    """ "（/x/plugin.py 第 12 行）": the innermost frame outside jixiao's engine and Python's standard
+    library, if any."""
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         if not frame.filename.startswith(_NOT_PLUGINS):
             return f"（{frame.filename} 第 {frame.lineno} 行）"

@@ -46,7 +46,8 @@ def cell_value(spec: FactSpec, value: Any) -> Any:
 
 
 def put(cell, value: Any) -> None:
-    """Write a value; text starting with = + - @ (a choice label such as "=", a prefilled name) stays text, not a formula."""
+    """Write a value; text starting with = + - @ (a choice label such as "=", a prefilled name)
+    stays text, not a formula."""
     put_text(cell, value)
 
 

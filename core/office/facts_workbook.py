@@ -21,7 +21,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from .. import errors
 from ..errors import JixiaoError, Problem
-from ..facts import LocatedFacts, cell_text
+from ..fact_model import LocatedFacts, cell_text
 from .limits import MAX_COLUMNS, MAX_FACT_ROWS, check_xlsx, too_many_rows
 from .table_sheets import read_table_sheets
 from .template import (
@@ -80,12 +80,14 @@ def read_facts_workbook(path: str | Path, max_bytes: int | None = None) -> dict[
             raise too_many_rows(f"{p} 工作表“{sheet.title}”", sheet.max_row, MAX_FACT_ROWS)
         if sheet.max_column > MAX_COLUMNS:
             raise _fail(
-                f"{p} 工作表“{sheet.title}”有 {sheet.max_column:,} 列，超过上限 {MAX_COLUMNS:,} 列；请删除多余的列后再读取",
+                f"{p} 工作表“{sheet.title}”有 {sheet.max_column:,} 列，"
+                f"超过上限 {MAX_COLUMNS:,} 列；请删除多余的列后再读取",
                 field=str(p),
             )
     if SHEET_FACTS not in wb.sheetnames:
         raise _fail(
-            f"事实文件 {p} 缺少工作表“{SHEET_FACTS}”（现有：{'、'.join(wb.sheetnames)}）；请用 jixiao template 生成填报表",
+            f"事实文件 {p} 缺少工作表“{SHEET_FACTS}”（现有："
+            f"{'、'.join(wb.sheetnames)}）；请用 jixiao template 生成填报表",
             field=str(p),
         )
     ws = wb[SHEET_FACTS]
@@ -101,7 +103,8 @@ def read_facts_workbook(path: str | Path, max_bytes: int | None = None) -> dict[
     if header_row is None:
         column = get_column_letter(KEY_COL)
         raise _fail(
-            f"工作表“{SHEET_FACTS}”中找不到表头“{KEY_HEADER}”（应在 {column} 列、前 {SCAN_ROWS} 行之内，通常是 {column}{HEADER_ROW}）："
+            f"工作表“{SHEET_FACTS}”中找不到表头“{KEY_HEADER}”（应在 {column} 列、"
+            f"前 {SCAN_ROWS} 行之内，通常是 {column}{HEADER_ROW}）："
             f"可能被改写或删除了。请把该单元格改回“{KEY_HEADER}”，或用 jixiao template 重新生成填报表",
             location=f"{SHEET_FACTS}!{column}:{column}",
             field=KEY_HEADER,

@@ -18,7 +18,8 @@ from .layout import HEADER, HEADER_ROWS, TEXT, TOTAL, Cell, score_table
 if TYPE_CHECKING:
     from ..engine import Engine
 
-CSS = """
+CSS = (
+    """
 body { font-family: "SimSun", "宋体", "Songti SC", "Noto Serif CJK SC", "Source Han Serif SC", serif;
        margin: 2em auto; max-width: 75em; padding: 0 1em; line-height: 1.7; color: #000; }
 h1 { font-size: 1.5em; text-align: center; }
@@ -32,8 +33,10 @@ th { background: #d9d9d9; }
 td.text { text-align: left; }
 tr.total td { font-weight: bold; }
 col.text { width: 28%; } col.criteria { width: 38%; }
-@media print { body { max-width: none; margin: 0; } thead { display: table-header-group; } tr { page-break-inside: avoid; } }
 """
+    "@media print { body { max-width: none; margin: 0; } thead { display: table-header-group; } "
+    "tr { page-break-inside: avoid; } }\n"
+)
 
 
 def _cell_html(cell: Cell) -> str:

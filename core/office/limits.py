@@ -28,7 +28,8 @@ def megabytes(n: int) -> str:
 
 
 def check_xlsx(path: str | Path, max_bytes: int | None = None) -> None:
-    """Refuse an xlsx whose parts unpack beyond ``max_bytes`` (default ``LIMITS.xlsx_bytes``; INPUT_LIMIT); a non-zip is left to the reader."""
+    """Refuse an xlsx whose parts unpack beyond ``max_bytes`` (default ``LIMITS.xlsx_bytes``;
+    INPUT_LIMIT); a non-zip is left to the reader."""
     p = Path(path)
     max_bytes = LIMITS.xlsx_bytes if max_bytes is None else max_bytes
     try:
@@ -41,7 +42,8 @@ def check_xlsx(path: str | Path, max_bytes: int | None = None) -> None:
         raise JixiaoError(
             Problem(
                 errors.INPUT_LIMIT,
-                f"{p}：工作簿解压后共 {megabytes(unpacked)} MB（文件本身 {megabytes(packed)} MB），超过上限 {megabytes(max_bytes)} MB"
+                f"{p}：工作簿解压后共 {megabytes(unpacked)} MB（文件本身 {megabytes(packed)} MB），"
+                f"超过上限 {megabytes(max_bytes)} MB"
                 f"{raise_hint('xlsx_mb')}；大批量数据建议改用 CSV 或 JSON Lines",
                 field=str(p),
                 value=unpacked,

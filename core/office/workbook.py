@@ -82,7 +82,8 @@ def write_score_table(ws, card: Scorecard, engine: Engine) -> None:
     notes = "".join(f"\n{note}" for note in report_text.plugin_notes(card))
     put_text(
         ws["A2"],
-        f"部门：{card.department_name or card.department_id}（{card.department_id}）    评分体系：{r['title']}（{r['id']} {r['version']}）{notes}",
+        f"部门：{card.department_name or card.department_id}（{card.department_id}）    "
+        f"评分体系：{r['title']}（{r['id']} {r['version']}）{notes}",
     )
     ws["A2"].font, ws["A2"].alignment = font(10.5), align("left")
     for i, w in enumerate(table.widths, start=1):

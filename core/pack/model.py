@@ -58,7 +58,8 @@ class LeafSpec:
         return f"{self.file}:{line}" if line else self.file
 
     def place(self, param: str = "") -> Place:
-        """Where a parameter of this leaf is written ("params.bands[1].points"), or the leaf itself: the deepest line known."""
+        """Where a parameter of this leaf is written ("params.bands[1].points"), or the leaf itself:
+        the deepest line known."""
         parts = [p for p in param.replace("[", ".").replace("]", "").split(".") if p]
         keys = tuple(int(p) if p.isdigit() else p for p in parts)
         if keys[:1] == ("params",) and self.params_at is not None:

@@ -154,7 +154,8 @@ def apply(base: list[dict], overrides: list[OverrideSchema], pack_id: str) -> Re
                     (
                         i,
                         str(new["code"]),
-                        f"添加的指标“{new['name']}”（{new['code']}）与已有指标重名或同编码：要替换已有指标请用 use 或 set 覆盖它",
+                        f"添加的指标“{new['name']}”（{new['code']}）"
+                        "与已有指标重名或同编码：要替换已有指标请用 use 或 set 覆盖它",
                     )
                 )
                 continue

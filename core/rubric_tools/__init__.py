@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import JixiaoError
-from ..pack.loader import locate
+from ..pack.discovery import locate
 from ..yamlio import load_with_lines, nearest_line
 
 

@@ -125,10 +125,12 @@ def _lenient(ref: str | Path) -> Pack | None:
     """The pack with group weights, the total and the grades made to agree, so the binding
     can still be checked; None when the tree is refused for anything else."""
     from ..pack import loader
+    from ..pack.discovery import locate
+    from ..pack.resolve import _resolve
     from ..pack.schema import GradeBandSchema
 
     try:
-        resolved = loader._resolve(loader.locate(ref), ())
+        resolved = _resolve(locate(ref), ())
         indicators = copy.deepcopy(resolved.indicators)
 
         def settle(node: dict) -> Decimal:
@@ -139,14 +141,14 @@ def _lenient(ref: str | Path) -> Pack | None:
         total = sum((settle(n) for n in indicators), Decimal(0)) + resolved.dropped
         grades = [GradeBandSchema(grade="—", range=f"[0, {fmt_number(total)}]")]
         schema = resolved.schema.model_copy(update={"total": total, "grades": grades})
-        return loader._build(dataclasses.replace(resolved, schema=schema, indicators=indicators), loader.locate(ref))
+        return loader._build(dataclasses.replace(resolved, schema=schema, indicators=indicators), locate(ref))
     except Exception:  # refused for more than sums (or the loader changed): the binding is not checked
         return None
 
 
 def _own_duplicates(problems: list[Problem], chain: list[PackFile]) -> list[Problem]:
     """Duplicate codes told with both places (the loader names one node twice)."""
-    from ..pack.loader import _path_text
+    from ..pack.resolve import _path_text
 
     duplicate = lambda p: p.code == errors.PACK_INVALID and p.field == "code"
     codes = {str(p.value) for p in problems if duplicate(p)}
@@ -263,7 +265,8 @@ def _lint(chain: list[PackFile], pack: Pack | None, engine: Any) -> list[Problem
                 out.append(
                     Problem(
                         LINT_UNUSED_FACT,
-                        f"{where}：facts.{name}：事实 {name} 已在评分体系层面声明，但没有指标的评分规则或条件使用它（填报表仍会要求填写）",
+                        f"{where}：facts.{name}：事实 {name} 已在评分体系层面声明，"
+                        "但没有指标的评分规则或条件使用它（填报表仍会要求填写）",
                         field=name,
                         location=where,
                     )
@@ -282,7 +285,8 @@ def _lint(chain: list[PackFile], pack: Pack | None, engine: Any) -> list[Problem
                 out.append(
                     Problem(
                         LINT_EFFECTIVE_DATE,
-                        f"{where}：overrides[{i}]（{_target(ov)}）：生效日期 {effective.isoformat()} 晚于评分体系的年度 {year} 年："
+                        f"{where}：overrides[{i}]（{_target(ov)}）："
+                        f"生效日期 {effective.isoformat()} 晚于评分体系的年度 {year} 年："
                         f"请确认这项调整适用于 {year} 年度的评价，或改正 year / effective",
                         field="effective",
                         value=effective.isoformat(),
@@ -305,7 +309,7 @@ def _target(ov: dict) -> str:
 def _relocate(p: Problem, chain: list[PackFile]) -> Problem:
     """Point a problem at the line to edit: the deepest line of the node it is about (read from
     ``p.node``), or the override that wrote the value when that node lies in a base pack."""
-    from ..pack.loader import _path_text
+    from ..pack.resolve import _path_text
 
     if p.file is None or p.node is None or p.detail is None or not p.node:
         return p

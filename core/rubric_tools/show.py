@@ -59,7 +59,10 @@ def fact_text(spec: FactSpec) -> str:
     bounds = ""
     if spec.minimum is not None or spec.maximum is not None:
         show = (lambda v: fmt_percent(v, 2)) if spec.kind == "rate" else fmt_number
-        bounds = f"，{show(spec.minimum) if spec.minimum is not None else ''}～{show(spec.maximum) if spec.maximum is not None else ''}"
+        bounds = (
+            f"，{show(spec.minimum) if spec.minimum is not None else ''}"
+            f"～{show(spec.maximum) if spec.maximum is not None else ''}"
+        )
     return f"{spec.name}（{spec.label}；{kind}{unit}{bounds}）"
 
 
@@ -93,7 +96,8 @@ def render_pack(engine: Any) -> str:
         pack.title,
         f"编号 {pack.id}　版本 {pack.version}　地区 {pack.region}　年度 {pack.year}　类型 {pack.kind}",
         f"依据：{pack.source}",
-        f"总分 {fmt_number(pack.total)} 分；指标得分{rounding_text(pack.score_rounding)}；比率{rounding_text(pack.rate_rounding)}",
+        f"总分 {fmt_number(pack.total)} 分；指标得分{rounding_text(pack.score_rounding)}；"
+        f"比率{rounding_text(pack.rate_rounding)}",
         f"等级：{grades_text(pack)}",
     ]
     if pack.base:

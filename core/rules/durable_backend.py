@@ -156,7 +156,8 @@ class _Ruleset:
 
 
 def partition(tables: Sequence[DecisionTable]) -> list[tuple[int, ...]]:
-    """The tables in order, in groups of at most ``RULES_PER_RULESET`` rules: no assert can fire more actions than durable survives.
+    """The tables in order, in groups of at most ``RULES_PER_RULESET`` rules: no assert can fire
+    more actions than durable survives.
 
     Every rule of a table may hold at once (overlapping rules, first match wins), so the
     bound counts rules, not tables. A table larger than a whole ruleset is refused.
@@ -168,7 +169,8 @@ def partition(tables: Sequence[DecisionTable]) -> list[tuple[int, ...]]:
         n = len(table.rules)
         if n > RULES_PER_RULESET:
             raise _engine_error(
-                f"决策表 {table.id} 有 {n} 条规则，durable-rules 一次最多执行 {RULES_PER_RULESET} 条；请改用 --rules python",
+                f"决策表 {table.id} 有 {n} 条规则，"
+                f"durable-rules 一次最多执行 {RULES_PER_RULESET} 条；请改用 --rules python",
                 field=table.id,
             )
         if size + n > RULES_PER_RULESET:
@@ -182,7 +184,8 @@ def partition(tables: Sequence[DecisionTable]) -> list[tuple[int, ...]]:
 
 
 class DurableBackend:
-    """A pack's tables as durable rulesets on a private host (as few as the action bound allows); same contract as PythonBackend."""
+    """A pack's tables as durable rulesets on a private host (as few as the action bound allows);
+    same contract as PythonBackend."""
 
     name = "durable-rules"
 
@@ -262,7 +265,8 @@ class DurableBackend:
         return out
 
     def _run(self, ruleset: _Ruleset, values: Mapping[str, Number], run_sid: str, sid: str) -> dict[str, Any]:
-        """One ruleset's state after asserting the department's inputs (absent inputs are left out: no condition on them can match)."""
+        """One ruleset's state after asserting the department's inputs (absent inputs are left out:
+        no condition on them can match)."""
         fact: dict[str, int | str] = {_ALWAYS: 1, "sid": run_sid}
         for key, i in ruleset.fields.items():
             if key in values:

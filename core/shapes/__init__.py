@@ -13,7 +13,8 @@ __all__ = ["Shape", "Metric", "Formula"]
 
 
 def __getattr__(name: str):
-    """``from jixiao.shapes import Bands``, as plugins written before the shapes moved do: still works, with a warning."""
+    """``from jixiao.shapes import Bands``, as plugins written before the shapes moved do: still
+    works, with a warning."""
     import importlib
     import warnings
 

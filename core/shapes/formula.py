@@ -77,7 +77,8 @@ class Formula:
                 raise JixiaoError(
                     where.problem(
                         errors.PACK_FORMULA,
-                        f"公式“{self.text}”使用了不允许的写法 {type(node).__name__}：只能用 + − × ÷ ** 、括号、数值、事实名和 min/max/abs",
+                        f"公式“{self.text}”使用了不允许的写法 {type(node).__name__}："
+                        "只能用 + − × ÷ ** 、括号、数值、事实名和 min/max/abs",
                         field="formula",
                         value=self.text,
                     )
@@ -108,7 +109,8 @@ class Formula:
                 raise JixiaoError(
                     where.problem(
                         errors.PACK_FORMULA,
-                        f"公式“{self.text}”的乘方指数须为 -{MAX_EXPONENT}～{MAX_EXPONENT} 的整数常量（如 x ** 2），以保证结果精确",
+                        f"公式“{self.text}”的乘方指数须为 -{MAX_EXPONENT}～{MAX_EXPONENT} 的整数常量（如 x ** 2），"
+                        "以保证结果精确",
                         field="formula",
                         value=self.text,
                     )

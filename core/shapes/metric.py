@@ -177,7 +177,8 @@ class Metric:
         return tuple({s.name: s for s in specs}.values())
 
     def _sentence_template(self) -> str:
-        """The sentence as a ``str.format`` template, built once: "{0}" is the value, "{1}", "{2}", … the facts of ``shown_specs``."""
+        """The sentence as a ``str.format`` template, built once: "{0}" is the value, "{1}", "{2}",
+        … the facts of ``shown_specs``."""
         at = {s.name: i for i, s in enumerate(self.shown_specs, 1)}
         item = lambda s: f"{_literal(s.label)}{{{at[s.name]}}}"
         head = f"{_literal(self.label)}为{{0}}"

@@ -192,7 +192,8 @@ def _arithmetic(node: Node, claimed: Decimal, sums: _FormSums) -> list[Finding]:
 
 
 def find(card: Scorecard, claims: Claims, grade_for: Any, pack_total: Decimal) -> list[Finding]:
-    """Every finding, in table order: each indicator (a group before its children), the total, the grade, then the rest."""
+    """Every finding, in table order: each indicator (a group before its children), the total, the grade,
+    then the unknown indicators and the contradicting facts."""
     claimed = {code: c.value for code, c in claims.by_code().items()}
     sums = _FormSums(claimed)
     out: list[Finding] = []

@@ -27,7 +27,8 @@ class PerOccurrence(Shape):
         return Configured(metric.facts, formula=formula, state=state)
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
-        """The floor and the cap are comparisons that keep ``max``'s and ``min``'s choice between equal values (1 and 1.0 print differently)."""
+        """The floor and the cap are comparisons that keep ``max``'s and ``min``'s choice between equal values
+        (1 and 1.0 print differently)."""
         state: PerOccurrenceState = configured.state
         metric = state.metric
         n = metric.compute(ctx)

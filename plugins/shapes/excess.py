@@ -50,9 +50,11 @@ class OverThreshold(Shape):
         )
         unit = "个百分点" if metric.is_rate else "个单位"
         beyond = "低于" if below else "超过"
+        shown_per = metric.show(per).rstrip("%") if metric.is_rate else fmt_number(per)
+        per_step = f"每{beyond}{shown_per}{unit}扣{fmt_number(step)}分"
+        within = f"{metric.label}{'≥' if below else '≤'}{metric.show(threshold)}"
         formula = (
-            f"{metric.formula()}；{metric.label}{'≥' if below else '≤'}{metric.show(threshold)}得{fmt_number(leaf.weight)}分，"
-            f"每{beyond}{metric.show(per).rstrip('%') if metric.is_rate else fmt_number(per)}{unit}扣{fmt_number(step)}分（{COUNTING[counting]}），扣完为止"
+            f"{metric.formula()}；{within}得{fmt_number(leaf.weight)}分，{per_step}（{COUNTING[counting]}），扣完为止"
         )
         state = OverThresholdState(
             metric,
@@ -65,7 +67,7 @@ class OverThreshold(Shape):
             key=f"{leaf.code}:value",
             rule=f"{leaf.code}:over",
             over_text=f"{beyond}{metric.show(threshold)}",
-            per_text=f"每{beyond}{metric.show(per).rstrip('%') if metric.is_rate else fmt_number(per)}{unit}扣{fmt_number(step)}分，扣",
+            per_text=f"{per_step}，扣",
         )
         return Configured(metric.facts, [table], formula, state=state)
 
@@ -106,7 +108,8 @@ class OverThreshold(Shape):
         deduction = Deduction(
             lost,
             f"{metric.label}{mids[0].shown}，{state.over_text}",
-            f"{metric.sentence(ctx, value, (inputs, mids))}，{state.over_text}的标准{shown_excess}，{state.per_text}{fmt_points(lost)}分",
+            f"{metric.sentence(ctx, value, (inputs, mids))}，{state.over_text}的标准{shown_excess}，"
+            f"{state.per_text}{fmt_points(lost)}分",
             rule,
         )
         return Outcome(sub(leaf.weight, lost), inputs, mids, [deduction], [rule])

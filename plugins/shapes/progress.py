@@ -56,7 +56,8 @@ class Progress(Shape):
         check_points(leaf, total((p[3] for p in parsed), avg_points), "periods/average_points")
         facts = {budget.name: budget, **{s.name: s for s, *_ in parsed}}
         formula = "；".join(
-            f"{label}得分=min({label}累计支出÷{budget.label}÷{fmt_percent(sch, 0)}, {fmt_number(cap)})×{fmt_number(pts)}分"
+            f"{label}得分=min({label}累计支出÷{budget.label}÷{fmt_percent(sch, 0)}, {fmt_number(cap)})"
+            f"×{fmt_number(pts)}分"
             for _, label, sch, pts in parsed
         )
         if avg_points:

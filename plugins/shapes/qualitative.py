@@ -61,7 +61,8 @@ class Qualitative(Shape):
             raise FactError(
                 Problem(
                     errors.FACT_RANGE,
-                    f"“{leaf.name}”选定档次“{level.choices[chosen]}”，得分 {fmt_number(got)} 不在该档区间 {allowed.describe('得分率')} 内",
+                    f"“{leaf.name}”选定档次“{level.choices[chosen]}”，"
+                    f"得分 {fmt_number(got)} 不在该档区间 {allowed.describe('得分率')} 内",
                     field=score.name,
                     value=got,
                     expected=allowed.describe("得分率"),

@@ -1,4 +1,5 @@
-"""Ratio × points, with a cap on the ratio and an interval where the score is 0 ("实际采购金额大于采购计划金额，本项得0分")."""
+"""Ratio × points, with a cap on the ratio and an interval where the score is 0
+("实际采购金额大于采购计划金额，本项得0分")."""
 
 from __future__ import annotations
 
@@ -38,7 +39,8 @@ class RatioPoints(Shape):
                     f"{leaf.code}:zero", (Rule("zero", interval.conditions(f"{leaf.code}:value"), zero_text),)
                 )
             )
-        formula = f"得分={metric.label}×{fmt_number(leaf.weight)}分（{metric.label}以{fmt_number(cap * 100)}%为上限）；{metric.formula()}"
+        capped = f"（{metric.label}以{fmt_number(cap * 100)}%为上限）"
+        formula = f"得分={metric.label}×{fmt_number(leaf.weight)}分{capped}；{metric.formula()}"
         if zero_text is not None:
             formula += f"；{zero_text}时得0分"
         state = RatioState(

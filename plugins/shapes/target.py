@@ -54,7 +54,8 @@ class Target(Shape):
         shown_target = target if isinstance(target, str) else actual.show(target)
         ratio = {"≥": "完成值÷指标值", "≤": "指标值÷完成值", "=": "完成值与指标值之比（取较小者）"}[nature]
         points = fmt_number(leaf.weight)
-        formula = f"指标性质“{nature}”，指标值 {shown_target}；达到得{points}分，否则得分=({ratio})×{points}分；{actual.formula()}"
+        rule = f"达到得{points}分，否则得分=({ratio})×{points}分"
+        formula = f"指标性质“{nature}”，指标值 {shown_target}；{rule}；{actual.formula()}"
         return Configured(facts, [table], formula, state=TargetState(nature, actual, target))
 
     def _target(self, configured: Configured, ctx: EvalContext) -> Decimal:

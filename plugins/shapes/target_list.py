@@ -83,7 +83,8 @@ class TargetList(Shape):
             raise FactError(
                 Problem(
                     errors.FACT_RANGE,
-                    f"“{spec.label}”各行分值合计 {fmt_number(points_total)} 与“{leaf.name}”的分值 {fmt_number(leaf.weight)} 不符",
+                    f"“{spec.label}”各行分值合计 {fmt_number(points_total)} "
+                    f"与“{leaf.name}”的分值 {fmt_number(leaf.weight)} 不符",
                     field=spec.name,
                     value=points_total,
                     expected=f"分值合计 {fmt_number(leaf.weight)}",
@@ -116,9 +117,10 @@ class TargetList(Shape):
             )
             if got < row["points"]:
                 lost = sub(row["points"], got)
+                unit = row.get("unit", "")
                 problem = (
-                    f"“{row['name']}”年度指标值{NATURES[row['nature']]}{fmt_number(row['target'])}{row.get('unit', '')}，"
-                    f"实际完成{fmt_number(row['actual'])}{row.get('unit', '')}，完成比例{fmt_percent(ratio)}，扣{fmt_points(lost)}分"
+                    f"“{row['name']}”年度指标值{NATURES[row['nature']]}{fmt_number(row['target'])}{unit}，"
+                    f"实际完成{fmt_number(row['actual'])}{unit}，完成比例{fmt_percent(ratio)}，扣{fmt_points(lost)}分"
                     if row["nature"] != "qualitative"
                     else f"“{row['name']}”评定为“{LEVELS[row['level']]}”，扣{fmt_points(lost)}分"
                 )

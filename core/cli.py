@@ -266,6 +266,10 @@ from .cli_batch import batch as _batch  # noqa: E402
 
 main.add_command(_batch)
 
+from .cli_audit import register as _register_audit  # noqa: E402
+
+_register_audit(main, _rubric_opt, _plugin_opt, _block_opt, _rules_opt, _engine)
+
 from .cli_rubric import rubric as _rubric  # noqa: E402
 
 main.add_command(_rubric)

@@ -169,3 +169,4 @@ BATCH_WORKER_START = "BATCH_WORKER_START"  # no worker process could be started
 CLAIM_FORMAT = "CLAIM_FORMAT"  # a claimed score, total or grade that cannot be read as written
 CLAIM_AMBIGUOUS = "CLAIM_AMBIGUOUS"  # a claimed indicator named by a name two indicators share
 CLAIM_DUPLICATE = "CLAIM_DUPLICATE"  # one indicator claimed twice (by code and by name)
+CLAIM_MISSING = "CLAIM_MISSING"  # jixiao audit on a document that claims nothing

@@ -60,7 +60,14 @@ def gbk_hint(raw: bytes) -> str:
     return "（看起来是 GBK/GB18030 编码）"
 
 
+DOCUMENT_KEYS = ("rubric", "department", "facts", "claimed", "source")
+
+
 def normalise_document(data: Any, source: str) -> dict[str, Any]:
+    """The document's parts, checked; a top-level key it does not know is refused, not ignored.
+
+    A misspelt ``claimd:`` would otherwise leave an audit with nothing to check and say nothing.
+    """
     if not isinstance(data, dict) or not isinstance(data.get("facts"), dict):
         raise JixiaoError(
             Problem(
@@ -91,6 +98,18 @@ def normalise_document(data: Any, source: str) -> dict[str, Any]:
                     expected="文字",
                 )
             )
+    unknown = [key for key in data if key not in DOCUMENT_KEYS]
+    if unknown:
+        shown = "、".join(str(k) for k in unknown)
+        raise JixiaoError(
+            Problem(
+                errors.FACTS_FORMAT,
+                f"{source}：不认识的顶层键 {shown}（可用：rubric、department、facts、claimed）",
+                field=str(unknown[0]),
+                value=unknown[0],
+                expected="rubric、department、facts、claimed",
+            )
+        )
     rubric = data.get("rubric")
     if rubric is not None and not isinstance(rubric, str):
         raise JixiaoError(
@@ -107,4 +126,5 @@ def normalise_document(data: Any, source: str) -> dict[str, Any]:
         "facts": data["facts"],
         "rubric": rubric,
         "source": source,
+        "claimed": data.get("claimed"),
     }

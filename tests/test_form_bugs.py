@@ -50,3 +50,144 @@ def test_a_shortfall_under_one_step_loses_nothing_and_says_nothing_was_lost(shap
     leaf = budget_completion(shapes, shapes_doc, "99.27%")
     assert leaf.score == leaf.weight and leaf.deductions == []
     assert {m.label: m.shown for m in leaf.intermediates}["超出幅度"] == "0.73个百分点"
+
+
+PACK_43 = """\
+id: total-43
+title: 总分43分的评分体系
+region: 测试区
+year: 2024
+version: "1"
+source: 测试用
+total: 43
+rounding:
+  score: {places: 2, mode: half_up}
+grades:
+  - {grade: 好, range: "[30, 43]"}
+  - {grade: 差, range: "[0, 30)"}
+indicators:
+  - code: "1"
+    name: 队伍管理
+    weight: 23
+    use: judgement
+    facts:
+      a_score: {kind: score, label: 队伍管理评分, unit: 分}
+      a_reason: {kind: text, label: 理由}
+    params: {score: a_score, reason: a_reason}
+  - code: "2"
+    name: 工作成效
+    weight: 20
+    use: judgement
+    facts:
+      b_score: {kind: score, label: 工作成效评分, unit: 分}
+      b_reason: {kind: text, label: 理由}
+    params: {score: b_score, reason: b_reason}
+"""
+FACTS_43 = {
+    "department": {"id": "d", "name": "测试部门"},
+    "facts": {"a_score": 20, "a_reason": "好", "b_score": 18, "b_reason": "好"},
+}
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "html"])
+def test_a_pack_out_of_43_prints_43_in_the_total_row(tmp_path, fmt):
+    from jixiao.formats import FORMATS
+
+    (tmp_path / "pack.yaml").write_text(PACK_43, encoding="utf-8")
+    engine = Engine.from_rubric(tmp_path, rules="python")
+    card = engine.evaluate(FACTS_43)
+    text = str(FORMATS[fmt](card, engine))
+    assert card.total == 38
+    rows = [line for line in text.splitlines() if "总计得分" in line and "38" in line]
+    assert rows and all("100" not in row for row in rows)
+    assert any("43" in row for row in rows)  # the table's total row shows the pack's total
+
+
+def district(tmp_path: Path, overrides: str) -> Path:
+    text = f"""\
+id: district-test
+extend: shenzhen-yantian-2023
+title: 区级调整
+region: 测试区
+version: "1"
+source: 测试
+overrides:
+{overrides}"""
+    (tmp_path / "pack.yaml").write_text(text, encoding="utf-8")
+    return tmp_path / "pack.yaml"
+
+
+ADD = """\
+  - add:
+      parent: 公平性
+      indicator:
+        code: "3.4.3"
+        name: 新增指标
+        weight: 2
+        use: judgement
+        facts:
+          n_score: {kind: score, label: 新增评分, unit: 分}
+          n_reason: {kind: text, label: 理由}
+        params: {score: n_score, reason: n_reason}
+    reason: 增加一项
+    authority: 测试
+"""
+
+
+def test_weights_broken_by_a_districts_add_point_at_the_add(tmp_path, reference_doc):
+    """Every command names the district's line, not the base pack's, and they name the same one."""
+    from conftest import run_cli
+
+    pack = district(tmp_path, ADD)
+    for args in (("rubric", "check", tmp_path), ("evaluate", REFERENCE, "--rubric", tmp_path, "--rules", "python")):
+        result = run_cli(*args)
+        assert result.exit_code == 2
+        line = next(x for x in result.stderr.splitlines() if "PACK_WEIGHTS" in x)
+        assert f"{pack}:13：overrides[0]（3.4.3）.add.indicator.weight" in line, line
+        assert "“公平性”分值 9 与下级分值合计 11 不符" in line
+
+
+REFERENCE = HERE.parent / "examples" / "yantian-2023" / "facts.yaml"
+MOVE = """\
+  - target: 群众信访办理情况
+    drop: {move_to: 公众或服务对象满意度}
+    reason: 不考核信访
+    authority: 测试
+"""
+
+
+def test_points_moved_by_drop_are_noted_in_the_criteria_and_warned_of(tmp_path):
+    from conftest import run_cli
+
+    district(tmp_path, MOVE)
+    engine = Engine.from_rubric(tmp_path, rules="python")
+    leaf = engine.pack.find("公众或服务对象满意度")
+    assert leaf is not None and leaf.weight == 9
+    assert leaf.criteria.endswith("（本指标分值已由6分调整为9分，按上述标准计得的分数×1.5）")
+    check = run_cli("rubric", "check", tmp_path)
+    assert check.exit_code == 0 and "LINT_RESCALED_CRITERIA" in check.stdout + check.stderr
+
+
+def test_a_district_that_rewrites_the_criteria_gets_no_note(tmp_path):
+    district(
+        tmp_path,
+        MOVE
+        + """\
+  - target: 公众或服务对象满意度
+    set: {criteria: 满意度≥95%的，得9分；其余按比例。}
+    reason: 改写评分标准
+    authority: 测试
+""",
+    )
+    leaf = Engine.from_rubric(tmp_path, rules="python").pack.find("公众或服务对象满意度")
+    assert leaf is not None and leaf.criteria == "满意度≥95%的，得9分；其余按比例。"
+
+
+def test_a_misnamed_fact_is_never_taken_for_another(reference_doc):
+    engine = Engine.from_rubric("shenzhen-yantian-2023", rules="python")
+    doc = copy.deepcopy(reference_doc)
+    doc["facts"]["staff"] = doc["facts"].pop("outsourced_staff")
+    card = engine.evaluate(doc)
+    [unknown] = card.fact_problems
+    assert unknown.code == "FACT_UNKNOWN" and "是否拼写有误" in unknown.message  # nothing close: no guess offered
+    assert card["编外人员控制率"].status == "not_evaluable"

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from .. import errors, tree
 from ..errors import JixiaoError, Place, Problem, located
 from ..facts import FactSpec
-from ..numbers import CONTEXT, fmt_number, sub, total
+from ..numbers import CONTEXT, Number, div, fmt_detail, fmt_number, sub, total
 from ..rules.intervals import Interval, parse_interval, partition_problems
 from .discovery import ENTRY_POINT_GROUP as ENTRY_POINT_GROUP
 from .discovery import PACK_FILE as PACK_FILE
@@ -44,7 +44,33 @@ def load_pack(ref: str | Path) -> Pack:
     with localcontext(CONTEXT):
         path = locate(ref)
         resolved = _resolve(path, ())
-        return _build(resolved, path)
+        try:
+            return _build(resolved, path)
+        except JixiaoError as exc:
+            if resolved.base is None:
+                raise
+            raise JixiaoError(_blame_overrides(exc.problems, path)) from None
+
+
+def _blame_overrides(problems: list[Problem], path: Path) -> list[Problem]:
+    """A mistake in an extending pack, pointed at the line to edit (the override that caused it), as
+    ``rubric check`` points it. Only on refusal: the files are read again for their lines."""
+    from .chain import read_chain, relocate
+
+    chain = read_chain(path)
+    return [relocate(p, chain) for p in problems]
+
+
+def _criteria(text: str, weight: Decimal, scale: Number, origins: dict[str, str]) -> str:
+    """The criteria as printed: points moved here by a ``drop`` scale the score, and the text, written
+    for the old points, says so — unless the override that moved them rewrote it."""
+    if scale == 1 or "criteria" in origins:
+        return text
+    note = (
+        f"（本指标分值已由{fmt_number(div(weight, scale))}分调整为{fmt_number(weight)}分，"
+        f"按上述标准计得的分数×{fmt_detail(scale)}）"
+    )
+    return f"{text}\n{note}" if text else note
 
 
 def _gate(kind: str, g: GateSchema, place: Place, problems: list[Problem]) -> Gate | None:
@@ -141,7 +167,7 @@ def _build(r: _Resolved, path: Path) -> Pack:
             n.params,
             facts,
             n.description,
-            n.criteria,
+            _criteria(n.criteria, n.weight, r.scale.get(code, Decimal(1)), r.origins.get(code, {})),
             n.improvement,
             gates["veto"],
             gates["exempt"],

@@ -22,12 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from .. import errors
-from ..errors import JixiaoError, Place, Problem, located
-from ..numbers import fmt_number, to_decimal
+from ..errors import JixiaoError, Place, Problem
+from ..numbers import fmt_detail, fmt_number, to_decimal
+from ..pack.chain import PackFile, chain_nodes, override_target, read_chain, relocate
 from ..pack.model import Pack
-from . import PackFile, chain_nodes, key_path, node_at, read_chain
 
 LINT_NO_CRITERIA = "LINT_NO_CRITERIA"
+LINT_RESCALED_CRITERIA = "LINT_RESCALED_CRITERIA"
 LINT_UNUSED_FACT = "LINT_UNUSED_FACT"
 LINT_UNUSED_METRIC = "LINT_UNUSED_METRIC"
 LINT_EFFECTIVE_DATE = "LINT_EFFECTIVE_DATE"
@@ -103,8 +104,8 @@ def check_pack(ref: str | Path) -> CheckReport:
             ]
     problems += _negative_weights(chain) + _metric_formulas(chain, bound)
     warnings = _lint(chain, bound, report.engine)
-    report.problems = _unique([_relocate(p, chain) for p in problems])
-    report.warnings = _unique([_relocate(w, chain) for w in warnings])
+    report.problems = _unique([relocate(p, chain) for p in problems])
+    report.warnings = _unique([relocate(w, chain) for w in warnings])
     if report.problems:
         report.engine = None
     return report
@@ -232,6 +233,28 @@ def _used_metrics(pack: Pack) -> set[str]:
     return {m for leaf in pack.leaves() for m in scan(dict(leaf.params))}
 
 
+def _rescaled_criteria(chain: list[PackFile], pack: Pack) -> list[Problem]:
+    """A leaf that received a dropped sibling's points still describes its old points."""
+    out = []
+    for ov in pack.overrides:
+        leaf = pack.find(ov.moved_to) if ov.moved_to else None
+        if leaf is None or "criteria" in leaf.origins:
+            continue
+        f = next((c for c in reversed(chain) if str(c.raw.get("id")) == ov.pack), chain[-1])
+        where = f.where(("overrides", ov.index, "drop"))
+        out.append(
+            Problem(
+                LINT_RESCALED_CRITERIA,
+                f"{where}：overrides[{ov.index}]：“{leaf.name}”移入{fmt_number(ov.moved_points)}分后分值为"
+                f"{fmt_number(leaf.weight)}分，其参考评分标准仍按原分值书写，得分将按比例折算（×{fmt_detail(leaf.scale)}），"
+                f"评分表中已加注；如要改写评分标准，请另加一项调整：target: {leaf.name}，set: {{criteria: …}}",
+                field="criteria",
+                location=where,
+            )
+        )
+    return out
+
+
 def _lint(chain: list[PackFile], pack: Pack | None, engine: Any) -> list[Problem]:
     out: list[Problem] = []
     if pack is not None:
@@ -245,6 +268,7 @@ def _lint(chain: list[PackFile], pack: Pack | None, engine: Any) -> list[Problem
                         location=leaf.path,
                     )
                 )
+        out += _rescaled_criteria(chain, pack)
         used_metrics = _used_metrics(pack)
         for f, name, _ in _declared(chain, "metrics"):
             if name not in used_metrics:
@@ -285,7 +309,7 @@ def _lint(chain: list[PackFile], pack: Pack | None, engine: Any) -> list[Problem
                 out.append(
                     Problem(
                         LINT_EFFECTIVE_DATE,
-                        f"{where}：overrides[{i}]（{_target(ov)}）："
+                        f"{where}：overrides[{i}]（{override_target(ov)}）："
                         f"生效日期 {effective.isoformat()} 晚于评分体系的年度 {year} 年："
                         f"请确认这项调整适用于 {year} 年度的评价，或改正 year / effective",
                         field="effective",
@@ -294,89 +318,3 @@ def _lint(chain: list[PackFile], pack: Pack | None, engine: Any) -> list[Problem
                     )
                 )
     return out
-
-
-def _target(ov: dict) -> str:
-    add = ov.get("add")
-    if isinstance(add, dict) and isinstance(add.get("indicator"), dict):
-        return str(add["indicator"].get("code", ""))
-    return str(ov.get("target", ""))
-
-
-# --- pointing each message at the line to edit -------------------------------------------
-
-
-def _relocate(p: Problem, chain: list[PackFile]) -> Problem:
-    """Point a problem at the line to edit: the deepest line of the node it is about (read from
-    ``p.node``), or the override that wrote the value when that node lies in a base pack."""
-    from ..pack.resolve import _path_text
-
-    if p.file is None or p.node is None or p.detail is None or not p.node:
-        return p
-    f = next((c for c in chain if str(c.path) == p.file), None)
-    if f is None:
-        return p
-    at = tuple(p.node)
-    node, node_path = node_at(f.raw, at)
-    if p.code == errors.PACK_WEIGHTS and isinstance(node, dict) and node_path == at:
-        at += ("weight",)
-    extra = {"field": p.field, "value": p.value, "expected": p.expected}
-    here = located(p.code, p.detail, f.path, f.line(at), at, _path_text(f.raw, tuple(p.node)), **extra)
-    found = _override_for(chain, f, at, p.code)
-    if found is None:
-        return here
-    g, i, rel = found
-    written = ("overrides", i) + rel
-    text = f"overrides[{i}]（{_target(g.overrides()[i])}）.{'.'.join(str(x) for x in rel)}"
-    return located(
-        p.code,
-        f"{p.detail}（所覆盖的原指标：{here.location}：{_path_text(f.raw, tuple(p.node))}）",
-        g.path,
-        g.line(written),
-        written,
-        text,
-        **extra,
-    )
-
-
-def _override_for(chain: list[PackFile], f: PackFile, at: tuple, code: str) -> tuple[PackFile, int, tuple] | None:
-    """The last override, in a pack extending ``f``, that wrote the value at ``at`` (or, for
-    a sum that no longer agrees, a weight below it)."""
-    if f not in chain:
-        return None
-    node, node_path = node_at(f.raw, at)
-    if node is None and at[:1] == ("indicators",) and code == errors.PACK_WEIGHTS:
-        tops = [n for n in f.raw.get("indicators") or [] if isinstance(n, dict)]
-        keys = {str(n.get(k)) for n in tops for k in ("code", "name")}
-        node_path, sub, children = (), ("weight",), keys
-    elif node is None:
-        return None
-    else:
-        sub = tuple(at[len(node_path) :])
-        children = {str(c.get(k)) for c in node.get("children") or [] if isinstance(c, dict) for k in ("code", "name")}
-    names = {str(node.get("code")), str(node.get("name"))} if node is not None else set()
-    found = fallback = None
-    for g in chain[chain.index(f) + 1 :]:
-        for i, ov in enumerate(g.overrides()):
-            target = str(ov.get("target"))
-            written = ov.get("set")
-            sets = written if isinstance(written, dict) else {}
-            if target in names:
-                for key in sets:
-                    k = key_path(key)
-                    if sub[: len(k)] == k or (len(sub) >= 2 and k[: len(sub)] == sub):
-                        found = (g, i, ("set", key) + sub[len(k) :])
-                if ov.get("use") is not None and sub[:1] == ("use",):
-                    found = (g, i, ("use",))
-                elif code in (errors.PACK_PARAMS, errors.PACK_BANDS) and sub[:1] == ("params",):
-                    # the params were the base's; what changed is the implementation or the weight they must fit
-                    fallback = (
-                        (g, i, ("use",))
-                        if ov.get("use") is not None
-                        else (g, i, ("set", "weight"))
-                        if "weight" in sets
-                        else fallback
-                    )
-            if code == errors.PACK_WEIGHTS and sub == ("weight",) and target in children and "weight" in sets:
-                found = (g, i, ("set", "weight"))
-    return found or fallback

@@ -26,6 +26,7 @@ from jixiao import JixiaoError, render
 from jixiao.cli import main
 from jixiao.facts import read_facts_file
 from jixiao.numbers import to_decimal
+from jixiao.office.audit_files import audit_workbook
 from jixiao.office.document import scorecard_document
 from jixiao.office.html import scorecard_html
 from jixiao.office.template import KEY_COL, VALUE_COL, template_workbook
@@ -405,15 +406,23 @@ def test_docs_images_come_from_the_current_code(tmp_path, card, py_engine):
         "score-table.xlsx": scorecard_workbook(card, py_engine),
         "report.docx": scorecard_document(card, py_engine),
         "facts-template.xlsx": template_workbook(py_engine, read_facts_file(FACTS)),
+        "audit.xlsx": audit_workbook(py_engine.audit(_claims_changed())),
     }
     for name, data in outputs.items():
         (tmp_path / name).write_bytes(data)
         assert recorded.get(name) == fingerprint(tmp_path / name), f"{name} changed: run bash docs/render_images.sh"
     pngs = sorted(IMAGES.glob("*.png"))
-    assert {p.name.rsplit("-", 1)[0] for p in pngs} == {"score-table", "report", "facts-template"}
+    assert {p.name.rsplit("-", 1)[0] for p in pngs} == {"score-table", "report", "facts-template", "audit-table"}
     assert all(p.stat().st_size < 300_000 for p in pngs)
-    md = (ROOT / "docs" / "output-formats.md").read_text(encoding="utf-8")
+    md = "".join((ROOT / "docs" / page).read_text(encoding="utf-8") for page in ("output-formats.md", "audit.md"))
     assert all(f"images/{p.name}" in md for p in pngs)
+
+
+def _claims_changed() -> dict:
+    """The reference with two claims changed, as docs/render_images.sh changes them for the 复核表 image."""
+    doc = load_path(FACTS)
+    doc["claimed"]["scores"].update({"编外人员控制率": 1, "预算执行率": Decimal("5.99")})
+    return doc
 
 
 if __name__ == "__main__":  # used by docs/render_images.sh

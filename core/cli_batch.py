@@ -155,9 +155,13 @@ def _tell(report) -> None:
             f"{rs.incomplete:,} 个评分不完整，{rs.errors:,} 个出错。"
         )
     click.echo(f"结果：{report.outdir}/results.jsonl、summary.json、summary.xlsx")
-    if report.failed:
-        click.echo("未完成评分的部门：")
-        for f in report.failed[:50]:
-            click.echo(f"  {f['key']}：[{f['code']}] {f['message']}")
-        if len(report.failed) > 50:
-            click.echo(f"  ……另有 {len(report.failed) - 50} 个，见 summary.json 的 failed")
+    for title, entries, where in (
+        ("未完成评分的部门：", [f for f in report.failed if f["status"] != "claims"], "failed"),
+        ("自评得分无法读取、未能全部复核的部门：", [f for f in report.failed if f["status"] == "claims"], "audit"),
+    ):
+        if entries:
+            click.echo(title)
+            for f in entries[:50]:
+                click.echo(f"  {f['key']}：[{f['code']}] {f['message']}")
+            if len(entries) > 50:
+                click.echo(f"  ……另有 {len(entries) - 50} 个，见 summary.json 的 {where}")

@@ -41,10 +41,10 @@ class Audit:
 
     @property
     def agrees(self) -> bool | None:
-        """No findings; None when the document claimed nothing to agree with."""
-        if not self.claims and not self.findings:
+        """No findings and every claim read; None when the document claimed nothing to agree with."""
+        if not self.claims and not self.findings and not self.problems:
             return None
-        return not self.findings
+        return not self.findings and not self.problems
 
     @property
     def complete(self) -> bool:

@@ -27,6 +27,7 @@ from .. import errors
 from ..errors import JixiaoError, Problem
 from .provenance import RunProvenance, differences, read_recorded
 from .store import DAMAGED, MAX_LINE, PREVIOUS, RESULTS, ResultStore
+from .worker import refused_claim
 
 STATUSES = ("scored", "incomplete", "error")
 FRESH = f"要按本次的设置重新计分，请加 --fresh（原 {RESULTS} 改名为 {PREVIOUS} 保留），或换一个 -o 目录"
@@ -39,6 +40,7 @@ class PriorLine:
     status: str
     stamp: dict[str, str] | None
     first_problem: dict[str, Any]
+    refused_claim: dict[str, Any] | None = None  # the first claim its audit could not read
 
 
 def parse_line(raw: bytes, number: int) -> PriorLine | None:
@@ -60,7 +62,9 @@ def parse_line(raw: bytes, number: int) -> PriorLine | None:
         return None
     problems = rec.get("problems") or [{}]
     first = problems[0] if isinstance(problems, list) and isinstance(problems[0], dict) else {}
-    return PriorLine(number, rec["key"], rec["status"], stamp, first)
+    refused = refused_claim(rec)
+    claim = None if refused is None else {"code": refused.get("code"), "message": refused.get("message")}
+    return PriorLine(number, rec["key"], rec["status"], stamp, first, claim)
 
 
 def _summable(rec: dict[str, Any]) -> bool:

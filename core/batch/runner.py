@@ -32,7 +32,7 @@ from .readers import ReadLimits, Record, read_input
 from .resume import PriorLine, PriorResults
 from .stop import BatchInterrupted, StopSignals
 from .store import ResultStore
-from .worker import Engines
+from .worker import Engines, refused_claim
 
 DEFAULT_TIMEOUT = 60.0  # seconds one department may take
 MAX_JOBS = 256
@@ -72,11 +72,19 @@ class BatchReport:
     outdir: Path | None = None
     resumed: Tally = field(default_factory=Tally)  # the skipped departments, by status
     notes: list[str] = field(default_factory=list)  # what was repaired on the way (a torn or damaged results line)
+    claims_refused: int = 0  # departments, resumed ones included, with a claimed score the audit could not read
 
     @property
     def ok(self) -> bool:
         """Every department, resumed ones included, completely scored."""
-        return not (self.incomplete or self.errors or self.duplicates or self.resumed.incomplete or self.resumed.errors)
+        return not (
+            self.incomplete
+            or self.errors
+            or self.duplicates
+            or self.resumed.incomplete
+            or self.resumed.errors
+            or self.claims_refused
+        )
 
 
 def option_error(message: str, option: str, value: Any) -> JixiaoError:
@@ -292,6 +300,9 @@ class Scoring:
             raise self.prior.mismatch(line, rec, digest)
         self.report.skipped += 1
         self.report.resumed.add(line.status)
+        if line.refused_claim is not None:
+            self.report.claims_refused += 1
+            self.report.failed.append({"key": line.key, "status": "claims", **line.refused_claim})
         if line.status != "scored":
             self.report.failed.append(
                 {
@@ -333,6 +344,8 @@ class Scoring:
         results = task.first(n)
         self.store.append([r.line for r in results])
         for rec, result in zip(task.records[:n], results):
+            if b'"audit"' in result.line:  # only departments that claimed scores: the others are not parsed
+                self._claims(rec.key, json.loads(result.line))
             if result.status == "scored":
                 self.report.scored += 1
                 continue
@@ -343,6 +356,14 @@ class Scoring:
             first = (json.loads(result.line).get("problems") or [{}])[0]
             self.report.failed.append(
                 {"key": rec.key, "status": result.status, "code": first.get("code"), "message": first.get("message")}
+            )
+
+    def _claims(self, key: str, line: dict[str, Any]) -> None:
+        refused = refused_claim(line)
+        if refused is not None:
+            self.report.claims_refused += 1
+            self.report.failed.append(
+                {"key": key, "status": "claims", "code": refused.get("code"), "message": refused.get("message")}
             )
 
 

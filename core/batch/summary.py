@@ -20,6 +20,7 @@ from typing import Any
 
 from ..numbers import fmt_number
 from ..office.safe import csv_writer, row_cells
+from .audit_summary import AuditSummary, write_sheets
 from .store import ResultStore
 
 ZERO = Decimal(0)
@@ -65,7 +66,9 @@ def summarise(store: ResultStore, pack, other=None) -> tuple[dict[str, Any], Ran
     failed: list[dict[str, Any]] = []
     changes: list[dict[str, Any]] = []
     ranking = Ranking(store)
+    audits = AuditSummary({c: name for c, name, _ in leaves})
     for offset, rec in store.records_at():
+        audits.add(rec)
         if rec["status"] != "scored":
             first = (rec.get("problems") or [{}])[0]
             failed.append(
@@ -120,6 +123,9 @@ def summarise(store: ResultStore, pack, other=None) -> tuple[dict[str, Any], Ran
         "indicators": per_indicator,
         "grade_changes": changes,
     }
+    audit = audits.to_dict()
+    if audit is not None:
+        summary["audit"] = audit
     return summary, ranking
 
 
@@ -206,6 +212,8 @@ def _workbook(store: ResultStore, pack, summary: dict[str, Any], ranking: Rankin
         )
         for c in summary["grade_changes"]:
             ws.append([c["key"], c["name"], Decimal(c["total_a"]), c["grade_a"], Decimal(c["total_b"]), c["grade_b"]])
+    if "audit" in summary:
+        write_sheets(lambda title: _Sheet(wb, title), summary["audit"], SHEET_ROWS["排名"])
     wb.save(store.dir / "summary.xlsx.tmp")
     os.replace(store.dir / "matrix.csv.tmp", store.dir / "matrix.csv")
     os.replace(store.dir / "summary.xlsx.tmp", store.dir / "summary.xlsx")

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import errors
+from ..audit import audit_card
 from ..errors import JixiaoError
 from ..numbers import fmt_number
 from .provenance import RunProvenance, input_digest
@@ -68,6 +69,27 @@ def compact(card) -> dict[str, Any]:
         "problems": problems,
         "warnings": [p.to_dict() for p in card.warnings],
     }
+
+
+def compact_audit(audit) -> dict[str, Any]:
+    """A department's 复核 on its result line: whether its claims agree, and each finding in short."""
+    claimed = audit.claims.total
+    computed = audit.card.total if audit.card.complete else None
+    return {
+        "agrees": audit.agrees,
+        "claimed_total": None if claimed is None else fmt_number(claimed),
+        "computed_total": None if computed is None else fmt_number(computed),
+        "difference": None if claimed is None or computed is None else fmt_number(claimed - computed),
+        "findings": [f.to_dict() for f in audit.findings],
+        "problems": [p.to_dict() for p in audit.problems],
+    }
+
+
+def refused_claim(line: dict[str, Any]) -> dict[str, Any] | None:
+    """The first claim a result line's audit could not read, if any."""
+    audit = line.get("audit")
+    problems = audit.get("problems") if isinstance(audit, dict) else None
+    return problems[0] if isinstance(problems, list) and problems and isinstance(problems[0], dict) else None
 
 
 def failure_line(rec: Record, problem: dict[str, Any], run: RunProvenance) -> bytes:
@@ -114,6 +136,9 @@ def score_record(engines: Engines, rec: Record, run: RunProvenance, explain: boo
         out["department"] = {"id": card.department_id, "name": card.department_name}
         out["status"] = "scored" if card.complete else "incomplete"
         out.update(compact(card))
+        claimed = rec.doc.get("claimed") if rec.doc else None
+        if claimed:
+            out["audit"] = compact_audit(audit_card(engines.main, card, claimed))
         if explain:
             out["scorecard"] = card.to_dict()
         if engines.compare is not None:

@@ -10,7 +10,7 @@ import click
 from . import errors, exitcodes
 from .errors import JixiaoError
 from .formats import FORMATS
-from .output import write_output
+from .output import emit, write_output
 
 
 class _Group(click.Group):
@@ -158,15 +158,7 @@ def evaluate(facts, rubric, fmt, output, compare_with, plugins, block, rules):
         click.echo((render.compare if fmt == "table" else render.compare_json)(card, second))
         _exit_for(card, second)
         return
-    out = FORMATS[fmt](card, engine)
-    if isinstance(out, bytes):
-        if not output:
-            raise JixiaoError(_problem(errors.OUTPUT_REQUIRED, f"格式 {fmt} 是二进制文件，请用 -o 指定输出文件"))
-        write_output(output, out)
-    elif output:
-        write_output(output, out + ("" if out.endswith("\n") else "\n"))
-    else:
-        click.echo(out)
+    emit(FORMATS[fmt](card, engine), fmt, output)
     _exit_for(card)
 
 

@@ -8,7 +8,7 @@ import click
 
 from . import errors, exitcodes
 from .errors import JixiaoError, Problem
-from .output import write_output
+from .output import emit
 
 AUDIT_FORMATS = ("table", "json", "markdown", "xlsx", "docx")
 
@@ -49,14 +49,6 @@ def register(main: click.Group, rubric_opt, plugin_opt, block_opt, rules_opt, en
                 )
             )
         result = engine.audit(doc)
-        out = _write(result, fmt)
-        if isinstance(out, bytes):
-            if not output:
-                raise JixiaoError(Problem(errors.OUTPUT_REQUIRED, f"格式 {fmt} 是二进制文件，请用 -o 指定输出文件"))
-            write_output(output, out)
-        elif output:
-            write_output(output, out + ("" if out.endswith("\n") else "\n"))
-        else:
-            click.echo(out)
+        emit(_write(result, fmt), fmt, output)
         if not result.complete or result.card.fact_problems:
             sys.exit(exitcodes.INCOMPLETE)

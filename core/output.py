@@ -73,3 +73,18 @@ def write_output(path: str | Path, data: str | bytes) -> Path:
             except OSError:
                 pass
     return target
+
+
+def emit(out: str | bytes, fmt: str, output: str | None) -> None:
+    """A command's result: to ``output`` when given (whole, or not at all), else to stdout; a binary
+    format needs a file (``OUTPUT_REQUIRED``)."""
+    import click
+
+    if isinstance(out, bytes):
+        if not output:
+            raise JixiaoError(Problem(errors.OUTPUT_REQUIRED, f"格式 {fmt} 是二进制文件，请用 -o 指定输出文件"))
+        write_output(output, out)
+    elif output:
+        write_output(output, out + ("" if out.endswith("\n") else "\n"))
+    else:
+        click.echo(out)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,13 @@ from jixiao.yamlio import load_path
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_FACTS = ROOT / "examples" / "yantian-2023" / "facts.yaml"
+
+
+def with_facts(doc: dict, **facts) -> dict:
+    """A copy of a facts document with some facts set."""
+    out = copy.deepcopy(doc)
+    out["facts"].update(facts)
+    return out
 
 
 @pytest.fixture(scope="session")

@@ -5,25 +5,15 @@ from __future__ import annotations
 import copy
 import json
 import random
-import sys
 from decimal import Decimal
-from pathlib import Path
 
 import openpyxl
+from batchkit import docs as synthetic
+from batchkit import write_jsonl
 from conftest import run_cli
 
 from jixiao import Engine
 from jixiao.batch import run_batch
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
-import synth  # noqa: E402
-
-
-def _plain(o):
-    if isinstance(o, Decimal):
-        return str(o)
-    raise TypeError(type(o))
 
 
 def claimed_district(n: int, seed: int) -> tuple[list[dict], dict[str, dict[str, Decimal]]]:
@@ -31,7 +21,7 @@ def claimed_district(n: int, seed: int) -> tuple[list[dict], dict[str, dict[str,
     engine = Engine.from_rubric("shenzhen-yantian-2023", rules="python")
     rng = random.Random(seed)
     docs, changed = [], {}
-    for doc in synth.generate(n, seed):
+    for doc in synthetic(n, seed):
         card = engine.evaluate(doc)
         scores = {leaf.code: leaf.score for leaf in card.leaves()}
         if rng.random() < 0.3:
@@ -47,9 +37,7 @@ def claimed_district(n: int, seed: int) -> tuple[list[dict], dict[str, dict[str,
 
 def test_the_summary_lists_exactly_the_departments_and_indicators_that_differ(tmp_path):
     docs, changed = claimed_district(80, seed=3)
-    (tmp_path / "in.jsonl").write_text(
-        "".join(json.dumps(d, ensure_ascii=False, default=_plain) + "\n" for d in docs), encoding="utf-8"
-    )
+    write_jsonl(tmp_path / "in.jsonl", docs)
     report = run_batch(tmp_path / "in.jsonl", "shenzhen-yantian-2023", tmp_path / "out", jobs=2, rules="python")
     assert report.ok and report.claims_refused == 0
     audit = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))["audit"]
@@ -73,9 +61,7 @@ def test_the_summary_lists_exactly_the_departments_and_indicators_that_differ(tm
 def test_a_claim_that_cannot_be_read_is_reported_and_the_batch_exits_1(tmp_path):
     docs, _ = claimed_district(3, seed=1)
     docs[1]["claimed"]["scores"]["3.2.1"] = "5,98"
-    (tmp_path / "in.jsonl").write_text(
-        "".join(json.dumps(d, ensure_ascii=False, default=_plain) + "\n" for d in docs), encoding="utf-8"
-    )
+    write_jsonl(tmp_path / "in.jsonl", docs)
     result = run_cli("batch", tmp_path / "in.jsonl", "--rubric", "shenzhen-yantian-2023", "-o", tmp_path / "out")
     assert result.exit_code == 1
     assert "自评得分无法读取" in result.stdout and "FACT_FORMAT" in result.stdout
@@ -87,10 +73,8 @@ def test_a_claim_that_cannot_be_read_is_reported_and_the_batch_exits_1(tmp_path)
 
 
 def test_a_district_without_claims_has_no_audit_section(tmp_path):
-    docs = list(synth.generate(3, 2))
-    (tmp_path / "in.jsonl").write_text(
-        "".join(json.dumps(d, ensure_ascii=False, default=_plain) + "\n" for d in docs), encoding="utf-8"
-    )
+    docs = synthetic(3, 2)
+    write_jsonl(tmp_path / "in.jsonl", docs)
     run_batch(tmp_path / "in.jsonl", "shenzhen-yantian-2023", tmp_path / "out", jobs=1, rules="python")
     assert "audit" not in json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     assert "复核差异" not in openpyxl.load_workbook(tmp_path / "out" / "summary.xlsx").sheetnames

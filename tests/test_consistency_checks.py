@@ -8,23 +8,16 @@ change or switch one off, and add its own, with formulas and a tolerance.
 
 from __future__ import annotations
 
-import copy
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import run_cli, with_facts
 
 from jixiao import Engine, JixiaoError
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "examples" / "yantian-2023" / "facts.yaml"
-
-
-def with_facts(doc: dict, **facts) -> dict:
-    out = copy.deepcopy(doc)
-    out["facts"].update(facts)
-    return out
 
 
 def inconsistent(leaf) -> list:

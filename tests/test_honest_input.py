@@ -8,7 +8,6 @@ decimal context leaking into pack loading, huge values ending in ``InvalidOperat
 
 from __future__ import annotations
 
-import copy
 import decimal
 import json
 from decimal import Decimal
@@ -16,18 +15,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import with_facts
 
 from jixiao import Engine
 from jixiao.yamlio import load_path
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "examples" / "yantian-2023" / "facts.yaml"
-
-
-def with_facts(doc: dict, **facts) -> dict:
-    out = copy.deepcopy(doc)
-    out["facts"].update(facts)
-    return out
 
 
 def problems(leaf) -> list[tuple[str, str | None]]:

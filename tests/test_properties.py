@@ -8,6 +8,7 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from jixiao import Engine
 from jixiao.numbers import exact, total
 from jixiao.scorecard import NodeResult
 
@@ -18,32 +19,9 @@ positive_money = st.decimals(
 heads = st.integers(min_value=0, max_value=500)
 rate = st.decimals(min_value=0, max_value=1, places=4, allow_nan=False, allow_infinity=False)
 
-BOOLS = [
-    "budget_fits_duties",
-    "budget_allocated_by_priority",
-    "special_funds_detailed",
-    "classification_accurate",
-    "allocation_not_rigid",
-    "indicators_decompose_tasks",
-    "indicators_include_benefits",
-    "indicators_clear_values",
-    "indicators_quantified",
-    "target_values_justified",
-    "procurement_policy_met",
-    "spending_compliant",
-    "accounting_compliant",
-    "irregular_spending",
-    "classified_unit",
-    "project_approval_compliant",
-    "project_execution_compliant",
-    "monitoring_mechanism_effective",
-    "supervision_effective",
-    "assets_secure",
-    "asset_disposal_compliant",
-    "systems_established",
-    "systems_enforced",
-    "performance_system_established",
-]
+BOOLS = sorted(  # every yes/no fact of the pack: the checklists, vetoes and exemptions
+    name for name, spec in Engine.from_rubric("shenzhen-yantian-2023").fact_model.specs.items() if spec.kind == "bool"
+)
 
 
 @st.composite

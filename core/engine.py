@@ -32,7 +32,7 @@ from .fact_model import DepartmentFacts
 from .facts_document import normalise_document, read_facts_file
 from .indicator import EvalContext
 from .leaf_scoring import LeafScoring, _plugin_failure
-from .numbers import CONTEXT, ROUNDING_MODES, ZERO, Number, add, div, fmt_number, mul, sub, total
+from .numbers import CONTEXT, ROUNDING_MODES, ZERO, Number, add, div, fmt_number, mul, rate_places, sub, total
 from .pack import load_pack
 from .pack.model import Pack
 from .registry import Registry
@@ -166,7 +166,7 @@ class Engine(LeafScoring):
 
         Parsing and scoring run in ``numbers.CONTEXT``, whatever the caller's decimal context.
         """
-        with localcontext(CONTEXT):
+        with localcontext(CONTEXT), rate_places(self.pack.rate_places):
             doc = (
                 read_facts_file(facts)
                 if isinstance(facts, (str, Path))
@@ -202,7 +202,7 @@ class Engine(LeafScoring):
 
     def score(self, dept: DepartmentFacts) -> Scorecard:
         """One validated department's scorecard, computed in ``numbers.CONTEXT``."""
-        with localcontext(CONTEXT):
+        with localcontext(CONTEXT), rate_places(self.pack.rate_places):
             return self._score(dept)
 
     def _score(self, dept: DepartmentFacts) -> Scorecard:

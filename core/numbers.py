@@ -11,6 +11,9 @@ whatever the caller's decimal context.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import (
     ROUND_CEILING,
     ROUND_DOWN,
@@ -294,12 +297,24 @@ def _rounded(value: Number, places: int, rounding: str) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def fmt_percent(rate: Number, places: int = 1) -> str:
+RATE_PLACES: ContextVar[int | None] = ContextVar("jixiao_rate_places", default=None)
+"""The decimals of a percentage the pack being scored declares (``rounding.rate``); the engine
+sets it while it scores. None: the usual 0.1%, with a trailing ".0" dropped."""
+
+
+def fmt_percent(rate: Number, places: int | None = None) -> str:
     """0.30188 → "30.2%" (half-up, as reports print rates).
 
-    One place is what reports use (~25 times a department), written out for a Decimal:
-    the quantized text is "d.d", and a ".0" is dropped.
+    Without ``places``, at the precision the pack being scored declares for rates, every
+    decimal printed as forms print them (95.10%); with none declared, one place, a ".0"
+    dropped. One place is what reports use (~25 times a department), written out for a
+    Decimal: the quantized text is "d.d".
     """
+    if places is None:
+        declared = RATE_PLACES.get()
+        if declared is not None:
+            return f"{round_to(mul(rate, HUNDRED), declared, ROUND_HALF_UP):.{declared}f}%"
+        places = 1
     if places == 1 and rate.__class__ is Decimal:
         text = str((rate * HUNDRED).quantize(_TENTH, rounding=ROUND_HALF_UP, context=_WIDE))
         return f"{text[:-2] if text[-1] == '0' else text}%"
@@ -340,3 +355,13 @@ def fmt_detail(value: Number) -> str:
     else:
         places = d.as_tuple().exponent < -6  # type: ignore[operator]  # TypeError for NaN and infinities, as ever
     return _rounded(d, 6, ROUND_HALF_EVEN) if places else fmt_number(d)
+
+
+@contextmanager
+def rate_places(places: int | None) -> Iterator[None]:
+    """Percentages printed at ``places`` decimals within the block (see ``RATE_PLACES``)."""
+    token = RATE_PLACES.set(places)
+    try:
+        yield
+    finally:
+        RATE_PLACES.reset(token)

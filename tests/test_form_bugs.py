@@ -191,3 +191,46 @@ def test_a_misnamed_fact_is_never_taken_for_another(reference_doc):
     [unknown] = card.fact_problems
     assert unknown.code == "FACT_UNKNOWN" and "是否拼写有误" in unknown.message  # nothing close: no guess offered
     assert card["编外人员控制率"].status == "not_evaluable"
+
+
+def test_rates_print_at_the_precision_the_pack_declares(shapes, shapes_doc):
+    """all-shapes rounds rates to 0.01% (rounding.rate places 4): 99.27% prints as 99.27%, 95.1% as 95.10%."""
+    leaf = budget_completion(shapes, shapes_doc, "94.27%")
+    assert "94.27%" in leaf.deductions[0].problem
+    shown = {m.label: m.shown for m in leaf.intermediates}
+    assert shown["预算完成率"] == "94.27%"
+    assert {m.label: m.shown for m in budget_completion(shapes, shapes_doc, "95.1%").intermediates}["预算完成率"] == (
+        "95.10%"
+    )
+
+
+def test_a_pack_without_a_rate_rounding_prints_one_decimal(reference_doc):
+    card = Engine.from_rubric("shenzhen-yantian-2023", rules="python").evaluate(reference_doc)
+    assert {m.label: m.shown for m in card["编外人员控制率"].intermediates}["编外人员控制率"] == "30.2%"
+
+
+def _rate_rounding(tmp_path: Path, rule: str) -> Path:
+    text = (ALL_SHAPES / "pack.yaml").read_text(encoding="utf-8")
+    old = "  rate: {places: 4, mode: half_up}"
+    assert old in text
+    folder = tmp_path / "pack"
+    folder.mkdir()
+    (folder / "pack.yaml").write_text(text.replace(old, f"  rate: {rule}"), encoding="utf-8")
+    for extra in ALL_SHAPES.iterdir():
+        if extra.name != "pack.yaml" and extra.is_file():
+            (folder / extra.name).write_bytes(extra.read_bytes())
+    return folder
+
+
+def test_percent_places_says_the_same_in_percentage_points(tmp_path, shapes, shapes_doc):
+    engine = Engine.from_rubric(_rate_rounding(tmp_path, "{percent_places: 2, mode: half_up}"), rules="python")
+    assert engine.pack.rate_rounding == shapes.pack.rate_rounding == (4, "half_up")
+    assert budget_completion(engine, shapes_doc, "95.1%").intermediates[0].shown == "95.10%"
+
+
+def test_both_ways_at_once_are_refused(tmp_path):
+    from jixiao import JixiaoError
+
+    with pytest.raises(JixiaoError) as refused:
+        Engine.from_rubric(_rate_rounding(tmp_path, "{places: 4, percent_places: 2, mode: half_up}"), rules="python")
+    assert "percent_places" in str(refused.value)

@@ -65,7 +65,7 @@ def test_a_value_outside_the_bands_domain_is_refused(scored):
     [p] = leaf.problems
     assert (p.code, p.message, p.field, p.value) == (
         "FACT_RANGE",
-        "“预算控制率”为 -5%，不在评分标准的任何一档内",
+        "“预算控制率”为 -5.00%，不在评分标准的任何一档内",
         "预算控制率",
         Decimal("-0.05"),
     )

@@ -236,7 +236,7 @@ def _build(r: _Resolved, path: Path) -> Pack:
         schema.source,
         pack_total,
         (rounding.score.places, rounding.score.mode),
-        (rounding.rate.places, rounding.rate.mode) if rounding.rate else None,
+        (rounding.rate.fraction_places, rounding.rate.mode) if rounding.rate else None,
         tuple(grades),
         roots,
         tuple(r.plugin_files),

@@ -143,6 +143,11 @@ class Pack:
         places, mode = self.rate_rounding
         return quantize(value, places, mode)
 
+    @property
+    def rate_places(self) -> int | None:
+        """How many decimals a percentage prints with: the pack's rate rounding, or None (the default, 0.1%)."""
+        return None if self.rate_rounding is None else max(self.rate_rounding[0] - 2, 0)
+
     def grade_for(self, total: Number) -> str | None:
         for band in self.grades:
             if band.interval.contains(total):

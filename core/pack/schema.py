@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from ..number_text import parse_number
 
@@ -25,9 +25,31 @@ class RoundingRule(_Strict):
     mode: Literal["truncate", "half_up", "half_even"]
 
 
+class RateRounding(_Strict):
+    """A rate's rounding, said either way: ``percent_places`` counts the decimals of the percentage
+    (2: 99.27%), ``places`` those of the fraction (4: 0.9927, the same). One of the two, not both."""
+
+    places: int | None = Field(default=None, ge=0, le=8)
+    percent_places: int | None = Field(default=None, ge=0, le=6)
+    mode: Literal["truncate", "half_up", "half_even"]
+
+    @model_validator(mode="after")
+    def _one_way(self) -> RateRounding:
+        if (self.places is None) == (self.percent_places is None):
+            raise ValueError(
+                "rounding.rate 须且只能写 places（小数位数，如 4 即 0.9927）"
+                "或 percent_places（百分数的小数位数，如 2 即 99.27%）之一"
+            )
+        return self
+
+    @property
+    def fraction_places(self) -> int:
+        return self.places if self.places is not None else (self.percent_places or 0) + 2
+
+
 class RoundingPolicy(_Strict):
     score: RoundingRule
-    rate: RoundingRule | None = None
+    rate: RateRounding | None = None
 
 
 class GradeBandSchema(_Strict):

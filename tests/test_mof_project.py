@@ -71,3 +71,32 @@ def test_form_columns_in_the_table():
     for column in ("年度指标值", "实际完成值", "分值", "得分", "偏差原因分析"):
         assert column in header
     assert "部分达成" in out and "不适用" in out and "91.6" in out
+
+
+def test_a_total_row_that_contradicts_its_fiscal_row_is_flagged_not_scored(mof, doc):
+    """A published form printed 年度资金总额 as 0/0/0 under a 财政拨款 row of 90/89.974/89.974."""
+    doc["facts"].update(
+        budget_initial=0,
+        budget_full_year=0,
+        budget_spent=0,
+        budget_fiscal_initial=90,
+        budget_fiscal_full_year=Decimal("89.974"),
+        budget_fiscal_spent=Decimal("89.974"),
+    )
+    leaf = mof.evaluate(doc)["预算执行率"]
+    assert leaf.status == "not_evaluable"
+    inconsistent = [p for p in leaf.problems if p.code == "FACT_INCONSISTENT"]
+    assert inconsistent and "89.974万元" in inconsistent[0].message and "0万元" in inconsistent[0].message
+
+
+def test_sub_rows_that_do_not_add_up_are_flagged(mof, doc):
+    doc["facts"]["budget_other_spent"] = 10  # 494 + 10 ≠ 494
+    leaf = mof.evaluate(doc)["预算执行率"]
+    assert leaf.status == "not_evaluable"
+    assert any("全年执行数应等于其中财政拨款与其他资金之和" in p.message for p in leaf.problems)
+
+
+def test_sub_rows_are_optional(mof, doc):
+    for name in [k for k in doc["facts"] if k.startswith(("budget_fiscal", "budget_other"))]:
+        del doc["facts"][name]
+    assert mof.evaluate(doc)["预算执行率"].status == "scored"

@@ -14,12 +14,13 @@ from decimal import Decimal
 from typing import Any
 
 from . import errors
+from .checks import Check, compile_checks
 from .errors import JixiaoError, Problem
 from .fact_model import FactModel
 from .facts import FactSpec
 from .implementation import Implementation
 from .indicator import Configured
-from .pack.model import Gate, LeafSpec, NodeSpec, Pack
+from .pack.model import CheckSpec, Gate, LeafSpec, NodeSpec, Pack, ReasonRule
 from .registry import Registry
 from .rules.model import DecisionTable, Rule
 
@@ -42,6 +43,7 @@ class Binding:
     gate_checks: tuple[tuple[Gate, str], ...] = ()  # gates whose fact only the gate needs, with the input key
     needs: frozenset[str] = frozenset()  # names of part_facts
     gated: bool = False  # has vetoes, exemptions or not-applicable conditions
+    reason_checks: tuple[tuple[ReasonRule, Check], ...] = ()  # each required reason with its compiled condition
 
     @property
     def part_facts(self) -> dict[str, FactSpec]:
@@ -68,6 +70,52 @@ class Binding:
             for g in leaf.vetoes + leaf.exemptions + leaf.not_applicable
             if g.fact in self.gate_facts and g.fact not in self.part_facts
         )
+
+
+def _reason_checks(
+    leaf: LeafSpec, configured: Configured, problems: list[Problem]
+) -> tuple[tuple[ReasonRule, Check], ...]:
+    """Each ``require_reason`` condition compiled as a check over the facts the leaf is scored from.
+
+    Its facts must be the leaf's own scoring facts, so a department missing one leaves the
+    leaf not evaluable rather than the requirement silently undecided.
+    """
+    out = []
+    for i, rule in enumerate(leaf.reasons):
+        spec = leaf.facts.get(rule.fact)
+        if spec is None or spec.kind != "text":
+            problems.append(
+                rule.place.problem(
+                    errors.PACK_INVALID, f"require_reason 的原因 {rule.fact} 须是该指标 facts 中声明的文字（text）事实"
+                )
+            )
+            continue
+        if not 0 < rule.deduct <= leaf.weight:
+            problems.append(
+                rule.place.problem(
+                    errors.PACK_PARAMS, f"require_reason 的扣分 {rule.deduct} 应在 0～{leaf.weight} 之间"
+                )
+            )
+            continue
+        try:
+            [check] = compile_checks(
+                (CheckSpec(f"{leaf.code}:reason{i}", rule.when, rule.reason, place=rule.place),),
+                {**leaf.facts, **configured.facts},
+            )
+        except JixiaoError as exc:
+            problems.extend(exc.problems)
+            continue
+        outside = sorted(set(check.facts) - set(configured.facts))
+        if outside:
+            problems.append(
+                rule.place.problem(
+                    errors.PACK_INVALID,
+                    f"require_reason 的条件用到 {'、'.join(outside)}，须只用本指标计分所用的事实",
+                )
+            )
+            continue
+        out.append((rule, check))
+    return tuple(out)
 
 
 def gate_key(gate: Gate) -> str:
@@ -168,6 +216,7 @@ def bind(pack: Pack, registry: Registry) -> tuple[list[Binding], FactModel, list
                 )
                 continue
             b.gate_facts[gate.fact] = spec
+        b.reason_checks = _reason_checks(leaf, b.configured, problems)
     specs: dict[str, FactSpec] = {}
     for b in bindings:
         for spec in (
@@ -193,6 +242,7 @@ def bind(pack: Pack, registry: Registry) -> tuple[list[Binding], FactModel, list
         if b.configured is None:
             continue
         tables += b.configured.tables
+        tables += [check.table for _, check in b.reason_checks]
         for _kind, gates in (
             ("veto", b.leaf.vetoes),
             ("exempt", b.leaf.exemptions),

@@ -140,6 +140,7 @@ def _compile(spec: CheckSpec, numeric: Mapping[str, FactSpec]) -> Check:
         .replace("−", "-")
     )
     text = re.sub(r"(?<![<>=!])=(?!=)", "==", text)
+    text = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)%", r"(\1/100)", text)  # "90% × b": a percent of a number, exactly
     try:
         tree = ast.parse(text, mode="eval").body
     except SyntaxError as exc:

@@ -34,6 +34,7 @@ from .indicator import EvalContext
 from .leaf_scoring import LeafScoring, _plugin_failure
 from .numbers import CONTEXT, ROUNDING_MODES, ZERO, Number, add, div, fmt_number, mul, rate_places, sub, total
 from .pack import load_pack
+from .pack.loader import PACK_FILE, blame_overrides
 from .pack.model import Pack
 from .registry import Registry
 from .rules.backends import RULES as RULES
@@ -67,8 +68,13 @@ class Engine(LeafScoring):
     def _load(self, pack: Pack, registry: Registry, rules: str) -> None:
         self.pack = pack
         self.registry = registry
-        self.bindings, self.fact_model, self.tables = bind(pack, registry)
-        self.checks = compile_checks(pack.checks, self.fact_model.specs)
+        try:
+            self.bindings, self.fact_model, self.tables = bind(pack, registry)
+            self.checks = compile_checks(pack.checks, self.fact_model.specs)
+        except JixiaoError as exc:  # in an extending pack, point at the override that wrote the mistake
+            if pack.base is None or pack.directory is None:
+                raise
+            raise JixiaoError(blame_overrides(exc.problems, pack.directory / PACK_FILE)) from None
         self.tables = self.tables + [c.table for c in self.checks]
         self._check_blocks = {
             c.spec.id: tuple(
@@ -84,6 +90,7 @@ class Engine(LeafScoring):
         self._configured = [b for b in self.bindings if b.configured is not None]
         self._with_inputs = [b for b in self._configured if b.gate_inputs or b.computes_inputs]
         self._all_needs = frozenset().union(*(b.needs for b in self._configured))
+        self._reason_checks = [check for b in self._configured for _, check in b.reason_checks]
         self._plan, self._roots = subtotal_plan(pack)
         self._steps = [
             (b, b.leaf.code, b.problem is None and not b.gated) for b in self.bindings
@@ -241,6 +248,9 @@ class Engine(LeafScoring):
                     failed[b.leaf.code] = _plugin_failure(b, exc)
         for check in self.checks:
             if have >= check.facts.keys() and fact_problems.keys().isdisjoint(check.facts):
+                values.update(check.inputs(facts))
+        for check in self._reason_checks:  # their facts are their leaf's: absent, the leaf is blocked anyway
+            if have >= check.facts.keys():
                 values.update(check.inputs(facts))
         self._seq += 1
         decisions = self.backend.decide(values, f"{dept.department_id}#{self._seq}")

@@ -19,7 +19,7 @@ from .binding import Binding
 from .errors import JixiaoError, Problem
 from .fact_model import DepartmentFacts
 from .indicator import Configured, Deduction, EvalContext, Intermediate, Outcome
-from .numbers import ZERO, fmt_detail, fmt_number, mul, round_to
+from .numbers import ZERO, fmt_detail, fmt_number, fmt_points, mul, round_to, sub
 from .pack.model import Gate
 from .scorecard import ERROR, NOT_APPLICABLE, NOT_EVALUABLE, SCORED, LeafResult
 
@@ -118,6 +118,8 @@ class LeafScoring:
             return self._unscored(b, ERROR, [_plugin_failure(b, exc)])
         if outcome.__class__ is not Outcome and not isinstance(outcome, Outcome):
             return self._unscored(b, ERROR, [_plugin_failure(b, TypeError(f"返回了 {outcome!r}，应返回 Outcome"))])
+        if b.reason_checks and _exact_number(outcome.score):
+            _require_reasons(b, ctx, outcome, notes)
         return self._finish(b, configured, outcome, notes)
 
     def _finish(self, b: Binding, configured: Configured, outcome: Outcome, notes: list[str]) -> LeafResult:
@@ -178,6 +180,22 @@ class LeafScoring:
             path=b.path,
             origins=self._origins[leaf.code],
         )
+
+
+def _require_reasons(b: Binding, ctx: EvalContext, outcome: Outcome, notes: list[str]) -> None:
+    """Where a condition holds and its reason is not written, the points the pack says are deducted (floor 0)."""
+    for rule, check in b.reason_checks:
+        if any(link.key not in ctx.inputs for link in check.links) or ctx.decisions.get(check.table.id) is not None:
+            continue  # the condition does not hold (or cannot be computed: a zero divisor)
+        written = ctx.facts.get(rule.fact)
+        if isinstance(written, str) and written.strip():
+            notes.append(f"已说明原因：{written.strip()}")
+            continue
+        lost = rule.deduct if rule.deduct <= outcome.score else outcome.score
+        outcome.score = sub(outcome.score, lost)
+        key = check.spec.id
+        outcome.deductions.append(Deduction(lost, rule.reason, f"{rule.reason}，扣{fmt_points(lost)}分", key))
+        outcome.rules.append(key)
 
 
 def _exact_number(value: Any) -> bool:

@@ -30,7 +30,7 @@ from .discovery import available_packs as available_packs
 from .discovery import installed as installed
 from .discovery import locate as locate
 from .discovery import pack_roots as pack_roots
-from .model import Gate, GradeBand, LeafSpec, NodeSpec, Pack
+from .model import Gate, GradeBand, LeafSpec, NodeSpec, Pack, ReasonRule
 from .resolve import REQUIRED as REQUIRED
 from .resolve import _path_text, _resolve, _Resolved, _Where
 from .schema import FactDecl, GateSchema, NodeSchema
@@ -49,10 +49,10 @@ def load_pack(ref: str | Path) -> Pack:
         except JixiaoError as exc:
             if resolved.base is None:
                 raise
-            raise JixiaoError(_blame_overrides(exc.problems, path)) from None
+            raise JixiaoError(blame_overrides(exc.problems, path)) from None
 
 
-def _blame_overrides(problems: list[Problem], path: Path) -> list[Problem]:
+def blame_overrides(problems: list[Problem], path: Path) -> list[Problem]:
     """A mistake in an extending pack, pointed at the line to edit (the override that caused it), as
     ``rubric check`` points it. Only on refusal: the files are read again for their lines."""
     from .chain import read_chain, relocate
@@ -180,6 +180,10 @@ def _build(r: _Resolved, path: Path) -> Pack:
             str(where.file if where else path),
             lines,
             at,
+            reasons=tuple(
+                ReasonRule(r.when, r.fact, r.deduct, r.reason, gate_place("require_reason", i))
+                for i, r in enumerate(n.require_reason)
+            ),
         )
 
     roots = tuple(node(n, ()) for n in nodes)

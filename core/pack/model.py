@@ -27,6 +27,17 @@ class Gate:
 
 
 @dataclass(frozen=True)
+class ReasonRule:
+    """A reason the leaf requires when ``when`` holds; missing, it costs ``deduct`` points."""
+
+    when: str
+    fact: str
+    deduct: Decimal
+    reason: str
+    place: Place
+
+
+@dataclass(frozen=True)
 class LeafSpec:
     code: str
     name: str
@@ -51,6 +62,7 @@ class LeafSpec:
     params_at: tuple | None = (
         None  # the YAML path of its params when not ``node + ("params",)`` (a part of a parts leaf)
     )
+    reasons: tuple[ReasonRule, ...] = ()  # written reasons required under a condition
 
     def locate(self, param: str) -> str:
         """ "file:line" of a parameter of this leaf, or of the leaf itself."""

@@ -32,6 +32,7 @@ SETTABLE_ROOTS = (
     "veto",
     "exempt",
     "not_applicable",
+    "require_reason",
     "name",
 )
 
@@ -101,6 +102,9 @@ def _set_path(node: dict, path: str, value: Any) -> str | None:
     parts = path.split(".")
     if parts[0] not in SETTABLE_ROOTS:
         return f"不能修改 {path}：可修改的是 {'、'.join(SETTABLE_ROOTS)} 之下的内容"
+    if len(parts) == 1 and path not in node:  # a known key the base left out (veto, require_reason…): no typo to fear
+        node[path] = value
+        return None
     cur: Any = node
     for i, part in enumerate(parts):
         last = i == len(parts) - 1

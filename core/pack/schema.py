@@ -74,6 +74,15 @@ class GateSchema(_Strict):
     reason: str
 
 
+class ReasonSchema(_Strict):
+    """A written reason the form requires when a condition holds ("执行率低于90%的须说明原因，未说明的扣1分")."""
+
+    when: str  # a comparison of formulas over the leaf's facts, as a consistency check writes it
+    fact: str  # the text fact that holds the reason
+    deduct: Points
+    reason: str  # what is missing, as the deduction says it
+
+
 class MetricSchema(_Strict):
     formula: str
     label: str
@@ -93,6 +102,7 @@ class NodeSchema(_Strict):
     veto: list[GateSchema] = []
     exempt: list[GateSchema] = []
     not_applicable: list[GateSchema] = []
+    require_reason: list[ReasonSchema] = []
     improvement: str = ""
     children: list[NodeSchema] = []
 

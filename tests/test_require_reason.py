@@ -102,3 +102,13 @@ def test_a_malformed_requirement_is_refused_at_the_override(tmp_path, old, new, 
     [problem] = refused.value.problems
     assert problem.code == code and says in problem.message
     assert str(tmp_path / "pack.yaml") in problem.message  # the district's file, not the base pack's
+
+
+def test_rubric_show_and_diff_list_the_requirement(tmp_path):
+    from conftest import run_cli
+
+    engine_for(tmp_path)
+    shown = run_cli("rubric", "show", tmp_path)
+    assert "须说明原因：budget_spent < 90% × budget_full_year 时须说明原因" in shown.stdout
+    diff = run_cli("rubric", "diff", "mof-project-2020", tmp_path)
+    assert "须说明原因（reasons[0]）：（无） →" in diff.stdout and "［新增］" in diff.stdout

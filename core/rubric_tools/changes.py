@@ -17,13 +17,13 @@ from typing import Any
 
 from ..numbers import exact_text, fmt_number, to_decimal
 from ..pack import load_pack
-from ..pack.model import LeafSpec, Pack
+from ..pack.model import LeafSpec, Pack, ReasonRule
 from ..rules.intervals import parse_interval
 from . import read_chain
-from .show import check_text, fact_text, gate_text
+from .show import check_text, fact_text, gate_text, reason_text
 
 TEXTS = {"name": "名称", "description": "指标说明", "criteria": "参考评分标准", "improvement": "改进措施"}
-GATES = {"vetoes": "否决条件", "exemptions": "直接得分条件", "not_applicable": "不适用条件"}
+GATES = {"vetoes": "否决条件", "exemptions": "直接得分条件", "not_applicable": "不适用条件", "reasons": "须说明原因"}
 
 
 @dataclass
@@ -288,14 +288,18 @@ def _leaf(x: LeafSpec, y: LeafSpec, pack_facts: set[str]) -> list[Change]:
                 )
             )
     for attr in GATES:
-        gx = [gate_text(g, x.facts.get(g.fact)) for g in getattr(x, attr)]
-        gy = [gate_text(g, y.facts.get(g.fact)) for g in getattr(y, attr)]
+        gx = [_gate_or_reason(g, x) for g in getattr(x, attr)]
+        gy = [_gate_or_reason(g, y) for g in getattr(y, attr)]
         for i in range(max(len(gx), len(gy))):
             gold, gnew = (gx[i] if i < len(gx) else None), (gy[i] if i < len(gy) else None)
             if gold != gnew:
                 action = "added" if gold is None else "removed" if gnew is None else "changed"
                 out.append(Change("gate", action, y.code, y.name, f"{attr}[{i}]", gold, gnew))
     return out
+
+
+def _gate_or_reason(item: Any, leaf: LeafSpec) -> str:
+    return reason_text(item) if isinstance(item, ReasonRule) else gate_text(item, leaf.facts.get(item.fact))
 
 
 def _basis(a: Pack, b: Pack) -> dict[str, list[str]]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..facts import FactSpec
 from ..numbers import fmt_number, fmt_percent
-from ..pack.model import Gate, LeafSpec, NodeSpec
+from ..pack.model import Gate, LeafSpec, NodeSpec, ReasonRule
 from . import read_chain, walk_nodes
 
 LEVELS = ("一级", "二级", "三级", "四级", "五级")
@@ -64,6 +64,11 @@ def fact_text(spec: FactSpec) -> str:
             f"～{show(spec.maximum) if spec.maximum is not None else ''}"
         )
     return f"{spec.name}（{spec.label}；{kind}{unit}{bounds}）"
+
+
+def reason_text(rule: ReasonRule) -> str:
+    """ "全年执行数 < 90% × 全年预算数时须说明原因（low_execution_reason），未说明扣1分：…"."""
+    return f"{rule.when} 时须说明原因（{rule.fact}），未说明扣{fmt_number(rule.deduct)}分：{rule.reason}"
 
 
 def gate_text(gate: Gate, spec: FactSpec | None) -> str:
@@ -148,6 +153,8 @@ def _node(node: NodeSpec | LeafSpec, depth: int, bindings: dict, engine: Any, ou
         for gate in getattr(node, attr):
             spec = (b.gate_facts.get(gate.fact) if b is not None else None) or node.facts.get(gate.fact)
             out.append(f"{pad}{title}：{gate_text(gate, spec)}")
+    for rule in node.reasons:
+        out.append(f"{pad}须说明原因：{reason_text(rule)}")
     if node.scale != 1:
         out.append(f"{pad}按调整后的分值折算：原规则得分 ×{fmt_number(node.scale)}")
     for path, label in _override_origins(node):

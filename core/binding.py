@@ -64,7 +64,7 @@ class Binding:
         )
         self.gated = bool(self.vetoes or self.exemptions or self.not_applicable)
         self.gate_inputs = tuple((name, f"fact:{name}", spec) for name, spec in self.gate_facts.items())
-        self.needs = frozenset(self.part_facts)
+        self.needs = frozenset(self.part_facts) - (self.configured.optional if self.configured else frozenset())
         self.gate_checks = tuple(
             (g, gate_key(g))
             for g in leaf.vetoes + leaf.exemptions + leaf.not_applicable

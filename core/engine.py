@@ -224,7 +224,7 @@ class Engine(LeafScoring):
         values: dict[str, Number] = {}
         blocked: dict[str, list[Problem]] = {}
         failed: dict[str, Problem] = {}
-        ctx = EvalContext(facts, self.pack)  # the rule-input phase sees no inputs and no decisions yet
+        ctx = EvalContext(facts, self.pack, problems=fact_problems)  # rule inputs: no inputs, no decisions yet
         whole = not fact_problems and have >= self._all_needs  # every leaf has its facts: only rule inputs to compute
         for b in self._with_inputs if whole else self._configured:
             for name, key, spec in b.gate_inputs:
@@ -260,7 +260,7 @@ class Engine(LeafScoring):
             if _audit_logger.isEnabledFor(logging.INFO)
             else None
         )
-        ctx = EvalContext(facts, self.pack, values, decisions)
+        ctx = EvalContext(facts, self.pack, values, decisions, fact_problems)
         results = {}
         for b, code, plain in self._steps:
             if plain and not (blocked and code in blocked) and not (failed and code in failed):

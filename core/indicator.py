@@ -6,12 +6,12 @@ slotted instances are cheaper to create and to keep (no per-instance ``__dict__`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .errors import JixiaoError
+from .errors import JixiaoError, Problem
 from .facts import FactSpec
 from .numbers import Number, add
 from .rules.model import DecisionTable
@@ -28,6 +28,7 @@ class Configured:
     tables: list[DecisionTable] = field(default_factory=list)
     formula: str = ""
     state: Any = None
+    optional: frozenset[str] = frozenset()  # facts checked when given but not required up front (``ctx.require``)
 
 
 @dataclass(slots=True)
@@ -38,6 +39,24 @@ class EvalContext:
     pack: Pack
     inputs: Mapping[str, Number] = field(default_factory=dict)
     decisions: Mapping[str, str | None] = field(default_factory=dict)
+    problems: Mapping[str, Problem] = field(default_factory=dict)  # the department's refused facts, by name
+
+    def require(self, specs: Iterable[FactSpec]) -> None:
+        """Refuse to go on (not evaluable) unless every one of ``specs`` was given and valid:
+        for a plugin whose facts depend on the department (``Configured.optional``)."""
+        refused = [
+            self.problems.get(s.name)
+            or Problem(
+                s.missing_code,
+                f"缺少事实“{s.label}”（{s.name}），应为{s.expected()}",
+                field=s.name,
+                expected=s.expected(),
+            )
+            for s in specs
+            if s.name not in self.facts
+        ]
+        if refused:
+            raise JixiaoError(refused)
 
 
 @dataclass(slots=True)

@@ -34,6 +34,8 @@ class LeafScoring:
     def _fact_problems(self, b: Binding, dept: DepartmentFacts) -> list[Problem]:
         out = []
         for name, spec in b.part_facts.items():
+            if name not in b.needs:
+                continue  # optional: its plugin asks for it when it needs it
             if name in dept.problems:
                 out.append(dept.problems[name])
             elif name not in dept.values:

@@ -2,6 +2,7 @@
 indicator in YAML alone (``use: bands``). Indicators (``plugins/department.py``) are further
 instances of these classes under their own names."""
 
+from .alternatives import Alternatives
 from .bands import Bands
 from .checklist import Checklist
 from .deduction import PerOccurrence
@@ -16,6 +17,7 @@ from .target import Target
 from .target_list import TargetList
 
 __all__ = [
+    "Alternatives",
     "Bands",
     "Checklist",
     "PerOccurrence",
@@ -45,3 +47,4 @@ target = Target()
 proportional = Target("proportional", "按比例计分")
 qualitative = Qualitative()
 target_list = TargetList()
+alternatives = Alternatives()

@@ -77,23 +77,30 @@ class Parts(Shape):
 
 def _part_leaf(leaf: LeafSpec, i: int, p: dict) -> LeafSpec:
     """Part ``i`` as a leaf: its own code, weight (its points), params and lines (for messages that say where)."""
+    return sub_leaf(leaf, ("parts", i), f"{leaf.code}.{i + 1}", p)
+
+
+def sub_leaf(leaf: LeafSpec, at: tuple[str | int, ...], code: str, p: dict) -> LeafSpec:
+    """The entry at ``params`` + ``at`` of a leaf (a part, an option) as a leaf of its own, scored by
+    ``p["shape"]`` with ``p["points"]`` as its weight, its messages pointing at its own lines."""
     params = {k: v for k, v in p.items() if k not in ("shape", "points", "label")}
-    prefix = f"params.parts.{i}"
+    prefix = ".".join(["params", *(str(x) for x in at)])
     lines = {
         ("params" + k[len(prefix) :]) if k != prefix else "": v
         for k, v in leaf.lines.items()
         if k == prefix or k.startswith(prefix + ".")
     }
-    at = (leaf.params_at if leaf.params_at is not None else leaf.node + ("params",)) + ("parts", i)
+    node = (leaf.params_at if leaf.params_at is not None else leaf.node + ("params",)) + at
+    shown = "".join(f"[{x}]" if isinstance(x, int) else f".{x}" for x in at)
     return dataclasses.replace(
         leaf,
-        code=f"{leaf.code}.{i + 1}",
+        code=code,
         weight=to_decimal(p["points"]),
         params=params,
-        path=f"{leaf.path}.params.parts[{i}]",
+        path=f"{leaf.path}.params{shown}",
         name=p.get("label", leaf.name),
         lines=lines or leaf.lines,
         use=str(p["shape"]),
-        node=at,
-        params_at=at,
+        node=node,
+        params_at=node,
     )

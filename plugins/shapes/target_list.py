@@ -17,7 +17,19 @@ from jixiao import errors
 from jixiao.errors import FactError, Problem
 from jixiao.facts import FactSpec
 from jixiao.indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
-from jixiao.numbers import Number, add, div, fmt_detail, fmt_number, fmt_percent, fmt_points, mul, sub, total
+from jixiao.numbers import (
+    Number,
+    add,
+    div,
+    fmt_detail,
+    fmt_number,
+    fmt_percent,
+    fmt_points,
+    mul,
+    sub,
+    to_decimal,
+    total,
+)
 from jixiao.pack.model import LeafSpec
 from jixiao.rules.intervals import Interval, parse_interval
 from jixiao.shapes.base import Shape, param
@@ -36,8 +48,10 @@ def columns(categories: dict[str, str]) -> tuple[FactSpec, ...]:
         text("name", "三级指标"),
         FactSpec("nature", "choice", "指标性质", choices={">=": "≥", "<=": "≤", "=": "=", "qualitative": "定性"}),
         number("target", "年度指标值"),
+        text("target_text", "年度指标值（文字）", True),
         text("unit", "度量单位", True),
         number("actual", "实际完成值"),
+        text("actual_text", "实际完成值（文字）", True),
         FactSpec("level", "choice", "定性评价档次", choices=LEVELS, optional=True),
         number("score", "定性评分"),
         FactSpec("points", "number", "分值", minimum=Decimal(0)),
@@ -48,7 +62,7 @@ def columns(categories: dict[str, str]) -> tuple[FactSpec, ...]:
 
 class TargetList(Shape):
     kind = "target_list"
-    params = ("fact", "label", "categories", "ranges")
+    params = ("fact", "label", "categories", "ranges", "text_levels", "level_scores")
     summary = "单位自设的三级指标：定量按完成比例、定性按档次评分，不适用的剔除后按适用分值折算"
 
     def configure(self, leaf: LeafSpec) -> Configured:
@@ -59,6 +73,16 @@ class TargetList(Shape):
             ranges = {k: parse_interval(v) for k, v in param(leaf, "ranges", DEFAULT_RANGES).items()}
         except (ValueError, AttributeError) as exc:
             raise params_error(leaf, "ranges", f"应为 达成/部分达成/未达成 的得分率区间：{exc}") from None
+        text_levels = param(leaf, "text_levels", {})
+        if not isinstance(text_levels, dict) or not set(text_levels.values()) <= set(LEVELS):
+            raise params_error(leaf, "text_levels", f"应为 文字: 档次 的映射，档次为 {'、'.join(LEVELS)} 之一")
+        try:
+            level_scores = {k: to_decimal(v) for k, v in param(leaf, "level_scores", {}).items()}
+        except (ValueError, AttributeError) as exc:
+            raise params_error(leaf, "level_scores", f"应为 档次: 得分率 的映射：{exc}") from None
+        for level, share in level_scores.items():
+            if level not in ranges or not ranges[level].contains(share):
+                raise params_error(leaf, f"level_scores.{level}", "应为某一档次在该档得分率区间内的得分率")
         spec = FactSpec(
             param(leaf, "fact"),
             "table",
@@ -72,11 +96,12 @@ class TargetList(Shape):
             + "；".join(f"{LEVELS[k]}得{r.describe('分值')}" for k, r in ranges.items())
             + "；不适用的指标剔除后按适用指标折算"
         )
-        return Configured({spec.name: spec}, formula=formula, state=TargetListState(spec, ranges))
+        state = TargetListState(spec, ranges, {str(k): str(v) for k, v in text_levels.items()}, level_scores)
+        return Configured({spec.name: spec}, formula=formula, state=state)
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
         state: TargetListState = configured.state
-        spec, ranges = state.fact, state.ranges
+        spec = state.fact
         rows = ctx.facts[spec.name]
         points_total = total(r["points"] for r in rows)
         if points_total != leaf.weight:
@@ -104,12 +129,14 @@ class TargetList(Shape):
                 "level": LEVELS.get(row.get("level", ""), ""),
                 "points": row["points"],
                 "deviation": row.get("deviation", ""),
+                **{k: row[k] for k in ("target_text", "actual_text") if row.get(k)},  # texts as the form prints them
             }
             if row.get("applicable") is False:
                 applicable -= row["points"]
                 out.rows.append({**shown, "score": None, "status": "not_applicable"})
                 continue
-            got, ratio = self._row_score(leaf, spec, i, row, ranges)
+            got, ratio, level = self._row_score(state, i, row)
+            shown["level"] = LEVELS.get(level, "")
             out.score = add(out.score, got)
             out.rows.append({**shown, "score": got, "status": "scored"})
             out.intermediates.append(
@@ -122,7 +149,7 @@ class TargetList(Shape):
                     f"“{row['name']}”年度指标值{NATURES[row['nature']]}{fmt_number(row['target'])}{unit}，"
                     f"实际完成{fmt_number(row['actual'])}{unit}，完成比例{fmt_percent(ratio)}，扣{fmt_points(lost)}分"
                     if row["nature"] != "qualitative"
-                    else f"“{row['name']}”评定为“{LEVELS[row['level']]}”，扣{fmt_points(lost)}分"
+                    else f"“{row['name']}”{_as_written(row)}评定为“{LEVELS[level]}”，扣{fmt_points(lost)}分"
                 )
                 if row.get("deviation"):
                     problem += f"。偏差原因：{row['deviation']}"
@@ -132,38 +159,70 @@ class TargetList(Shape):
             out.intermediates.append(Intermediate("适用指标分值", applicable, fmt_number(applicable)))
         return out
 
-    def _row_score(self, leaf, spec, i, row, ranges) -> tuple[Number, Number]:
-        def bad(column: str, message: str) -> FactError:
-            return FactError(
-                Problem(
-                    errors.FACT_MISSING,
-                    f"“{spec.label}”第 {i} 行（{row['name']}）{message}",
-                    field=f"{spec.name}[{i}].{column}",
-                )
-            )
+    def _row_score(self, state: TargetListState, i: int, row: dict) -> tuple[Number, Number, str]:
+        """A row's score, its completion ratio (or share of points) and, for a qualitative row, its level."""
+        spec = state.fact
+
+        def refused(code: str, column: str, message: str, value: object = None) -> FactError:
+            where = f"“{spec.label}”第 {i} 行（{row['name']}）"
+            return FactError(Problem(code, where + message, field=f"{spec.name}[{i}].{column}", value=value))
 
         if row["nature"] == "qualitative":
-            if "level" not in row or "score" not in row:
-                raise bad("level", "是定性指标，须填写“定性评价档次”和“定性评分”")
-            share = div(row["score"], row["points"]) if row["points"] else Decimal(0)
-            if not ranges[row["level"]].contains(share):
-                raise FactError(
-                    Problem(
-                        errors.FACT_RANGE,
-                        f"“{spec.label}”第 {i} 行（{row['name']}）评定为“{LEVELS[row['level']]}”，"
-                        f"评分 {fmt_number(row['score'])} 不在该档 {ranges[row['level']].describe('得分率')} 内",
-                        field=f"{spec.name}[{i}].score",
-                        value=row["score"],
-                    )
+            level = _level(state, row, refused)
+            score = row.get("score")
+            if score is None and level in state.level_scores:
+                score = mul(state.level_scores[level], row["points"])
+            if score is None:
+                raise refused(errors.FACT_MISSING, "score", "是定性指标，须填写“定性评分”")
+            share = div(score, row["points"]) if row["points"] else Decimal(0)
+            if not state.ranges[level].contains(share):
+                raise refused(
+                    errors.FACT_RANGE,
+                    "score",
+                    f"评定为“{LEVELS[level]}”，评分 {fmt_number(score)} "
+                    f"不在该档 {state.ranges[level].describe('得分率')} 内",
+                    score,
                 )
-            return row["score"], share
+            return score, share, level
         if "target" not in row or "actual" not in row:
-            raise bad("target", "是定量指标，须填写“年度指标值”和“实际完成值”")
+            raise refused(errors.FACT_MISSING, "target", "是定量指标，须填写数值的“年度指标值”和“实际完成值”")
         ratio = completion(NATURES[row["nature"]], row["actual"], row["target"], row["name"])
-        return mul(min(ratio, Decimal(1)), row["points"]), ratio
+        return mul(min(ratio, Decimal(1)), row["points"]), ratio, ""
+
+
+def _level(state: TargetListState, row: dict, refused) -> str:
+    """A qualitative row's level: as written, or read from its 实际完成值 text through the pack's ``text_levels``
+    — never guessed, and a text and a level that disagree are refused."""
+    written, text = row.get("level"), row.get("actual_text")
+    from_text = state.text_levels.get(text) if text else None
+    if text and from_text is None and written is None:
+        known = "、".join(state.text_levels) or "（本评分体系未规定）"
+        raise refused(
+            errors.FACT_CHOICE,
+            "actual_text",
+            f"实际完成值“{text}”不是评分体系规定的文字（可用：{known}）；请改写或填写“定性评价档次”",
+            text,
+        )
+    if written is not None and from_text is not None and written != from_text:
+        raise refused(
+            errors.FACT_CONFLICT,
+            "level",
+            f"定性评价档次“{LEVELS[written]}”与实际完成值“{text}”（评分体系定为“{LEVELS[from_text]}”）不一致",
+            written,
+        )
+    level = written or from_text
+    if level is None:
+        raise refused(errors.FACT_MISSING, "level", "是定性指标，须填写“定性评价档次”或规定文字的“实际完成值”")
+    return level
+
+
+def _as_written(row: dict) -> str:
+    return f"实际完成值“{row['actual_text']}”，" if row.get("actual_text") else ""
 
 
 @dataclass(frozen=True, slots=True)
 class TargetListState:
     fact: FactSpec  # the table of rows
     ranges: dict[str, Interval]  # qualitative level → the share of a row's points its score must fall in
+    text_levels: dict[str, str]  # a 实际完成值 text → the level it means ("达成预期指标" → met)
+    level_scores: dict[str, Decimal]  # level → the share of points it scores when the row gives no score

@@ -40,9 +40,9 @@ overrides:
 """
 
 
-def engine_for(tmp_path: Path, text: str = PACK) -> Engine:
+def engine_for(tmp_path: Path, text: str = PACK, rules: str = "python") -> Engine:
     (tmp_path / "pack.yaml").write_text(text, encoding="utf-8")
-    return Engine.from_rubric(tmp_path, rules="python")
+    return Engine.from_rubric(tmp_path, rules=rules)
 
 
 def project(spent: int, reason: str | None = None) -> dict:
@@ -112,3 +112,10 @@ def test_rubric_show_and_diff_list_the_requirement(tmp_path):
     assert "须说明原因：budget_spent < 90% × budget_full_year 时须说明原因" in shown.stdout
     diff = run_cli("rubric", "diff", "mof-project-2020", tmp_path)
     assert "须说明原因（reasons[0]）：（无） →" in diff.stdout and "［新增］" in diff.stdout
+
+
+@pytest.mark.parametrize(("spent", "reason"), [(400, None), (400, "已说明"), (468, None), (467, None)])
+def test_both_rules_backends_decide_the_condition_alike(tmp_path, spent, reason):
+    python = engine_for(tmp_path).evaluate(project(spent, reason))["预算执行率"]
+    durable = engine_for(tmp_path, rules="durable").evaluate(project(spent, reason))["预算执行率"]
+    assert (python.score, python.rules) == (durable.score, durable.rules)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import structlog
 
-from . import __version__
+from . import __version__, errors
 from .binding import bind, gate_value, subtotal_plan
 from .checks import compile_checks
 from .errors import JixiaoError, Problem
@@ -91,6 +91,7 @@ class Engine(LeafScoring):
         self._with_inputs = [b for b in self._configured if b.gate_inputs or b.computes_inputs]
         self._all_needs = frozenset().union(*(b.needs for b in self._configured))
         self._reason_checks = [check for b in self._configured for _, check in b.reason_checks]
+        self._form_facts = self._check_form(pack)
         self._plan, self._roots = subtotal_plan(pack)
         self._steps = [
             (b, b.leaf.code, b.problem is None and not b.gated) for b in self.bindings
@@ -314,11 +315,33 @@ class Engine(LeafScoring):
             raw_total if dropped else None,
             warnings,
         )
+        if self._form_facts:
+            card.form_values = {name: dept.values[name] for name in self._form_facts if name in dept.values}
         if log is not None:
             log.info("scorecard_built", total=fmt_number(total), grade=card.grade, complete=complete)
         if self._built_hook:
             self.registry.pm.hook.jixiao_scorecard_built(scorecard=card)
         return card
+
+    def _check_form(self, pack: Pack) -> tuple[str, ...]:
+        """The facts a project form's fixed rows print; a form naming an undeclared fact or leaf is refused."""
+        if pack.form is None:
+            return ()
+        names = pack.form.fact_names()
+        unknown = [n for n in names if n not in self.fact_model.specs]
+        leaf = pack.find(pack.form.funds_indicator)
+        problems = [Problem(errors.PACK_INVALID, f"{pack.id}：form 引用的事实 {n} 没有声明", field=n) for n in unknown]
+        if leaf is None:
+            problems.append(
+                Problem(
+                    errors.PACK_INVALID,
+                    f"{pack.id}：form.funds_indicator “{pack.form.funds_indicator}”不是本评分体系的末级指标",
+                    field="form.funds_indicator",
+                )
+            )
+        if problems:
+            raise JixiaoError(problems)
+        return tuple(names)
 
     def _broken_checks(
         self, decisions: Mapping[str, str | None], facts: Mapping[str, Any], blocked: dict[str, list[Problem]]

@@ -125,6 +125,7 @@ class Scorecard:
     overrides: list[dict[str, Any]] = field(default_factory=list)
     raw_total: Decimal | None = None  # the sum before rescaling to the pack total, when leaves were dropped
     warnings: list[Problem] = field(default_factory=list)  # broken consistency checks the pack declares as warnings
+    form_values: dict[str, Any] = field(default_factory=dict)  # the facts a project form's fixed rows print
 
     def leaves(self) -> Iterator[LeafResult]:
         return tree.leaves(self.roots, LeafResult)

@@ -48,8 +48,13 @@ EXPLAIN_COLUMNS = (
 def scorecard_workbook(card: Scorecard, engine: Engine) -> bytes:
     wb = Workbook()
     ws = wb.active
-    ws.title = SHEET_TABLE
-    write_score_table(ws, card, engine)
+    if engine.pack.form is not None:  # a project form is filed in its own layout
+        from .project_form import write_project_form
+
+        write_project_form(ws, card, engine)
+    else:
+        ws.title = SHEET_TABLE
+        write_score_table(ws, card, engine)
     write_explanations(wb.create_sheet(SHEET_EXPLAIN), card)
     wb.properties.title = report_text.table_title(engine.pack)
     wb.properties.subject = xml_text(f"{card.department_name}（{card.department_id}）")

@@ -251,6 +251,7 @@ def _build(r: _Resolved, path: Path) -> Pack:
         r.base,
         r.dropped,
         tuple(r.checks.values()),
+        schema.form,
     )
 
 

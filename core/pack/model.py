@@ -138,6 +138,7 @@ class Pack:
     base: str | None = None  # id of the pack this one extends
     dropped_weight: Decimal = Decimal(0)  # points removed by "drop: rescale"; the total is rescaled to ``total``
     checks: tuple[CheckSpec, ...] = ()  # consistency checks between facts
+    form: Any = None  # FormSchema: the project form's layout, when the pack is one
 
     def leaves(self) -> Iterator[LeafSpec]:
         return tree.leaves(self.roots, LeafSpec)

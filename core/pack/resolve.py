@@ -197,6 +197,7 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> _Resolved:
             "extend": schema.extend,
             "facts": {**base.schema.facts, **schema.facts},
             "metrics": {**base.schema.metrics, **schema.metrics},
+            "form": schema.form or base.schema.form,
         }
     )
     sources = {code: list(places) for code, places in base.sources.items()}

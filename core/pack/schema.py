@@ -139,6 +139,28 @@ class CheckSchema(_Strict):
     tolerance: Bound | None = None
 
 
+class FundsRowSchema(_Strict):
+    """A row of the form's 项目资金 block: its label and the facts in its 年初预算数/全年预算数/全年执行数 columns."""
+
+    label: str
+    initial: str | None = None
+    full_year: str | None = None
+    spent: str | None = None
+
+
+class FormSchema(_Strict):
+    """The 项目支出绩效自评表 layout: which facts fill its fixed rows. The indicator rows come from the tree."""
+
+    funds_indicator: str  # the leaf whose 分值/执行率/得分 the 年度资金总额 row shows
+    funds: list[FundsRowSchema]
+    goal_expected: str | None = None  # text facts: 年度总体目标 预期目标 / 实际完成情况
+    goal_actual: str | None = None
+
+    def fact_names(self) -> list[str]:
+        cells = [n for row in self.funds for n in (row.initial, row.full_year, row.spent)]
+        return [n for n in cells + [self.goal_expected, self.goal_actual] if n]
+
+
 class PackSchema(_Strict):
     """A pack file. With ``extend`` most keys are inherited; the resolved pack must have them all."""
 
@@ -159,3 +181,4 @@ class PackSchema(_Strict):
     indicators: list[NodeSchema] | None = None
     overrides: list[OverrideSchema] = []
     checks: list[CheckSchema] = []
+    form: FormSchema | None = None  # a project form's own layout (财预〔2020〕10号 自评表)

@@ -284,6 +284,7 @@ def _lint(chain: list[PackFile], pack: Pack | None, engine: Any) -> list[Problem
     if engine is not None:
         used = {name for b in engine.bindings for name in list(b.part_facts) + list(b.gate_facts)}
         used |= {name for check in engine.checks for name in check.facts}  # a 其中 row only checked against its total
+        used |= set(engine.pack.form.fact_names() if engine.pack.form else ())  # printed by the project form
         for f, name, _ in _declared(chain, "facts"):
             if name not in used:
                 where = f.where(("facts", name))
@@ -291,7 +292,7 @@ def _lint(chain: list[PackFile], pack: Pack | None, engine: Any) -> list[Problem
                     Problem(
                         LINT_UNUSED_FACT,
                         f"{where}：facts.{name}：事实 {name} 已在评分体系层面声明，"
-                        "但没有指标的评分规则、条件或一致性检查使用它（填报表仍会要求填写）",
+                        "但没有指标的评分规则、条件、一致性检查或表式（form）使用它（填报表仍会要求填写）",
                         field=name,
                         location=where,
                     )

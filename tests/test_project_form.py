@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import io
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -53,7 +54,7 @@ def test_the_goals_and_the_indicator_rows(mof):
 def test_groups_are_merged_as_on_the_form(mof):
     wb = openpyxl.load_workbook(io.BytesIO(scorecard_workbook(mof.evaluate(load_path(EXAMPLE)), mof)))
     merged = {str(m) for m in wb.worksheets[0].merged_cells.ranges}
-    assert {"A3:A6", "B10:B13", "B14:B16"} <= merged  # 项目资金, 产出指标 over four rows, 效益指标 over three
+    assert {"A5:A8", "B12:B15", "B16:B18"} <= merged  # 项目资金, 产出指标 over four rows, 效益指标 over three
 
 
 def test_text_from_the_department_is_never_a_formula(mof):
@@ -92,3 +93,88 @@ form:
     with pytest.raises(JixiaoError) as refused:
         Engine.from_rubric(tmp_path, rules="python")
     assert refused.value.code == "PACK_INVALID" and "budget_start" in str(refused.value)
+
+
+# --- reading the form back --------------------------------------------------------------------------
+
+
+def written(mof: Engine, tmp_path: Path, edit=None) -> Path:
+    wb = openpyxl.load_workbook(io.BytesIO(scorecard_workbook(mof.evaluate(load_path(EXAMPLE)), mof)))
+    if edit is not None:
+        edit(wb.worksheets[0])
+    path = tmp_path / "自评表.xlsx"
+    wb.save(path)
+    return path
+
+
+def cell_of(ws, text: str, col: int = 4) -> int:
+    return next(r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=col).value == text)
+
+
+def test_the_form_reads_back_to_the_same_scores(mof, tmp_path):
+    original = mof.evaluate(load_path(EXAMPLE))
+    again = mof.evaluate(written(mof, tmp_path))
+    assert again.department_id == original.department_id and again.rubric["id"] == "mof-project-2020"
+    assert [(leaf.code, leaf.score) for leaf in again.leaves()] == [
+        (leaf.code, leaf.score) for leaf in original.leaves()
+    ]
+    assert again.total == original.total == Decimal("91.6")
+    assert [r["name"] for r in again["2.1"].rows] == [r["name"] for r in original["2.1"].rows]
+
+
+def test_an_edited_value_is_scored(mof, tmp_path):
+    def meet_the_target(ws):
+        ws.cell(row=cell_of(ws, "上门服务人次"), column=6).value = "12000人次"
+
+    assert mof.evaluate(written(mof, tmp_path, meet_the_target))["2.1"].rows[0]["score"] == 20
+
+
+def test_a_row_inserted_inside_a_group_joins_that_group(mof, tmp_path):
+    def insert(ws):
+        for merged in list(ws.merged_cells.ranges):  # openpyxl, unlike Excel, does not move merges down
+            ws.unmerge_cells(str(merged))
+        r = cell_of(ws, "上门服务人次") + 1
+        ws.insert_rows(r)
+        for col, value in zip(range(4, 9), ("入户评估人次", "≥500人次", "500人次", 5, None), strict=True):
+            ws.cell(row=r, column=col).value = value
+        ws.cell(row=cell_of(ws, "上门服务人次"), column=7).value = 15  # the block's points still add up to 50
+
+    rows = mof.evaluate(written(mof, tmp_path, insert))["2.1"].rows
+    assert [(r["name"], r["category"]) for r in rows[:2]] == [
+        ("上门服务人次", "数量指标"),
+        ("入户评估人次", "数量指标"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "col", "value", "says"),
+    [
+        ("上门服务人次", 5, "12000人次", "应写明指标性质"),
+        ("上门服务人次", 6, "基本完成", "应为数值"),
+        ("上门服务人次", 6, "11400人", "单位"),
+        ("上门服务人次", 7, "2,0", "不是可用的数值"),
+    ],
+)
+def test_a_cell_that_cannot_be_read_is_refused_naming_it(mof, tmp_path, name, col, value, says):
+    from jixiao import JixiaoError
+
+    def spoil(ws):
+        ws.cell(row=cell_of(ws, name), column=col).value = value
+
+    with pytest.raises(JixiaoError) as refused:
+        mof.evaluate(written(mof, tmp_path, spoil))
+    [problem] = refused.value.problems
+    assert problem.code == "FACTS_FORMAT" and says in problem.message and "项目支出绩效自评表!" in problem.message
+
+
+def test_words_in_a_qualitative_row_are_kept_as_words(mof, tmp_path):
+    def words(ws):
+        r = cell_of(ws, "服务长效机制运行")
+        ws.cell(row=r, column=5).value = "机制有效运行"
+        ws.cell(row=r, column=6).value = "达成预期指标"
+
+    doc = __import__("jixiao.facts_document", fromlist=["read_facts_file"]).read_facts_file(
+        written(mof, tmp_path, words)
+    )
+    row = next(r for r in doc["facts"]["outcomes"] if r["name"] == "服务长效机制运行")
+    assert row["target_text"] == "机制有效运行" and row["actual_text"] == "达成预期指标" and "level" not in row

@@ -23,6 +23,7 @@ from .. import errors
 from ..errors import JixiaoError, Problem
 from ..fact_model import LocatedFacts, cell_text
 from .limits import MAX_COLUMNS, MAX_FACT_ROWS, check_xlsx, too_many_rows
+from .project_form import SHEET as PROJECT_SHEET
 from .table_sheets import read_table_sheets
 from .template import (
     HEADER_ROW,
@@ -84,6 +85,10 @@ def read_facts_workbook(path: str | Path, max_bytes: int | None = None) -> dict[
                 f"超过上限 {MAX_COLUMNS:,} 列；请删除多余的列后再读取",
                 field=str(p),
             )
+    if SHEET_FACTS not in wb.sheetnames and PROJECT_SHEET in wb.sheetnames:  # a project form jixiao wrote
+        from .project_form_reader import read_project_form
+
+        return read_project_form(wb, str(p))
     if SHEET_FACTS not in wb.sheetnames:
         raise _fail(
             f"事实文件 {p} 缺少工作表“{SHEET_FACTS}”（现有："

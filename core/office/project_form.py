@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 SHEET = "项目支出绩效自评表"
 TITLE = "项目支出绩效自评表"
 COLUMNS = 9
+KEY_COLUMN = 10  # hidden: what each row holds, by machine name, so the form reads back without guessing
 WIDTHS = (12, 14, 22, 14, 14, 12, 8, 8, 40)
 FUNDS_HEADERS = ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")
 INDICATOR_HEADERS = (
@@ -54,6 +55,7 @@ class IndicatorRow:
     points: Decimal
     score: Decimal | str  # a number, or 不适用 / 无法评价
     deviation: str
+    key: str  # "row:table_fact:category" for a row the department set, "leaf:code" for a leaf
 
 
 def indicator_rows(card: Scorecard, skip: str) -> list[IndicatorRow]:
@@ -66,7 +68,7 @@ def indicator_rows(card: Scorecard, skip: str) -> list[IndicatorRow]:
         top = row.path[0].printed_name if row.path else leaf.name
         if not leaf.rows:
             score: Decimal | str = leaf.score if leaf.score is not None else STATUS_TEXT[leaf.status]
-            out.append(IndicatorRow(top, "", leaf.name, "", "", leaf.weight, score, ""))
+            out.append(IndicatorRow(top, "", leaf.name, "", "", leaf.weight, score, "", f"leaf:{leaf.code}"))
             continue
         for r in leaf.rows:
             unit = r.get("unit", "")
@@ -81,7 +83,19 @@ def indicator_rows(card: Scorecard, skip: str) -> list[IndicatorRow]:
             shown: Decimal | str = (
                 "不适用" if r["status"] == "not_applicable" else round_to(r["score"], 2, ROUND_HALF_EVEN)
             )  # as the terminal's project table prints it
-            out.append(IndicatorRow(top, r["category"], r["name"], target, actual, r["points"], shown, r["deviation"]))
+            out.append(
+                IndicatorRow(
+                    top,
+                    r["category"],
+                    r["name"],
+                    target,
+                    actual,
+                    r["points"],
+                    shown,
+                    r["deviation"],
+                    f"row:{r['source']}",
+                )
+            )
     return out
 
 
@@ -101,6 +115,9 @@ class _Writer:
         if span > 1:
             self.ws.merge_cells(start_row=self.row, start_column=col, end_row=self.row, end_column=col + span - 1)
 
+    def key(self, text: str) -> None:
+        self.ws.cell(row=self.row, column=KEY_COLUMN, value=text)
+
     def merge_down(self, col: int, first: int, last: int) -> None:
         if last > first:
             self.ws.merge_cells(start_row=first, start_column=col, end_row=last, end_column=col)
@@ -115,9 +132,15 @@ def write_project_form(ws, card: Scorecard, engine: Engine) -> None:
     w.cell(1, TITLE, bold=True, span=COLUMNS)
     ws.cell(row=1, column=1).font = font(16, bold=True)
     ws.row_dimensions[1].height = 30
-    w.row += 1
-    w.cell(1, "项目名称", bold=True)
-    w.cell(2, card.department_name or card.department_id, left=True, span=COLUMNS - 1)
+    for label, value, key in (
+        ("项目名称", card.department_name or card.department_id, "department.name"),
+        ("项目编号", card.department_id, "department.id"),
+        ("评分体系", card.rubric["id"], "rubric"),
+    ):
+        w.row += 1
+        w.cell(1, label, bold=True)
+        w.cell(2, value, left=True, span=COLUMNS - 1)
+        w.key(key)
     w.row += 1
     funds_first = w.row
     w.cell(1, "项目资金（万元）", bold=True, fill=True)
@@ -129,6 +152,7 @@ def write_project_form(ws, card: Scorecard, engine: Engine) -> None:
         w.row += 1
         w.cell(1, "")
         w.cell(2, fund.label, left=True, span=2)
+        w.key(f"funds:{fund.initial or ''},{fund.full_year or ''},{fund.spent or ''}")
         for j, name in enumerate((fund.initial, fund.full_year, fund.spent)):
             w.cell(4 + j, card.form_values.get(name) if name else None)
         total_row = i == 0  # 分值, 执行率 and 得分 belong to 年度资金总额
@@ -146,6 +170,7 @@ def write_project_form(ws, card: Scorecard, engine: Engine) -> None:
         w.cell(6, "实际完成情况", bold=True, fill=True, span=4)
         w.row += 1
         w.cell(1, "")
+        w.key(f"goals:{form.goal_expected or ''},{form.goal_actual or ''}")
         expected = card.form_values.get(form.goal_expected or "", "")
         actual = card.form_values.get(form.goal_actual or "", "")
         w.cell(2, expected, left=True, span=4)
@@ -166,11 +191,12 @@ def write_project_form(ws, card: Scorecard, engine: Engine) -> None:
     for i, r in enumerate(rows):
         w.row += 1
         w.cell(1, "")
-        for col, (value, key) in enumerate(((r.top, 0), (r.category, 1)), start=2):
-            same = i > 0 and (rows[i - 1].top, rows[i - 1].category)[: key + 1] == (r.top, r.category)[: key + 1]
+        for col, (value, level) in enumerate(((r.top, 0), (r.category, 1)), start=2):
+            same = i > 0 and (rows[i - 1].top, rows[i - 1].category)[: level + 1] == (r.top, r.category)[: level + 1]
             w.cell(col, "" if same else value)
             if not same:
-                starts[key].append(w.row)
+                starts[level].append(w.row)
+        w.key(r.key)
         w.cell(4, r.name, left=True)
         w.cell(5, r.target)
         w.cell(6, r.actual)
@@ -178,8 +204,8 @@ def write_project_form(ws, card: Scorecard, engine: Engine) -> None:
         w.cell(8, r.score)
         w.cell(9, r.deviation, left=True)
     last = w.row
-    for key, col in ((0, 2), (1, 3)):
-        bounds = starts[key] + [last + 1]
+    for level, col in ((0, 2), (1, 3)):
+        bounds = starts[level] + [last + 1]
         for first, after in zip(bounds, bounds[1:]):
             w.merge_down(col, first, after - 1)
     w.merge_down(1, indicators_first, last)
@@ -196,5 +222,7 @@ def write_project_form(ws, card: Scorecard, engine: Engine) -> None:
             left=True,
             span=COLUMNS,
         )
+    ws.column_dimensions[get_column_letter(KEY_COLUMN)].hidden = True
     fit_rows(ws, 2, w.row)
     landscape_a4(ws)
+    ws.print_area = f"A1:{get_column_letter(COLUMNS)}{w.row}"

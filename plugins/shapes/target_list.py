@@ -130,6 +130,7 @@ class TargetList(Shape):
                 "points": row["points"],
                 "deviation": row.get("deviation", ""),
                 **{k: row[k] for k in ("target_text", "actual_text") if row.get(k)},  # texts as the form prints them
+                "source": f"{spec.name}:{row['category']}",  # the table fact and category key it came from
             }
             if row.get("applicable") is False:
                 applicable -= row["points"]

@@ -117,7 +117,7 @@ def _score_finding(node: Node, claimed: Decimal) -> Finding | None:
     if not _checkable(node):
         blocked = [leaf for leaf in _leaves_of(node) if leaf.status not in (SCORED, NOT_APPLICABLE)]
         why = "；".join(p.message for leaf in blocked for p in leaf.problems) or "、".join(b.name for b in blocked)
-        return Finding(NOT_EVALUABLE, node.code, node.name, claimed, None, None, f"无法复核：{why}")
+        return Finding(NOT_EVALUABLE, node.code, node.name, claimed, None, None, why)
     computed = node.score
     assert computed is not None, "a checkable node has a score"
     if claimed == computed:
@@ -226,7 +226,7 @@ def _consistency(card: Scorecard) -> list[Finding]:
     blocking = [p for leaf in card.leaves() for p in leaf.problems if p.code == errors.FACT_INCONSISTENT]
     for problem in [*card.warnings, *blocking]:
         seen.setdefault(
-            problem.message, Finding(CONSISTENCY, None, problem.field or "", None, None, None, problem.message)
+            problem.message, Finding(CONSISTENCY, None, "事实之间不一致", None, None, None, problem.message)
         )
     return list(seen.values())
 

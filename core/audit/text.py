@@ -13,7 +13,7 @@ from decimal import Decimal
 from ..numbers import fmt_number
 from ..render import pad, width
 from ..tree import LEVEL_NAMES
-from .findings import KIND_TEXT, NOT_EVALUABLE, TOTAL
+from .findings import CONSISTENCY, KIND_TEXT, NOT_EVALUABLE, TOTAL
 from .model import Audit, AuditRow
 
 HEADERS = ("自评得分", "复核得分", "差异", "说明")
@@ -54,6 +54,9 @@ def opinion(audit: Audit) -> list[str]:
     head += "复核发现" + "、".join(f"{KIND_TEXT[k]}{n}处" for k, n in counts.items() if n) + "，具体如下："
     out = [head]
     for i, f in enumerate(audit.findings, 1):
+        if f.kind == CONSISTENCY:  # its reason names the facts and the rule
+            out.append(f"{i}. {KIND_TEXT[f.kind]}：{f.reason}。")
+            continue
         where = {TOTAL: "总分", "grade": "等级"}.get(f.code or "", f"{f.name}（{f.code}）" if f.code else f.name)
         out.append(f"{i}. {where}：{KIND_TEXT[f.kind]}。{f.reason}。")
     if any(f.kind == NOT_EVALUABLE for f in audit.findings):

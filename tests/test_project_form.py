@@ -178,3 +178,21 @@ def test_words_in_a_qualitative_row_are_kept_as_words(mof, tmp_path):
     )
     row = next(r for r in doc["facts"]["outcomes"] if r["name"] == "服务长效机制运行")
     assert row["target_text"] == "机制有效运行" and row["actual_text"] == "达成预期指标" and "level" not in row
+
+
+def test_a_form_as_written_audits_clean(mof, tmp_path):
+    audit = mof.audit(written(mof, tmp_path))
+    assert audit.agrees is True and audit.claims.total == Decimal("91.6")
+    assert audit.claims.by_code().keys() == {"1.1", "2.1", "3.1", "4.1"}
+
+
+def test_the_forms_own_scores_are_what_the_audit_checks(mof, tmp_path):
+    def overclaim(ws):
+        ws.cell(row=cell_of(ws, "上门服务人次"), column=8).value = 20  # 19 computed
+        ws.cell(row=cell_of(ws, "总分", 1), column=8).value = 92.6
+
+    audit = mof.audit(written(mof, tmp_path, overclaim))
+    assert [(f.kind, f.code, f.difference) for f in audit.findings] == [
+        ("score", "2.1", Decimal("1")),
+        ("score", "total", Decimal("1.0")),
+    ]

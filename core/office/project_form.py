@@ -55,7 +55,7 @@ class IndicatorRow:
     points: Decimal
     score: Decimal | str  # a number, or 不适用 / 无法评价
     deviation: str
-    key: str  # "row:table_fact:category" for a row the department set, "leaf:code" for a leaf
+    key: str  # "row:table_fact:category:leaf" for a row the department set, "leaf:code" for a leaf
 
 
 def indicator_rows(card: Scorecard, skip: str) -> list[IndicatorRow]:
@@ -93,7 +93,7 @@ def indicator_rows(card: Scorecard, skip: str) -> list[IndicatorRow]:
                     r["points"],
                     shown,
                     r["deviation"],
-                    f"row:{r['source']}",
+                    f"row:{r['source']}:{leaf.code}",
                 )
             )
     return out
@@ -152,7 +152,10 @@ def write_project_form(ws, card: Scorecard, engine: Engine) -> None:
         w.row += 1
         w.cell(1, "")
         w.cell(2, fund.label, left=True, span=2)
-        w.key(f"funds:{fund.initial or ''},{fund.full_year or ''},{fund.spent or ''}")
+        w.key(
+            f"funds:{fund.initial or ''},{fund.full_year or ''},{fund.spent or ''}"
+            + (f":{leaf.code}" if i == 0 else "")
+        )
         for j, name in enumerate((fund.initial, fund.full_year, fund.spent)):
             w.cell(4 + j, card.form_values.get(name) if name else None)
         total_row = i == 0  # 分值, 执行率 and 得分 belong to 年度资金总额
@@ -210,6 +213,7 @@ def write_project_form(ws, card: Scorecard, engine: Engine) -> None:
             w.merge_down(col, first, after - 1)
     w.merge_down(1, indicators_first, last)
     w.row += 1
+    w.key("total")
     w.cell(1, "总分", bold=True, span=6)
     w.cell(7, Decimal(card.rubric.get("total", "100")), bold=True)
     w.cell(8, card.total, bold=True)

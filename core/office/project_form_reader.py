@@ -6,7 +6,9 @@ needs no pack and guesses at nothing: a row the department inserted inside a gro
 the table and category of the row above it, and a value is read only as the form writes
 it — ``≥12000人次`` is 指标性质 ≥, 指标值 12000, 单位 人次; words are words
 (``效果明显``), their meaning the pack's ``text_levels``; a number in a cell is exact, a
-number written as text is parsed without guessing (``number_text``). Each fact remembers
+number written as text is parsed without guessing (``number_text``). The form's 得分 column and
+总分 are what the department claims: they become the document's ``claimed:`` (summed per
+indicator), so ``jixiao audit`` checks a filled form as it stands. Each fact remembers
 its cell, so a mistake is reported as ``项目支出绩效自评表!E12``.
 """
 
@@ -65,7 +67,15 @@ def read_project_form(wb: Any, source: str) -> dict[str, Any]:
     locations: dict[str, str] = {}
     meta: dict[str, Any] = {}
     tables: dict[str, list[dict[str, Any]]] = {}
+    claims: dict[str, Decimal] = {}  # the form's own 得分, by indicator: what the department claims
+    claimed_total: Decimal | None = None
     last_row_key: str | None = None
+
+    def claim(code: str, row: int, col: int) -> None:
+        value, where = at(row, col)
+        if value is None or value in ("—", NOT_APPLICABLE):
+            return
+        claims[code] = claims.get(code, Decimal(0)) + _number(value, where)
 
     def at(row: int, col: int) -> tuple[Any, str]:
         cell = ws.cell(row=row, column=col)
@@ -89,16 +99,24 @@ def read_project_form(wb: Any, source: str) -> dict[str, Any]:
         if key in ("department.name", "department.id", "rubric"):
             meta[key] = at(r, 2)
         elif kind == "funds":
-            for col, name in zip((4, 5, 6), rest.split(","), strict=False):
+            names, _, code = rest.partition(":")
+            for col, name in zip((4, 5, 6), names.split(","), strict=False):
                 put(name, r, col)
+            if code:
+                claim(code, r, 9)
         elif kind == "goals":
             for col, name in zip((2, 6), rest.split(","), strict=False):
                 put(name, r, col)
         elif kind == "row":
             last_row_key = key
-            fact, _, category = rest.partition(":")
+            fact, category, code = (rest.split(":") + ["", ""])[:3]
             tables.setdefault(fact, []).append(_indicator_row(at, r, category))
             locations.setdefault(fact, f"{SHEET}!D{r}")
+            if code:
+                claim(code, r, 8)
+        elif key == "total":
+            value, where = at(r, 8)
+            claimed_total = None if value is None else _number(value, where)
         elif kind == "leaf":
             last_row_key = None
     facts.update(tables)
@@ -106,11 +124,14 @@ def read_project_form(wb: Any, source: str) -> dict[str, Any]:
     if not dept_id:
         raise _fail("缺少项目编号（不能为空）", where, field="department.id")
     rubric = meta.get("rubric", (None, ""))[0]
-    return {
+    doc: dict[str, Any] = {
         "rubric": str(rubric) if rubric else None,
         "department": {"id": str(dept_id), "name": str(meta.get("department.name", ("", ""))[0] or "")},
         "facts": LocatedFacts(facts, locations),
     }
+    if claims or claimed_total is not None:  # the form's 得分 column: jixiao audit checks them
+        doc["claimed"] = {"scores": claims, **({"total": claimed_total} if claimed_total is not None else {})}
+    return doc
 
 
 def _indicator_row(at: Any, r: int, category: str) -> dict[str, Any]:

@@ -210,6 +210,21 @@ def _build(r: _Resolved, path: Path) -> Pack:
                 )
             )
         seen[leaf.code] = leaf.path
+    for group in tree.groups(roots, LeafSpec):  # a group's code names it too (claims, reports): one node per code
+        if group.code in seen:
+            problems.append(
+                located(
+                    errors.PACK_INVALID,
+                    f"分组“{group.name}”的编码 {group.code} 与 {seen[group.code]} 重复",
+                    path,
+                    None,
+                    ("indicators",),
+                    group.name,
+                    field="code",
+                    value=group.code,
+                )
+            )
+        seen[group.code] = f"分组“{group.name}”"
     grades = []
     for i, g in enumerate(schema.grades or []):
         try:

@@ -196,3 +196,18 @@ def test_the_forms_own_scores_are_what_the_audit_checks(mof, tmp_path):
         ("score", "2.1", Decimal("1")),
         ("score", "total", Decimal("1.0")),
     ]
+
+
+def test_the_word_report_attaches_the_form(mof):
+    from docx import Document
+
+    from jixiao.office.document import scorecard_document
+
+    doc = Document(io.BytesIO(scorecard_document(mof.evaluate(load_path(EXAMPLE)), mof)))
+    assert any(p.text == "附件：项目支出绩效自评表" for p in doc.paragraphs)
+    table = doc.tables[-1]
+    texts = [[cell.text for cell in row.cells] for row in table.rows]
+    assert texts[0][:2] == ["项目名称", "某区民政局·社区居家养老服务补贴项目"]
+    funds = next(row for row in texts if "年度资金总额" in row)
+    assert funds[3:9] == ["500", "520", "494", "10", "95%", "9.5"]
+    assert next(row for row in texts if "人均年服务成本" in row)[4:8] == ["≤400元", "420元", "10", "9.52"]

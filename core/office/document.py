@@ -11,7 +11,7 @@ table, numbers and Latin text in Times New Roman, headings in 黑体.
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -67,8 +67,16 @@ def scorecard_document(card: Scorecard, engine: Engine) -> bytes:
     land.page_width, land.page_height = Mm(297), Mm(210)
     land.left_margin = land.right_margin = Mm(15)
     land.top_margin = land.bottom_margin = Mm(15)
-    doc.add_heading("附件：" + report_text.table_title(pack), level=2)
-    _table(doc, card, engine)
+    if pack.form is not None:  # a project form is filed in its own layout
+        from .project_form import TITLE, form_grid
+
+        doc.add_heading("附件：" + TITLE, level=2)
+        grid: Any = form_grid(card, engine)
+        grid.cells = [c for c in grid.cells if c.row > 0]  # the heading is the title
+        _table(doc, grid, header_rows=0, first_row=1)
+    else:
+        doc.add_heading("附件：" + report_text.table_title(pack), level=2)
+        _table(doc, score_table(card, pack), header_rows=3)
     doc.core_properties.title = xml_text(f"{who} {report_text.report_title(pack)}")
     doc.core_properties.author = "jixiao"
     buf = io.BytesIO()
@@ -146,9 +154,9 @@ def _labelled(doc, label: str, text: str) -> None:
 _ALIGN = {TEXT: WD_ALIGN_PARAGRAPH.LEFT}
 
 
-def _table(doc, card: Scorecard, engine: Engine) -> None:
-    grid = score_table(card, engine.pack)
-    table = doc.add_table(rows=grid.rows, cols=grid.columns)
+def _table(doc, grid: Any, header_rows: int, first_row: int = 0) -> None:
+    """A grid of anchor cells (the 评分情况表, or a project form) as a Word table; its header rows repeat."""
+    table = doc.add_table(rows=grid.rows - first_row, cols=grid.columns)
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
@@ -160,15 +168,15 @@ def _table(doc, card: Scorecard, engine: Engine) -> None:
     for row in cells:
         for cell, w in zip(row, widths):
             cell.width = w
-    for r in range(3):  # the header repeats on every page
+    for r in range(header_rows):  # the header repeats on every page
         trpr = table.rows[r]._tr.get_or_add_trPr()
         trpr.append(OxmlElement("w:tblHeader"))
     style = doc.styles[TABLE_STYLE]
     anchors = []
     for cell in grid.cells:  # merge first: merging joins the cells' paragraphs
-        target = cells[cell.row][cell.col]
+        target = cells[cell.row - first_row][cell.col]
         if cell.merged:  # merges are disjoint, so both corners are still unmerged cells here
-            target = target.merge(cells[cell.last_row][cell.last_col])
+            target = target.merge(cells[cell.last_row - first_row][cell.last_col])
         anchors.append((cell, target))
     for cell, target in anchors:
         target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER

@@ -10,7 +10,8 @@ as numbers, texts through ``put_text``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from ..numbers import fmt_number, round_to
 from ..scorecard import STATUS_TEXT, LeafResult, Scorecard
 from ..tree import leaf_rows
+from .layout import HEADER, NAME, SCORE, TEXT, TOTAL, WEIGHT, Cell
 from .safe import put_text
 from .style import BORDER, HEADER_FILL, align, fit_rows, font, landscape_a4, text_lines
 
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 SHEET = "项目支出绩效自评表"
 TITLE = "项目支出绩效自评表"
 COLUMNS = 9
+TITLE_ROLE = "title"
 KEY_COLUMN = 10  # hidden: what each row holds, by machine name, so the form reads back without guessing
 WIDTHS = (12, 14, 22, 14, 14, 12, 8, 8, 40)
 FUNDS_HEADERS = ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")
@@ -99,134 +102,150 @@ def indicator_rows(card: Scorecard, skip: str) -> list[IndicatorRow]:
     return out
 
 
-class _Writer:
-    def __init__(self, ws):
-        self.ws, self.row = ws, 1
+@dataclass
+class FormGrid:
+    """The form as a grid of anchor cells with spans (0-based), drawn by the workbook and the Word table alike;
+    ``keys`` holds, by row, what a row holds by machine name (the workbook keeps it in a hidden column)."""
 
-    def cell(self, col: int, value: Any, *, bold: bool = False, fill: bool = False, left: bool = False, span: int = 1):
-        target = self.ws.cell(row=self.row, column=col)
-        put_text(target, value if value != "" else None)
-        target.font = font(10.5, bold=bold)
-        target.alignment = align("left" if left else "center")
-        if fill:
-            target.fill = HEADER_FILL
-        for c in range(col, col + span):
-            self.ws.cell(row=self.row, column=c).border = BORDER
-        if span > 1:
-            self.ws.merge_cells(start_row=self.row, start_column=col, end_row=self.row, end_column=col + span - 1)
+    cells: list[Cell] = field(default_factory=list)
+    keys: dict[int, str] = field(default_factory=dict)
+    rows: int = 0
+    goals_row: int | None = None  # the row of the two long goal texts, which a table must let grow
+    columns: int = COLUMNS
+    widths: tuple[float, ...] = WIDTHS
 
-    def key(self, text: str) -> None:
-        self.ws.cell(row=self.row, column=KEY_COLUMN, value=text)
+    def put(self, col: int, value: Any, role: str = NAME, span: int = 1) -> None:
+        value = "" if value is None else value if isinstance(value, (str, Decimal)) else Decimal(value)
+        self.cells.append(Cell(self.rows - 1, col, value, role, colspan=span))
+
+    def line(self, key: str | None = None) -> None:
+        self.rows += 1
+        if key is not None:
+            self.keys[self.rows - 1] = key
 
     def merge_down(self, col: int, first: int, last: int) -> None:
-        if last > first:
-            self.ws.merge_cells(start_row=first, start_column=col, end_row=last, end_column=col)
+        """Stretch the anchor at (``first``, ``col``) down to ``last``, dropping the cells it now covers."""
+        if last <= first:
+            return
+        anchor = next(c for c in self.cells if c.row == first and c.col == col)
+        covered = {(r, col) for r in range(first + 1, last + 1)}
+        self.cells = [c for c in self.cells if (c.row, c.col) not in covered]
+        self.cells[self.cells.index(anchor)] = dataclasses.replace(anchor, rowspan=last - first + 1)
 
 
-def write_project_form(ws, card: Scorecard, engine: Engine) -> None:
+def form_grid(card: Scorecard, engine: Engine) -> FormGrid:
     form = engine.pack.form
-    w = _Writer(ws)
-    ws.title = SHEET
-    for i, width in enumerate(WIDTHS, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    w.cell(1, TITLE, bold=True, span=COLUMNS)
-    ws.cell(row=1, column=1).font = font(16, bold=True)
-    ws.row_dimensions[1].height = 30
+    g = FormGrid()
+    g.line()
+    g.put(0, TITLE, TITLE_ROLE, span=COLUMNS)
     for label, value, key in (
         ("项目名称", card.department_name or card.department_id, "department.name"),
         ("项目编号", card.department_id, "department.id"),
         ("评分体系", card.rubric["id"], "rubric"),
     ):
-        w.row += 1
-        w.cell(1, label, bold=True)
-        w.cell(2, value, left=True, span=COLUMNS - 1)
-        w.key(key)
-    w.row += 1
-    funds_first = w.row
-    w.cell(1, "项目资金（万元）", bold=True, fill=True)
-    w.cell(2, "", fill=True, span=2)
+        g.line(key)
+        g.put(0, label, HEADER)
+        g.put(1, value, TEXT, span=COLUMNS - 1)
+    g.line()
+    funds_first = g.rows - 1
+    g.put(0, "项目资金（万元）", HEADER)
+    g.put(1, "", HEADER, span=2)
     for i, head in enumerate(FUNDS_HEADERS):
-        w.cell(4 + i, head, bold=True, fill=True)
+        g.put(3 + i, head, HEADER)
     leaf = card[form.funds_indicator]
     for i, fund in enumerate(form.funds):
-        w.row += 1
-        w.cell(1, "")
-        w.cell(2, fund.label, left=True, span=2)
-        w.key(
-            f"funds:{fund.initial or ''},{fund.full_year or ''},{fund.spent or ''}"
-            + (f":{leaf.code}" if i == 0 else "")
-        )
-        for j, name in enumerate((fund.initial, fund.full_year, fund.spent)):
-            w.cell(4 + j, card.form_values.get(name) if name else None)
         total_row = i == 0  # 分值, 执行率 and 得分 belong to 年度资金总额
+        names = f"{fund.initial or ''},{fund.full_year or ''},{fund.spent or ''}"
+        g.line(f"funds:{names}" + (f":{leaf.code}" if total_row else ""))
+        g.put(0, "")
+        g.put(1, fund.label, TEXT, span=2)
+        for j, name in enumerate((fund.initial, fund.full_year, fund.spent)):
+            g.put(3 + j, card.form_values.get(name) if name else None, WEIGHT)
         rate = leaf.intermediates[0].shown if total_row and leaf.intermediates else "—"
         score = (leaf.score if leaf.score is not None else STATUS_TEXT[leaf.status]) if total_row else "—"
-        w.cell(7, leaf.weight if total_row else "—")
-        w.cell(8, rate)
-        w.cell(9, score)
-    w.merge_down(1, funds_first, w.row)
+        g.put(6, leaf.weight if total_row else "—", WEIGHT)
+        g.put(7, rate)
+        g.put(8, score, SCORE)
+    g.merge_down(0, funds_first, g.rows - 1)
     if form.goal_expected or form.goal_actual:
-        w.row += 1
-        goals_first = w.row
-        w.cell(1, "年度总体目标", bold=True, fill=True)
-        w.cell(2, "预期目标", bold=True, fill=True, span=4)
-        w.cell(6, "实际完成情况", bold=True, fill=True, span=4)
-        w.row += 1
-        w.cell(1, "")
-        w.key(f"goals:{form.goal_expected or ''},{form.goal_actual or ''}")
-        expected = card.form_values.get(form.goal_expected or "", "")
-        actual = card.form_values.get(form.goal_actual or "", "")
-        w.cell(2, expected, left=True, span=4)
-        w.cell(6, actual, left=True, span=4)
-        w.merge_down(1, goals_first, w.row)
-        lines = max(
-            text_lines(str(t), sum(WIDTHS[i] for i in span), 10.5)
-            for t, span in ((expected, range(1, 5)), (actual, range(5, 9)))
-        )
-        ws.row_dimensions[w.row].height = lines * 10.5 * 1.42 + 4  # fit_rows skips merged cells
-    w.row += 1
-    indicators_first = w.row
-    w.cell(1, "绩效指标", bold=True, fill=True)
+        g.line()
+        goals_first = g.rows - 1
+        g.put(0, "年度总体目标", HEADER)
+        g.put(1, "预期目标", HEADER, span=4)
+        g.put(5, "实际完成情况", HEADER, span=4)
+        g.line(f"goals:{form.goal_expected or ''},{form.goal_actual or ''}")
+        g.put(0, "")
+        g.put(1, card.form_values.get(form.goal_expected or "", ""), TEXT, span=4)
+        g.put(5, card.form_values.get(form.goal_actual or "", ""), TEXT, span=4)
+        g.goals_row = g.rows - 1
+        g.merge_down(0, goals_first, g.rows - 1)
+    g.line()
+    indicators_first = g.rows - 1
+    g.put(0, "绩效指标", HEADER)
     for i, head in enumerate(INDICATOR_HEADERS):
-        w.cell(2 + i, head, bold=True, fill=True)
+        g.put(1 + i, head, HEADER)
     rows = indicator_rows(card, form.funds_indicator)
     starts: dict[int, list[int]] = {0: [], 1: []}  # first row of each run of equal 一级 / 二级 names
     for i, r in enumerate(rows):
-        w.row += 1
-        w.cell(1, "")
-        for col, (value, level) in enumerate(((r.top, 0), (r.category, 1)), start=2):
+        g.line(r.key)
+        g.put(0, "")
+        for col, (value, level) in enumerate(((r.top, 0), (r.category, 1)), start=1):
             same = i > 0 and (rows[i - 1].top, rows[i - 1].category)[: level + 1] == (r.top, r.category)[: level + 1]
-            w.cell(col, "" if same else value)
+            g.put(col, "" if same else value)
             if not same:
-                starts[level].append(w.row)
-        w.key(r.key)
-        w.cell(4, r.name, left=True)
-        w.cell(5, r.target)
-        w.cell(6, r.actual)
-        w.cell(7, r.points)
-        w.cell(8, r.score)
-        w.cell(9, r.deviation, left=True)
-    last = w.row
-    for level, col in ((0, 2), (1, 3)):
+                starts[level].append(g.rows - 1)
+        g.put(3, r.name, TEXT)
+        g.put(4, r.target)
+        g.put(5, r.actual)
+        g.put(6, r.points, WEIGHT)
+        g.put(7, r.score, SCORE)
+        g.put(8, r.deviation, TEXT)
+    last = g.rows - 1
+    for level, col in ((0, 1), (1, 2)):
         bounds = starts[level] + [last + 1]
         for first, after in zip(bounds, bounds[1:]):
-            w.merge_down(col, first, after - 1)
-    w.merge_down(1, indicators_first, last)
-    w.row += 1
-    w.key("total")
-    w.cell(1, "总分", bold=True, span=6)
-    w.cell(7, Decimal(card.rubric.get("total", "100")), bold=True)
-    w.cell(8, card.total, bold=True)
-    w.cell(9, "" if card.complete else "评分不完整：有指标无法评价", left=True)
+            g.merge_down(col, first, after - 1)
+    g.merge_down(0, indicators_first, last)
+    g.line("total")
+    g.put(0, "总分", TOTAL, span=6)
+    g.put(6, Decimal(card.rubric.get("total", "100")), TOTAL)
+    g.put(7, card.total, TOTAL)
+    g.put(8, "" if card.complete else "评分不完整：有指标无法评价", TEXT)
     if card.raw_total is not None:
-        w.row += 1
-        w.cell(
-            1,
-            f"适用指标得分合计 {fmt_number(card.raw_total)}，按百分制折算为 {fmt_number(card.total)}",
-            left=True,
-            span=COLUMNS,
-        )
+        g.line()
+        note = f"适用指标得分合计 {fmt_number(card.raw_total)}，按百分制折算为 {fmt_number(card.total)}"
+        g.put(0, note, TEXT, span=COLUMNS)
+    return g
+
+
+def write_project_form(ws, card: Scorecard, engine: Engine) -> None:
+    """The form as the first sheet of the workbook, numbers as numbers, each row's key in the hidden column."""
+    grid = form_grid(card, engine)
+    ws.title = SHEET
+    for i, width in enumerate(WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    for c in grid.cells:
+        target = ws.cell(row=c.row + 1, column=c.col + 1)
+        put_text(target, c.value if c.value != "" else None)
+        target.font = font(16 if c.role == TITLE_ROLE else 10.5, bold=c.role in (HEADER, TOTAL, TITLE_ROLE))
+        target.alignment = align("left" if c.role == TEXT else "center")
+        if c.role == HEADER:
+            target.fill = HEADER_FILL
+        for r in range(c.row, c.last_row + 1):
+            for col in range(c.col, c.last_col + 1):
+                ws.cell(row=r + 1, column=col + 1).border = BORDER
+        if c.merged:
+            ws.merge_cells(
+                start_row=c.row + 1, start_column=c.col + 1, end_row=c.last_row + 1, end_column=c.last_col + 1
+            )
+    for row, key in grid.keys.items():
+        ws.cell(row=row + 1, column=KEY_COLUMN, value=key)
     ws.column_dimensions[get_column_letter(KEY_COLUMN)].hidden = True
-    fit_rows(ws, 2, w.row)
+    ws.row_dimensions[1].height = 30
+    fit_rows(ws, 2, grid.rows)
+    if grid.goals_row is not None:  # fit_rows skips merged cells: the goal texts set their row's height
+        texts = [c for c in grid.cells if c.row == grid.goals_row and c.role == TEXT]
+        lines = max(text_lines(str(c.value), sum(WIDTHS[c.col : c.last_col + 1]), 10.5) for c in texts)
+        ws.row_dimensions[grid.goals_row + 1].height = lines * 10.5 * 1.42 + 4
     landscape_a4(ws)
-    ws.print_area = f"A1:{get_column_letter(COLUMNS)}{w.row}"
+    ws.print_area = f"A1:{get_column_letter(COLUMNS)}{grid.rows}"

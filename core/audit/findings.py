@@ -85,7 +85,7 @@ def _why_leaf(leaf: LeafResult, claimed: Decimal) -> str:
     if leaf.deductions:
         basis = "；".join(d.problem for d in leaf.deductions)
     else:
-        basis = f"{leaf.formula}；各项均满足，得满分{fmt_number(leaf.weight)}分" if leaf.formula else "得满分"
+        basis = f"{leaf.formula}；复核得满分{fmt_number(leaf.weight)}分" if leaf.formula else "复核得满分"
     text = f"复核依据：{basis}"
     if leaf.raw_score is not None and leaf.score is not None and leaf.raw_score != leaf.score:
         exponent = claimed.as_tuple().exponent

@@ -250,6 +250,12 @@ def template(rubric, output, prefill, plugins, block):
     from .office.template import fact_rows, template_workbook
 
     engine, doc = _engine(rubric, plugins, block, "python", prefill)
+    if engine.pack.form is not None:  # a project form: the department fills in the form itself
+        from .office.project_form import form_template
+
+        write_output(output, form_template(engine, doc))
+        click.echo(f"已生成{engine.pack.title}：{output}（在各二级指标下填写三级指标，可插入行）")
+        return
     write_output(output, template_workbook(engine, doc))
     click.echo(f"已生成填报表：{output}（{engine.pack.title}，{len(fact_rows(engine))} 项事实）")
 

@@ -211,3 +211,31 @@ def test_the_word_report_attaches_the_form(mof):
     funds = next(row for row in texts if "年度资金总额" in row)
     assert funds[3:9] == ["500", "520", "494", "10", "95%", "9.5"]
     assert next(row for row in texts if "人均年服务成本" in row)[4:8] == ["≤400元", "420元", "10", "9.52"]
+
+
+def test_the_blank_form_is_filled_in_and_scored(tmp_path):
+    from conftest import run_cli
+
+    path = tmp_path / "自评表.xlsx"
+    assert run_cli("template", "--rubric", "mof-project-2020", "-o", path).exit_code == 0
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    assert ws.cell(row=cell_of(ws, "质量指标", 3), column=4).value is None  # one empty row per 二级指标
+    ws.cell(row=cell_of(ws, "项目名称", 1), column=2).value = "某镇·测试项目"
+    ws.cell(row=cell_of(ws, "项目编号", 1), column=2).value = "t-2024"
+    for col, value in zip((4, 5, 6), (100, 100, 95), strict=True):
+        ws.cell(row=cell_of(ws, "年度资金总额", 2), column=col).value = value
+    rows = {
+        "数量指标": ("培训人次", "≥500人次", "520人次", 50),
+        "社会效益指标": ("群众知晓率", "效果明显", "达成预期指标", 30),
+        "服务对象满意度指标": ("培训满意度", "≥90%", "95%", 10),
+    }
+    for category, (name, target, actual, points) in rows.items():
+        r = cell_of(ws, category, 3)
+        for col, value in zip((4, 5, 6, 7), (name, target, actual, points), strict=True):
+            ws.cell(row=r, column=col).value = value
+    ws.cell(row=cell_of(ws, "社会效益指标", 3), column=8).value = 27  # the evaluator's score, inside 达成's 80–100%
+    wb.save(path)
+    card = Engine.from_rubric("mof-project-2020", rules="python").evaluate(path)
+    assert card.department_id == "t-2024" and card.complete
+    assert [leaf.score for leaf in card.leaves()] == [Decimal("9.5"), 50, 27, 10]

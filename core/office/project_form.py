@@ -11,6 +11,7 @@ as numbers, texts through ``put_text``.
 from __future__ import annotations
 
 import dataclasses
+import io
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING, Any
@@ -55,20 +56,26 @@ class IndicatorRow:
     name: str
     target: str
     actual: str
-    points: Decimal
+    points: Decimal | str  # blank on a form to fill in
     score: Decimal | str  # a number, or 不适用 / 无法评价
     deviation: str
     key: str  # "row:table_fact:category:leaf" for a row the department set, "leaf:code" for a leaf
 
 
-def indicator_rows(card: Scorecard, skip: str) -> list[IndicatorRow]:
-    """The form's indicator rows: each leaf's own rows (a project's 三级指标), or the leaf itself."""
+def indicator_rows(card: Scorecard, engine: Engine, blank: bool = False) -> list[IndicatorRow]:
+    """The form's indicator rows: each leaf's own rows (a project's 三级指标), or the leaf itself; on a form to
+    fill in (``blank``), one empty row per 二级指标 of each leaf whose 三级指标 the department sets."""
     out = []
+    tables = {b.leaf.code: b.part_facts for b in engine.bindings}
     for row in leaf_rows(card.roots, LeafResult):
         leaf = row.leaf
-        if leaf.code == skip:
+        if leaf.code == engine.pack.form.funds_indicator:
             continue
         top = row.path[0].printed_name if row.path else leaf.name
+        blank_rows = _blank_rows(top, leaf.code, tables.get(leaf.code, {})) if blank else []
+        if blank_rows:
+            out += blank_rows
+            continue
         if not leaf.rows:
             score: Decimal | str = leaf.score if leaf.score is not None else STATUS_TEXT[leaf.status]
             out.append(IndicatorRow(top, "", leaf.name, "", "", leaf.weight, score, "", f"leaf:{leaf.code}"))
@@ -102,6 +109,18 @@ def indicator_rows(card: Scorecard, skip: str) -> list[IndicatorRow]:
     return out
 
 
+def _blank_rows(top: str, code: str, facts: dict) -> list[IndicatorRow]:
+    """For a leaf scored from a table of rows with a 二级指标 column: one empty row per 二级指标."""
+    for spec in facts.values():
+        categories = [c for c in spec.columns if c.name == "category"] if spec.kind == "table" else []
+        if categories:
+            return [
+                IndicatorRow(top, label, "", "", "", "", "", "", f"row:{spec.name}:{key}:{code}")
+                for key, label in categories[0].choices.items()
+            ]
+    return []
+
+
 @dataclass
 class FormGrid:
     """The form as a grid of anchor cells with spans (0-based), drawn by the workbook and the Word table alike;
@@ -133,14 +152,15 @@ class FormGrid:
         self.cells[self.cells.index(anchor)] = dataclasses.replace(anchor, rowspan=last - first + 1)
 
 
-def form_grid(card: Scorecard, engine: Engine) -> FormGrid:
+def form_grid(card: Scorecard, engine: Engine, blank: bool = False) -> FormGrid:
+    """The form of ``card``; ``blank``: a form to fill in (no department, no scores, a row per 二级指标)."""
     form = engine.pack.form
     g = FormGrid()
     g.line()
     g.put(0, TITLE, TITLE_ROLE, span=COLUMNS)
     for label, value, key in (
-        ("项目名称", card.department_name or card.department_id, "department.name"),
-        ("项目编号", card.department_id, "department.id"),
+        ("项目名称", "" if blank else card.department_name or card.department_id, "department.name"),
+        ("项目编号", "" if blank else card.department_id, "department.id"),
         ("评分体系", card.rubric["id"], "rubric"),
     ):
         g.line(key)
@@ -161,8 +181,9 @@ def form_grid(card: Scorecard, engine: Engine) -> FormGrid:
         g.put(1, fund.label, TEXT, span=2)
         for j, name in enumerate((fund.initial, fund.full_year, fund.spent)):
             g.put(3 + j, card.form_values.get(name) if name else None, WEIGHT)
-        rate = leaf.intermediates[0].shown if total_row and leaf.intermediates else "—"
+        rate = leaf.intermediates[0].shown if total_row and leaf.intermediates else "" if blank else "—"
         score = (leaf.score if leaf.score is not None else STATUS_TEXT[leaf.status]) if total_row else "—"
+        score = "" if blank and total_row else score
         g.put(6, leaf.weight if total_row else "—", WEIGHT)
         g.put(7, rate)
         g.put(8, score, SCORE)
@@ -184,7 +205,7 @@ def form_grid(card: Scorecard, engine: Engine) -> FormGrid:
     g.put(0, "绩效指标", HEADER)
     for i, head in enumerate(INDICATOR_HEADERS):
         g.put(1 + i, head, HEADER)
-    rows = indicator_rows(card, form.funds_indicator)
+    rows = indicator_rows(card, engine, blank)
     starts: dict[int, list[int]] = {0: [], 1: []}  # first row of each run of equal 一级 / 二级 names
     for i, r in enumerate(rows):
         g.line(r.key)
@@ -209,18 +230,18 @@ def form_grid(card: Scorecard, engine: Engine) -> FormGrid:
     g.line("total")
     g.put(0, "总分", TOTAL, span=6)
     g.put(6, Decimal(card.rubric.get("total", "100")), TOTAL)
-    g.put(7, card.total, TOTAL)
-    g.put(8, "" if card.complete else "评分不完整：有指标无法评价", TEXT)
-    if card.raw_total is not None:
+    g.put(7, "" if blank else card.total, TOTAL)
+    g.put(8, "" if card.complete or blank else "评分不完整：有指标无法评价", TEXT)
+    if card.raw_total is not None and not blank:
         g.line()
         note = f"适用指标得分合计 {fmt_number(card.raw_total)}，按百分制折算为 {fmt_number(card.total)}"
         g.put(0, note, TEXT, span=COLUMNS)
     return g
 
 
-def write_project_form(ws, card: Scorecard, engine: Engine) -> None:
+def write_project_form(ws, card: Scorecard, engine: Engine, blank: bool = False) -> None:
     """The form as the first sheet of the workbook, numbers as numbers, each row's key in the hidden column."""
-    grid = form_grid(card, engine)
+    grid = form_grid(card, engine, blank)
     ws.title = SHEET
     for i, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
@@ -249,3 +270,16 @@ def write_project_form(ws, card: Scorecard, engine: Engine) -> None:
         ws.row_dimensions[grid.goals_row + 1].height = lines * 10.5 * 1.42 + 4
     landscape_a4(ws)
     ws.print_area = f"A1:{get_column_letter(COLUMNS)}{grid.rows}"
+
+
+def form_template(engine: Engine, doc: dict | None) -> bytes:
+    """The form to fill in (``jixiao template`` for a pack with ``form:``): blank, or filled from ``doc``."""
+    from openpyxl import Workbook
+
+    blank = doc is None
+    card = engine.evaluate(doc or {"department": {"id": "-", "name": ""}, "facts": {}})
+    wb = Workbook()
+    write_project_form(wb.active, card, engine, blank)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -109,6 +109,8 @@ def read_project_form(wb: Any, source: str) -> dict[str, Any]:
                 put(name, r, col)
         elif kind == "row":
             last_row_key = key
+            if all(at(r, col)[0] is None for col in range(4, 10)):
+                continue  # a 二级指标 row of the blank form left unused
             fact, category, code = (rest.split(":") + ["", ""])[:3]
             tables.setdefault(fact, []).append(_indicator_row(at, r, category))
             locations.setdefault(fact, f"{SHEET}!D{r}")

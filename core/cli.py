@@ -166,10 +166,11 @@ def evaluate(facts, rubric, fmt, output, compare_with, plugins, block, rules):
 @click.argument("facts", type=click.Path())
 @click.option("--indicator", "-i", required=True, help="指标编码（如 2.4.2）或指标名称。")
 @_rubric_opt
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_plugin_opt
 @_block_opt
 @_rules_opt
-def explain(facts, indicator, rubric, plugins, block, rules):
+def explain(facts, indicator, rubric, fmt, plugins, block, rules):
     """解释一个指标的得分：公式、输入、中间值、扣分及原因。"""
     from . import render
     from .errors import INDICATOR_UNKNOWN, Problem
@@ -188,33 +189,41 @@ def explain(facts, indicator, rubric, plugins, block, rules):
                 value=indicator,
             )
         ) from None
-    click.echo(render.explain(leaf))
+    if fmt == "json":
+        from .answers import explain_json
+
+        click.echo(explain_json(leaf))
+    else:
+        click.echo(render.explain(leaf))
     _exit_for(card)
 
 
 @main.command()
-def rubrics():
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rubrics(fmt):
     """列出已安装的评分体系。"""
-    from .pack import available_packs, load_pack
+    from .answers import pack_entries, rubrics_json
 
-    broken = False
-    for pack_id, path in available_packs().items():
-        try:
-            p = load_pack(path)
-            click.echo(f"{pack_id}\t{p.version}\t{p.region}\t{p.year}\t{p.title}\t{path.parent}")
-        except JixiaoError as exc:
-            broken = True
-            click.echo(f"{pack_id}\t（无法加载：{exc.problems[0].message}）\t{path.parent}")
-    if broken:
+    entries = pack_entries()
+    if fmt == "json":
+        click.echo(rubrics_json(entries))
+    for e in entries if fmt == "text" else ():
+        if "error" in e:
+            click.echo(f"{e['id']}\t（无法加载：{e['error']['message']}）\t{e['folder']}")
+        else:
+            click.echo(f"{e['id']}\t{e['version']}\t{e['region']}\t{e['year']}\t{e['title']}\t{e['folder']}")
+    if any("error" in e for e in entries):
         sys.exit(exitcodes.INCOMPLETE)
 
 
 @main.command()
 @_rubric_opt
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_plugin_opt
 @_block_opt
-def plugins(rubric, plugins, block):
+def plugins(rubric, fmt, plugins, block):
     """列出指标插件及其来源；替换与停用的插件一并列出。"""
+    from .answers import plugin_entries, plugins_json
     from .pack import load_pack
     from .registry import Registry
 
@@ -226,15 +235,15 @@ def plugins(rubric, plugins, block):
     for p in plugins:
         registry.load_file(p)
     registry.check_blocked()
-    for info in sorted(registry.info.values(), key=lambda i: i.name):
-        plugin = registry.pm.get_plugin(info.name)
-        title = getattr(plugin, "title", "") or ""
-        line = f"{info.name}\t{title}\t{info.kind}\t{info.origin}"
-        if info.replaced:
-            line += f"\t（替换了 {info.replaced}）"
-        click.echo(line)
-    for name, why in sorted(registry.blocked.items()):
-        click.echo(f"{name}\t（已停用：{why}）")
+    if fmt == "json":
+        click.echo(plugins_json(registry))
+        return
+    for e in plugin_entries(registry):
+        if "blocked" in e:
+            click.echo(f"{e['name']}\t（已停用：{e['blocked']}）")
+            continue
+        line = f"{e['name']}\t{e['title']}\t{e['kind']}\t{e['origin']}"
+        click.echo(line + (f"\t（替换了 {e['replaced']}）" if e["replaced"] else ""))
 
 
 @main.command()

@@ -57,13 +57,16 @@ def check(path: str, fmt: str) -> None:
 # break click would print as a space), so the continuation starts at column 0.
 @rubric.command("show")
 @click.argument("ref")
-def show(ref: str) -> None:
+@_format_opt
+def show(ref: str, fmt: str) -> None:
     """显示评分体系 REF（编号或路径）：指标树、分值、每个末级指标的评分规则、事实、\
 否决与直接得分条件，以及对基础体系的调整。"""
+    from .answers import pack_json
     from .engine import Engine
     from .rubric_tools.show import render_pack
 
-    click.echo(render_pack(Engine.from_rubric(ref, rules="python")))
+    engine = Engine.from_rubric(ref, rules="python")
+    click.echo(pack_json(engine) if fmt == "json" else render_pack(engine))
 
 
 @rubric.command("diff")
@@ -77,6 +80,8 @@ def diff(a: str, b: str, fmt: str) -> None:
 
     result = diff_packs(a, b)
     if fmt == "json":
-        click.echo(json.dumps([c.to_dict() for c in result.changes], ensure_ascii=False, indent=2))
+        from .answers import diff_json
+
+        click.echo(diff_json(result))
     else:
         click.echo(render_diff(result))

@@ -129,36 +129,106 @@ def _node(node: NodeSpec | LeafSpec, depth: int, bindings: dict, engine: Any, ou
         return
     out.append(f"{pad}{level} {node.code} {node.name}　{fmt_number(node.weight)} 分")
     pad += INDENT * 2
+    entry = leaf_entry(node, bindings, engine)
+    about = f"（{entry['about']}）" if entry["about"] else ""
+    origin = f"；来自 {entry['origin']}" if entry["origin"] else ""
+    out.append(f"{pad}评分实现：{node.use}{about}{origin}")
+    lines = entry["rule"].split("\n")
+    out.append(f"{pad}评分规则：{lines[0]}")
+    out += [f"{pad}{INDENT * 3}{line}" for line in lines[1:]]
+    facts = [f["text"] for f in entry["facts"]]
+    if len(facts) == 1:
+        out.append(f"{pad}事实：{facts[0]}")
+    elif facts:
+        out.append(f"{pad}事实：")
+        out += [f"{pad}{INDENT * 3}{text}" for text in facts]
+    out += [f"{pad}{gate['title']}：{gate['text']}" for gate in entry["gates"]]
+    out += [f"{pad}须说明原因：{text}" for text in entry["reasons"]]
+    if entry["scale"] is not None:
+        out.append(f"{pad}按调整后的分值折算：原规则得分 ×{entry['scale']}")
+    out += [f"{pad}调整：{a['path']} ← {a['label']}" for a in entry["adjustments"]]
+
+
+def leaf_entry(node: LeafSpec, bindings: dict, engine: Any) -> dict[str, Any]:
+    """One leaf as a reviewer reads it — rule, facts, gates, adjustments — in Chinese, from the bound engine.
+
+    The text of ``rubric show``, the JSON of ``rubric show --format json`` and the web
+    pages are all made from this, so they say the same thing.
+    """
     b = bindings.get(node.code)
     plugin = engine.registry.pm.get_plugin(node.use)
     shape = getattr(plugin, "kind", "")
     summary = getattr(plugin, "summary", "")
-    about = "，".join(x for x in (f"规则形态 {shape}" if shape and shape != node.use else "", summary) if x)
     info = engine.registry.info.get(node.use)
-    origin = f"；来自 {info.origin}" if info is not None and not info.origin.startswith("入口点") else ""
-    out.append(f"{pad}评分实现：{node.use}{f'（{about}）' if about else ''}{origin}")
     formula = b.configured.formula if b is not None and b.configured is not None else ""
     if b is not None and b.problem is not None:
         formula = f"（无法评价：{b.problem.message}）"
-    lines = [line for line in formula.split("\n") if line] or ["（未说明）"]
-    out.append(f"{pad}评分规则：{lines[0]}")
-    out += [f"{pad}{INDENT * 3}{line}" for line in lines[1:]]
-    facts = dict(b.part_facts) if b is not None else {}
-    if len(facts) == 1:
-        out.append(f"{pad}事实：{fact_text(next(iter(facts.values())))}")
-    elif facts:
-        out.append(f"{pad}事实：")
-        out += [f"{pad}{INDENT * 3}{fact_text(s)}" for s in facts.values()]
+    gates = []
     for attr, title in GATES:
         for gate in getattr(node, attr):
             spec = (b.gate_facts.get(gate.fact) if b is not None else None) or node.facts.get(gate.fact)
-            out.append(f"{pad}{title}：{gate_text(gate, spec)}")
-    for rule in node.reasons:
-        out.append(f"{pad}须说明原因：{reason_text(rule)}")
-    if node.scale != 1:
-        out.append(f"{pad}按调整后的分值折算：原规则得分 ×{fmt_number(node.scale)}")
-    for path, label in _override_origins(node):
-        out.append(f"{pad}调整：{path} ← {label}")
+            gates.append({"kind": attr, "title": title, "text": gate_text(gate, spec)})
+    return {
+        "implementation": node.use,
+        "about": "，".join(x for x in (f"规则形态 {shape}" if shape and shape != node.use else "", summary) if x),
+        "origin": info.origin if info is not None and not info.origin.startswith("入口点") else "",
+        "rule": "\n".join(line for line in formula.split("\n") if line) or "（未说明）",
+        "facts": [fact_entry(s) for s in (dict(b.part_facts) if b is not None else {}).values()],
+        "gates": gates,
+        "reasons": [reason_text(rule) for rule in node.reasons],
+        "scale": fmt_number(node.scale) if node.scale != 1 else None,
+        "adjustments": [{"path": path, "label": label} for path, label in _override_origins(node)],
+    }
+
+
+def fact_entry(spec: FactSpec) -> dict[str, Any]:
+    return {
+        "name": spec.name,
+        "label": spec.label,
+        "kind": spec.kind,
+        "kind_text": KINDS.get(spec.kind, spec.kind),
+        "unit": spec.unit or "",
+        "choices": dict(spec.choices) if spec.kind == "choice" and spec.choices else {},
+        "text": fact_text(spec),
+    }
+
+
+def pack_tree(engine: Any) -> dict[str, Any]:
+    """The whole pack as data: what ``render_pack`` prints, for ``--format json``, the API and the web pages."""
+    pack = engine.pack
+    bindings = {b.leaf.code: b for b in engine.bindings}
+
+    def node_dict(node: NodeSpec | LeafSpec, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "code": node.code,
+            "name": node.name,
+            "level": LEVELS[min(depth, len(LEVELS) - 1)],
+            "weight": fmt_number(node.weight),
+        }
+        if isinstance(node, NodeSpec):
+            out["children"] = [node_dict(child, depth + 1) for child in node.children]
+        else:
+            out.update(leaf_entry(node, bindings, engine))
+        return out
+
+    return {
+        "id": pack.id,
+        "title": pack.title,
+        "version": pack.version,
+        "digest": pack.digest,
+        "region": pack.region,
+        "year": str(pack.year),
+        "kind": pack.kind,
+        "source": pack.source,
+        "base": pack.base,
+        "total": fmt_number(pack.total),
+        "score_rounding": rounding_text(pack.score_rounding),
+        "rate_rounding": rounding_text(pack.rate_rounding),
+        "grades": [{"grade": g.grade, "text": g.interval.describe("总分")} for g in pack.grades],
+        "indicators": [node_dict(node, 0) for node in pack.roots],
+        "checks": [{"id": c.id, "text": check_text(c)} for c in pack.checks],
+        "overrides": override_entries(pack, read_chain_names(pack)),
+    }
 
 
 def _override_origins(leaf: LeafSpec) -> list[tuple[str, str]]:
@@ -184,16 +254,31 @@ def read_chain_names(pack: Any) -> dict[str, str]:
     return names
 
 
+def override_entries(pack: Any, names: dict[str, str]) -> list[dict[str, Any]]:
+    """Each override of the pack: what it did, the indicators it touched, its reason and authority."""
+    present = {leaf.code for leaf in pack.leaves()} | {n.code for n in pack.nodes()}
+    return [
+        {
+            "action": _action_text(ov),
+            "pack": ov.pack,
+            "indicators": [f"{c} {names.get(c, '')}{'' if c in present else '（已删除）'}".strip() for c in ov.touched],
+            "reason": ov.reason,
+            "authority": ov.authority,
+            "effective": str(ov.effective) if ov.effective else None,
+        }
+        for ov in pack.overrides
+    ]
+
+
 def _overrides(pack: Any, names: dict[str, str]) -> list[str]:
     out = [f"调整（共 {len(pack.overrides)} 处）："]
-    present = {leaf.code for leaf in pack.leaves()} | {n.code for n in pack.nodes()}
-    for i, ov in enumerate(pack.overrides, 1):
-        shown = "、".join(f"{c} {names.get(c, '')}{'' if c in present else '（已删除）'}".strip() for c in ov.touched)
-        source = f"（{ov.pack}）" if ov.pack != pack.id else ""
-        out.append(f"{INDENT}{i}. {_action_text(ov)}{source}")
-        out.append(f"{INDENT * 3}涉及指标：{shown}")
-        out.append(f"{INDENT * 3}理由：{ov.reason}")
-        out.append(f"{INDENT * 3}文号：{ov.authority}" + (f"；生效日期：{ov.effective}" if ov.effective else ""))
+    for i, ov in enumerate(override_entries(pack, names), 1):
+        source = f"（{ov['pack']}）" if ov["pack"] != pack.id else ""
+        out.append(f"{INDENT}{i}. {ov['action']}{source}")
+        out.append(f"{INDENT * 3}涉及指标：{'、'.join(ov['indicators'])}")
+        out.append(f"{INDENT * 3}理由：{ov['reason']}")
+        effective = f"；生效日期：{ov['effective']}" if ov["effective"] else ""
+        out.append(f"{INDENT * 3}文号：{ov['authority']}{effective}")
     return out
 
 

@@ -18,7 +18,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 	@touch $@
 
 $(TEST_STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install -q -e '.[test,durable]'
+	$(BIN)/python -m pip install -q -e '.[test,durable,web]'
 	@touch $@ $(STAMP)
 
 run: $(STAMP)

@@ -281,5 +281,9 @@ from .cli_rubric import rubric as _rubric  # noqa: E402
 
 main.add_command(_rubric)
 
+from .cli_serve import serve as _serve  # noqa: E402
+
+main.add_command(_serve)
+
 if __name__ == "__main__":
     main()

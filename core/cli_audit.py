@@ -13,7 +13,7 @@ from .output import emit
 AUDIT_FORMATS = ("table", "json", "markdown", "xlsx", "docx")
 
 
-def _write(audit, fmt: str) -> str | bytes:
+def write_audit(audit, fmt: str) -> str | bytes:
     from .audit import text
 
     if fmt in ("xlsx", "docx"):
@@ -21,6 +21,18 @@ def _write(audit, fmt: str) -> str | bytes:
 
         return audit_files.audit_workbook(audit) if fmt == "xlsx" else audit_files.audit_document(audit)
     return {"table": text.table, "json": text.to_json, "markdown": text.markdown}[fmt](audit)
+
+
+def claims_missing(doc: dict) -> JixiaoError:
+    return JixiaoError(
+        Problem(
+            errors.CLAIM_MISSING,
+            f"{doc['source']}：没有 claimed:（部门自评所填的得分），无从复核；"
+            "请写 claimed: {scores: {指标名称或编码: 得分}, total: 总分, grade: 等级}",
+            field="claimed",
+            expected="claimed: 映射",
+        )
+    )
 
 
 def register(main: click.Group, rubric_opt, plugin_opt, block_opt, rules_opt, engine_for) -> None:
@@ -39,16 +51,8 @@ def register(main: click.Group, rubric_opt, plugin_opt, block_opt, rules_opt, en
         """
         engine, doc = engine_for(rubric, plugins, block, rules, facts)
         if not doc.get("claimed"):
-            raise JixiaoError(
-                Problem(
-                    errors.CLAIM_MISSING,
-                    f"{doc['source']}：没有 claimed:（部门自评所填的得分），无从复核；"
-                    "请写 claimed: {scores: {指标名称或编码: 得分}, total: 总分, grade: 等级}",
-                    field="claimed",
-                    expected="claimed: 映射",
-                )
-            )
+            raise claims_missing(doc)
         result = engine.audit(doc)
-        emit(_write(result, fmt), fmt, output)
+        emit(write_audit(result, fmt), fmt, output)
         if not result.complete or result.card.fact_problems:
             sys.exit(exitcodes.INCOMPLETE)

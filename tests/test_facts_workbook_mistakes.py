@@ -36,8 +36,23 @@ def test_template_header_cell_overwritten(tmp_path, reference_doc, value):
     wb["事实"]["B6"] = value
     wb.save(path)
     out = run_cli("evaluate", path)
+    assert out.exit_code == 2 and "错误 [FACTS_FORMAT]" in out.stderr and "B6" in out.stderr
+    if value == "=A1":  # a formula is refused as such, wherever it is
+        assert "是公式" in out.stderr and "选择性粘贴" in out.stderr
+        return
+    assert "事实名（勿改）" in out.stderr and "jixiao template" in out.stderr
+
+
+def test_a_formula_among_the_facts_is_refused_not_taken_from_its_cache(tmp_path, reference_doc):
+    path = _template(tmp_path, reference_doc)
+    wb = load_workbook(path)
+    ws = wb["事实"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=2).value == "staffed_headcount")
+    ws.cell(row=row, column=4).value = "=30+7"
+    wb.save(path)
+    out = run_cli("evaluate", path)
     assert out.exit_code == 2 and "错误 [FACTS_FORMAT]" in out.stderr
-    assert "事实名（勿改）" in out.stderr and "B6" in out.stderr and "jixiao template" in out.stderr
+    assert f"D{row}" in out.stderr and "=30+7" in out.stderr and "是公式" in out.stderr
 
 
 def test_a_facts_workbook_with_a_far_away_cell_is_refused(tmp_path, reference_doc):

@@ -57,12 +57,39 @@ def excel_value(value: Any) -> Any:
     return value
 
 
+def refuse_formulas(wb: Any, source: str) -> None:
+    """A formula anywhere is refused, naming its cells: jixiao neither computes one nor trusts the value a
+    spreadsheet last cached for it (another program may have changed the inputs without recalculating)."""
+    found = [
+        (ws.title, cell.coordinate, str(cell.value))
+        for ws in wb.worksheets
+        for cell in ws._cells.values()  # the cells the file holds, not every cell of the used range
+        if cell.data_type == "f"
+    ]
+    if not found:
+        return
+    shown = "、".join(f"{cell_text(f'{sheet}!{coordinate}')}（{formula[:40]}）" for sheet, coordinate, formula in found[:5])
+    more = f"等 {len(found)} 个单元格" if len(found) > 5 else ""
+    sheet, coordinate, formula = found[0]
+    raise JixiaoError(
+        Problem(
+            errors.FACTS_FORMAT,
+            f"{source}：{shown}{more}是公式。jixiao 不计算公式，也不采用表格缓存的计算结果；"
+            "请选中这些单元格，复制后“选择性粘贴 → 数值”，保存后再上传",
+            field=f"{sheet}!{coordinate}",
+            value=formula,
+            expected="数值或文字，不是公式",
+            location=f"{sheet}!{coordinate}",
+        )
+    )
+
+
 def read_facts_workbook(path: str | Path, max_bytes: int | None = None) -> dict[str, Any]:
     """The facts document {rubric, department, facts} of a filled-in template."""
     p = Path(path)
     check_xlsx(p, max_bytes)
     try:
-        wb = load_workbook(p, data_only=True)
+        wb = load_workbook(p)  # formulas as written: they are refused below, never evaluated nor their cache taken
     except (
         InvalidFileException,
         BadZipFile,
@@ -85,6 +112,7 @@ def read_facts_workbook(path: str | Path, max_bytes: int | None = None) -> dict[
                 f"超过上限 {MAX_COLUMNS:,} 列；请删除多余的列后再读取",
                 field=str(p),
             )
+    refuse_formulas(wb, str(p))
     if SHEET_FACTS not in wb.sheetnames and PROJECT_SHEET in wb.sheetnames:  # a project form jixiao wrote
         from .project_form_reader import read_project_form
 

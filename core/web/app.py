@@ -26,7 +26,6 @@ STATUS_BY_CODE = {
     errors.OUTPUT_FORMAT: 400,
     errors.OUTPUT_REQUIRED: 400,
     NOT_FOUND: 404,
-    errors.PACK_NOT_FOUND: 404,
     errors.INDICATOR_UNKNOWN: 404,
     errors.INPUT_LIMIT: 413,
     REQUEST_MEDIA: 415,
@@ -53,8 +52,10 @@ def status_of(problems: list[Problem]) -> int:
     if not problems:
         return 422
     first = problems[0]
-    if first.code == errors.PACK_NOT_FOUND and first.value is None:  # no pack named at all: the request is short
-        return 400
+    if first.code == errors.PACK_NOT_FOUND and first.field == "rubric":  # the pack a request names
+        return 400 if first.value is None else 404
+    if first.code == errors.PACK_NOT_FOUND:  # a base an uploaded pack names: the pack is what is wrong
+        return 422
     return STATUS_BY_CODE.get(first.code, 422)
 
 

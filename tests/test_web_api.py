@@ -9,10 +9,10 @@ import pytest
 from conftest import REFERENCE_FACTS, run_cli
 
 pytest.importorskip("fastapi", reason="jixiao[web] 未安装")
-from fastapi.testclient import TestClient  # noqa: E402
-from openpyxl import load_workbook  # noqa: E402
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 
-from jixiao.web.app import ServeSettings, create_app  # noqa: E402
+from jixiao.web.app import ServeSettings, create_app
 
 PACK = "shenzhen-yantian-2023"
 DISTRICT = "example-district-2023"

@@ -68,7 +68,7 @@ def refuse_formulas(wb: Any, source: str) -> None:
     ]
     if not found:
         return
-    shown = "、".join(f"{cell_text(f'{sheet}!{coordinate}')}（{formula[:40]}）" for sheet, coordinate, formula in found[:5])
+    shown = "、".join(f"{cell_text(f'{sheet}!{where}')}（{formula[:40]}）" for sheet, where, formula in found[:5])
     more = f"等 {len(found)} 个单元格" if len(found) > 5 else ""
     sheet, coordinate, formula = found[0]
     raise JixiaoError(

@@ -1,0 +1,80 @@
+"""The Chinese pages of ``jixiao serve``, read as a browser gets them (the browser tests click through them)."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import pytest
+from conftest import REFERENCE_FACTS
+
+pytest.importorskip("fastapi", reason="jixiao[web] 未安装")
+from fastapi.testclient import TestClient
+
+from jixiao.web.app import ServeSettings, create_app
+
+PACK = "shenzhen-yantian-2023"
+DISTRICT = "example-district-2023"
+FACTS = REFERENCE_FACTS.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def client():
+    return TestClient(create_app(ServeSettings(allowed_hosts=("testserver",))))
+
+
+def test_the_packs_and_one_packs_tree(client):
+    index = client.get("/")
+    assert index.status_code == 200 and "盐田区部门整体支出绩效评价指标体系（2023年度）" in index.text
+    tree = client.get(f"/rubrics/{PACK}").text
+    assert "编外人员控制率" in tree and "0%≤编外人员控制率&lt;5%得1分" in tree
+    assert f'href="/api/rubrics/{PACK}/template"' in tree
+    district = client.get(f"/rubrics/{DISTRICT}").text
+    assert "示财〔2024〕3号" in district
+
+
+def test_the_diff_of_two_packs(client):
+    chosen = client.get(f"/diff?a={PACK}&b={DISTRICT}", follow_redirects=False)
+    assert chosen.status_code == 303 and chosen.headers["location"] == f"/rubrics/{PACK}/diff/{DISTRICT}"
+    page = client.get(chosen.headers["location"])
+    assert page.status_code == 200 and "编外人员控制率" in page.text
+
+
+def test_a_result_page_downloads_what_it_shows(client):
+    page = client.post("/evaluate", data={"rubric": PACK}, files={"file": ("facts.yaml", FACTS)}).text
+    assert '<span class="grade" id="total">94.91</span>' in page and "编外人员控制率为30.2%" in page
+    sent = re.search(r'name="file_b64" value="([^"]+)"', page)
+    assert sent is not None and base64.b64decode(sent.group(1)) == FACTS
+    again = client.post(
+        f"/api/evaluate?rubric={PACK}&format=json", data={"file_b64": sent.group(1), "file_name": "facts.yaml"}
+    )
+    assert again.status_code == 200 and again.json()["total"] == "94.91"
+
+
+def test_the_generated_form_lists_every_fact_and_scores_what_is_filled(client):
+    form = client.get(f"/rubrics/{PACK}/form").text
+    assert 'name="fact.outsourced_staff"' in form and "编外人员数（含劳务派遣）" in form
+    fields = {"rubric": PACK, "department_id": "d1", "fact.staffed_headcount": "37", "fact.outsourced_staff": "1"}
+    page = client.post("/evaluate", data=fields, files={"file": ("", b"")}).text
+    assert "无法评价" in page and 'id="leaf-2.4.2"' in page
+    assert re.search(r'name="document" value="[^"]*outsourced_staff', page)
+
+
+def test_the_same_department_under_two_packs(client):
+    page = client.post("/compare", data={"rubric": PACK, "with": DISTRICT}, files={"file": ("facts.yaml", FACTS)})
+    assert page.status_code == 200 and "94.91" in page.text and "差额（B−A）" in page.text
+
+
+def test_the_audit_view(client):
+    agreed = client.post("/audit", data={"rubric": PACK}, files={"file": ("facts.yaml", FACTS)}).text
+    assert "自评得分与复核得分一致" in agreed
+    changed = FACTS.replace(b"94.91", b"95.91", 1)
+    page = client.post("/audit", data={"rubric": PACK}, files={"file": ("facts.yaml", changed)}).text
+    assert "95.91" in page and "复核发现" in page
+
+
+def test_a_mistake_on_a_page_is_a_chinese_page_with_its_status(client):
+    missing = client.get("/rubrics/no-such-pack")
+    assert missing.status_code == 404 and "[PACK_NOT_FOUND]" in missing.text and "<html" in missing.text
+    bad = client.post("/evaluate", data={"rubric": PACK}, files={"file": ("facts.yaml", b"facts: [")})
+    assert bad.status_code == 422 and "[FACTS_FORMAT]" in bad.text

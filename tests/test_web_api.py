@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 
 import pytest
 from conftest import REFERENCE_FACTS, run_cli
@@ -83,10 +84,21 @@ def test_explain_compare_and_audit_equal_the_cli(client):
         same_as_cli(audit, "audit", REFERENCE_FACTS, "--format", fmt)
 
 
+def parts(data: bytes) -> dict[str, bytes]:
+    """An Office file's parts, but for the time it was written (docProps/core.xml)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}
+
+
 @pytest.mark.parametrize(("fmt", "sheet_text"), [("xlsx", "94.91"), ("docx", None)])
-def test_office_files_come_as_attachments(client, fmt, sheet_text):
+def test_office_files_come_as_attachments(client, tmp_path, fmt, sheet_text):
     response = client.post(f"/api/evaluate?format={fmt}", files=upload())
     assert response.status_code == 200
+    run_cli("evaluate", REFERENCE_FACTS, "--format", fmt, "-o", tmp_path / f"cli.{fmt}")
+    assert parts(response.content) == parts((tmp_path / f"cli.{fmt}").read_bytes())
+    audit = client.post(f"/api/audit?format={fmt}", files=upload())
+    run_cli("audit", REFERENCE_FACTS, "--format", fmt, "-o", tmp_path / f"audit.{fmt}")
+    assert parts(audit.content) == parts((tmp_path / f"audit.{fmt}").read_bytes())
     assert response.headers["Content-Disposition"].startswith("attachment; filename*=UTF-8''")
     assert response.content[:2] == b"PK"
     if sheet_text:

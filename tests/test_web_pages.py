@@ -78,3 +78,36 @@ def test_a_mistake_on_a_page_is_a_chinese_page_with_its_status(client):
     assert missing.status_code == 404 and "[PACK_NOT_FOUND]" in missing.text and "<html" in missing.text
     bad = client.post("/evaluate", data={"rubric": PACK}, files={"file": ("facts.yaml", b"facts: [")})
     assert bad.status_code == 422 and "[FACTS_FORMAT]" in bad.text
+
+
+def _form_fields(pack: str, doc: dict) -> dict:
+    """What a person types into the generated form for ``doc``: 是/否, lists as JSON, the rest as written."""
+    import json
+
+    fields = {"rubric": pack, "department_id": doc["department"]["id"]}
+    for name, value in doc["facts"].items():
+        if isinstance(value, bool):
+            fields[f"fact.{name}"] = "是" if value else "否"
+        elif isinstance(value, list | dict):
+            fields[f"fact.{name}"] = json.dumps(value, ensure_ascii=False, default=str)
+        else:
+            fields[f"fact.{name}"] = str(value)
+    return fields
+
+
+@pytest.mark.parametrize(
+    ("pack", "facts", "total"),
+    [
+        (PACK, REFERENCE_FACTS, "94.91"),
+        ("mof-project-2020", REFERENCE_FACTS.parents[1] / "mof-project" / "facts.yaml", "91.6"),
+    ],
+)
+def test_a_whole_document_typed_into_the_form_scores_as_the_file(client, pack, facts, total):
+    from jixiao.yamlio import load_path
+
+    page = client.post("/evaluate", data=_form_fields(pack, load_path(facts)), files={"file": ("", b"")})
+    assert page.status_code == 200, page.text[:500]
+    assert f'id="total">{total}</span>' in page.text
+    form = client.get(f"/rubrics/{pack}/form").text
+    for name in load_path(facts)["facts"]:
+        assert f'name="fact.{name}"' in form

@@ -105,15 +105,23 @@ async def diff_page(request: Request, a: str, b: str) -> HTMLResponse:
 
 @router.get("/rubrics/{pack_id}/form", response_class=HTMLResponse, include_in_schema=False)
 async def fact_form(request: Request, pack_id: str) -> HTMLResponse:
-    from ..rubric_tools.show import pack_tree
+    """Every fact the pack declares, as the Excel 填报表 lists them, each with the indicators it feeds."""
+    from ..office.template import fact_rows
+    from ..rubric_tools.show import fact_entry
+    from .service import SCALAR_KINDS
 
     service = _service(request)
-    tree = await run_in_threadpool(service.run, lambda: pack_tree(service.engine(pack_id)))
-    facts: dict[str, dict[str, Any]] = {}
-    for row in flat_rows(tree["indicators"]):
-        for fact in row.get("facts", []):
-            facts.setdefault(fact["name"], {**fact, "indicators": []})["indicators"].append(row["name"])
-    return page(request, "form.html", pack=tree, facts=list(facts.values()))
+
+    def work() -> tuple[Any, list[dict[str, Any]]]:
+        engine = service.engine(pack_id)
+        facts = [
+            {**fact_entry(spec), "indicators": feeds, "structured": spec.kind not in SCALAR_KINDS}
+            for spec, feeds in fact_rows(engine)
+        ]
+        return engine.pack, facts
+
+    pack, facts = await run_in_threadpool(service.run, work)
+    return page(request, "form.html", pack=pack, facts=facts)
 
 
 async def _document(request: Request) -> tuple[dict[str, Any], dict[str, str]]:

@@ -163,9 +163,33 @@ def document_from_upload(upload: Upload) -> dict[str, Any]:
         return doc
 
 
+SCALAR_KINDS = frozenset({"money", "number", "count", "rate", "bool", "choice", "score", "text", "date"})
+
+
 def document_from_fields(engine: Engine, fields: dict[str, str], department: dict[str, str]) -> dict[str, Any]:
-    """A facts document from the generated form: each non-empty field as written, for the engine to read."""
-    facts = {name: value.strip() for name, value in fields.items() if value.strip()}
+    """A facts document from the generated form: each non-empty field as written, for the engine to read.
+
+    A field of a fact that is a list (the rows of a project's 产出指标, a table) holds YAML or
+    JSON, read as strictly as a facts file.
+    """
+    specs = engine.fact_model.specs
+    facts: dict[str, Any] = {}
+    for name, value in fields.items():
+        if not value.strip():
+            continue
+        spec = specs.get(name)
+        if spec is not None and spec.kind not in SCALAR_KINDS:
+            try:
+                facts[name] = load_text(value, ".yaml")
+            except JixiaoError:
+                raise
+            except Exception as exc:
+                code = getattr(exc, "code", None) or errors.FACTS_FORMAT
+                raise JixiaoError(
+                    Problem(code, f"网页表单：事实“{spec.label}”（{name}）无法读取：{exc}", field=name)
+                ) from None
+        else:
+            facts[name] = value.strip()
     return normalise_document({"rubric": engine.pack.id, "department": department, "facts": facts}, "网页表单")
 
 

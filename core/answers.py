@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from .engine import Engine
     from .registry import Registry
     from .rubric_tools.changes import DiffResult
-    from .scorecard import LeafResult
+    from .scorecard import LeafResult, Scorecard
 
 
 def dumps(data: Any) -> str:
@@ -84,6 +84,24 @@ def plugin_entries(registry: Registry) -> list[dict[str, Any]]:
 
 def plugins_json(registry: Registry) -> str:
     return dumps(plugin_entries(registry))
+
+
+def leaf_named(card: Scorecard, indicator: str) -> LeafResult:
+    """The leaf ``indicator`` names (a code like 2.4.2, or a name), or INDICATOR_UNKNOWN listing them all."""
+    from .errors import INDICATOR_UNKNOWN, JixiaoError, Problem
+
+    try:
+        return card[indicator]
+    except KeyError:
+        names = "、".join(f"{leaf.code} {leaf.name}" for leaf in card.leaves())
+        raise JixiaoError(
+            Problem(
+                INDICATOR_UNKNOWN,
+                f"没有编码或名称为“{indicator}”的指标；可选：{names}",
+                field="--indicator",
+                value=indicator,
+            )
+        ) from None
 
 
 def explain_json(leaf: LeafResult) -> str:

@@ -173,22 +173,11 @@ def evaluate(facts, rubric, fmt, output, compare_with, plugins, block, rules):
 def explain(facts, indicator, rubric, fmt, plugins, block, rules):
     """解释一个指标的得分：公式、输入、中间值、扣分及原因。"""
     from . import render
-    from .errors import INDICATOR_UNKNOWN, Problem
+    from .answers import leaf_named
 
     engine, _ = _engine(rubric, plugins, block, rules, facts)
     card = engine.evaluate(facts)
-    try:
-        leaf = card[indicator]
-    except KeyError:
-        names = "、".join(f"{leaf.code} {leaf.name}" for leaf in card.leaves())
-        raise JixiaoError(
-            Problem(
-                INDICATOR_UNKNOWN,
-                f"没有编码或名称为“{indicator}”的指标；可选：{names}",
-                field="--indicator",
-                value=indicator,
-            )
-        ) from None
+    leaf = leaf_named(card, indicator)
     if fmt == "json":
         from .answers import explain_json
 

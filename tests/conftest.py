@@ -72,3 +72,14 @@ def run_cli(*args):
     assert "Traceback" not in result.stdout + result.stderr
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     return result
+
+
+@pytest.fixture(scope="module")
+def client():
+    """``jixiao serve``'s app under starlette's test client (whose requests say ``Host: testserver``)."""
+    pytest.importorskip("fastapi", reason="jixiao[web] 未安装")
+    from fastapi.testclient import TestClient
+
+    from jixiao.web.app import ServeSettings, create_app
+
+    return TestClient(create_app(ServeSettings(allowed_hosts=("testserver",))))

@@ -10,19 +10,11 @@ import pytest
 from conftest import REFERENCE_FACTS, run_cli
 
 pytest.importorskip("fastapi", reason="jixiao[web] 未安装")
-from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-
-from jixiao.web.app import ServeSettings, create_app
 
 PACK = "shenzhen-yantian-2023"
 DISTRICT = "example-district-2023"
 FACTS = REFERENCE_FACTS.read_bytes()
-
-
-@pytest.fixture(scope="module")
-def client():
-    return TestClient(create_app(ServeSettings(allowed_hosts=("testserver",))))
 
 
 def upload(name="facts.yaml", data=FACTS):

@@ -187,8 +187,7 @@ async def evaluate(request: Request, rubric: str | None = None, format: str = "j
     service = _service(request)
 
     def work() -> tuple[Engine, Any, str | bytes]:
-        engine = service.engine_for(rubric, doc)
-        card = engine.evaluate(doc)
+        engine, card = service.evaluate(rubric, doc)
         return engine, card, FORMATS[fmt](card, engine)
 
     engine, card, out = await run_in_threadpool(service.run, work)
@@ -202,20 +201,8 @@ async def explain(request: Request, indicator: str = Query(...), rubric: str | N
     service = _service(request)
 
     def work() -> tuple[Engine, Any, str]:
-        engine = service.engine_for(rubric, doc)
-        card = engine.evaluate(doc)
-        try:
-            leaf = card[indicator]
-        except KeyError:
-            names = "、".join(f"{leaf.code} {leaf.name}" for leaf in card.leaves())
-            raise JixiaoError(
-                Problem(
-                    errors.INDICATOR_UNKNOWN,
-                    f"没有编码或名称为“{indicator}”的指标；可选：{names}",
-                    field="--indicator",
-                    value=indicator,
-                )
-            ) from None
+        engine, card = service.evaluate(rubric, doc)
+        leaf = answers.leaf_named(card, indicator)
         return engine, card, answers.explain_json(leaf)
 
     engine, card, out = await run_in_threadpool(service.run, work)
@@ -241,18 +228,15 @@ async def compare(request: Request, rubric: str | None = None, with_: str = Quer
 
 @router.post("/audit", summary="复核部门自评：所填得分与重新计分逐项比对（同 jixiao audit --format …）")
 async def audit(request: Request, rubric: str | None = None, format: str = "json") -> Response:
-    from ..cli_audit import claims_missing, write_audit
+    from ..cli_audit import write_audit
 
     fmt = _format(format, AUDIT_FORMATS)
     doc = await read_document(request)
     service = _service(request)
 
     def work() -> tuple[Engine, Any, str | bytes]:
-        engine = service.engine_for(rubric, doc)
-        if not doc.get("claimed"):
-            raise claims_missing(doc)
-        result = engine.audit(doc)
-        return engine, result, write_audit(result, "table" if fmt == "table" else fmt)
+        engine, result = service.audit(rubric, doc)
+        return engine, result, write_audit(result, fmt)
 
     engine, result, out = await run_in_threadpool(service.run, work)
     code = exitcodes.INCOMPLETE if not result.complete or result.card.fact_problems else exitcodes.OK

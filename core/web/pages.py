@@ -151,11 +151,7 @@ async def evaluate_page(request: Request) -> HTMLResponse:
     service = _service(request)
     rubric = str(form.get("rubric") or "") or None
 
-    def work() -> Any:
-        engine = service.engine_for(rubric, doc)
-        return engine, engine.evaluate(doc)
-
-    engine, card = await run_in_threadpool(service.run, work)
+    engine, card = await run_in_threadpool(service.run, lambda: service.evaluate(rubric, doc))
     data = card.to_dict()
     return page(
         request,
@@ -200,20 +196,12 @@ async def compare_page(request: Request, with_: str = Form(..., alias="with")) -
 
 @router.post("/audit", response_class=HTMLResponse, include_in_schema=False)
 async def audit_page(request: Request) -> HTMLResponse:
-    from ..cli_audit import claims_missing
-
     form = await read_form(request)
     doc, resend = await _document(request)
     service = _service(request)
     rubric = str(form.get("rubric") or "") or None
 
-    def work() -> Any:
-        engine = service.engine_for(rubric, doc)
-        if not doc.get("claimed"):
-            raise claims_missing(doc)
-        return engine, engine.audit(doc)
-
-    engine, result = await run_in_threadpool(service.run, work)
+    engine, result = await run_in_threadpool(service.run, lambda: service.audit(rubric, doc))
     rows = [{"row": r, "cells": row_cells(r)} for r in result.rows()]
     return page(
         request,

@@ -85,6 +85,20 @@ class Service:
             )
         return self.engine(chosen)
 
+    def evaluate(self, rubric: str | None, doc: dict[str, Any]) -> tuple[Engine, Any]:
+        """The engine a request chose and its scorecard of ``doc`` (call inside ``run``)."""
+        engine = self.engine_for(rubric, doc)
+        return engine, engine.evaluate(doc)
+
+    def audit(self, rubric: str | None, doc: dict[str, Any]) -> tuple[Engine, Any]:
+        """复核 of ``doc``: CLAIM_MISSING when it claims nothing, as ``jixiao audit`` says (call inside ``run``)."""
+        from ..cli_audit import claims_missing
+
+        engine = self.engine_for(rubric, doc)
+        if not doc.get("claimed"):
+            raise claims_missing(doc)
+        return engine, engine.audit(doc)
+
 
 def document_from_json(body: bytes) -> dict[str, Any]:
     """A facts document sent as a JSON body: read as strictly as a ``.json`` file (duplicate keys, depth, numbers)."""

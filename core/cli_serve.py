@@ -64,7 +64,32 @@ def serve(host: str, port: int, allowed_hosts: tuple[str, ...], max_upload_mb: i
     config = uvicorn.Config(
         create_app(settings), host=host, port=port, log_level="warning", proxy_headers=False, server_header=False
     )
-    server = uvicorn.Server(config)
+    sock = _listen(host, port)
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"jixiao 网页服务：http://{shown}:{port}/ （Ctrl-C 停止）")
-    server.run()
+    click.echo(f"jixiao 网页服务：http://{shown}:{sock.getsockname()[1]}/ （Ctrl-C 停止）")
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+def _listen(host: str, port: int):
+    """The listening socket, bound before the address is printed: a port in use is said plainly."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise JixiaoError(
+            Problem(
+                errors.OPTION_INVALID,
+                f"无法在 {host}:{port} 上提供服务：{exc.strerror or exc}"
+                "（端口被占用，或地址不属于本机）；请用 --port 换一个端口",
+                field="--port",
+                value=port,
+            )
+        ) from None
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock

@@ -104,3 +104,59 @@ def test_a_whole_document_typed_into_the_form_scores_as_the_file(client, pack, f
     form = client.get(f"/rubrics/{pack}/form").text
     for name in load_path(facts)["facts"]:
         assert f'name="fact.{name}"' in form
+
+
+def test_jixiao_serve_prints_its_address_and_serves_the_packs():
+    import socket
+    import subprocess
+    import sys
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jixiao.cli", "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline()
+        assert f"http://127.0.0.1:{port}/" in line
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/rubrics", timeout=5) as answer:
+                    packs = answer.read().decode("utf-8")
+                break
+            except OSError:
+                import time
+
+                time.sleep(0.1)
+        assert PACK in packs
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_serve_without_the_web_extra_says_what_to_install(monkeypatch):
+    import sys
+
+    from conftest import run_cli
+
+    monkeypatch.setitem(sys.modules, "uvicorn", None)
+    out = run_cli("serve")
+    assert out.exit_code == 2 and "jixiao[web]" in out.stderr
+
+
+def test_serve_on_a_port_in_use_says_so():
+    import socket
+
+    from conftest import run_cli
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        out = run_cli("serve", "--port", taken.getsockname()[1])
+    assert out.exit_code == 2 and "OPTION_INVALID" in out.stderr and "--port" in out.stderr

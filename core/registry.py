@@ -22,7 +22,7 @@ import pluggy
 
 from . import errors, hookspecs
 from .errors import JixiaoError, Problem
-from .implementation import PER_INDICATOR, Implementation, subset
+from .implementation import PER_INDICATOR, Hook, Implementation, ObservedPluginManager, subset
 
 ENTRY_POINT_GROUP = "jixiao.plugins"
 
@@ -87,7 +87,7 @@ class Registry:
     """A pluggy PluginManager with declared replacement and blocking."""
 
     def __init__(self, block: Iterable[str] = ()):
-        self.pm = pluggy.PluginManager(hookspecs.PROJECT)
+        self.pm = ObservedPluginManager(hookspecs.PROJECT)
         self.pm.add_hookspecs(hookspecs)
         self.info: dict[str, PluginInfo] = {}
         self.blocked: dict[str, str] = {}
@@ -243,7 +243,8 @@ class Registry:
                 impl.plugin_name for impl in self.pm.hook.jixiao_indicator_evaluate.get_hookimpls() if not impl.wrapper
             }
             if name in own and hooks[0] is not None:
-                found = Implementation(name, plugin, hooks[0], hooks[1], hooks[2], self)
+                per_department = [Hook(h, self.pm) if h is not None else None for h in hooks[1:]]
+                found = Implementation(name, plugin, hooks[0], per_department[0], per_department[1], self)
         self._implementations[name] = found
         return found
 

@@ -146,13 +146,22 @@ class Registry:
         both; a package offering a name jixiao ships must declare ``jixiao_replaces``.
         """
         found = list(metadata.entry_points(group=ENTRY_POINT_GROUP))
-        dist_of = lambda ep: ep.dist.name if ep.dist else "?"
+        dists: dict[int, tuple[str, str]] = {}  # a distribution's name and version parse its METADATA each time
+
+        def named(ep: Any) -> tuple[str, str]:
+            if ep.dist is None:
+                return ("?", "?")
+            if id(ep.dist) not in dists:
+                dists[id(ep.dist)] = (ep.dist.name, ep.dist.version)
+            return dists[id(ep.dist)]
+
+        dist_of = lambda ep: named(ep)[0]
         _claims_once(found, dist_of)
         for ep in sorted(found, key=lambda e: (e.name, dist_of(e) != "jixiao", dist_of(e), e.value)):
             if self.pm.is_blocked(ep.name):
                 self.offered.add(ep.name)
                 continue
-            dist = f"{ep.dist.name} {ep.dist.version}" if ep.dist else "?"
+            dist = " ".join(named(ep)) if ep.dist else "?"
             try:
                 obj = ep.load()
             except Exception as exc:

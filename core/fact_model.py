@@ -71,15 +71,24 @@ class FactModel:
 
     def __init__(self, specs: Mapping[str, FactSpec]):
         self.specs = dict(specs)
-        fields: dict[str, Any] = {
-            name: (Annotated[Any, BeforeValidator(spec.convert)] | None, None) for name, spec in self.specs.items()
-        }
-        self.model: type[BaseModel] = create_model(
-            "DepartmentFactsModel", __config__=ConfigDict(extra="forbid"), **fields
-        )
+        self._model: type[BaseModel] | None = None
         self._names = frozenset(self.specs)
         self._pairs: dict[str, set[str]] | None = None  # letter pair → the names holding it, made when first asked
         self._converters = tuple((name, spec.convert) for name, spec in self.specs.items())
+
+    @property
+    def model(self) -> type[BaseModel]:
+        """The pydantic model that finds and words every problem of a department's facts.
+
+        Built when first needed: departments whose facts are all known and valid never need
+        it (``_convert_all``), and building it costs more than loading the rest of a large pack.
+        """
+        if self._model is None:
+            fields: dict[str, Any] = {
+                name: (Annotated[Any, BeforeValidator(spec.convert)] | None, None) for name, spec in self.specs.items()
+            }
+            self._model = create_model("DepartmentFactsModel", __config__=ConfigDict(extra="forbid"), **fields)
+        return self._model
 
     def _convert_all(self, raw: Mapping[str, Any]) -> dict[str, Any] | None:
         """Every fact converted, in the model's order, or None at the first problem.

@@ -169,3 +169,17 @@ def test_a_patch_that_does_not_fit_its_base_fails(edit):
 def test_a_patch_keeps_indentation_and_can_add_lines():
     text = patched.apply_edits(GOOD_PACK, [{"at": "use: bands", "then": ["veto: []"]}], "test")
     assert "        use: bands\n        veto: []\n" in text
+
+
+def test_a_mapping_mixing_number_and_text_keys_is_told_as_any_other_mistake(tmp_path):
+    """A key YAML reads as a number beside text keys: the pack's digest sorts keys, and used to fail
+    on these with an internal error."""
+    text = GOOD_PACK.replace(
+        "params: {score: work_score, reason: work_reason}",
+        "params: {score: work_score, reason: work_reason, extra: {7: a, b: c}}",
+    )
+    assert text != GOOD_PACK
+    (tmp_path / "pack.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(JixiaoError) as err:
+        Engine.from_rubric(tmp_path, rules="python")
+    assert err.value.code == "PACK_PARAMS" and "pack.yaml" in str(err.value) and "extra" in str(err.value)

@@ -10,6 +10,7 @@ importable from here still.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import hashlib
 import json
@@ -108,6 +109,23 @@ def _build(r: _Resolved, path: Path) -> Pack:
     pack_facts = {k: _spec(k, d) for k, d in schema.facts.items()}
 
     places = {code: list(v) for code, v in r.sources.items()}
+    in_order: dict[int, tuple[list[tuple], list[tuple[tuple, int]]]] = {}  # per file: paths sorted, with lines
+
+    def lines_below(where: Any, at: tuple) -> dict[str, int]:
+        """The lines of the nodes below ``at``, by path relative to it: a slice of the file's sorted paths,
+        not a scan of every line per leaf. The paths sort: siblings are all mapping keys (YAML's
+        text, whatever the key's type once constructed) or all sequence indexes."""
+        if id(where) not in in_order:
+            ordered = sorted(where.lines.items())
+            in_order[id(where)] = ([k for k, _ in ordered], ordered)
+        keys, items = in_order[id(where)]
+        out = {}
+        for i in range(bisect.bisect_left(keys, at), len(keys)):
+            key, line = items[i]
+            if key[: len(at)] != at:
+                break
+            out[".".join(str(p) for p in key[len(at) :])] = line
+        return out
 
     def node(n: NodeSchema, ancestors: tuple[str, ...]):
         where, at = places[str(n.code)].pop(0) if places.get(str(n.code)) else (None, ())
@@ -148,11 +166,7 @@ def _build(r: _Resolved, path: Path) -> Pack:
             )
             for kind, attr in (("veto", "veto"), ("exempt", "exempt"), ("not_applicable", "not_applicable"))
         }
-        lines = {
-            ".".join(str(p) for p in key[len(at) :]): line
-            for key, line in (where.lines.items() if where else [])
-            if key[: len(at)] == at
-        }
+        lines = lines_below(where, at) if where else {}
         code = str(n.code)
         origins = {
             f"params.{k}": schema.id if code in r.origins and "*" in r.origins[code] else (r.base or schema.id)
@@ -270,8 +284,18 @@ def _build(r: _Resolved, path: Path) -> Pack:
     )
 
 
+def _text_keys(value: Any) -> Any:
+    """``value`` with every mapping key text, so that it sorts: a key YAML read as a number is marked
+    as one (text keys, the usual case, are left as they are, and so are the digests of such packs)."""
+    if isinstance(value, dict):
+        return {(k if isinstance(k, str) else f"\x00{type(k).__name__}:{k}"): _text_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_text_keys(v) for v in value]
+    return value
+
+
 def _digest(raws: list[Any], plugin_files: list[Path]) -> str:
-    h = hashlib.sha256(json.dumps(raws, sort_keys=True, ensure_ascii=False, default=str).encode())
+    h = hashlib.sha256(json.dumps(_text_keys(raws), sort_keys=True, ensure_ascii=False, default=str).encode())
     for f in plugin_files:
         if f.is_file():
             h.update(f.read_bytes())

@@ -292,3 +292,68 @@ def score(facts: Mapping[str, Any]) -> tuple[dict[str, Decimal | None], Decimal]
 
 def grade(total: Decimal) -> str:
     return "优" if total >= 90 else "良" if total >= 80 else "中" if total >= 60 else "差"
+
+
+class _Reading(dict):
+    """The facts, remembering which ones a leaf read, in order."""
+
+    def __init__(self, facts: Mapping[str, Any]):
+        super().__init__(facts)
+        self.read: list[str] = []
+
+    def get(self, key, default=None):
+        self.read.append(key)
+        return super().get(key, default)
+
+
+def _shown(value: Any) -> str:
+    if value is True or value is False:
+        return "是" if value else "否"
+    if isinstance(value, Fraction):
+        percent = Decimal(value.numerator * 1000 // value.denominator).scaleb(-1)
+        return f"{percent}%"
+    if isinstance(value, Decimal):
+        return f"{value:,}万元" if value != value.to_integral_value() else f"{value:,}"
+    return str(value)
+
+
+def _exact(value: Exact) -> str:
+    """A raw score to six places, as an explanation prints it."""
+    if isinstance(value, Fraction):
+        return str(Decimal(value.numerator * 10**6 // value.denominator).scaleb(-6).normalize())
+    return str(Decimal(value).normalize())
+
+
+def explained(facts: Mapping[str, Any]) -> tuple[dict[str, Decimal | None], Decimal, dict[str, str]]:
+    """``score`` plus one explanation string per leaf: every fact it read and every ratio it computed,
+    formatted, then its score — what a hand-written scorer that explains itself would print."""
+    reading = _Reading(facts)
+    ratios: list[Fraction] = []
+    global ratio_of
+    plain = ratio_of
+
+    def recorded(f, top, bottom, kind=money):
+        value = plain(f, top, bottom, kind)
+        ratios.append(value)
+        return value
+
+    ratio_of = recorded
+    try:
+        leaves: dict[str, Decimal | None] = {}
+        texts: dict[str, str] = {}
+        for name, leaf in _leaves(reading).items():
+            reading.read.clear()
+            ratios.clear()
+            raw: Exact | None = None
+            try:
+                raw = leaf()
+                leaves[name] = truncated(raw)
+            except (Unusable, InvalidOperation):
+                leaves[name] = None
+            inputs = "，".join(f"{key}={_shown(reading[key])}" for key in reading.read if key in reading)
+            middle = "，".join(_shown(r) for r in ratios)
+            result = "无法评价" if raw is None else f"未取舍 {_exact(raw)}，得{leaves[name]}分"
+            texts[name] = f"{name}：{inputs}" + (f"；比率 {middle}" if middle else "") + f"；{result}"
+    finally:
+        ratio_of = plain
+    return leaves, sum((s for s in leaves.values() if s is not None), ZERO), texts

@@ -138,9 +138,7 @@ def main() -> None:
     print(f"{'scorer':<40} {'departments/s':>14} {'µs/department':>14} {'× jixiao':>9}")
     for name in runs:
         median = statistics.median(seconds[name])
-        print(
-            f"{name:<40} {a.n / median:>14,.0f} {median / a.n * 1e6:>14.1f} {statistics.median(ratios[name]):>9.2f}"
-        )
+        print(f"{name:<40} {a.n / median:>14,.0f} {median / a.n * 1e6:>14.1f} {statistics.median(ratios[name]):>9.2f}")
 
 
 if __name__ == "__main__":

@@ -63,10 +63,12 @@ def leaves() -> dict[str, str]:
         "预算编制规范性": per_occurrence("budget_noncompliance_count", 1, 5),
         "绩效目标完整性": per_occurrence("target_noncompliance_count", 1, 5),
         "绩效指标明确性": chk(*((n, 1) for n in FLAGS[5:10])),
-        "政府采购执行情况": f"({procurement} > 1 ? 0 : max([min([{procurement}, 1]), 0])) + {chk(('procurement_policy_met', 1))}",
+        "政府采购执行情况": f"({procurement} > 1 ? 0 : max([min([{procurement}, 1]), 0])) + "
+        + chk(("procurement_policy_met", 1)),
         "财务合规性": (
             f"irregular_spending ? 0 : {chk(('spending_compliant', 1))} + "
-            f"({adjustment} > 0.1 ? 1 - min([({adjustment} - 0.1) * 100 * 0.1, 1]) : 1) + {chk(('accounting_compliant', 1))}"
+            f"({adjustment} > 0.1 ? 1 - min([({adjustment} - 0.1) * 100 * 0.1, 1]) : 1) + "
+            + chk(("accounting_compliant", 1))
         ),
         "预决算信息公开": f"classified_unit ? 3 : {level('budget_disclosure')} + {level('final_accounts_disclosure')}",
         "项目实施程序": chk(("project_approval_compliant", 1), ("project_execution_compliant", 1)),
@@ -96,11 +98,17 @@ def graph() -> str:
     """The decision graph, as the JSON zen's ``create_decision`` takes."""
     names = list(leaves())
     node = lambda i, kind, name, **extra: {"id": i, "type": kind, "name": name, "position": {"x": 0, "y": 0}, **extra}
-    expressions = [{"id": f"l{i}", "key": f"leaves.{n}", "value": trunc(v)} for i, (n, v) in enumerate(leaves().items())]
+    expressions = [
+        {"id": f"l{i}", "key": f"leaves.{n}", "value": trunc(v)} for i, (n, v) in enumerate(leaves().items())
+    ]
     total = " + ".join(f'leaves["{n}"]' for n in names)
     summary = [
         {"id": "t", "key": "total", "value": total},
-        {"id": "g", "key": "grade", "value": f'({total}) >= 90 ? "优" : (({total}) >= 80 ? "良" : (({total}) >= 60 ? "中" : "差"))'},
+        {
+            "id": "g",
+            "key": "grade",
+            "value": f'({total}) >= 90 ? "优" : (({total}) >= 80 ? "良" : (({total}) >= 60 ? "中" : "差"))',
+        },
         {"id": "l", "key": "leaves", "value": "leaves"},
     ]
     nodes = [

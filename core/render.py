@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 
 from . import report_text
-from .numbers import fmt_detail, fmt_number, round_to
-from .scorecard import STATUS_TEXT, LeafResult, Scorecard
+from .numbers import fmt_detail, fmt_number
+from .scorecard import STATUS_TEXT, LeafResult, Scorecard, row_score
 from .tree import LEVEL_NAMES, LeafRow, depth, leaf_rows
 
 
@@ -123,9 +123,7 @@ def _project_rows(card: Scorecard) -> list[list[str]]:
         last_cat = None
         for i, r in enumerate(leaf.rows):
             value = lambda v, unit=r["unit"]: "" if v is None else f"{fmt_number(v)}{unit}"
-            score = (
-                "不适用" if r["status"] == "not_applicable" else fmt_number(round_to(r["score"], 2, ROUND_HALF_EVEN))
-            )
+            score = "不适用" if r["status"] == "not_applicable" else fmt_number(row_score(r))
             body.append(
                 [
                     top_name if i == 0 else "",

@@ -8,15 +8,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from . import tree
 from .errors import Problem
 from .indicator import Deduction, InputValue, Intermediate
-from .numbers import Number, exact_text, fmt_number
+from .numbers import Number, exact_text, fmt_number, round_to
 
 SCORED, NOT_EVALUABLE, ERROR, NOT_APPLICABLE = "scored", "not_evaluable", "error", "not_applicable"
+
+
+def row_score(row: dict[str, Any]) -> Decimal | None:
+    """A row a department listed (``LeafResult.rows``), its score as the form prints it: two places, half to
+    even; None when the row does not apply."""
+    if row.get("status") != SCORED or row.get("score") is None:
+        return None
+    return round_to(row["score"], 2, ROUND_HALF_EVEN)
+
+
 STATUS_TEXT = {SCORED: "已评分", NOT_EVALUABLE: "无法评价", ERROR: "出错", NOT_APPLICABLE: "不适用"}
 
 

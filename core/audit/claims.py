@@ -20,7 +20,7 @@ from ..errors import Problem
 from ..number_text import NumberRefused, parse_number
 from ..scorecard import LeafResult, NodeResult, Scorecard
 
-CLAIM_KEYS = ("scores", "total", "grade")
+CLAIM_KEYS = ("scores", "total", "grade", "rows")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,12 +33,21 @@ class Claim:
     resembles: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class RowClaim:
+    """One row a department listed under an indicator (a project form's 三级指标) and the score it gave it."""
+
+    name: str
+    value: Decimal
+
+
 @dataclass(slots=True)
 class Claims:
     scores: list[Claim] = field(default_factory=list)
     total: Decimal | None = None
     grade: str | None = None
     problems: list[Problem] = field(default_factory=list)  # claims refused as written
+    rows: dict[str, list[RowClaim]] = field(default_factory=dict)  # by the code of the indicator they are under
 
     def by_code(self) -> dict[str, Claim]:
         return {c.node.code: c for c in self.scores if c.node is not None}
@@ -145,6 +154,7 @@ def read_claims(raw: Any, card: Scorecard, grades: Iterable[str]) -> Claims:
             claims.problems.append(
                 _problem(errors.CLAIM_FORMAT, "grade", f"“{grade}”不是本评分体系的等级", grade, "、".join(allowed))
             )
+    claims.rows = _row_claims(raw.get("rows"), nodes, claims.problems)
     seen: dict[str, str] = {}
     for claim in claims.scores:
         if claim.node is None:
@@ -162,3 +172,35 @@ def read_claims(raw: Any, card: Scorecard, grades: Iterable[str]) -> Claims:
     duplicated = {c.node.code for c in claims.scores if c.node is not None and seen.get(c.node.code) != c.key}
     claims.scores = [c for c in claims.scores if c.node is None or c.node.code not in duplicated]
     return claims
+
+
+def _row_claims(raw: Any, nodes: list[NodeResult | LeafResult], problems: list[Problem]) -> dict[str, list[RowClaim]]:
+    """``claimed.rows``: {indicator: [{name, score}, …]}, the scores a department gave the rows it listed."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        problems.append(_problem(errors.CLAIM_FORMAT, "rows", "应为映射（指标编码: [{name, score}, …]）", raw, "映射"))
+        return {}
+    out: dict[str, list[RowClaim]] = {}
+    for key, items in raw.items():
+        where = f"rows.{key}"
+        node, _ = _resolve(str(key), nodes)
+        if not isinstance(node, LeafResult):
+            problems.append(
+                _problem(errors.CLAIM_FORMAT, where, f"“{key}”不是本评分体系的末级指标", key, "末级指标的编码或名称")
+            )
+            continue
+        if not isinstance(items, list):
+            problems.append(_problem(errors.CLAIM_FORMAT, where, "应为列表（[{name, score}, …]）", items, "列表"))
+            continue
+        for i, item in enumerate(items, 1):
+            name = item.get("name") if isinstance(item, Mapping) else None
+            if not isinstance(name, str) or not name.strip() or "score" not in item:
+                problems.append(
+                    _problem(errors.CLAIM_FORMAT, f"{where}[{i}]", "应写 name（行的名称）与 score（得分）", item)
+                )
+                continue
+            number = _number(item["score"], f"{where}[{i}].score", problems)
+            if number is not None:
+                out.setdefault(node.code, []).append(RowClaim(name.strip(), number))
+    return out

@@ -21,8 +21,8 @@ from typing import Any
 
 from .. import errors, tree
 from ..numbers import fmt_detail, fmt_number, round_to
-from ..scorecard import NOT_APPLICABLE, SCORED, LeafResult, NodeResult, Scorecard
-from .claims import Claims
+from ..scorecard import NOT_APPLICABLE, SCORED, LeafResult, NodeResult, Scorecard, row_score
+from .claims import Claims, RowClaim
 
 SCORE, ARITHMETIC, CONSISTENCY, UNKNOWN, NOT_EVALUABLE = (
     "score",
@@ -50,12 +50,13 @@ class Finding:
     computed: Decimal | str | None
     difference: Decimal | None  # claimed − computed
     reason: str
+    row: int | None = None  # a row the department listed under the indicator (1 = its first), by position
 
     def to_dict(self) -> dict[str, Any]:
         def text(v: Decimal | str | None) -> str | None:
             return v if v is None or isinstance(v, str) else fmt_number(v)
 
-        return {
+        out: dict[str, Any] = {
             "kind": self.kind,
             "code": self.code,
             "name": self.name,
@@ -64,6 +65,9 @@ class Finding:
             "difference": text(self.difference),
             "reason": self.reason,
         }
+        if self.row is not None:
+            out["row"] = self.row
+        return out
 
 
 Node = NodeResult | LeafResult
@@ -129,6 +133,67 @@ def _score_finding(node: Node, claimed: Decimal) -> Finding | None:
     else:
         why = f"复核得分为下级指标复核得分之和：{_children_sum(node)}"
     return Finding(SCORE, node.code, node.name, claimed, computed, difference, head + why)
+
+
+def matched_rows(
+    leaf: LeafResult, claimed: list[RowClaim]
+) -> tuple[list[tuple[int, dict[str, Any], RowClaim | None]], list[RowClaim]]:
+    """The leaf's rows (1-based position, row, the claim of the row of that name or None), and the claims
+    naming no row of the leaf. Rows of one name are matched in the order they were listed."""
+    waiting: dict[str, list[RowClaim]] = {}
+    for claim in claimed:
+        waiting.setdefault(claim.name, []).append(claim)
+    pairs: list[tuple[int, dict[str, Any], RowClaim | None]] = []
+    for i, r in enumerate(leaf.rows, 1):
+        same = waiting.get(r["name"])
+        pairs.append((i, r, same.pop(0) if same else None))
+    return pairs, [c for left in waiting.values() for c in left]
+
+
+def _row_findings(leaf: LeafResult, claimed: list[RowClaim]) -> list[Finding]:
+    """Each row whose claimed score differs from the row's computed one, as the form prints it."""
+    pairs, strays = matched_rows(leaf, claimed)
+    out = []
+    for i, row, claim in pairs:
+        if claim is None:
+            continue
+        computed = row_score(row)
+        if row.get("status") == NOT_APPLICABLE:
+            out.append(
+                Finding(
+                    SCORE,
+                    leaf.code,
+                    claim.name,
+                    claim.value,
+                    None,
+                    None,
+                    f"该行对本项目不适用，复核不计分；自评填了{fmt_number(claim.value)}分",
+                    i,
+                )
+            )
+            continue
+        if computed is None or computed == claim.value:
+            continue
+        difference = claim.value - computed
+        basis = "；".join(d.problem for d in leaf.deductions if d.rule == f"{leaf.code}:row{i}")
+        basis = basis or f"该行已达成，复核得满分{fmt_number(row['points'])}分"
+        head = f"自评{fmt_number(claim.value)}分，复核{fmt_number(computed)}分，{_more_or_less(difference)}。"
+        out.append(
+            Finding(SCORE, leaf.code, claim.name, claim.value, computed, difference, f"{head}复核依据：{basis}", i)
+        )
+    for claim in strays:
+        out.append(
+            Finding(
+                UNKNOWN,
+                leaf.code,
+                claim.name,
+                claim.value,
+                None,
+                None,
+                f"“{leaf.name}”下没有“{claim.name}”这一行（复核按部门所列的行计分）",
+            )
+        )
+    return out
 
 
 class _FormSums:
@@ -199,9 +264,15 @@ def find(card: Scorecard, claims: Claims, grade_for: Any, pack_total: Decimal) -
     out: list[Finding] = []
 
     def walk(node: Node) -> None:
+        by_row = (
+            _row_findings(node, claims.rows[node.code])
+            if isinstance(node, LeafResult) and node.status == SCORED and node.code in claims.rows
+            else []
+        )
+        out.extend(by_row)
         if node.code in claimed:
             found = _score_finding(node, claimed[node.code])
-            if found is not None:
+            if found is not None and not any(f.kind == SCORE for f in by_row):  # the rows say where it differs
                 out.append(found)
             out.extend(_arithmetic(node, claimed[node.code], sums))
         for child in getattr(node, "children", ()):

@@ -9,9 +9,9 @@ from typing import Any
 from .. import tree
 from ..errors import Problem
 from ..numbers import fmt_number
-from ..scorecard import LeafResult, NodeResult, Scorecard
+from ..scorecard import LeafResult, NodeResult, Scorecard, row_score
 from .claims import Claims
-from .findings import KIND_TEXT, TOTAL, Finding
+from .findings import KIND_TEXT, TOTAL, Finding, matched_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +27,7 @@ class AuditRow:
     computed: Decimal | None
     difference: Decimal | None
     note: str  # the findings' reasons, joined
+    row: int | None = None  # a row the department listed under the indicator ``code`` (1 = its first)
 
 
 @dataclass(slots=True)
@@ -52,16 +53,20 @@ class Audit:
         return self.card.complete and not self.problems and all(f.kind != "not_evaluable" for f in self.findings)
 
     def rows(self) -> list[AuditRow]:
-        """The 复核表: every leaf in table order, then the total."""
+        """The 复核表: every leaf in table order — a leaf scored from rows the department listed (a project
+        form's 三级指标) as those rows, under their 二级指标 — then the total."""
         claimed = {code: c.value for code, c in self.claims.by_code().items()}
-        notes: dict[str, list[str]] = {}
+        notes: dict[tuple[str, int | None], list[str]] = {}
         for f in self.findings:
             if f.code is not None:
-                notes.setdefault(f.code, []).append(f"{KIND_TEXT[f.kind]}：{f.reason}")
-        out = []
+                notes.setdefault((f.code, f.row), []).append(f"{KIND_TEXT[f.kind]}：{f.reason}")
+        out: list[AuditRow] = []
         for row in tree.leaf_rows(self.card.roots, LeafResult):
             leaf = row.leaf
             c = claimed.get(leaf.code)
+            if leaf.rows:
+                out += self._listed(leaf, tuple(g.printed_name for g in row.path), row.first, notes)
+                continue
             out.append(
                 AuditRow(
                     leaf.code,
@@ -72,7 +77,7 @@ class Audit:
                     c,
                     leaf.score,
                     None if c is None or leaf.score is None else c - leaf.score,
-                    "；".join(notes.get(leaf.code, [])),
+                    "；".join(notes.get((leaf.code, None), [])),
                 )
             )
         total = self.claims.total
@@ -87,9 +92,35 @@ class Audit:
                 total,
                 computed,
                 None if total is None or computed is None else total - computed,
-                "；".join(notes.get(TOTAL, []) + notes.get("grade", [])),
+                "；".join(notes.get((TOTAL, None), []) + notes.get(("grade", None), [])),
             )
         )
+        return out
+
+    def _listed(self, leaf: LeafResult, path: tuple[str, ...], first: tuple[bool, ...], notes: dict) -> list[AuditRow]:
+        """The rows a department listed under ``leaf``, each under its 二级指标; the leaf's own notes on its first."""
+        pairs, _ = matched_rows(leaf, self.claims.rows.get(leaf.code, []))
+        out = []
+        for i, r, claim in pairs:
+            computed = row_score(r)
+            category = r.get("category") or leaf.name
+            new_category = i == 1 or category != (leaf.rows[i - 2].get("category") or leaf.name)
+            value = claim.value if claim is not None else None
+            leaf_notes = notes.get((leaf.code, None), []) if i == 1 else []
+            out.append(
+                AuditRow(
+                    leaf.code,
+                    r["name"],
+                    path + (category,),
+                    (first if i == 1 else tuple(False for _ in first)) + (new_category,),
+                    r["points"],
+                    value,
+                    computed,
+                    None if value is None or computed is None else value - computed,
+                    "；".join(leaf_notes + notes.get((leaf.code, i), [])),
+                    i,
+                )
+            )
         return out
 
     def group_findings(self) -> list[Finding]:

@@ -58,6 +58,8 @@ def opinion(audit: Audit) -> list[str]:
             out.append(f"{i}. {KIND_TEXT[f.kind]}：{f.reason}。")
             continue
         where = {TOTAL: "总分", "grade": "等级"}.get(f.code or "", f"{f.name}（{f.code}）" if f.code else f.name)
+        if f.row is not None:
+            where = f"{f.name}（{f.code} 第{f.row}行）"
         out.append(f"{i}. {where}：{KIND_TEXT[f.kind]}。{f.reason}。")
     if any(f.kind == NOT_EVALUABLE for f in audit.findings):
         out.append("无法复核的指标，请补充所缺事实后重新复核。")

@@ -108,7 +108,8 @@ def _findings_sheet(ws, audit: Audit) -> None:
         cell.font, cell.alignment, cell.fill, cell.border = font(10.5, bold=True), align(), HEADER_FILL, BORDER
         ws.column_dimensions[get_column_letter(c)].width = w
     for r, f in enumerate(audit.findings, start=2):
-        values = [KIND_TEXT[f.kind], f.code, f.name, f.claimed, f.computed, f.difference, f.reason]
+        code = f.code if f.row is None else f"{f.code} 第{f.row}行"
+        values = [KIND_TEXT[f.kind], code, f.name, f.claimed, f.computed, f.difference, f.reason]
         for c, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=c)
             put_text(cell, value)

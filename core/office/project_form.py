@@ -13,13 +13,13 @@ from __future__ import annotations
 import dataclasses
 import io
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from openpyxl.utils import get_column_letter
 
-from ..numbers import fmt_number, round_to
-from ..scorecard import STATUS_TEXT, LeafResult, Scorecard
+from ..numbers import fmt_number
+from ..scorecard import STATUS_TEXT, LeafResult, Scorecard, row_score
 from ..tree import leaf_rows
 from .layout import HEADER, NAME, SCORE, TEXT, TOTAL, WEIGHT, Cell
 from .safe import put_text
@@ -90,9 +90,10 @@ def indicator_rows(card: Scorecard, engine: Engine, blank: bool = False) -> list
                 or r["level"]
                 or ("" if r["actual"] is None else f"{fmt_number(r['actual'])}{unit}")
             )
+            printed = row_score(r)  # as the terminal's project table prints it
             shown: Decimal | str = (
-                "不适用" if r["status"] == "not_applicable" else round_to(r["score"], 2, ROUND_HALF_EVEN)
-            )  # as the terminal's project table prints it
+                printed if printed is not None else ("不适用" if r["status"] == "not_applicable" else "")
+            )
             out.append(
                 IndicatorRow(
                     top,

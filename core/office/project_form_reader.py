@@ -7,7 +7,8 @@ the table and category of the row above it, and a value is read only as the form
 it — ``≥12000人次`` is 指标性质 ≥, 指标值 12000, 单位 人次; words are words
 (``效果明显``), their meaning the pack's ``text_levels``; a number in a cell is exact, a
 number written as text is parsed without guessing (``number_text``). The form's 得分 column and
-总分 are what the department claims: they become the document's ``claimed:`` (summed per
+总分 are what the department claims: they become the document's ``claimed:`` (each 三级指标
+row's under ``rows``, and summed per
 indicator), so ``jixiao audit`` checks a filled form as it stands. Each fact remembers
 its cell, so a mistake is reported as ``项目支出绩效自评表!E12``.
 """
@@ -68,6 +69,7 @@ def read_project_form(wb: Any, source: str) -> dict[str, Any]:
     meta: dict[str, Any] = {}
     tables: dict[str, list[dict[str, Any]]] = {}
     claims: dict[str, Decimal] = {}  # the form's own 得分, by indicator: what the department claims
+    row_claims: dict[str, list[dict[str, Any]]] = {}  # and by 三级指标 row, under its indicator
     claimed_total: Decimal | None = None
     last_row_key: str | None = None
 
@@ -116,6 +118,10 @@ def read_project_form(wb: Any, source: str) -> dict[str, Any]:
             locations.setdefault(fact, f"{SHEET}!D{r}")
             if code:
                 claim(code, r, 8)
+                value, where = at(r, 8)
+                name = at(r, 4)[0]
+                if value not in (None, "—", NOT_APPLICABLE) and name is not None:
+                    row_claims.setdefault(code, []).append({"name": str(name), "score": _number(value, where)})
         elif key == "total":
             value, where = at(r, 8)
             claimed_total = None if value is None else _number(value, where)
@@ -132,7 +138,11 @@ def read_project_form(wb: Any, source: str) -> dict[str, Any]:
         "facts": LocatedFacts(facts, locations),
     }
     if claims or claimed_total is not None:  # the form's 得分 column: jixiao audit checks them
-        doc["claimed"] = {"scores": claims, **({"total": claimed_total} if claimed_total is not None else {})}
+        doc["claimed"] = {
+            "scores": claims,
+            **({"total": claimed_total} if claimed_total is not None else {}),
+            **({"rows": row_claims} if row_claims else {}),
+        }
     return doc
 
 

@@ -14,17 +14,15 @@ from __future__ import annotations
 
 import copy
 import functools
-import gc
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__, errors
+from . import __version__, collector, errors
 from .binding import bind, gate_value, subtotal_plan
 from .checks import compile_checks
 from .errors import JixiaoError, Problem
@@ -127,7 +125,7 @@ class Engine(LeafScoring):
         The cyclic garbage collector is paused meanwhile: loading makes tens of thousands of
         objects and no garbage worth a collection pass (a fifth of a large pack's load time).
         """
-        with gc_paused():
+        with collector.paused():
             return cls._from_rubric(rubric, plugins, block, rules)
 
     @classmethod
@@ -220,7 +218,7 @@ class Engine(LeafScoring):
         afterwards, also when a document raises; it is process-wide, so do not rely on
         it being paused while other threads switch it.
         """
-        with gc_paused():
+        with collector.paused():
             return [self.evaluate(doc) for doc in documents]
 
     def score(self, dept: DepartmentFacts) -> Scorecard:
@@ -384,18 +382,6 @@ class Engine(LeafScoring):
                 NodeResult(node.code, node.name, node.printed_name, node.weight, sum_scores(children), children)
             )
         return [results[k] if k.__class__ is str else built[k] for k in self._roots]
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """CPython's cyclic collector off for the block, as it was afterwards, also when the block raises."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def sum_scores(results: Iterable[NodeResult | LeafResult]) -> Decimal:

@@ -150,18 +150,18 @@ async def diff(request: Request, a: str, b: str) -> Response:
 async def template(request: Request, pack_id: str) -> Response:
     service = _service(request)
 
-    def work() -> bytes:
+    def work() -> tuple[Engine, bytes]:
         engine = service.engine(pack_id)
         if engine.pack.form is not None:
             from ..office.project_form import form_template
 
-            return form_template(engine, None)
+            return engine, form_template(engine, None)
         from ..office.template import template_workbook
 
-        return template_workbook(engine, None)
+        return engine, template_workbook(engine, None)
 
-    engine = await run_in_threadpool(service.run, lambda: service.engine(pack_id))
-    return answer(await run_in_threadpool(service.run, work), "xlsx", engine=engine, name=f"{pack_id}-填报表")
+    engine, data = await run_in_threadpool(service.run, work)
+    return answer(data, "xlsx", engine=engine, name=f"{pack_id}-填报表")
 
 
 @router.get("/plugins", summary="指标插件及其来源（同 jixiao plugins --format json）")

@@ -170,3 +170,11 @@ CLAIM_FORMAT = "CLAIM_FORMAT"  # a claimed score, total or grade that cannot be 
 CLAIM_AMBIGUOUS = "CLAIM_AMBIGUOUS"  # a claimed indicator named by a name two indicators share
 CLAIM_DUPLICATE = "CLAIM_DUPLICATE"  # one indicator claimed twice (by code and by name)
 CLAIM_MISSING = "CLAIM_MISSING"  # jixiao audit on a document that claims nothing
+
+# jixiao serve (the web API), each answered with its HTTP status (docs/web.md)
+REQUEST_INVALID = "REQUEST_INVALID"  # a query parameter or form field missing or malformed (400)
+REQUEST_MEDIA = "REQUEST_MEDIA"  # a body or upload that is no facts document or pack (415)
+NOT_FOUND = "NOT_FOUND"  # no page or API at that address (404)
+HOST_REFUSED = "HOST_REFUSED"  # a Host header the server does not answer to (400)
+CROSS_SITE = "CROSS_SITE"  # a POST from another site (403)
+AUTH_REQUIRED = "AUTH_REQUIRED"  # a token is set and the request has none (401)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -14,10 +14,9 @@ from .. import __version__, errors
 from ..errors import JixiaoError, Problem
 from ..limits import MB
 from .guard import Guard, GuardSettings
-from .service import REQUEST_MEDIA, Service
+from .service import Service
 
-REQUEST_INVALID = "REQUEST_INVALID"  # a query parameter or form field missing or malformed (HTTP 400)
-NOT_FOUND = "NOT_FOUND"  # no page or API at that address (HTTP 404)
+REQUEST_INVALID, NOT_FOUND = errors.REQUEST_INVALID, errors.NOT_FOUND
 
 # A user mistake is a 4xx, by what went wrong; any other problem with the document or a pack is 422.
 STATUS_BY_CODE = {
@@ -28,7 +27,7 @@ STATUS_BY_CODE = {
     NOT_FOUND: 404,
     errors.INDICATOR_UNKNOWN: 404,
     errors.INPUT_LIMIT: 413,
-    REQUEST_MEDIA: 415,
+    errors.REQUEST_MEDIA: 415,
 }
 
 
@@ -41,7 +40,6 @@ class ServeSettings:
     allowed_hosts: tuple[str, ...] = ()
     max_upload_mb: int = 20
     token: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def guard(self) -> GuardSettings:
         hosts = {"127.0.0.1", "localhost", "::1", self.host.lower(), *(h.lower() for h in self.allowed_hosts)}

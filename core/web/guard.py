@@ -17,12 +17,10 @@ from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..errors import AUTH_REQUIRED, CROSS_SITE, HOST_REFUSED
+from ..errors import INPUT_LIMIT as BODY_LIMIT
 from ..limits import MB
 
-HOST_REFUSED = "HOST_REFUSED"
-CROSS_SITE = "CROSS_SITE"
-AUTH_REQUIRED = "AUTH_REQUIRED"
-BODY_LIMIT = "INPUT_LIMIT"
 TOKEN_COOKIE = "jixiao_token"
 OPEN_PATHS = ("/login",)  # answered without the token
 

@@ -30,7 +30,7 @@ from ..registry import Registry
 from ..yamlio import load_text
 
 FACT_SUFFIXES = (".xlsx", ".yaml", ".yml", ".json")
-REQUEST_MEDIA = "REQUEST_MEDIA"  # a body or upload that is no facts document (HTTP 415)
+REQUEST_MEDIA = errors.REQUEST_MEDIA
 T = TypeVar("T")
 
 

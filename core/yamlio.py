@@ -117,20 +117,22 @@ def check_tree(root: yaml.Node) -> None:
     expanded — within ``LIMITS``. Each node is measured once (aliases share nodes), so a
     file of nested aliases is refused in time proportional to its size, not to its expansion."""
     measured: dict[int, tuple[int, int, int]] = {}  # id(node) → (expanded nodes, expanded characters, height)
+    max_depth, max_nodes, max_chars = LIMITS.depth, LIMITS.yaml_nodes, LIMITS.record_bytes
+    scalar = yaml.ScalarNode
 
     def measure(node: yaml.Node, depth: int) -> tuple[int, int, int]:
-        if depth > LIMITS.depth:
+        if depth > max_depth:
             raise SyntaxProblem(
-                f"YAML 第 {node.start_mark.line + 1} 行：嵌套层数超过 {LIMITS.depth} 层{raise_hint('depth')}",
+                f"YAML 第 {node.start_mark.line + 1} 行：嵌套层数超过 {max_depth} 层{raise_hint('depth')}",
                 INPUT_LIMIT,
                 node.start_mark.line + 1,
             )
         known = measured.get(id(node))
         if known is not None:
-            if depth + known[2] > LIMITS.depth:
+            if depth + known[2] > max_depth:
                 raise SyntaxProblem(
                     f"YAML 第 {node.start_mark.line + 1} 行："
-                    f"别名展开后嵌套层数超过 {LIMITS.depth} 层{raise_hint('depth')}",
+                    f"别名展开后嵌套层数超过 {max_depth} 层{raise_hint('depth')}",
                     INPUT_LIMIT,
                     node.start_mark.line + 1,
                 )
@@ -144,12 +146,16 @@ def check_tree(root: yaml.Node) -> None:
         else:
             children, chars = [], len(node.value)
         for child in children:
-            child_size, child_chars, child_height = measure(child, depth + 1)
-            size, chars = size + child_size, chars + child_chars
-            height = max(height, child_height + 1)
-            if size > LIMITS.yaml_nodes or chars > LIMITS.record_bytes:
+            if child.__class__ is scalar and depth + 1 <= max_depth:  # a leaf of the tree: nothing to walk
+                size, chars = size + 1, chars + len(child.value)
+                height = max(height, 2)
+            else:
+                child_size, child_chars, child_height = measure(child, depth + 1)
+                size, chars = size + child_size, chars + child_chars
+                height = max(height, child_height + 1)
+            if size > max_nodes or chars > max_chars:
                 raise SyntaxProblem(
-                    f"YAML 文档（别名展开后）超过 {LIMITS.yaml_nodes:,} 个节点或 {LIMITS.record_mb} MB 文字，拒绝读取："
+                    f"YAML 文档（别名展开后）超过 {max_nodes:,} 个节点或 {LIMITS.record_mb} MB 文字，拒绝读取："
                     f"请检查是否有层层引用的别名（&/*）{raise_hint('yaml_nodes')}",
                     INPUT_LIMIT,
                 )

@@ -144,12 +144,17 @@ async def _document(request: Request) -> tuple[dict[str, Any], dict[str, str]]:
     return await read_document(request), {}
 
 
-@router.post("/evaluate", response_class=HTMLResponse, include_in_schema=False)
-async def evaluate_page(request: Request) -> HTMLResponse:
+async def _posted(request: Request) -> tuple[dict[str, Any], dict[str, str], str | None]:
+    """A page's post: its document, the fields that send it again, and the pack it chose (if any)."""
     form = await read_form(request)
     doc, resend = await _document(request)
+    return doc, resend, str(form.get("rubric") or "") or None
+
+
+@router.post("/evaluate", response_class=HTMLResponse, include_in_schema=False)
+async def evaluate_page(request: Request) -> HTMLResponse:
+    doc, resend, rubric = await _posted(request)
     service = _service(request)
-    rubric = str(form.get("rubric") or "") or None
 
     engine, card = await run_in_threadpool(service.run, lambda: service.evaluate(rubric, doc))
     data = card.to_dict()
@@ -179,10 +184,8 @@ def _groups(data: dict[str, Any]) -> list[dict[str, Any]]:
 
 @router.post("/compare", response_class=HTMLResponse, include_in_schema=False)
 async def compare_page(request: Request, with_: str = Form(..., alias="with")) -> HTMLResponse:
-    form = await read_form(request)
-    doc, _ = await _document(request)
+    doc, _, rubric = await _posted(request)
     service = _service(request)
-    rubric = str(form.get("rubric") or "") or None
 
     def work() -> Any:
         a = service.engine_for(rubric, doc).evaluate(doc)
@@ -196,10 +199,8 @@ async def compare_page(request: Request, with_: str = Form(..., alias="with")) -
 
 @router.post("/audit", response_class=HTMLResponse, include_in_schema=False)
 async def audit_page(request: Request) -> HTMLResponse:
-    form = await read_form(request)
-    doc, resend = await _document(request)
+    doc, resend, rubric = await _posted(request)
     service = _service(request)
-    rubric = str(form.get("rubric") or "") or None
 
     engine, result = await run_in_threadpool(service.run, lambda: service.audit(rubric, doc))
     rows = [{"row": r, "cells": row_cells(r)} for r in result.rows()]

@@ -112,14 +112,19 @@ def document_from_json(body: bytes) -> dict[str, Any]:
                 field="body",
             )
         ) from None
+    return normalise_document(parsed(text, ".json", "请求正文无法解析：", "body"), "请求正文")
+
+
+def parsed(text: str, suffix: str, lead: str, field: str) -> Any:
+    """``text`` read as YAML or JSON as strictly as a file; what the reader refuses keeps its code (FACTS_FORMAT
+    for a syntax error), its message after ``lead``."""
     try:
-        data = load_text(text, ".json")
+        return load_text(text, suffix)
     except JixiaoError:
         raise
     except Exception as exc:
         code = getattr(exc, "code", None) or errors.FACTS_FORMAT
-        raise JixiaoError(Problem(code, f"请求正文无法解析：{exc}", field="body")) from None
-    return normalise_document(data, "请求正文")
+        raise JixiaoError(Problem(code, f"{lead}{exc}", field=field)) from None
 
 
 def safe_name(name: str, suffixes: tuple[str, ...]) -> str:
@@ -166,7 +171,7 @@ def relabelled(exc: JixiaoError, folder: str) -> JixiaoError:
         replace(p, **{k: clean(getattr(p, k)) for k in ("message", "field", "value", "location", "file", "detail")})
         for p in exc.problems
     ]
-    return type(exc)(problems) if type(exc) is JixiaoError else JixiaoError(problems)
+    return JixiaoError(problems)
 
 
 def document_from_upload(upload: Upload) -> dict[str, Any]:
@@ -193,15 +198,7 @@ def document_from_fields(engine: Engine, fields: dict[str, str], department: dic
             continue
         spec = specs.get(name)
         if spec is not None and spec.kind not in SCALAR_KINDS:
-            try:
-                facts[name] = load_text(value, ".yaml")
-            except JixiaoError:
-                raise
-            except Exception as exc:
-                code = getattr(exc, "code", None) or errors.FACTS_FORMAT
-                raise JixiaoError(
-                    Problem(code, f"网页表单：事实“{spec.label}”（{name}）无法读取：{exc}", field=name)
-                ) from None
+            facts[name] = parsed(value, ".yaml", f"网页表单：事实“{spec.label}”（{name}）无法读取：", name)
         else:
             facts[name] = value.strip()
     return normalise_document({"rubric": engine.pack.id, "department": department, "facts": facts}, "网页表单")

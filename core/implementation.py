@@ -11,6 +11,11 @@ what pluggy would do for one plain implementation of a ``firstresult`` hook, wit
 its bookkeeping (a sixth of the engine's time). The plugin manager counts every change
 that could add an observer (``ObservedPluginManager.generation``); a hook re-checks
 when the count moved, so a wrapper or tracer added later is honoured from the next call.
+
+A built-in shape written in two steps (``Shape.compute``, ``Shape.explain``) that is
+called directly also offers them apart (``Implementation.two_steps``): the engine then
+computes the leaf and leaves its texts to be made when read. A plugin from outside
+jixiao is always evaluated in one call, so a failure in its texts ends its own leaf.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
-    from .indicator import Configured, EvalContext, Outcome
+    from .indicator import Computed, Configured, EvalContext, Outcome
     from .pack.model import LeafSpec
 
 PER_INDICATOR = ("jixiao_indicator_configure", "jixiao_indicator_rule_inputs", "jixiao_indicator_evaluate")
@@ -67,6 +72,7 @@ class Hook:
     pm: Any
     seen: int = -1  # the manager's generation when ``direct`` was decided
     direct: Callable[..., Any] | None = field(default=None, repr=False)
+    steps: tuple[Callable[..., Computed], Callable[..., Outcome]] | None = field(default=None, repr=False)
 
     def __call__(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Any:
         if self.seen != self.pm.generation:
@@ -75,11 +81,20 @@ class Hook:
             return self.direct(leaf, configured, ctx)
         return self.caller(leaf=leaf, configured=configured, ctx=ctx)
 
+    def two_steps(self) -> tuple[Callable[..., Computed], Callable[..., Outcome]] | None:
+        """The implementation's ``compute`` and ``explain`` (``Shape.two_steps``) while it is called directly."""
+        if self.seen != self.pm.generation:
+            self._decide()
+        return self.steps
+
     def _decide(self) -> None:
         self.seen = self.pm.generation
         impls = self.caller.get_hookimpls()
         plain = len(impls) == 1 and not (impls[0].wrapper or impls[0].hookwrapper)
         self.direct = _positional(impls[0]) if plain and not getattr(self.pm, "monitors", 1) else None
+        owner = getattr(impls[0].function, "__self__", None) if self.direct is not None else None
+        two_steps = getattr(owner, "two_steps", None)
+        self.steps = two_steps() if callable(two_steps) else None
 
 
 def _positional(impl: Any) -> Callable[..., Any]:
@@ -102,6 +117,7 @@ class Implementation:
     rule_inputs_hook: Any | None
     evaluate_hook: Any
     resolver: Any  # what the configure hook receives as ``plugins``: resolves other names (parts of a leaf)
+    builtin: bool = False  # shipped with jixiao: its ``explain`` may run later, when the texts are read
 
     def configure(self, leaf: LeafSpec) -> Configured:
         self.resolver.used_by.setdefault(self.name, []).append(
@@ -116,6 +132,13 @@ class Implementation:
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
         return self.evaluate_hook(leaf, configured, ctx)
+
+    def two_steps(self) -> tuple[Callable[..., Computed], Callable[..., Outcome]] | None:
+        """``compute`` and ``explain`` of a built-in shape whose evaluate hook nothing observes now, for the
+        engine to explain when the texts are read; None: call ``evaluate`` (wrappers and tracers see it)."""
+        if not self.builtin or self.evaluate_hook.__class__ is not Hook:
+            return None
+        return self.evaluate_hook.two_steps()
 
 
 def subset(pm: Any, hook_name: str, plugin: Any) -> Any | None:

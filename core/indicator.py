@@ -85,6 +85,15 @@ class Deduction:
 
 
 @dataclass(slots=True)
+class Computed:
+    """What a shape written in two steps hands over before any text (``Shape.compute``): the score and the
+    rules that fired. A shape's subclass adds, as named fields, the values its ``explain`` makes texts of."""
+
+    score: Number
+    rules: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
 class Outcome:
     score: Number
     inputs: list[InputValue] = field(default_factory=list)

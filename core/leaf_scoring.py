@@ -9,7 +9,8 @@ number ends its own leaf with a problem, never the department.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -18,16 +19,17 @@ from . import errors
 from .binding import Binding
 from .errors import JixiaoError, Problem
 from .fact_model import DepartmentFacts
-from .indicator import Configured, Deduction, EvalContext, Intermediate, Outcome
-from .numbers import ZERO, fmt_detail, fmt_number, fmt_points, mul, round_to, sub
-from .pack.model import Gate
-from .scorecard import ERROR, NOT_APPLICABLE, NOT_EVALUABLE, SCORED, LeafResult
+from .indicator import Computed, Configured, Deduction, EvalContext, Intermediate, Outcome
+from .numbers import RATE_PLACES, ZERO, Number, fmt_detail, fmt_number, fmt_points, mul, round_to, sub
+from .pack.model import Gate, LeafSpec, Pack
+from .scorecard import ERROR, NOT_APPLICABLE, NOT_EVALUABLE, SCORED, ExplainedWhenRead, LeafResult
 
 
 class LeafScoring:
     """The per-leaf steps of ``Engine``: problems, gates, the plugin's outcome, bound and rounded."""
 
-    _origins: dict[str, dict[str, str]]  # set by Engine at load, like the two below
+    pack: Pack  # set by Engine at load, like the three below
+    _origins: dict[str, dict[str, str]]
     _score_places: int
     _score_mode: str
 
@@ -109,10 +111,19 @@ class LeafScoring:
         return self._finish(b, b.configured, outcome, notes)
 
     def _evaluated(self, b: Binding, ctx: EvalContext, notes: list[str]) -> LeafResult:
-        """The leaf scored by its plugin; a refusal of the facts or a plugin's failure makes it unscored."""
+        """The leaf scored by its plugin; a refusal of the facts or a plugin's failure makes it unscored.
+
+        A built-in shape written in two steps that nothing observes is computed only: its
+        texts are made when the result's inputs, intermediates or deductions are first
+        read (``ExplainedWhenRead``). A leaf with reasons to check deducts with texts: it
+        is explained at once.
+        """
         implementation, configured = b.implementation, b.configured
         assert implementation is not None and configured is not None  # no problem at load: bind set both
+        steps = None if b.reason_checks else implementation.two_steps()
         try:
+            if steps is not None:
+                return self._finish(b, configured, steps[0](b.leaf, configured, ctx), notes, steps[1], ctx)
             outcome = implementation.evaluate(b.leaf, configured, ctx)
         except JixiaoError as exc:  # a FactError too
             return self._unscored(b, NOT_EVALUABLE, exc.problems)
@@ -124,28 +135,47 @@ class LeafScoring:
             _require_reasons(b, ctx, outcome, notes)
         return self._finish(b, configured, outcome, notes)
 
-    def _finish(self, b: Binding, configured: Configured, outcome: Outcome, notes: list[str]) -> LeafResult:
-        """An outcome scaled, bounded to 0..weight and rounded as the pack says, each step explained."""
+    def _finish(
+        self,
+        b: Binding,
+        configured: Configured,
+        outcome: Outcome | Computed,
+        notes: list[str],
+        explain: Callable[..., Outcome] | None = None,
+        ctx: EvalContext | None = None,
+    ) -> LeafResult:
+        """An outcome scaled, bounded to 0..weight and rounded as the pack says, each step explained
+        (``adjustments``); a computed result is explained by ``explain`` when its texts are read."""
         leaf = b.leaf
         raw = outcome.score
         if not _exact_number(raw):
             return self._unscored(b, ERROR, [_bad_score(b, raw)])
         if leaf.scale != 1:
             raw = mul(raw, leaf.scale)
-            outcome.intermediates.append(Intermediate("按调整后的分值折算", leaf.scale, f"×{fmt_detail(leaf.scale)}"))
-        ceiling = leaf.weight if outcome.applicable_weight is None else outcome.applicable_weight
-        if ZERO <= raw <= ceiling:
-            bounded = raw
-        else:
-            bounded = ZERO if raw < ZERO else ceiling
-            outcome.intermediates.append(
-                Intermediate("按分值上下限调整", bounded, f"{fmt_detail(raw)}→{fmt_detail(bounded)}")
-            )
+        applicable = outcome.applicable_weight if explain is None else None  # type: ignore[union-attr]
+        ceiling = leaf.weight if applicable is None else applicable
+        bounded = raw if ZERO <= raw <= ceiling else ZERO if raw < ZERO else ceiling
         score = round_to(bounded, self._score_places, self._score_mode)  # = self.pack.round_score(bounded)
-        if score != bounded:
-            outcome.intermediates.append(
-                Intermediate("按评分体系取舍", score, f"{fmt_detail(bounded)}→{fmt_number(score)}")
+        if explain is not None:
+            assert ctx is not None and isinstance(outcome, Computed)
+            later = Later(explain, leaf, configured, ctx, outcome, raw, bounded, score, self.pack.rate_places)
+            return ExplainedWhenRead(
+                leaf.code,
+                leaf.name,
+                leaf.weight,
+                score,
+                leaf.use,
+                configured.formula,
+                raw,
+                list(outcome.rules),
+                notes,
+                b.path,
+                self._origins[leaf.code],
+                later,
             )
+        assert isinstance(outcome, Outcome)
+        if leaf.scale != 1 or bounded is not raw or score != bounded:
+            outcome.intermediates += adjustments(leaf, raw, bounded, score)
         return LeafResult(
             leaf.code,
             leaf.name,
@@ -182,6 +212,46 @@ class LeafScoring:
             path=b.path,
             origins=self._origins[leaf.code],
         )
+
+
+def adjustments(leaf: LeafSpec, raw: Number, bounded: Number, score: Decimal) -> list[Intermediate]:
+    """The engine's steps after the plugin's, as intermediate values: the score scaled to the adjusted weight,
+    bounded to 0..weight, rounded as the pack says (only the steps that changed something)."""
+    out = []
+    if leaf.scale != 1:
+        out.append(Intermediate("按调整后的分值折算", leaf.scale, f"×{fmt_detail(leaf.scale)}"))
+    if bounded is not raw:
+        out.append(Intermediate("按分值上下限调整", bounded, f"{fmt_detail(raw)}→{fmt_detail(bounded)}"))
+    if score != bounded:
+        out.append(Intermediate("按评分体系取舍", score, f"{fmt_detail(bounded)}→{fmt_number(score)}"))
+    return out
+
+
+@dataclass(slots=True)
+class Later:
+    """A computed leaf's explanation, made when first read: its shape's ``explain``, then the engine's
+    ``adjustments``, rates printed at the pack's places. The reader's decimal context does not matter:
+    built-in shapes compute in jixiao's own contexts (``numbers.add`` and the rest)."""
+
+    explain: Callable[..., Outcome]
+    leaf: LeafSpec
+    configured: Configured
+    ctx: EvalContext
+    computed: Computed
+    raw: Number  # the computed score, scaled
+    bounded: Number
+    score: Decimal
+    rate_places: int | None
+
+    def __call__(self) -> Outcome:
+        places = RATE_PLACES.set(self.rate_places)  # what ``rate_places`` does, without a generator per leaf
+        try:
+            outcome = self.explain(self.leaf, self.configured, self.ctx, self.computed)
+            if self.leaf.scale != 1 or self.bounded is not self.raw or self.score != self.bounded:
+                outcome.intermediates += adjustments(self.leaf, self.raw, self.bounded, self.score)
+        finally:
+            RATE_PLACES.reset(places)
+        return outcome
 
 
 def _require_reasons(b: Binding, ctx: EvalContext, outcome: Outcome, notes: list[str]) -> None:

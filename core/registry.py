@@ -253,7 +253,16 @@ class Registry:
             }
             if name in own and hooks[0] is not None:
                 per_department = [Hook(h, self.pm) if h is not None else None for h in hooks[1:]]
-                found = Implementation(name, plugin, hooks[0], per_department[0], per_department[1], self)
+                info = self.info.get(name)
+                found = Implementation(
+                    name,
+                    plugin,
+                    hooks[0],
+                    per_department[0],
+                    per_department[1],
+                    self,
+                    info is not None and info.builtin,
+                )
         self._implementations[name] = found
         return found
 

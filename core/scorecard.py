@@ -6,8 +6,8 @@ have ``__slots__`` (one scorecard holds ~30 of them): cheaper to create and to k
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
@@ -99,6 +99,83 @@ class LeafResult:
             "applicable_weight": None if self.applicable_weight is None else fmt_number(self.applicable_weight),
             "problems": [p.to_dict() for p in self.problems],
         }
+
+
+TEXTS = ("inputs", "intermediates", "deductions")  # what ``ExplainedWhenRead`` makes when first read
+_SLOTS: dict[str, Any] = {name: LeafResult.__dict__[name] for name in TEXTS}  # those fields' slots
+_NOT_MADE: Any = None  # a text field before its texts are made (never seen: reading it makes them)
+
+
+def _explained(name: str) -> Any:
+    """A text field of ``ExplainedWhenRead``: read, it makes the leaf's texts first if they are not made yet."""
+    slot = _SLOTS[name]
+
+    def read(self: ExplainedWhenRead) -> Any:
+        if self._later is not None:
+            self._explain()
+        return slot.__get__(self, LeafResult)
+
+    return property(read, slot.__set__)
+
+
+class ExplainedWhenRead(LeafResult):
+    """A scored leaf whose inputs, intermediates and deductions are made when one of them is first read,
+    by the shape's ``explain`` of what it computed: a scorecard read for its scores alone never formats a
+    number. Read, it is the ``LeafResult`` the shape's ``evaluate`` would have given; copied or pickled, it
+    becomes one."""
+
+    __slots__ = ("_later",)
+
+    inputs = _explained("inputs")
+    intermediates = _explained("intermediates")
+    deductions = _explained("deductions")
+
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        weight: Decimal,
+        score: Decimal,
+        implementation: str,
+        formula: str,
+        raw_score: Number,
+        rules: list[str],
+        notes: list[str],
+        path: tuple[str, ...],
+        origins: dict[str, str],
+        later: Callable[[], Any],
+    ) -> None:
+        """A scored leaf; its texts, None until read, are what ``later()`` returns."""
+        LeafResult.__init__(
+            self,
+            code,
+            name,
+            weight,
+            score,
+            SCORED,
+            implementation,
+            formula,
+            raw_score,
+            _NOT_MADE,
+            _NOT_MADE,
+            _NOT_MADE,
+            rules,
+            [],
+            notes,
+            path,
+            origins,
+        )
+        self._later: Callable[[], Any] | None = later
+
+    def _explain(self) -> None:
+        assert self._later is not None
+        outcome = self._later()
+        for name in TEXTS:
+            _SLOTS[name].__set__(self, getattr(outcome, name))
+        self._later = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return LeafResult, tuple(getattr(self, f.name) for f in fields(LeafResult))
 
 
 @dataclass(slots=True)

@@ -7,12 +7,13 @@ indicator can be replaced or blocked without touching the others.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from ..facts import FactSpec
 from ..hookspecs import Resolver, hookimpl
-from ..indicator import Configured, EvalContext, InputValue, Outcome, params_error
+from ..indicator import Computed, Configured, EvalContext, InputValue, Outcome, params_error
 from ..numbers import Number, to_decimal
 from ..pack.model import LeafSpec
 
@@ -46,7 +47,34 @@ class Shape:
         raise NotImplementedError
 
     def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
+        """A shape written in two steps: its explanation of what it computed. A shape written in one step
+        overrides this and nothing else."""
+        return self.explain(leaf, configured, ctx, self.compute(leaf, configured, ctx))
+
+    def compute(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Computed:
+        """The score, the rules that fired and the values the texts need, without making any text.
+
+        Everything that can refuse the department (a zero divisor, a value outside every
+        band) is found here: ``explain`` of a computed result never fails.
+        """
         raise NotImplementedError
+
+    def explain(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext, computed: Computed) -> Outcome:
+        """The outcome of ``computed``, every input, intermediate value and deduction with its text."""
+        raise NotImplementedError
+
+    def two_steps(self) -> tuple[Callable[..., Computed], Callable[..., Outcome]] | None:
+        """``compute`` and ``explain`` when this shape's ``evaluate`` is exactly the one after the other, so
+        the engine may compute now and explain when the texts are first read; None for a shape written in
+        one step, or one whose subclass changed what ``evaluate`` does."""
+        cls = type(self)
+        if (
+            cls.compute is Shape.compute
+            or cls.evaluate is not Shape.evaluate
+            or cls.jixiao_indicator_evaluate is not Shape.jixiao_indicator_evaluate
+        ):
+            return None
+        return self.compute, self.explain
 
 
 def check_params(shape: Shape, leaf: LeafSpec) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from jixiao.hookspecs import hookimpl
-from jixiao.indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
+from jixiao.indicator import Computed, Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
 from jixiao.numbers import Number, fmt_number, fmt_points, to_decimal
 from jixiao.pack.model import LeafSpec
 from jixiao.rules.intervals import Interval, parse_interval, partition_problems
@@ -76,15 +76,14 @@ class Bands(Shape):
         state: BandsState = configured.state
         return {state.key: state.metric.compute(ctx)}
 
-    def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
+    def compute(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> BandsComputed:
         state: BandsState = configured.state
-        metric = state.metric
         value = ctx.inputs[state.key]
-        inputs, mids = metric.explain(ctx, value)
         fired = ctx.decisions.get(state.table)
         if fired is None:  # outside the declared domain
             from jixiao.errors import FACT_RANGE, FactError, Problem
 
+            metric = state.metric
             raise FactError(
                 Problem(
                     FACT_RANGE,
@@ -94,6 +93,13 @@ class Bands(Shape):
                 )
             )
         band = state.by_rule[fired]
+        return BandsComputed(band.points, (band.rule,), value=value, band=band)
+
+    def explain(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext, computed: Computed) -> Outcome:
+        assert isinstance(computed, BandsComputed)
+        metric: Metric = configured.state.metric
+        value, band = computed.value, computed.band
+        inputs, mids = metric.explain(ctx, value)
         mids.append(Intermediate("所在档次", band.points, band.described))
         deductions = (
             [
@@ -118,6 +124,12 @@ class Band:
     lost: Decimal
     reason: str
     problem_tail: str  # the problem sentence after the metric's own
+
+
+@dataclass(slots=True, kw_only=True)
+class BandsComputed(Computed):
+    value: Number
+    band: Band  # the band the decision table chose
 
 
 @dataclass(frozen=True, slots=True)

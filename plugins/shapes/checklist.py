@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from jixiao.facts import FactSpec
-from jixiao.indicator import Configured, Deduction, EvalContext, InputValue, Outcome, params_error
+from jixiao.indicator import Computed, Configured, Deduction, EvalContext, InputValue, Outcome, params_error
 from jixiao.numbers import ZERO, Number, add, fmt_number, to_decimal, total
 from jixiao.pack.model import LeafSpec
 from jixiao.shapes.base import Shape, check_points, param
@@ -48,10 +48,18 @@ class Checklist(Shape):
         )
         return Configured({s.name: s for s, _, _ in parsed}, formula=f"满足即得分：{formula}", state=state)
 
-    def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
-        """Reasons, problem sentences and how 是/否 is shown depend on the pack alone: built at configure time."""
+    def compute(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Computed:
         facts = ctx.facts
         score: Number = ZERO
+        items: tuple[ChecklistItem, ...] = configured.state
+        for item in items:
+            if facts[item.name]:
+                score = add(score, item.points)
+        return Computed(score)
+
+    def explain(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext, computed: Computed) -> Outcome:
+        """Reasons, problem sentences and how 是/否 is shown depend on the pack alone: built at configure time."""
+        facts = ctx.facts
         inputs: list[InputValue] = []
         deductions: list[Deduction] = []
         items: tuple[ChecklistItem, ...] = configured.state
@@ -60,11 +68,9 @@ class Checklist(Shape):
             inputs.append(
                 InputValue(item.name, item.label, met, item.shown[met] if met.__class__ is bool else item.show(met))
             )
-            if met:
-                score = add(score, item.points)
-            else:
+            if not met:
                 deductions.append(Deduction(item.points, item.reason, item.problem, item.name))
-        return Outcome(score, inputs, [], deductions)
+        return Outcome(computed.score, inputs, [], deductions)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from jixiao.indicator import Configured, Deduction, EvalContext, Intermediate, Outcome
-from jixiao.numbers import ZERO, fmt_detail, fmt_number, fmt_points, mul, sub
+from jixiao.indicator import Computed, Configured, Deduction, EvalContext, Intermediate, Outcome
+from jixiao.numbers import ZERO, Number, fmt_detail, fmt_number, fmt_points, mul, sub
 from jixiao.pack.model import LeafSpec
 from jixiao.shapes.base import Shape, number_param, param
 from jixiao.shapes.metric import Metric
@@ -26,17 +26,22 @@ class PerOccurrence(Shape):
         state = PerOccurrenceState(metric, step, unit, what, per_step=f"，每{unit}扣{fmt_number(step)}分，共扣")
         return Configured(metric.facts, formula=formula, state=state)
 
-    def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
+    def compute(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> PerOccurrenceComputed:
         """The floor and the cap are comparisons that keep ``max``'s and ``min``'s choice between equal values
         (1 and 1.0 print differently)."""
         state: PerOccurrenceState = configured.state
-        metric = state.metric
-        n = metric.compute(ctx)
-        inputs, mids = metric.explain(ctx, n)
+        n = state.metric.compute(ctx)
         weight = leaf.weight
         lost = mul(ZERO if ZERO > n else n, state.step)
         if weight < lost:
             lost = weight
+        return PerOccurrenceComputed(sub(weight, lost), count=n, lost=lost)
+
+    def explain(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext, computed: Computed) -> Outcome:
+        assert isinstance(computed, PerOccurrenceComputed)
+        state: PerOccurrenceState = configured.state
+        n, lost = computed.count, computed.lost
+        inputs, mids = state.metric.explain(ctx, n)
         mids.append(Intermediate("扣分", lost, fmt_detail(lost)))
         deductions = []
         if lost > 0:
@@ -44,7 +49,13 @@ class PerOccurrence(Shape):
             deductions.append(
                 Deduction(lost, found, f"存在{found}{state.per_step}{fmt_points(lost)}分", "per_occurrence")
             )
-        return Outcome(sub(weight, lost), inputs, mids, deductions)
+        return Outcome(computed.score, inputs, mids, deductions)
+
+
+@dataclass(slots=True, kw_only=True)
+class PerOccurrenceComputed(Computed):
+    count: Number
+    lost: Number  # capped at the weight
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from jixiao import errors
 from jixiao.facts import FactSpec
-from jixiao.indicator import Configured, Deduction, EvalContext, Outcome
+from jixiao.indicator import Computed, Configured, Deduction, EvalContext, Outcome
 from jixiao.numbers import fmt_number, fmt_points, sub
 from jixiao.pack.model import LeafSpec
 from jixiao.shapes.base import Shape, declared, param, shown_input
@@ -41,10 +41,14 @@ class Judgement(Shape):
             {score.name: score, reason.name: reason}, formula=formula, state=JudgementState(score, reason)
         )
 
-    def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
+    def compute(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Computed:
+        state: JudgementState = configured.state
+        return Computed(ctx.facts[state.score.name])
+
+    def explain(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext, computed: Computed) -> Outcome:
         state: JudgementState = configured.state
         score, reason = state.score, state.reason
-        got, why = ctx.facts[score.name], ctx.facts[reason.name]
+        got, why = computed.score, ctx.facts[reason.name]
         out = Outcome(got, [shown_input(score, got), shown_input(reason, why)])
         if got < leaf.weight:
             lost = sub(leaf.weight, got)

@@ -9,12 +9,13 @@ configured and scored through that plugin's hooks (wrappers included).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from jixiao.hookspecs import Resolver, hookimpl
 from jixiao.implementation import Implementation
-from jixiao.indicator import Configured, EvalContext, Outcome, params_error
-from jixiao.numbers import ZERO, Number, to_decimal, total
+from jixiao.indicator import Computed, Configured, EvalContext, Outcome, params_error
+from jixiao.numbers import ZERO, Number, add, to_decimal, total
 from jixiao.pack.model import LeafSpec
 from jixiao.shapes.base import Shape, check_params, check_points, param
 
@@ -68,11 +69,45 @@ class Parts(Shape):
             out.update(part.implementation.rule_inputs(part.leaf, part.configured, ctx))
         return out
 
-    def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
-        whole = Outcome(ZERO)
+    def compute(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> PartsComputed:
+        """Each part computed in two steps where its own plugin allows it (``Implementation.two_steps``),
+        else evaluated through its hooks, texts and all."""
+        score: Number = ZERO
+        rules: list[str] = []
+        done = []
         for part in configured.state:
-            whole.absorb(part.implementation.evaluate(part.leaf, part.configured, ctx), part.prefix)
+            steps = part.implementation.two_steps()
+            if steps is None:
+                outcome: Outcome | Computed = part.implementation.evaluate(part.leaf, part.configured, ctx)
+                done.append(PartComputed(outcome, None))
+            else:
+                outcome = steps[0](part.leaf, part.configured, ctx)
+                done.append(PartComputed(outcome, steps[1]))
+            score = add(score, outcome.score)
+            rules.extend(outcome.rules)
+        return PartsComputed(score, tuple(rules), parts=done)
+
+    def explain(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext, computed: Computed) -> Outcome:
+        assert isinstance(computed, PartsComputed)
+        whole = Outcome(ZERO)
+        for part, done in zip(configured.state, computed.parts):
+            if done.explain is None:
+                assert isinstance(done.result, Outcome)
+                whole.absorb(done.result, part.prefix)
+            else:
+                whole.absorb(done.explain(part.leaf, part.configured, ctx, done.result), part.prefix)
         return whole
+
+
+@dataclass(slots=True)
+class PartComputed:
+    result: Outcome | Computed  # an outcome when the part was evaluated through its hooks
+    explain: Callable[..., Outcome] | None  # the part's explain of ``result``, None for an outcome
+
+
+@dataclass(slots=True, kw_only=True)
+class PartsComputed(Computed):
+    parts: list[PartComputed]
 
 
 def _part_leaf(leaf: LeafSpec, i: int, p: dict) -> LeafSpec:

@@ -12,7 +12,16 @@ from typing import Any
 from jixiao import errors
 from jixiao.errors import FactError, Problem
 from jixiao.facts import FactSpec
-from jixiao.indicator import Configured, Deduction, EvalContext, InputValue, Intermediate, Outcome, params_error
+from jixiao.indicator import (
+    Computed,
+    Configured,
+    Deduction,
+    EvalContext,
+    InputValue,
+    Intermediate,
+    Outcome,
+    params_error,
+)
 from jixiao.numbers import (
     ZERO,
     Number,
@@ -71,13 +80,9 @@ class Progress(Shape):
         )
         return Configured(facts, formula=formula, state=state)
 
-    def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
-        """Progress and ratios are exact fractions, rounded only when the pack rounds rates.
-
-        Everything about a period that depends on the pack alone was built at configure
-        time (``Period``); each number is formatted once. The caps are comparisons
-        that keep ``min``'s choice between equal values.
-        """
+    def compute(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> ProgressComputed:
+        """Progress and ratios are exact fractions, rounded only when the pack rounds rates. The caps are
+        comparisons that keep ``min``'s choice between equal values."""
         state: ProgressState = configured.state
         facts = ctx.facts
         budgeted = facts[state.budget.name]
@@ -93,14 +98,11 @@ class Progress(Shape):
             )
         round_rate = ctx.pack.round_rate if ctx.pack.rate_rounding is not None else None
         whole_budget, cap = exact(budgeted), state.cap
-        inputs = [shown_input(state.budget, budgeted)]
-        mids: list[Intermediate] = []
-        deductions: list[Deduction] = []
+        periods = []
         score: Number = ZERO
         ratio_sum: Number = ZERO
         for p in state.periods:
-            spent = facts[p.fact]
-            quotient = exact(spent) / whole_budget
+            quotient = exact(facts[p.fact]) / whole_budget
             if round_rate is None:
                 progress: Number = quotient
                 ratio: Number = quotient / p.schedule
@@ -110,11 +112,33 @@ class Progress(Shape):
             ratio_sum = add(ratio_sum, ratio)
             got = mul(cap if cap < ratio else ratio, p.points)
             score = add(score, got)
+            periods.append(PeriodComputed(progress, ratio, got))
+        average_points = state.average_points
+        average = average_got = None
+        if average_points:
+            average = div(ratio_sum, len(state.periods))
+            average_got = mul(average, average_points)
+            if average_points < average_got:
+                average_got = average_points
+            score = add(score, average_got)
+        return ProgressComputed(score, periods=periods, average=average, average_got=average_got)
+
+    def explain(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext, computed: Computed) -> Outcome:
+        """Everything about a period that depends on the pack alone was built at configure time (``Period``);
+        each number is formatted once."""
+        assert isinstance(computed, ProgressComputed)
+        state: ProgressState = configured.state
+        facts = ctx.facts
+        inputs = [shown_input(state.budget, facts[state.budget.name])]
+        mids: list[Intermediate] = []
+        deductions: list[Deduction] = []
+        for p, done in zip(state.periods, computed.periods):
+            spent, got = facts[p.fact], done.got
             inputs.append(InputValue(p.fact, p.label, spent, p.show(spent)))
-            shown_progress, shown_ratio = fmt_percent(progress), fmt_percent(ratio)
+            shown_progress, shown_ratio = fmt_percent(done.progress), fmt_percent(done.ratio)
             mids += (
-                Intermediate(p.progress_label, progress, shown_progress),
-                Intermediate(p.ratio_label, ratio, shown_ratio),
+                Intermediate(p.progress_label, done.progress, shown_progress),
+                Intermediate(p.ratio_label, done.ratio, shown_ratio),
                 Intermediate(p.score_label, got, fmt_detail(got)),
             )
             if got < p.points:
@@ -127,17 +151,15 @@ class Progress(Shape):
                         p.rule,
                     )
                 )
-        average_points = state.average_points
-        if average_points:
-            avg = div(ratio_sum, len(state.periods))
-            got = mul(avg, average_points)
-            if average_points < got:
-                got = average_points
-            score = add(score, got)
+        average_points, avg, avg_got = state.average_points, computed.average, computed.average_got
+        if avg is not None and avg_got is not None:
             shown_avg = fmt_percent(avg)
-            mids += (Intermediate("平均执行率", avg, shown_avg), Intermediate("平均执行率得分", got, fmt_detail(got)))
-            if got < average_points:
-                lost = sub(average_points, got)
+            mids += (
+                Intermediate("平均执行率", avg, shown_avg),
+                Intermediate("平均执行率得分", avg_got, fmt_detail(avg_got)),
+            )
+            if avg_got < average_points:
+                lost = sub(average_points, avg_got)
                 deductions.append(
                     Deduction(
                         lost,
@@ -146,7 +168,21 @@ class Progress(Shape):
                         state.average_rule,
                     )
                 )
-        return Outcome(score, inputs, mids, deductions)
+        return Outcome(computed.score, inputs, mids, deductions)
+
+
+@dataclass(slots=True)
+class PeriodComputed:
+    progress: Number  # cumulative spending ÷ budget
+    ratio: Number  # progress ÷ schedule
+    got: Number  # points for the period
+
+
+@dataclass(slots=True, kw_only=True)
+class ProgressComputed(Computed):
+    periods: list[PeriodComputed]
+    average: Number | None  # None when the pack gives the average no points
+    average_got: Number | None
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from jixiao.hookspecs import hookimpl
-from jixiao.indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
+from jixiao.indicator import Computed, Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
 from jixiao.numbers import ZERO, Number, fmt_detail, fmt_number, fmt_points, mul, sub
 from jixiao.pack.model import LeafSpec
 from jixiao.rules.intervals import Interval, parse_interval
@@ -62,32 +62,32 @@ class RatioPoints(Shape):
         state: RatioState = configured.state
         return {state.key: state.metric.compute(ctx)}
 
-    def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
-        """The zero interval's reading and the pro-rata rule's text are built once at configure time.
-
-        The ratio is bounded as ``max(min(value, cap), 0)`` would bound it, equal values
-        included, without the builtins' argument tuples: this runs for every department.
-        """
+    def compute(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> RatioComputed:
+        """The ratio is bounded as ``max(min(value, cap), 0)`` would bound it, equal values included,
+        without the builtins' argument tuples: this runs for every department."""
         state: RatioState = configured.state
-        metric, cap, zero_rule = state.metric, state.cap, state.zero_rule
         value = ctx.inputs[state.key]
+        if ctx.decisions.get(state.zero_rule) == "zero":
+            return RatioComputed(ZERO, (state.zero_rule,), value=value, zeroed=True)
+        cap = state.cap
+        ratio = cap if cap < value else value
+        return RatioComputed(mul(ZERO if ratio < ZERO else ratio, leaf.weight), value=value, zeroed=False)
+
+    def explain(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext, computed: Computed) -> Outcome:
+        """The zero interval's reading and the pro-rata rule's text were built once at configure time."""
+        assert isinstance(computed, RatioComputed)
+        state: RatioState = configured.state
+        metric, value, score = state.metric, computed.value, computed.score
         inputs, mids = metric.explain(ctx, value)
-        weight = leaf.weight
-        zeroed = ctx.decisions.get(zero_rule) == "zero"
-        if zeroed:
-            score: Number = ZERO
-        else:
-            ratio = cap if cap < value else value
-            score = mul(ZERO if ratio < ZERO else ratio, weight)
         mids.append(Intermediate("比率得分", score, fmt_detail(score)))
-        lost = sub(weight, score)
-        if zeroed:
+        lost = sub(leaf.weight, score)
+        if computed.zeroed:
             deductions = [
                 Deduction(
                     lost,
                     state.zero_reason,
                     f"{metric.sentence(ctx, value, (inputs, mids))}{state.zero_tail}{fmt_points(lost)}分",
-                    zero_rule,
+                    state.zero_rule,
                 )
             ]
         elif lost > 0:
@@ -101,7 +101,13 @@ class RatioPoints(Shape):
             ]
         else:
             deductions = []
-        return Outcome(score, inputs, mids, deductions, [zero_rule] if zeroed else [])
+        return Outcome(score, inputs, mids, deductions, list(computed.rules))
+
+
+@dataclass(slots=True, kw_only=True)
+class RatioComputed(Computed):
+    value: Number  # the metric, before the cap
+    zeroed: bool  # in the zero interval
 
 
 @dataclass(frozen=True, slots=True)

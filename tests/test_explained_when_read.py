@@ -1,0 +1,166 @@
+"""Explanations on demand: a built-in shape written in two steps is computed when the department is
+scored and explained when its texts are first read — and the scorecard read is, byte for byte, the one
+the shape's ``evaluate`` gives at once. A wrapper, a tracer, a plugin from outside jixiao or a reason to
+check takes the one-step path."""
+
+from __future__ import annotations
+
+import copy
+import decimal
+import json
+import pickle
+import types
+from decimal import localcontext
+from pathlib import Path
+
+import pytest
+import yaml
+from oracle import synth
+
+from jixiao import Engine, hookimpl
+from jixiao.batch.worker import compact
+from jixiao.implementation import Implementation
+from jixiao.scorecard import ExplainedWhenRead, LeafResult
+from jixiao.shapes.base import Shape
+
+ROOT = Path(__file__).resolve().parent.parent
+ALL_SHAPES = ROOT / "tests" / "packs" / "all-shapes"
+TWO_STEP_SHAPES = ("bands", "checklist", "judgement", "parts", "per_occurrence", "progress", "ratio")
+
+
+def case_documents(pack_dir: Path) -> list[dict]:
+    docs = []
+    for path in sorted((pack_dir / "cases").glob("*.yaml")):
+        for case in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]:
+            if "facts" in case:
+                docs.append({"department": {"id": "case", "name": case["name"]}, "facts": case["facts"]})
+            else:
+                docs.append(path.parent / case["facts_file"])
+    return docs
+
+
+def corpus(pack: str) -> list:
+    if pack == "all-shapes":
+        return case_documents(ALL_SHAPES)
+    if pack == "mof-project-2020":
+        return [ROOT / "examples" / "mof-project" / "facts.yaml"]
+    return [ROOT / "examples" / "yantian-2023" / "facts.yaml", *synth.departments(11, 200)]
+
+
+def dumped(card) -> str:
+    return json.dumps(card.to_dict(), ensure_ascii=False, sort_keys=True)
+
+
+def one_step(monkeypatch) -> None:
+    """Every leaf explained as it is scored, as before two steps."""
+    monkeypatch.setattr(Implementation, "two_steps", lambda self: None)
+
+
+@pytest.mark.parametrize("pack", ["shenzhen-yantian-2023", "example-district-2023", "mof-project-2020", "all-shapes"])
+def test_texts_made_when_read_are_the_texts_made_at_once(pack, monkeypatch):
+    engine = Engine.from_rubric(ALL_SHAPES if pack == "all-shapes" else pack)
+    docs = corpus(pack)
+    later = [engine.evaluate(doc) for doc in docs]
+    assert any(isinstance(leaf, ExplainedWhenRead) for card in later for leaf in card.leaves())
+    read_later = [dumped(card) for card in later]
+    one_step(monkeypatch)
+    at_once = [engine.evaluate(doc) for doc in docs]
+    assert not any(isinstance(leaf, ExplainedWhenRead) for card in at_once for leaf in card.leaves())
+    assert read_later == [dumped(card) for card in at_once]
+
+
+def test_every_shipped_two_step_shape_is_taken_in_two_steps():
+    kinds = {
+        type(b.implementation.plugin).kind
+        for engine in (Engine.from_rubric(ALL_SHAPES), Engine.from_rubric("shenzhen-yantian-2023"))
+        for b in engine.bindings
+        if b.implementation.two_steps()
+    }
+    assert set(TWO_STEP_SHAPES) <= kinds
+
+
+def test_scores_alone_make_no_text(reference_doc, monkeypatch):
+    engine = Engine.from_rubric("shenzhen-yantian-2023")
+    explained: list[str] = []
+    for shape in {type(b.implementation.plugin) for b in engine.bindings}:
+        if shape.explain is not Shape.explain:
+            original = shape.explain
+
+            def counted(self, leaf, configured, ctx, computed, original=original):
+                explained.append(leaf.code)
+                return original(self, leaf, configured, ctx, computed)
+
+            monkeypatch.setattr(shape, "explain", counted)
+    card = engine.evaluate(reference_doc)
+    line = compact(card)
+    assert line["total"] == "94.91" and not explained
+    leaf = next(r for r in card.leaves() if isinstance(r, ExplainedWhenRead) and r.score < r.weight)
+    assert leaf.deductions and explained == [leaf.code]
+    assert leaf.inputs and leaf.intermediates is not None and leaf.deductions
+    assert explained == [leaf.code]  # made once
+
+
+def test_texts_are_the_same_whatever_the_readers_decimal_context(monkeypatch):
+    """Read under a 3-digit context that traps any rounding, the texts are still exact, rates at the
+    pack's places."""
+    engine = Engine.from_rubric(ALL_SHAPES)
+    doc = case_documents(ALL_SHAPES)[0]
+    with localcontext() as hostile:
+        hostile.prec, hostile.Emax, hostile.rounding = 3, 3, decimal.ROUND_DOWN
+        hostile.traps[decimal.Inexact] = hostile.traps[decimal.Rounded] = True
+        later = dumped(engine.evaluate(doc))
+    one_step(monkeypatch)
+    assert later == dumped(engine.evaluate(doc))
+    assert "99.27%" in later
+
+
+def test_copied_or_pickled_it_is_a_plain_leaf_result(reference_doc):
+    card = Engine.from_rubric("shenzhen-yantian-2023").evaluate(reference_doc)
+    expected = dumped(card)
+    for other in (copy.deepcopy(card), pickle.loads(pickle.dumps(card))):
+        assert {type(leaf) for leaf in other.leaves()} == {LeafResult}
+        assert dumped(other) == expected
+
+
+def test_a_wrapper_sees_every_evaluation_and_gets_texts_at_once(reference_doc):
+    engine = Engine.from_rubric("shenzhen-yantian-2023")
+    seen: list[int] = []
+
+    @hookimpl(wrapper=True)
+    def jixiao_indicator_evaluate(leaf, configured, ctx):
+        outcome = yield
+        seen.append(len(outcome.deductions))
+        return outcome
+
+    module = types.ModuleType("counting_wrapper")
+    module.jixiao_indicator_evaluate = jixiao_indicator_evaluate  # type: ignore[attr-defined]
+    engine.registry.pm.register(module, name="counting-wrapper")
+    card = engine.evaluate(reference_doc)
+    assert not any(isinstance(leaf, ExplainedWhenRead) for leaf in card.leaves())
+    assert len(seen) >= 20
+    engine.registry.pm.unregister(name="counting-wrapper")
+    assert any(isinstance(leaf, ExplainedWhenRead) for leaf in engine.evaluate(reference_doc).leaves())
+
+
+def test_a_shape_from_outside_jixiao_is_explained_at_once(reference_doc):
+    """Its ``explain`` is not jixiao's to vouch for: a failure there must end its leaf, not a later read."""
+    from jixiao.plugins.shapes import Bands
+
+    district = Bands("satisfaction", "公众或服务对象满意度（区里的）")
+    district.jixiao_replaces = True  # type: ignore[attr-defined]
+    engine = Engine.from_rubric("shenzhen-yantian-2023", plugins=[district])
+    assert engine.registry.info["satisfaction"].builtin is False
+    card = engine.evaluate(reference_doc)
+    leaf = card["公众或服务对象满意度"]
+    assert type(leaf) is LeafResult
+
+
+def test_a_subclass_that_changes_evaluate_is_not_split():
+    from jixiao.plugins.shapes import Bands
+
+    class Louder(Bands):
+        def evaluate(self, leaf, configured, ctx):
+            return super().evaluate(leaf, configured, ctx)
+
+    assert Bands("x").two_steps() is not None
+    assert Louder("x").two_steps() is None

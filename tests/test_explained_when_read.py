@@ -14,6 +14,7 @@ from decimal import localcontext
 from pathlib import Path
 
 import pytest
+import test_alternatives
 import yaml
 from oracle import synth
 
@@ -25,7 +26,21 @@ from jixiao.shapes.base import Shape
 
 ROOT = Path(__file__).resolve().parent.parent
 ALL_SHAPES = ROOT / "tests" / "packs" / "all-shapes"
-TWO_STEP_SHAPES = ("bands", "checklist", "judgement", "parts", "per_occurrence", "progress", "ratio")
+TWO_STEP_SHAPES = (
+    "alternatives",
+    "bands",
+    "checklist",
+    "judgement",
+    "levels",
+    "over_threshold",
+    "parts",
+    "per_occurrence",
+    "progress",
+    "qualitative",
+    "ratio",
+    "target",
+    "under_target",
+)  # every built-in shape but target_list, whose rows are texts made with the scores
 
 
 def case_documents(pack_dir: Path) -> list[dict]:
@@ -39,7 +54,23 @@ def case_documents(pack_dir: Path) -> list[dict]:
     return docs
 
 
+def either_way(folder: Path) -> Path:
+    """A pack whose leaf is scored by one of two rules, the department choosing (``alternatives``)."""
+    (folder / "pack.yaml").write_text(test_alternatives.PACK, encoding="utf-8")
+    return folder
+
+
 def corpus(pack: str) -> list:
+    if pack == "either-way":
+        rate = {"staff_rule": "banded"}
+        return [
+            {"department": {"id": "d", "name": "测试部门"}, "facts": facts}
+            for facts in (
+                {"staff_rule": "proportional", "staff_actual": 44, "staff_quota": 40},
+                {"staff_rule": "proportional", "staff_actual": 40, "staff_quota": 44},
+                *({**rate, "staff_rate": r} for r in ("100%", "105%", "120%")),
+            )
+        ]
     if pack == "all-shapes":
         return case_documents(ALL_SHAPES)
     if pack == "mof-project-2020":
@@ -56,9 +87,15 @@ def one_step(monkeypatch) -> None:
     monkeypatch.setattr(Implementation, "two_steps", lambda self: None)
 
 
-@pytest.mark.parametrize("pack", ["shenzhen-yantian-2023", "example-district-2023", "mof-project-2020", "all-shapes"])
-def test_texts_made_when_read_are_the_texts_made_at_once(pack, monkeypatch):
-    engine = Engine.from_rubric(ALL_SHAPES if pack == "all-shapes" else pack)
+def engine_for(pack: str, folder: Path) -> Engine:
+    return Engine.from_rubric({"all-shapes": ALL_SHAPES, "either-way": either_way(folder)}.get(pack, pack))
+
+
+@pytest.mark.parametrize(
+    "pack", ["shenzhen-yantian-2023", "example-district-2023", "mof-project-2020", "all-shapes", "either-way"]
+)
+def test_texts_made_when_read_are_the_texts_made_at_once(pack, monkeypatch, tmp_path):
+    engine = engine_for(pack, tmp_path)
     docs = corpus(pack)
     later = [engine.evaluate(doc) for doc in docs]
     assert any(isinstance(leaf, ExplainedWhenRead) for card in later for leaf in card.leaves())
@@ -69,14 +106,23 @@ def test_texts_made_when_read_are_the_texts_made_at_once(pack, monkeypatch):
     assert read_later == [dumped(card) for card in at_once]
 
 
-def test_every_shipped_two_step_shape_is_taken_in_two_steps():
-    kinds = {
-        type(b.implementation.plugin).kind
-        for engine in (Engine.from_rubric(ALL_SHAPES), Engine.from_rubric("shenzhen-yantian-2023"))
+def test_every_built_in_shape_but_target_list_is_taken_in_two_steps(tmp_path):
+    def implementations(b):
+        yield b.implementation
+        state = b.configured.state
+        parts = state if isinstance(state, tuple) else getattr(state, "options", {}).values()
+        yield from (getattr(p, "implementation", None) for p in parts)
+
+    packs = ("all-shapes", "either-way", "shenzhen-yantian-2023", "mof-project-2020")
+    taken = {
+        type(i.plugin).kind: i.two_steps() is not None
+        for engine in (engine_for(pack, tmp_path) for pack in packs)
         for b in engine.bindings
-        if b.implementation.two_steps()
+        for i in implementations(b)
+        if i is not None
     }
-    assert set(TWO_STEP_SHAPES) <= kinds
+    assert {kind for kind, two in taken.items() if two} == set(TWO_STEP_SHAPES)
+    assert taken["target_list"] is False
 
 
 def test_scores_alone_make_no_text(reference_doc, monkeypatch):

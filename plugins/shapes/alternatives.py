@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from jixiao.facts import FactSpec
 from jixiao.hookspecs import Resolver, hookimpl
 from jixiao.implementation import Implementation
-from jixiao.indicator import Configured, EvalContext, Outcome, params_error
-from jixiao.numbers import ZERO, Number
+from jixiao.indicator import Computed, Configured, EvalContext, Outcome, params_error
+from jixiao.numbers import ZERO, Number, add
 from jixiao.pack.model import LeafSpec
 from jixiao.shapes.base import Shape, check_params, declared, param, shown_input
 
-from .parts import sub_leaf
+from .parts import PartComputed, compute_part, sub_leaf
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,9 +87,22 @@ class Alternatives(Shape):
         option = self._chosen(configured, ctx)
         return dict(option.implementation.rule_inputs(option.leaf, option.configured, ctx))
 
-    def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
+    def compute(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> AlternativesComputed:
+        """The chosen option is scored as ``Parts`` scores a part (``compute_part``)."""
         option = self._chosen(configured, ctx)
+        done = compute_part(option.implementation, option.leaf, option.configured, ctx)
+        return AlternativesComputed(add(ZERO, done.result.score), tuple(done.result.rules), option=option, done=done)
+
+    def explain(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext, computed: Computed) -> Outcome:
+        assert isinstance(computed, AlternativesComputed)
         state: AlternativesState = configured.state
+        option = computed.option
         outcome = Outcome(ZERO, [shown_input(state.choice, ctx.facts[state.choice.name])])
-        outcome.absorb(option.implementation.evaluate(option.leaf, option.configured, ctx), f"{option.label}：")
+        outcome.absorb(computed.done.outcome(option.leaf, option.configured, ctx), f"{option.label}：")
         return outcome
+
+
+@dataclass(slots=True, kw_only=True)
+class AlternativesComputed(Computed):
+    option: Option  # the one the department chose
+    done: PartComputed  # its result

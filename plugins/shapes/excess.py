@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from jixiao.hookspecs import hookimpl
-from jixiao.indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
+from jixiao.indicator import Computed, Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
 from jixiao.numbers import Number, div, fmt_detail, fmt_number, fmt_points, mul, sub
 from jixiao.pack.model import LeafSpec
 from jixiao.rules.intervals import Interval
@@ -78,22 +78,35 @@ class OverThreshold(Shape):
         state: OverThresholdState = configured.state
         return {state.key: state.metric.compute(ctx)}
 
-    def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
-        """The threshold and per-step texts are built once at configure time."""
+    def compute(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> OverThresholdComputed:
         state: OverThresholdState = configured.state
-        metric, threshold, rule = state.metric, state.threshold, state.rule
         value = ctx.inputs[state.key]
-        inputs, mids = metric.explain(ctx, value)
-        if ctx.decisions.get(rule) != "over":
-            return Outcome(leaf.weight, inputs, mids)
-        excess = sub(threshold, value) if state.below else sub(value, threshold)
+        if ctx.decisions.get(state.rule) != "over":
+            return OverThresholdComputed(leaf.weight, value=value, over=None)
+        excess = sub(state.threshold, value) if state.below else sub(value, state.threshold)
         units: Number = div(excess, state.per)
         if state.counting == "started":
             units = math.ceil(units)
         elif state.counting == "whole":
             units = math.floor(units)
         lost = min(mul(units, state.step), leaf.weight)
-        excess_in_units = _in_units(excess, metric.is_rate)
+        return OverThresholdComputed(
+            leaf.weight if lost == 0 else sub(leaf.weight, lost),
+            (state.rule,),
+            value=value,
+            over=Excess(excess, units, lost),
+        )
+
+    def explain(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext, computed: Computed) -> Outcome:
+        """The threshold and per-step texts were built once at configure time."""
+        assert isinstance(computed, OverThresholdComputed)
+        state: OverThresholdState = configured.state
+        metric, rule, value, over = state.metric, state.rule, computed.value, computed.over
+        inputs, mids = metric.explain(ctx, value)
+        if over is None:
+            return Outcome(computed.score, inputs, mids)
+        units, lost = over.units, over.lost
+        excess_in_units = _in_units(over.excess, metric.is_rate)
         shown_excess = f"{fmt_points(excess_in_units)}{state.unit}"
         mids.append(Intermediate("超出幅度", excess_in_units, shown_excess))
         per_in_units = _in_units(state.per, metric.is_rate)
@@ -104,7 +117,7 @@ class OverThreshold(Shape):
             )
         mids.append(Intermediate("扣分", lost, fmt_detail(lost)))
         if lost == 0:
-            return Outcome(leaf.weight, inputs, mids, rules=[rule])
+            return Outcome(computed.score, inputs, mids, rules=[rule])
         deduction = Deduction(
             lost,
             f"{metric.label}{mids[0].shown}，{state.over_text}",
@@ -112,7 +125,20 @@ class OverThreshold(Shape):
             f"{state.per_text}{fmt_points(lost)}分",
             rule,
         )
-        return Outcome(sub(leaf.weight, lost), inputs, mids, [deduction], [rule])
+        return Outcome(computed.score, inputs, mids, [deduction], [rule])
+
+
+@dataclass(slots=True)
+class Excess:
+    excess: Number  # beyond the threshold, in the value's own terms (a rate's 0.0073)
+    units: Number  # the steps counted
+    lost: Number  # capped at the weight
+
+
+@dataclass(slots=True, kw_only=True)
+class OverThresholdComputed(Computed):
+    value: Number
+    over: Excess | None  # None: within the threshold
 
 
 def _in_units(amount: Number, is_rate: bool) -> Number:

@@ -6,7 +6,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from jixiao.facts import FactSpec
-from jixiao.indicator import Configured, Deduction, EvalContext, InputValue, Intermediate, Outcome, params_error
+from jixiao.indicator import (
+    Computed,
+    Configured,
+    Deduction,
+    EvalContext,
+    InputValue,
+    Intermediate,
+    Outcome,
+    params_error,
+)
 from jixiao.numbers import fmt_number, fmt_points, to_decimal
 from jixiao.pack.model import LeafSpec
 from jixiao.shapes.base import Shape, declared, param
@@ -40,17 +49,22 @@ class Levels(Shape):
         levels = {k: Level(v, spec.show(k), spec.choices[k], texts.get(k)) for k, v in points.items()}
         return Configured({spec.name: spec}, formula=f"{spec.label}：{text}", state=LevelsState(spec, levels))
 
-    def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
-        """Every level's points, texts and deduction depend on the pack alone: built once at configure time."""
+    def compute(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> LevelsComputed:
         state: LevelsState = configured.state
-        spec = state.fact
-        choice = ctx.facts[spec.name]
+        choice = ctx.facts[state.fact.name]
         level = state.levels[choice]
+        return LevelsComputed(level.points, choice=choice, level=level)
+
+    def explain(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext, computed: Computed) -> Outcome:
+        """Every level's points, texts and deduction depend on the pack alone: built once at configure time."""
+        assert isinstance(computed, LevelsComputed)
+        spec: FactSpec = configured.state.fact
+        level = computed.level
         d = level.deduction
         deductions = [] if d is None else [Deduction(d.lost, d.reason, d.problem, d.rule)]
         return Outcome(
             level.points,
-            [InputValue(spec.name, spec.label, choice, level.shown)],
+            [InputValue(spec.name, spec.label, computed.choice, level.shown)],
             [Intermediate("档次", level.points, level.name)],
             deductions,
         )
@@ -72,6 +86,12 @@ class Level:
     shown: str  # the choice as the fact shows it
     name: str  # the choice's label
     deduction: LevelDeduction | None  # None at full points
+
+
+@dataclass(slots=True, kw_only=True)
+class LevelsComputed(Computed):
+    choice: str
+    level: Level
 
 
 @dataclass(frozen=True, slots=True)

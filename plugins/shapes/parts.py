@@ -70,39 +70,48 @@ class Parts(Shape):
         return out
 
     def compute(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> PartsComputed:
-        """Each part computed in two steps where its own plugin allows it (``Implementation.two_steps``),
-        else evaluated through its hooks, texts and all."""
         score: Number = ZERO
         rules: list[str] = []
         done = []
         for part in configured.state:
-            steps = part.implementation.two_steps()
-            if steps is None:
-                outcome: Outcome | Computed = part.implementation.evaluate(part.leaf, part.configured, ctx)
-                done.append(PartComputed(outcome, None))
-            else:
-                outcome = steps[0](part.leaf, part.configured, ctx)
-                done.append(PartComputed(outcome, steps[1]))
-            score = add(score, outcome.score)
-            rules.extend(outcome.rules)
+            result = compute_part(part.implementation, part.leaf, part.configured, ctx)
+            score = add(score, result.result.score)
+            rules.extend(result.result.rules)
+            done.append(result)
         return PartsComputed(score, tuple(rules), parts=done)
 
     def explain(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext, computed: Computed) -> Outcome:
         assert isinstance(computed, PartsComputed)
         whole = Outcome(ZERO)
         for part, done in zip(configured.state, computed.parts):
-            if done.explain is None:
-                assert isinstance(done.result, Outcome)
-                whole.absorb(done.result, part.prefix)
-            else:
-                whole.absorb(done.explain(part.leaf, part.configured, ctx, done.result), part.prefix)
+            whole.absorb(done.outcome(part.leaf, part.configured, ctx), part.prefix)
         return whole
 
 
 @dataclass(slots=True)
 class PartComputed:
-    result: Outcome | Computed  # an outcome when the part was evaluated through its hooks
-    explain: Callable[..., Outcome] | None  # the part's explain of ``result``, None for an outcome
+    """A part's (or a chosen option's) result: computed by a built-in shape, to be explained with it, or
+    the outcome its plugin's evaluate hook gave."""
+
+    result: Outcome | Computed
+    explain: Callable[..., Outcome] | None  # None: ``result`` is an outcome
+
+    def outcome(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
+        if self.explain is None:
+            assert isinstance(self.result, Outcome)
+            return self.result
+        return self.explain(leaf, configured, ctx, self.result)
+
+
+def compute_part(
+    implementation: Implementation, leaf: LeafSpec, configured: Configured, ctx: EvalContext
+) -> PartComputed:
+    """A part scored in two steps where its own plugin allows it (``Implementation.two_steps``), else
+    evaluated through its hooks, texts and all (wrappers and tracers see it)."""
+    steps = implementation.two_steps()
+    if steps is None:
+        return PartComputed(implementation.evaluate(leaf, configured, ctx), None)
+    return PartComputed(steps[0](leaf, configured, ctx), steps[1])
 
 
 @dataclass(slots=True, kw_only=True)

@@ -9,8 +9,8 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from jixiao import errors
 from jixiao.errors import FactError, Problem
 from jixiao.facts import FactSpec
-from jixiao.indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
-from jixiao.numbers import div, fmt_number, fmt_points, mul, round_to, sub
+from jixiao.indicator import Computed, Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
+from jixiao.numbers import Number, div, fmt_number, fmt_points, mul, round_to, sub
 from jixiao.pack.model import LeafSpec
 from jixiao.rules.intervals import Interval, parse_interval
 from jixiao.shapes.base import Shape, declared, param, shown_input
@@ -51,10 +51,10 @@ class Qualitative(Shape):
             state=QualitativeState(level, score, reason, ranges),
         )
 
-    def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
+    def compute(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> QualitativeComputed:
         state: QualitativeState = configured.state
-        level, score, reason = state.level, state.score, state.reason
-        chosen, got, why = ctx.facts[level.name], Decimal(ctx.facts[score.name]), ctx.facts[reason.name]
+        level, score = state.level, state.score
+        chosen, got = ctx.facts[level.name], Decimal(ctx.facts[score.name])
         share = div(got, leaf.weight) if leaf.weight else Decimal(0)
         allowed = state.ranges[chosen]
         if not allowed.contains(share):
@@ -68,6 +68,13 @@ class Qualitative(Shape):
                     expected=allowed.describe("得分率"),
                 )
             )
+        return QualitativeComputed(got, chosen=chosen, share=share)
+
+    def explain(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext, computed: Computed) -> Outcome:
+        assert isinstance(computed, QualitativeComputed)
+        state: QualitativeState = configured.state
+        level, score, reason = state.level, state.score, state.reason
+        chosen, got, share, why = computed.chosen, computed.score, computed.share, ctx.facts[reason.name]
         out = Outcome(
             got,
             [shown_input(level, chosen), shown_input(score, got), shown_input(reason, why)],
@@ -84,6 +91,12 @@ class Qualitative(Shape):
                 )
             )
         return out
+
+
+@dataclass(slots=True, kw_only=True)
+class QualitativeComputed(Computed):
+    chosen: str  # the level
+    share: Number  # the score's share of the weight
 
 
 @dataclass(frozen=True, slots=True)

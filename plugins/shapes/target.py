@@ -15,7 +15,7 @@ from decimal import Decimal
 from jixiao import errors
 from jixiao.errors import FactError, Problem
 from jixiao.hookspecs import hookimpl
-from jixiao.indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
+from jixiao.indicator import Computed, Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
 from jixiao.numbers import Number, div, fmt_detail, fmt_number, fmt_percent, fmt_points, mul, sub, to_decimal
 from jixiao.pack.model import LeafSpec
 from jixiao.rules.model import Condition, DecisionTable, Rule
@@ -70,24 +70,29 @@ class Target(Shape):
         a, t = state.actual.compute(ctx), self._target(configured, ctx)
         return {f"{leaf.code}:actual": a, f"{leaf.code}:completion": completion(state.nature, a, t, state.actual.label)}
 
-    def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
-        state: TargetState = configured.state
-        nature, actual = state.nature, state.actual
+    def compute(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> TargetComputed:
         a, t = ctx.inputs[f"{leaf.code}:actual"], self._target(configured, ctx)
         ratio = ctx.inputs[f"{leaf.code}:completion"]
+        if ctx.decisions.get(f"{leaf.code}:met") == "met":
+            return TargetComputed(leaf.weight, (f"{leaf.code}:met",), actual=a, target=t, ratio=ratio, met=True)
+        return TargetComputed(mul(leaf.weight, ratio), actual=a, target=t, ratio=ratio, met=False)
+
+    def explain(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext, computed: Computed) -> Outcome:
+        assert isinstance(computed, TargetComputed)
+        state: TargetState = configured.state
+        nature, actual = state.nature, state.actual
+        a, t, ratio, score = computed.actual, computed.target, computed.ratio, computed.score
         inputs, mids = actual.explain(ctx, a)
         if isinstance(state.target, str):
             inputs.append(shown_input(leaf.facts[state.target], t))
-        met = ctx.decisions.get(f"{leaf.code}:met") == "met"
-        score = leaf.weight if met else mul(leaf.weight, ratio)
         out = Outcome(
             score,
             inputs,
             mids
             + [Intermediate("完成比例", ratio, fmt_percent(ratio)), Intermediate("得分", score, fmt_detail(score))],
-            rules=[f"{leaf.code}:met"] if met else [],
+            rules=list(computed.rules),
         )
-        if not met:
+        if not computed.met:
             lost = sub(leaf.weight, score)
             out.deductions.append(
                 Deduction(
@@ -98,6 +103,14 @@ class Target(Shape):
                 )
             )
         return out
+
+
+@dataclass(slots=True, kw_only=True)
+class TargetComputed(Computed):
+    actual: Number
+    target: Number
+    ratio: Number  # completion, ≥ 1 when met
+    met: bool
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,6 @@ the choice of rules backend in ``rules.backends``.
 
 from __future__ import annotations
 
-import copy
 import functools
 import hashlib
 import json
@@ -316,7 +315,7 @@ class Engine(LeafScoring):
         card = Scorecard(
             dept.department_id,
             dept.department_name,
-            copy.deepcopy(self._rubric_info),
+            _own_copy(self._rubric_info),
             __version__,
             self.backend.name,
             roots,
@@ -382,6 +381,12 @@ class Engine(LeafScoring):
                 NodeResult(node.code, node.name, node.printed_name, node.weight, sum_scores(children), children)
             )
         return [results[k] if k.__class__ is str else built[k] for k in self._roots]
+
+
+def _own_copy(rubric_info: dict[str, Any]) -> dict[str, Any]:
+    """What ``copy.deepcopy`` gives for ``Engine.rubric_info`` (strings, and a list of plugins each with a
+    list of indicators), at a fifth of its cost: every scorecard gets one."""
+    return {**rubric_info, "plugins": [{**p, "indicators": list(p["indicators"])} for p in rubric_info["plugins"]]}
 
 
 def sum_scores(results: Iterable[NodeResult | LeafResult]) -> Decimal:

@@ -103,6 +103,7 @@ class LeafResult:
 
 TEXTS = ("inputs", "intermediates", "deductions")  # what ``ExplainedWhenRead`` makes when first read
 _SLOTS: dict[str, Any] = {name: LeafResult.__dict__[name] for name in TEXTS}  # those fields' slots
+_put_inputs, _put_intermediates, _put_deductions = (_SLOTS[name].__set__ for name in TEXTS)
 _NOT_MADE: Any = None  # a text field before its texts are made (never seen: reading it makes them)
 
 
@@ -170,8 +171,9 @@ class ExplainedWhenRead(LeafResult):
     def _explain(self) -> None:
         assert self._later is not None
         outcome = self._later()
-        for name in TEXTS:
-            _SLOTS[name].__set__(self, getattr(outcome, name))
+        _put_inputs(self, outcome.inputs)
+        _put_intermediates(self, outcome.intermediates)
+        _put_deductions(self, outcome.deductions)
         self._later = None
 
     def __reduce__(self) -> tuple[Any, ...]:

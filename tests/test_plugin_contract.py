@@ -204,6 +204,15 @@ def test_a_replacement_plugin_is_named_on_the_scorecard_and_in_its_digest(refere
     assert card.rubric["pack_digest"] == base.rubric["digest"] != card.rubric["digest"]
 
 
+def test_each_scorecard_has_its_own_record_of_what_scored_it(reference_doc):
+    engine = Engine.from_rubric("shenzhen-yantian-2023", plugins=[STRICT])
+    first, second = engine.evaluate(reference_doc), engine.evaluate(reference_doc)
+    first.rubric["plugins"][0]["indicators"].append("9.9.9")
+    first.rubric["plugins"].append({"name": "x"})
+    first.rubric["id"] = "changed"
+    assert second.rubric == engine.rubric_info == engine.evaluate(reference_doc).rubric
+
+
 def test_every_format_that_shows_the_pack_names_the_replacement(tmp_path):
     from openpyxl import load_workbook
 

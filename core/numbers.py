@@ -111,6 +111,18 @@ def exact(value: Number) -> Fraction:
 _SIGNALS = (Inexact, Underflow, Subnormal, Overflow)
 
 
+def _pair(value: Number) -> tuple[int, int]:
+    """``value`` as (numerator, denominator), the denominator positive; a float refused, as ``exact`` refuses it.
+
+    The fallbacks below build one ``Fraction`` from two such pairs: half the cost of
+    converting both operands to fractions and letting ``Fraction`` combine them.
+    """
+    cls = value.__class__
+    if cls is Fraction or cls is Decimal or cls is int:
+        return value.as_integer_ratio()
+    return exact(value).as_integer_ratio()
+
+
 def add(a: Number, b: Number) -> Number:
     """``a + b`` exactly: a Decimal while it fits, else a Fraction (never a rounded Decimal)."""
     if a.__class__ is not Fraction and b.__class__ is not Fraction:
@@ -119,7 +131,8 @@ def add(a: Number, b: Number) -> Number:
             return _EXACT.add(a, b)  # type: ignore[arg-type]
         except _SIGNALS:
             pass
-    return exact(a) + exact(b)
+    (an, ad), (bn, bd) = _pair(a), _pair(b)
+    return Fraction(an * bd + bn * ad, ad * bd)
 
 
 def sub(a: Number, b: Number) -> Number:
@@ -129,7 +142,8 @@ def sub(a: Number, b: Number) -> Number:
             return _EXACT.subtract(a, b)  # type: ignore[arg-type]  # no Fraction (see ``add``)
         except _SIGNALS:
             pass
-    return exact(a) - exact(b)
+    (an, ad), (bn, bd) = _pair(a), _pair(b)
+    return Fraction(an * bd - bn * ad, ad * bd)
 
 
 def mul(a: Number, b: Number) -> Number:
@@ -139,12 +153,14 @@ def mul(a: Number, b: Number) -> Number:
             return _EXACT.multiply(a, b)  # type: ignore[arg-type]  # no Fraction (see ``add``)
         except _SIGNALS:
             pass
-    return exact(a) * exact(b)
+    (an, ad), (bn, bd) = _pair(a), _pair(b)
+    return Fraction(an * bn, ad * bd)
 
 
 def div(a: Number, b: Number) -> Fraction:
     """``a ÷ b`` as an exact fraction (``ZeroDivisionError`` when ``b`` is 0)."""
-    return exact(a) / exact(b)
+    (an, ad), (bn, bd) = _pair(a), _pair(b)
+    return Fraction(an * bd, ad * bn)
 
 
 def total(values, start: Number = ZERO) -> Number:

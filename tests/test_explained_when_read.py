@@ -11,16 +11,21 @@ import json
 import pickle
 import types
 from decimal import localcontext
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
 import test_alternatives
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from oracle import synth
 
 from jixiao import Engine, hookimpl
 from jixiao.batch.worker import compact
+from jixiao.facts import FactSpec
 from jixiao.implementation import Implementation
+from jixiao.plugins.shapes.progress import Period, ProgressState, progress_steps, score_in_integers
 from jixiao.scorecard import ExplainedWhenRead, LeafResult
 from jixiao.shapes.base import Shape
 
@@ -210,3 +215,41 @@ def test_a_subclass_that_changes_evaluate_is_not_split():
 
     assert Bands("x").two_steps() is not None
     assert Louder("x").two_steps() is None
+
+
+amounts = st.decimals(min_value=-1000, max_value=100000, places=4, allow_nan=False, allow_infinity=False)
+fractions_above_zero = st.fractions(min_value=Fraction(1, 1000), max_value=3, max_denominator=1000)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    budget=amounts.filter(bool),
+    spent=st.lists(st.one_of(amounts, st.integers(-10, 10**6)), min_size=1, max_size=5),
+    cap=fractions_above_zero,
+    average_points=st.one_of(st.just(Fraction(0)), fractions_above_zero),
+    data=st.data(),
+)
+def test_progress_scores_in_integers_what_its_steps_add_up_to(budget, spent, cap, average_points, data):
+    """The score is computed without a fraction per step; its texts' steps must add up to the same
+    fraction, whatever the signs, caps, schedules and points."""
+    periods = tuple(
+        Period(
+            f"q{i}",
+            f"第{i}期",
+            str,
+            data.draw(fractions_above_zero),
+            data.draw(fractions_above_zero),
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        )
+        for i in range(len(spent))
+    )
+    state = ProgressState(FactSpec("budget", "money", "预算"), periods, cap, average_points, "avg")
+    facts = {"budget": budget, **{f"q{i}": value for i, value in enumerate(spent)}}
+    expected = progress_steps(state, facts, None).score
+    got = score_in_integers(state, facts)
+    assert got == expected and type(got) is type(expected) is Fraction

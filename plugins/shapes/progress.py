@@ -3,7 +3,7 @@ plus min(average ratio × points, points): quarterly spending against the 25/50/
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -81,8 +81,8 @@ class Progress(Shape):
         return Configured(facts, formula=formula, state=state)
 
     def compute(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> ProgressComputed:
-        """Progress and ratios are exact fractions, rounded only when the pack rounds rates. The caps are
-        comparisons that keep ``min``'s choice between equal values."""
+        """The score; the steps its texts show are computed with it only where the pack rounds rates
+        (each period's rate rounded before the next step), else when the texts are made."""
         state: ProgressState = configured.state
         facts = ctx.facts
         budgeted = facts[state.budget.name]
@@ -96,32 +96,10 @@ class Progress(Shape):
                     expected="大于 0 的金额",
                 )
             )
-        round_rate = ctx.pack.round_rate if ctx.pack.rate_rounding is not None else None
-        whole_budget, cap = exact(budgeted), state.cap
-        periods = []
-        score: Number = ZERO
-        ratio_sum: Number = ZERO
-        for p in state.periods:
-            quotient = exact(facts[p.fact]) / whole_budget
-            if round_rate is None:
-                progress: Number = quotient
-                ratio: Number = quotient / p.schedule
-            else:
-                progress = round_rate(quotient)
-                ratio = round_rate(div(progress, p.schedule))
-            ratio_sum = add(ratio_sum, ratio)
-            got = mul(cap if cap < ratio else ratio, p.points)
-            score = add(score, got)
-            periods.append(PeriodComputed(progress, ratio, got))
-        average_points = state.average_points
-        average = average_got = None
-        if average_points:
-            average = div(ratio_sum, len(state.periods))
-            average_got = mul(average, average_points)
-            if average_points < average_got:
-                average_got = average_points
-            score = add(score, average_got)
-        return ProgressComputed(score, periods=periods, average=average, average_got=average_got)
+        if ctx.pack.rate_rounding is not None:
+            steps = progress_steps(state, facts, ctx.pack.round_rate)
+            return ProgressComputed(steps.score, steps=steps)
+        return ProgressComputed(score_in_integers(state, facts), steps=None)
 
     def explain(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext, computed: Computed) -> Outcome:
         """Everything about a period that depends on the pack alone was built at configure time (``Period``);
@@ -129,10 +107,11 @@ class Progress(Shape):
         assert isinstance(computed, ProgressComputed)
         state: ProgressState = configured.state
         facts = ctx.facts
+        steps = computed.steps or progress_steps(state, facts, None)
         inputs = [shown_input(state.budget, facts[state.budget.name])]
         mids: list[Intermediate] = []
         deductions: list[Deduction] = []
-        for p, done in zip(state.periods, computed.periods):
+        for p, done in zip(state.periods, steps.periods):
             spent, got = facts[p.fact], done.got
             inputs.append(InputValue(p.fact, p.label, spent, p.show(spent)))
             shown_progress, shown_ratio = fmt_percent(done.progress), fmt_percent(done.ratio)
@@ -151,7 +130,7 @@ class Progress(Shape):
                         p.rule,
                     )
                 )
-        average_points, avg, avg_got = state.average_points, computed.average, computed.average_got
+        average_points, avg, avg_got = state.average_points, steps.average, steps.average_got
         if avg is not None and avg_got is not None:
             shown_avg = fmt_percent(avg)
             mids += (
@@ -178,11 +157,76 @@ class PeriodComputed:
     got: Number  # points for the period
 
 
-@dataclass(slots=True, kw_only=True)
-class ProgressComputed(Computed):
+@dataclass(slots=True)
+class ProgressSteps:
     periods: list[PeriodComputed]
     average: Number | None  # None when the pack gives the average no points
     average_got: Number | None
+    score: Number
+
+
+@dataclass(slots=True, kw_only=True)
+class ProgressComputed(Computed):
+    steps: ProgressSteps | None  # None: made with the texts
+
+
+def progress_steps(
+    state: ProgressState, facts: Mapping[str, Any], round_rate: Callable[[Any], Any] | None
+) -> ProgressSteps:
+    """Each period's progress, rate and points, the average and the score, as exact fractions; rates rounded
+    by ``round_rate`` where the pack rounds them. The caps are comparisons that keep ``min``'s choice
+    between equal values."""
+    whole_budget, cap = exact(facts[state.budget.name]), state.cap
+    periods = []
+    score: Number = ZERO
+    ratio_sum: Number = ZERO
+    for p in state.periods:
+        quotient = exact(facts[p.fact]) / whole_budget
+        if round_rate is None:
+            progress: Number = quotient
+            ratio: Number = quotient / p.schedule
+        else:
+            progress = round_rate(quotient)
+            ratio = round_rate(div(progress, p.schedule))
+        ratio_sum = add(ratio_sum, ratio)
+        got = mul(cap if cap < ratio else ratio, p.points)
+        score = add(score, got)
+        periods.append(PeriodComputed(progress, ratio, got))
+    average_points = state.average_points
+    average = average_got = None
+    if average_points:
+        average = div(ratio_sum, len(state.periods))
+        average_got = mul(average, average_points)
+        if average_points < average_got:
+            average_got = average_points
+        score = add(score, average_got)
+    return ProgressSteps(periods, average, average_got, score)
+
+
+def score_in_integers(state: ProgressState, facts: Mapping[str, Any]) -> Fraction:
+    """``progress_steps(state, facts, None).score``, the same fraction, without a ``Fraction`` per step (a
+    tenth of a department's time): every quotient an integer pair with a positive denominator, reduced
+    once at the end."""
+    bn, bd = facts[state.budget.name].as_integer_ratio()
+    cn, cd = state.cap.numerator, state.cap.denominator
+    score_n, score_d, sum_n, sum_d = 0, 1, 0, 1
+    for p in state.periods:
+        sn, sd = facts[p.fact].as_integer_ratio()
+        rn, rd = sn * bd * p.schedule.denominator, sd * bn * p.schedule.numerator  # spent ÷ budget ÷ schedule
+        if rd < 0:
+            rn, rd = -rn, -rd
+        sum_n, sum_d = sum_n * rd + rn * sum_d, sum_d * rd
+        if cn * rd < rn * cd:  # above the cap
+            rn, rd = cn, cd
+        pn, pd = p.points.numerator, p.points.denominator
+        score_n, score_d = score_n * rd * pd + rn * pn * score_d, score_d * rd * pd
+    points = state.average_points
+    if points:
+        an, ad = sum_n * points.numerator, sum_d * len(state.periods) * points.denominator  # average × points
+        if points.numerator * ad < an * points.denominator:
+            an, ad = points.numerator, points.denominator
+        score_n, score_d = score_n * ad + an * score_d, score_d * ad
+    return Fraction(score_n, score_d)
 
 
 @dataclass(frozen=True)

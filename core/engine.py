@@ -105,6 +105,7 @@ class Engine(LeafScoring):
         self._rubric_info = self.rubric_info
         self._overrides = tuple(o.to_dict() for o in pack.overrides)  # each scorecard gets its own copies
         self._score_places, self._score_mode = pack.score_rounding[0], ROUNDING_MODES[pack.score_rounding[1]]
+        self._rate_places = pack.rate_places
         self._origins = {
             leaf.code: {
                 "weight": leaf.origins.get("weight", pack.base or pack.id),
@@ -191,7 +192,7 @@ class Engine(LeafScoring):
 
         Parsing and scoring run in ``numbers.CONTEXT``, whatever the caller's decimal context.
         """
-        with localcontext(CONTEXT), rate_places(self.pack.rate_places):
+        with localcontext(CONTEXT), rate_places(self._rate_places):
             doc = (
                 read_facts_file(facts)
                 if isinstance(facts, (str, Path))
@@ -222,7 +223,7 @@ class Engine(LeafScoring):
 
     def score(self, dept: DepartmentFacts) -> Scorecard:
         """One validated department's scorecard, computed in ``numbers.CONTEXT``."""
-        with localcontext(CONTEXT), rate_places(self.pack.rate_places):
+        with localcontext(CONTEXT), rate_places(self._rate_places):
             return self._score(dept)
 
     def _score(self, dept: DepartmentFacts) -> Scorecard:

@@ -21,17 +21,17 @@ from .errors import JixiaoError, Problem
 from .fact_model import DepartmentFacts
 from .indicator import Computed, Configured, Deduction, EvalContext, Intermediate, Outcome
 from .numbers import RATE_PLACES, ZERO, Number, fmt_detail, fmt_number, fmt_points, mul, round_to, sub
-from .pack.model import Gate, LeafSpec, Pack
+from .pack.model import Gate, LeafSpec
 from .scorecard import ERROR, NOT_APPLICABLE, NOT_EVALUABLE, SCORED, ExplainedWhenRead, LeafResult
 
 
 class LeafScoring:
     """The per-leaf steps of ``Engine``: problems, gates, the plugin's outcome, bound and rounded."""
 
-    pack: Pack  # set by Engine at load, like the three below
-    _origins: dict[str, dict[str, str]]
+    _origins: dict[str, dict[str, str]]  # set by Engine at load, like the three below
     _score_places: int
     _score_mode: str
+    _rate_places: int | None
 
     def _fact_problems(self, b: Binding, dept: DepartmentFacts) -> list[Problem]:
         out = []
@@ -158,7 +158,7 @@ class LeafScoring:
         score = round_to(bounded, self._score_places, self._score_mode)  # = self.pack.round_score(bounded)
         if explain is not None:
             assert ctx is not None and isinstance(outcome, Computed)
-            later = Later(explain, leaf, configured, ctx, outcome, raw, bounded, score, self.pack.rate_places)
+            later = Later(explain, leaf, configured, ctx, outcome, raw, bounded, score, self._rate_places)
             return ExplainedWhenRead(
                 leaf.code,
                 leaf.name,

@@ -91,6 +91,7 @@ class Computed:
 
     score: Number
     rules: tuple[str, ...] = ()
+    applicable_weight: Decimal | None = None  # as ``Outcome.applicable_weight``
 
 
 @dataclass(slots=True)

@@ -152,7 +152,7 @@ class LeafScoring:
             return self._unscored(b, ERROR, [_bad_score(b, raw)])
         if leaf.scale != 1:
             raw = mul(raw, leaf.scale)
-        applicable = outcome.applicable_weight if explain is None else None  # type: ignore[union-attr]
+        applicable = outcome.applicable_weight
         ceiling = leaf.weight if applicable is None else applicable
         bounded = raw if ZERO <= raw <= ceiling else ZERO if raw < ZERO else ceiling
         score = round_to(bounded, self._score_places, self._score_mode)  # = self.pack.round_score(bounded)
@@ -171,6 +171,7 @@ class LeafScoring:
                 notes,
                 b.path,
                 self._origins[leaf.code],
+                applicable,
                 later,
             )
         assert isinstance(outcome, Outcome)

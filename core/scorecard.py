@@ -101,9 +101,9 @@ class LeafResult:
         }
 
 
-TEXTS = ("inputs", "intermediates", "deductions")  # what ``ExplainedWhenRead`` makes when first read
+TEXTS = ("inputs", "intermediates", "deductions", "rows")  # what ``ExplainedWhenRead`` makes when first read
 _SLOTS: dict[str, Any] = {name: LeafResult.__dict__[name] for name in TEXTS}  # those fields' slots
-_put_inputs, _put_intermediates, _put_deductions = (_SLOTS[name].__set__ for name in TEXTS)
+_put_inputs, _put_intermediates, _put_deductions, _put_rows = (_SLOTS[name].__set__ for name in TEXTS)
 _NOT_MADE: Any = None  # a text field before its texts are made (never seen: reading it makes them)
 
 
@@ -120,7 +120,7 @@ def _explained(name: str) -> Any:
 
 
 class ExplainedWhenRead(LeafResult):
-    """A scored leaf whose inputs, intermediates and deductions are made when one of them is first read,
+    """A scored leaf whose inputs, intermediates, deductions and rows are made when one of them is first read,
     by the shape's ``explain`` of what it computed: a scorecard read for its scores alone never formats a
     number. Read, it is the ``LeafResult`` the shape's ``evaluate`` would have given; copied or pickled, it
     becomes one."""
@@ -130,6 +130,7 @@ class ExplainedWhenRead(LeafResult):
     inputs = _explained("inputs")
     intermediates = _explained("intermediates")
     deductions = _explained("deductions")
+    rows = _explained("rows")
 
     def __init__(
         self,
@@ -144,6 +145,7 @@ class ExplainedWhenRead(LeafResult):
         notes: list[str],
         path: tuple[str, ...],
         origins: dict[str, str],
+        applicable_weight: Decimal | None,
         later: Callable[[], Any],
     ) -> None:
         """A scored leaf; its texts, None until read, are what ``later()`` returns."""
@@ -165,6 +167,8 @@ class ExplainedWhenRead(LeafResult):
             notes,
             path,
             origins,
+            _NOT_MADE,
+            applicable_weight,
         )
         self._later: Callable[[], Any] | None = later
 
@@ -174,6 +178,7 @@ class ExplainedWhenRead(LeafResult):
         _put_inputs(self, outcome.inputs)
         _put_intermediates(self, outcome.intermediates)
         _put_deductions(self, outcome.deductions)
+        _put_rows(self, outcome.rows)
         self._later = None
 
     def __reduce__(self) -> tuple[Any, ...]:

@@ -44,8 +44,9 @@ TWO_STEP_SHAPES = (
     "qualitative",
     "ratio",
     "target",
+    "target_list",
     "under_target",
-)  # every built-in shape but target_list, whose rows are texts made with the scores
+)  # every built-in shape
 
 
 def case_documents(pack_dir: Path) -> list[dict]:
@@ -111,7 +112,7 @@ def test_texts_made_when_read_are_the_texts_made_at_once(pack, monkeypatch, tmp_
     assert read_later == [dumped(card) for card in at_once]
 
 
-def test_every_built_in_shape_but_target_list_is_taken_in_two_steps(tmp_path):
+def test_every_built_in_shape_is_taken_in_two_steps(tmp_path):
     def implementations(b):
         yield b.implementation
         state = b.configured.state
@@ -127,7 +128,6 @@ def test_every_built_in_shape_but_target_list_is_taken_in_two_steps(tmp_path):
         if i is not None
     }
     assert {kind for kind, two in taken.items() if two} == set(TWO_STEP_SHAPES)
-    assert taken["target_list"] is False
 
 
 def test_scores_alone_make_no_text(reference_doc, monkeypatch):

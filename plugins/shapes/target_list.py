@@ -16,7 +16,7 @@ from decimal import Decimal
 from jixiao import errors
 from jixiao.errors import FactError, Problem
 from jixiao.facts import FactSpec
-from jixiao.indicator import Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
+from jixiao.indicator import Computed, Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
 from jixiao.numbers import (
     Number,
     add,
@@ -99,7 +99,7 @@ class TargetList(Shape):
         state = TargetListState(spec, ranges, {str(k): str(v) for k, v in text_levels.items()}, level_scores)
         return Configured({spec.name: spec}, formula=formula, state=state)
 
-    def evaluate(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> Outcome:
+    def compute(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext) -> TargetListComputed:
         state: TargetListState = configured.state
         spec = state.fact
         rows = ctx.facts[spec.name]
@@ -115,10 +115,33 @@ class TargetList(Shape):
                     expected=f"分值合计 {fmt_number(leaf.weight)}",
                 )
             )
-        cats = dict(spec.columns[0].choices)
-        out = Outcome(Decimal(0), intermediates=[Intermediate("分值合计", points_total, fmt_number(points_total))])
+        score: Number = Decimal(0)
         applicable: Decimal = leaf.weight
+        scored: list[RowScore | None] = []
         for i, row in enumerate(rows, 1):
+            if row.get("applicable") is False:
+                applicable -= row["points"]
+                scored.append(None)
+                continue
+            got, ratio, level = self._row_score(state, i, row)
+            score = add(score, got)
+            scored.append(RowScore(got, ratio, level))
+        return TargetListComputed(
+            score,
+            applicable_weight=None if applicable == leaf.weight else applicable,
+            points_total=points_total,
+            scored=scored,
+        )
+
+    def explain(self, leaf: LeafSpec, configured: Configured, ctx: EvalContext, computed: Computed) -> Outcome:
+        """Each row as the form prints it (its texts as written, its category and level named), with its score."""
+        assert isinstance(computed, TargetListComputed)
+        state: TargetListState = configured.state
+        spec = state.fact
+        points_total = computed.points_total
+        cats = dict(spec.columns[0].choices)
+        out = Outcome(computed.score, intermediates=[Intermediate("分值合计", points_total, fmt_number(points_total))])
+        for i, (row, done) in enumerate(zip(ctx.facts[spec.name], computed.scored), 1):
             shown = {
                 "category": cats[row["category"]],
                 "name": row["name"],
@@ -132,13 +155,11 @@ class TargetList(Shape):
                 **{k: row[k] for k in ("target_text", "actual_text") if row.get(k)},  # texts as the form prints them
                 "source": f"{spec.name}:{row['category']}",  # the table fact and category key it came from
             }
-            if row.get("applicable") is False:
-                applicable -= row["points"]
+            if done is None:
                 out.rows.append({**shown, "score": None, "status": "not_applicable"})
                 continue
-            got, ratio, level = self._row_score(state, i, row)
+            got, ratio, level = done.got, done.ratio, done.level
             shown["level"] = LEVELS.get(level, "")
-            out.score = add(out.score, got)
             out.rows.append({**shown, "score": got, "status": "scored"})
             out.intermediates.append(
                 Intermediate(f"{row['name']}得分", got, f"{fmt_detail(got)}（完成比例{fmt_percent(ratio)}）")
@@ -155,7 +176,8 @@ class TargetList(Shape):
                 if row.get("deviation"):
                     problem += f"。偏差原因：{row['deviation']}"
                 out.deductions.append(Deduction(lost, f"{row['name']}未完全达成", problem, f"{leaf.code}:row{i}"))
-        if applicable != leaf.weight:
+        if computed.applicable_weight is not None:
+            applicable = computed.applicable_weight
             out.applicable_weight = applicable
             out.intermediates.append(Intermediate("适用指标分值", applicable, fmt_number(applicable)))
         return out
@@ -219,6 +241,19 @@ def _level(state: TargetListState, row: dict, refused) -> str:
 
 def _as_written(row: dict) -> str:
     return f"实际完成值“{row['actual_text']}”，" if row.get("actual_text") else ""
+
+
+@dataclass(slots=True)
+class RowScore:
+    got: Number
+    ratio: Number  # completion ratio, or a qualitative row's share of its points
+    level: str  # a qualitative row's level, "" for a quantitative one
+
+
+@dataclass(slots=True, kw_only=True)
+class TargetListComputed(Computed):
+    points_total: Number
+    scored: list[RowScore | None]  # per row, None where the row does not apply
 
 
 @dataclass(frozen=True, slots=True)

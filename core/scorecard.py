@@ -108,7 +108,8 @@ _NOT_MADE: Any = None  # a text field before its texts are made (never seen: rea
 
 
 def _explained(name: str) -> Any:
-    """A text field of ``ExplainedWhenRead``: read, it makes the leaf's texts first if they are not made yet."""
+    """A text field of ``ExplainedWhenRead``: read or replaced, it makes the leaf's texts first if they are
+    not made yet (a value a plugin assigns is never overwritten by texts made after it)."""
     slot = _SLOTS[name]
 
     def read(self: ExplainedWhenRead) -> Any:
@@ -116,7 +117,12 @@ def _explained(name: str) -> Any:
             self._explain()
         return slot.__get__(self, LeafResult)
 
-    return property(read, slot.__set__)
+    def write(self: ExplainedWhenRead, value: Any) -> None:
+        if self._later is not None:
+            self._explain()
+        slot.__set__(self, value)
+
+    return property(read, write)
 
 
 class ExplainedWhenRead(LeafResult):
@@ -149,6 +155,7 @@ class ExplainedWhenRead(LeafResult):
         later: Callable[[], Any],
     ) -> None:
         """A scored leaf; its texts, None until read, are what ``later()`` returns."""
+        self._later: Callable[[], Any] | None = None  # while the fields are first set
         LeafResult.__init__(
             self,
             code,
@@ -170,7 +177,7 @@ class ExplainedWhenRead(LeafResult):
             _NOT_MADE,
             applicable_weight,
         )
-        self._later: Callable[[], Any] | None = later
+        self._later = later
 
     def _explain(self) -> None:
         assert self._later is not None

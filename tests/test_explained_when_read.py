@@ -165,6 +165,25 @@ def test_texts_are_the_same_whatever_the_readers_decimal_context(monkeypatch):
     assert "99.27%" in later
 
 
+def test_texts_a_plugin_replaces_are_not_overwritten_when_read(reference_doc):
+    """A ``jixiao_indicator_scored`` plugin may replace a leaf's deductions before anyone read them."""
+
+    class Forgiving:
+        name = "forgiving"
+
+        @hookimpl
+        def jixiao_indicator_scored(self, leaf, result, department_id):
+            if result.score is not None and result.score < result.weight:
+                result.deductions = []
+                result.inputs.append("附注")
+
+    engine = Engine.from_rubric("shenzhen-yantian-2023", plugins=[Forgiving()])
+    card = engine.evaluate(reference_doc)
+    lost = [leaf for leaf in card.leaves() if leaf.score is not None and leaf.score < leaf.weight]
+    assert lost and all(leaf.deductions == [] and leaf.inputs[-1] == "附注" for leaf in lost)
+    assert any(isinstance(leaf, ExplainedWhenRead) for leaf in lost)
+
+
 def test_copied_or_pickled_it_is_a_plain_leaf_result(reference_doc):
     card = Engine.from_rubric("shenzhen-yantian-2023").evaluate(reference_doc)
     expected = dumped(card)

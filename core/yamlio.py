@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ import yaml
 
 from .errors import DUPLICATE_KEY, INPUT_LIMIT
 from .limits import LIMITS, raise_hint
+from .yaml_plain import plain
 
 _DECIMAL_INT = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)")
 _MERGE = "tag:yaml.org,2002:merge"
@@ -77,13 +77,15 @@ if getattr(yaml, "__with_libyaml__", False):
 
 
 def parse_yaml(
-    text: str, loaders: tuple[type, ...] | None = None, inspect: Callable[[yaml.Node], Any] | None = None
-) -> tuple[Any, Any]:
-    """(data, ``inspect(root node)``) of one YAML document, by the first of ``loaders`` that accepts it.
+    text: str, loaders: tuple[type, ...] | None = None, with_lines: bool = False
+) -> tuple[Any, dict[tuple, int] | None]:
+    """(data, the line of every node when ``with_lines``) of one YAML document, by the first of ``loaders``
+    that accepts it.
 
-    ``inspect`` sees the node tree before construction, which rewrites merge keys
-    (``<<``) in place. Whatever the earlier loaders raise, the last one's answer
-    stands, error included.
+    Plain data is built in one walk (``yaml_plain``); anything else by PyYAML's
+    constructors, the lines read from the node tree before construction, which rewrites
+    merge keys (``<<``) in place. Whatever the earlier loaders raise, the last one's
+    answer stands, error included.
     """
     if loaders is None:
         loaders = LOADERS[-1:] if any(mark in text for mark in LENIENT) else LOADERS
@@ -97,10 +99,14 @@ def parse_yaml(
                 raise SyntaxProblem(
                     f"YAML 嵌套层数过多：最多 {LIMITS.depth} 层{raise_hint('depth')}", INPUT_LIMIT
                 ) from None
-            if node is not None:
-                check_tree(node)
-            seen = None if inspect is None or node is None else inspect(node)
-            return (None if node is None else loader.construct_document(node)), seen
+            if node is None:
+                return None, None
+            check_tree(node)
+            built = plain(loader, node, with_lines, _int, _decimal)
+            if built is not None:
+                return built.data, built.lines
+            lines = _lines(node) if with_lines else None
+            return loader.construct_document(node), lines
         except SyntaxProblem:
             raise
         except Exception:
@@ -301,7 +307,7 @@ def load_with_lines(path: Path) -> tuple[Any, dict[tuple, int]]:
     if path.suffix.lower() == ".json":
         return load_text(text, ".json"), {}
     try:
-        data, lines = parse_yaml(text, inspect=_lines)
+        data, lines = parse_yaml(text, with_lines=True)
     except yaml.MarkedYAMLError as exc:
         raise _yaml_problem(exc) from None
     return data, lines or {}

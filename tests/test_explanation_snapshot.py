@@ -429,7 +429,7 @@ def _yaml_files() -> list[Path]:
 
 def _loaded(text: str, loaders) -> tuple:
     try:
-        return ("ok", yamlio.parse_yaml(text, loaders, inspect=yamlio._lines))
+        return ("ok", yamlio.parse_yaml(text, loaders, with_lines=True))
     except Exception as exc:
         return ("error", type(exc), str(exc))
 

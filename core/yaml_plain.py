@@ -1,0 +1,101 @@
+"""Plain data from a YAML node tree in one walk: PyYAML's safe constructors, for the documents packs and
+facts are made of.
+
+PyYAML builds data from nodes through generic machinery (a generator per mapping, a
+state stack, a pass per alias) and ``load_with_lines`` walked the tree once more for the
+line of every node: a third of reading a large pack. A document of mappings with text
+keys, sequences and untagged scalars (text, numbers, yes/no, null, dates) is built here in one
+recursive walk, its lines recorded on the way, with the same constructors
+(``yamlio._int``, ``yamlio._decimal``) and the same results. Anything else — a merge key,
+an alias to a collection, a set or any other tag, a key that is not a scalar, a value
+a constructor refuses — makes ``plain`` answer None, and PyYAML builds the document as
+it always did, errors included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+_TAG = "tag:yaml.org,2002:"
+_MAPPING, _SEQUENCE = f"{_TAG}map", f"{_TAG}seq"
+_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP = (
+    f"{_TAG}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")
+)
+
+
+class _NotPlain(Exception):
+    """The document holds something only PyYAML's constructors build as PyYAML does."""
+
+
+@dataclass(frozen=True, slots=True)
+class Plain:
+    data: Any
+    lines: dict[tuple, int] | None  # as ``yamlio._lines`` gives them, when asked for
+
+
+def plain(
+    loader: Any,
+    root: yaml.Node,
+    with_lines: bool,
+    construct_int: Callable[[Any, yaml.ScalarNode], Any],
+    construct_float: Callable[[Any, yaml.ScalarNode], Any],
+) -> Plain | None:
+    """``root`` built as ``loader.construct_document`` builds it (and its lines), or None when it is not
+    plain data."""
+    lines: dict[tuple, int] | None = {} if with_lines else None
+    seen: set[int] = set()  # collection nodes walked: a second visit is an alias, which PyYAML shares
+    bool_values = loader.bool_values
+    scalar_class, mapping_class = yaml.ScalarNode, yaml.MappingNode
+
+    def scalar(node: yaml.ScalarNode) -> Any:
+        tag = node.tag
+        if tag == _STR:
+            return node.value
+        if tag == _INT:
+            return construct_int(loader, node)
+        if tag == _FLOAT:
+            return construct_float(loader, node)
+        if tag == _BOOL:
+            return bool_values[node.value.lower()]
+        if tag == _NULL:
+            return None
+        if tag == _TIMESTAMP:
+            return loader.construct_yaml_timestamp(node)
+        raise _NotPlain
+
+    def walk(node: yaml.Node, at: tuple) -> Any:
+        if lines is not None:
+            lines[at] = node.start_mark.line + 1
+        cls = node.__class__
+        if cls is scalar_class:
+            return scalar(node)  # type: ignore[arg-type]  # a class test, as for the keys below
+        if id(node) in seen:
+            raise _NotPlain
+        seen.add(id(node))
+        if cls is mapping_class:
+            if node.tag != _MAPPING:
+                raise _NotPlain
+            out = {}
+            for key_node, value_node in node.value:
+                if key_node.__class__ is not scalar_class:
+                    raise _NotPlain
+                key = scalar(key_node)  # a merge key ("<<") has a tag of its own: not plain
+                here = at + (key_node.value,)
+                if lines is not None:
+                    lines[here] = key_node.start_mark.line + 1
+                out[key] = walk(value_node, here)
+                if lines is not None:
+                    lines[here] = key_node.start_mark.line + 1
+            return out
+        if node.tag != _SEQUENCE:
+            raise _NotPlain
+        return [walk(item, at + (i,)) for i, item in enumerate(node.value)]
+
+    try:
+        return Plain(walk(root, ()), lines)
+    except Exception:  # _NotPlain, or a constructor's refusal: PyYAML says it, with its own mark
+        return None

@@ -120,11 +120,12 @@ def _build(r: _Resolved, path: Path) -> Pack:
             in_order[id(where)] = ([k for k, _ in ordered], ordered)
         keys, items = in_order[id(where)]
         out = {}
+        depth = len(at)
         for i in range(bisect.bisect_left(keys, at), len(keys)):
             key, line = items[i]
-            if key[: len(at)] != at:
+            if key[:depth] != at:
                 break
-            out[".".join(str(p) for p in key[len(at) :])] = line
+            out[".".join(map(str, key[depth:]))] = line
         return out
 
     def node(n: NodeSchema, ancestors: tuple[str, ...]):

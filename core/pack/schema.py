@@ -61,7 +61,7 @@ class FactDecl(_Strict):
     kind: Literal["money", "number", "count", "rate", "bool", "choice", "score", "text", "date", "table"]
     label: str
     unit: str = ""
-    choices: dict[str, str] = {}
+    choices: dict[str, str] = Field(default_factory=dict)
     minimum: Bound | None = None
     maximum: Bound | None = None
     note: str = ""
@@ -97,14 +97,14 @@ class NodeSchema(_Strict):
     description: str = ""
     criteria: str = ""
     use: str | None = None
-    params: dict[str, Any] = {}
-    facts: dict[str, FactDecl] = {}
-    veto: list[GateSchema] = []
-    exempt: list[GateSchema] = []
-    not_applicable: list[GateSchema] = []
-    require_reason: list[ReasonSchema] = []
+    params: dict[str, Any] = Field(default_factory=dict)
+    facts: dict[str, FactDecl] = Field(default_factory=dict)
+    veto: list[GateSchema] = Field(default_factory=list)
+    exempt: list[GateSchema] = Field(default_factory=list)
+    not_applicable: list[GateSchema] = Field(default_factory=list)
+    require_reason: list[ReasonSchema] = Field(default_factory=list)
     improvement: str = ""
-    children: list[NodeSchema] = []
+    children: list[NodeSchema] = Field(default_factory=list)
 
 
 class DropSchema(_Strict):
@@ -175,10 +175,10 @@ class PackSchema(_Strict):
     total: Points | None = None
     rounding: RoundingPolicy | None = None
     grades: list[GradeBandSchema] | None = None
-    plugins: list[str] = []
-    facts: dict[str, FactDecl] = {}
-    metrics: dict[str, MetricSchema] = {}
+    plugins: list[str] = Field(default_factory=list)
+    facts: dict[str, FactDecl] = Field(default_factory=dict)
+    metrics: dict[str, MetricSchema] = Field(default_factory=dict)
     indicators: list[NodeSchema] | None = None
-    overrides: list[OverrideSchema] = []
-    checks: list[CheckSchema] = []
+    overrides: list[OverrideSchema] = Field(default_factory=list)
+    checks: list[CheckSchema] = Field(default_factory=list)
     form: FormSchema | None = None  # a project form's own layout (财预〔2020〕10号 自评表)

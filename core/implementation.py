@@ -20,6 +20,7 @@ jixiao is always evaluated in one call, so a failure in its texts ends its own l
 
 from __future__ import annotations
 
+import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -41,6 +42,28 @@ class ObservedPluginManager(pluggy.PluginManager):
         super().__init__(project_name)
         self.generation = 0
         self.monitors = 0
+        self._opts_of: dict[int, tuple[Any, Any]] = {}  # id of a class attribute → (it, pluggy's answer)
+
+    def parse_hookimpl_opts(self, plugin: Any, name: str) -> Any:
+        """pluggy's answer for an attribute an instance gets from its class, remembered per attribute.
+
+        The built-in shapes register some thirty instances of a dozen classes sharing most
+        of their methods, and pluggy looks every attribute of each up statically
+        (``inspect.getattr_static``): a tenth of start-up. The answer depends on the
+        attribute alone (the marker its function carries). What an instance holds itself
+        (its ``__dict__``, its slots) is asked of pluggy every time.
+        """
+        if isinstance(plugin, (type, types.ModuleType)):
+            return super().parse_hookimpl_opts(plugin, name)
+        attribute = next((klass.__dict__[name] for klass in type(plugin).__mro__ if name in klass.__dict__), _ABSENT)
+        if attribute is _ABSENT or isinstance(attribute, types.MemberDescriptorType) or name in _own(plugin):
+            return super().parse_hookimpl_opts(plugin, name)
+        known = self._opts_of.get(id(attribute))
+        if known is not None:
+            return known[1]
+        opts = super().parse_hookimpl_opts(plugin, name)
+        self._opts_of[id(attribute)] = (attribute, opts)  # the attribute kept: its id is not reused
+        return opts
 
     def register(self, plugin: Any, name: str | None = None) -> str | None:
         self.generation += 1
@@ -62,6 +85,18 @@ class ObservedPluginManager(pluggy.PluginManager):
             self.generation += 1
 
         return undo_and_count
+
+
+_ABSENT = object()
+
+
+def _own(plugin: Any) -> dict[str, Any]:
+    """``plugin``'s own ``__dict__``, read without ``getattr`` (as pluggy reads it)."""
+    try:
+        own = object.__getattribute__(plugin, "__dict__")
+    except AttributeError:
+        return {}
+    return own if isinstance(own, dict) else {}
 
 
 @dataclass

@@ -145,6 +145,7 @@ def test_scores_alone_make_no_text(reference_doc, monkeypatch):
     card = engine.evaluate(reference_doc)
     line = compact(card)
     assert line["total"] == "94.91" and not explained
+    assert engine.audit(reference_doc).agrees and not explained  # 复核 of claims that agree: no text either
     leaf = next(r for r in card.leaves() if isinstance(r, ExplainedWhenRead) and r.score < r.weight)
     assert leaf.deductions and explained == [leaf.code]
     assert leaf.inputs and leaf.intermediates is not None and leaf.deductions

@@ -180,8 +180,11 @@ class ExplainedWhenRead(LeafResult):
         self._later = later
 
     def _explain(self) -> None:
-        assert self._later is not None
-        outcome = self._later()
+        """Make the texts; two threads reading at once both make them, alike, and neither fails."""
+        later = self._later
+        if later is None:
+            return
+        outcome = later()
         _put_inputs(self, outcome.inputs)
         _put_intermediates(self, outcome.intermediates)
         _put_deductions(self, outcome.deductions)

@@ -9,6 +9,8 @@ import copy
 import decimal
 import json
 import pickle
+import threading
+import time
 import types
 from decimal import localcontext
 from fractions import Fraction
@@ -25,6 +27,7 @@ from jixiao import Engine, hookimpl
 from jixiao.batch.worker import compact
 from jixiao.facts import FactSpec
 from jixiao.implementation import Implementation
+from jixiao.leaf_scoring import Later
 from jixiao.plugins.shapes.progress import Period, ProgressState, progress_steps, score_in_integers
 from jixiao.scorecard import ExplainedWhenRead, LeafResult
 from jixiao.shapes.base import Shape
@@ -273,3 +276,34 @@ def test_progress_scores_in_integers_what_its_steps_add_up_to(budget, spent, cap
     expected = progress_steps(state, facts, None).score
     got = score_in_integers(state, facts)
     assert got == expected and type(got) is type(expected) is Fraction
+
+
+def test_threads_reading_one_scorecard_at_once_all_get_its_texts(reference_doc, monkeypatch):
+    engine = Engine.from_rubric("shenzhen-yantian-2023")
+    card = engine.evaluate(reference_doc)
+    expected = dumped(engine.evaluate(reference_doc))
+    barrier = threading.Barrier(4)
+    original = Later.__call__
+
+    def slow(self):
+        outcome = original(self)
+        time.sleep(0.001)  # every thread inside at once
+        return outcome
+
+    monkeypatch.setattr(Later, "__call__", slow)
+    results: list[str] = []
+
+    def read() -> None:
+        barrier.wait()
+        results.append(dumped(card))
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [expected] * 4
+    leaf = next(r for r in card.leaves() if isinstance(r, ExplainedWhenRead))
+    made = leaf.deductions
+    leaf._explain()  # what a thread that saw the texts unmade a moment ago does: nothing
+    assert leaf.deductions is made

@@ -155,7 +155,7 @@ def evaluate(facts, rubric, fmt, output, compare_with, plugins, block, rules):
         if fmt not in ("table", "json"):
             raise JixiaoError(_problem(errors.OUTPUT_FORMAT, "--compare 只支持 table 或 json 格式"))
         second = other.evaluate(facts)
-        click.echo((render.compare if fmt == "table" else render.compare_json)(card, second))
+        emit((render.compare if fmt == "table" else render.compare_json)(card, second), fmt, output)
         _exit_for(card, second)
         return
     emit(FORMATS[fmt](card, engine), fmt, output)

@@ -163,3 +163,22 @@ def test_compare_two_packs_side_by_side():
         "政府采购执行情况": "-0.48",
         "财务合规性": "-0.05",
     }
+
+
+def test_compare_writes_to_the_file_asked_for(tmp_path):
+    """``-o`` is honoured with ``--compare`` as without it (it was ignored: the comparison went to stdout)."""
+    import json
+
+    from click.testing import CliRunner
+
+    from jixiao.cli import main
+
+    facts = "examples/yantian-2023/facts.yaml"
+    for fmt, name in (("json", "c.json"), ("table", "c.txt")):
+        target = tmp_path / name
+        out = CliRunner().invoke(
+            main, ["evaluate", facts, "--compare", "example-district-2023", "--format", fmt, "-o", str(target)]
+        )
+        assert out.exit_code == 0 and out.output == "", out.output
+        text = target.read_text(encoding="utf-8")
+        assert ("-0.53" in text) and (fmt != "json" or json.loads(text)["total_difference"] == "-0.53")

@@ -104,7 +104,6 @@ class LeafResult:
 TEXTS = ("inputs", "intermediates", "deductions", "rows")  # what ``ExplainedWhenRead`` makes when first read
 _SLOTS: dict[str, Any] = {name: LeafResult.__dict__[name] for name in TEXTS}  # those fields' slots
 _put_inputs, _put_intermediates, _put_deductions, _put_rows = (_SLOTS[name].__set__ for name in TEXTS)
-_NOT_MADE: Any = None  # a text field before its texts are made (never seen: reading it makes them)
 
 
 def _explained(name: str) -> Any:
@@ -154,30 +153,13 @@ class ExplainedWhenRead(LeafResult):
         applicable_weight: Decimal | None,
         later: Callable[[], Any],
     ) -> None:
-        """A scored leaf; its texts, None until read, are what ``later()`` returns."""
-        self._later: Callable[[], Any] | None = None  # while the fields are first set
-        LeafResult.__init__(
-            self,
-            code,
-            name,
-            weight,
-            score,
-            SCORED,
-            implementation,
-            formula,
-            raw_score,
-            _NOT_MADE,
-            _NOT_MADE,
-            _NOT_MADE,
-            rules,
-            [],
-            notes,
-            path,
-            origins,
-            _NOT_MADE,
-            applicable_weight,
-        )
-        self._later = later
+        """A scored leaf; its texts are what ``later()`` returns, made when first read (their slots stay
+        empty until then: every read goes through the properties above)."""
+        self.code, self.name, self.weight, self.score, self.status = code, name, weight, score, SCORED
+        self.implementation, self.formula, self.raw_score = implementation, formula, raw_score
+        self.rules, self.problems, self.notes, self.path = rules, [], notes, path
+        self.origins, self.applicable_weight = origins, applicable_weight
+        self._later: Callable[[], Any] | None = later
 
     def _explain(self) -> None:
         """Make the texts; two threads reading at once both make them, alike, and neither fails."""

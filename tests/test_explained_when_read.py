@@ -6,6 +6,7 @@ check takes the one-step path."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import decimal
 import json
 import pickle
@@ -190,6 +191,10 @@ def test_texts_a_plugin_replaces_are_not_overwritten_when_read(reference_doc):
 
 def test_copied_or_pickled_it_is_a_plain_leaf_result(reference_doc):
     card = Engine.from_rubric("shenzhen-yantian-2023").evaluate(reference_doc)
+    leaf = next(r for r in card.leaves() if isinstance(r, ExplainedWhenRead))
+    assert all(
+        getattr(leaf, f.name) is not None or f.name == "applicable_weight" for f in dataclasses.fields(LeafResult)
+    )
     expected = dumped(card)
     for other in (copy.deepcopy(card), pickle.loads(pickle.dumps(card))):
         assert {type(leaf) for leaf in other.leaves()} == {LeafResult}

@@ -173,6 +173,14 @@ class ExplainedWhenRead(LeafResult):
         _put_rows(self, outcome.rows)
         self._later = None
 
+    def __eq__(self, other: object) -> bool:
+        """Equal to a ``LeafResult`` with the same fields, however either's texts were made."""
+        if not isinstance(other, LeafResult):
+            return NotImplemented
+        return all(getattr(self, f.name) == getattr(other, f.name) for f in fields(LeafResult))
+
+    __hash__ = None  # type: ignore[assignment]  # as LeafResult: mutable, compared by value
+
     def __reduce__(self) -> tuple[Any, ...]:
         return LeafResult, tuple(getattr(self, f.name) for f in fields(LeafResult))
 

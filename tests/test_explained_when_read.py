@@ -114,6 +114,7 @@ def test_texts_made_when_read_are_the_texts_made_at_once(pack, monkeypatch, tmp_
     at_once = [engine.evaluate(doc) for doc in docs]
     assert not any(isinstance(leaf, ExplainedWhenRead) for card in at_once for leaf in card.leaves())
     assert read_later == [dumped(card) for card in at_once]
+    assert [card.roots for card in later] == [card.roots for card in at_once]  # equal as results, too
 
 
 def test_every_built_in_shape_is_taken_in_two_steps(tmp_path):

@@ -10,7 +10,7 @@ __version__ = "0.1.0"
 from .errors import JixiaoError, Problem
 from .facts import FactSpec
 from .hookspecs import hookimpl
-from .indicator import Configured, Deduction, EvalContext, InputValue, Intermediate, Outcome
+from .indicator import Computed, Configured, Deduction, EvalContext, InputValue, Intermediate, Outcome
 
 
 def __getattr__(name):
@@ -28,6 +28,7 @@ __all__ = [
     "Problem",
     "FactSpec",
     "hookimpl",
+    "Computed",
     "Configured",
     "Deduction",
     "EvalContext",

@@ -175,8 +175,7 @@ class LeafScoring:
                 later,
             )
         assert isinstance(outcome, Outcome)
-        if leaf.scale != 1 or bounded is not raw or score != bounded:
-            outcome.intermediates += adjustments(leaf, raw, bounded, score)
+        outcome.intermediates += adjustments(leaf, raw, bounded, score)
         return LeafResult(
             leaf.code,
             leaf.name,
@@ -248,8 +247,7 @@ class Later:
         places = RATE_PLACES.set(self.rate_places)  # what ``rate_places`` does, without a generator per leaf
         try:
             outcome = self.explain(self.leaf, self.configured, self.ctx, self.computed)
-            if self.leaf.scale != 1 or self.bounded is not self.raw or self.score != self.bounded:
-                outcome.intermediates += adjustments(self.leaf, self.raw, self.bounded, self.score)
+            outcome.intermediates += adjustments(self.leaf, self.raw, self.bounded, self.score)
         finally:
             RATE_PLACES.reset(places)
         return outcome

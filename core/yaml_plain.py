@@ -10,6 +10,15 @@ recursive walk, its lines recorded on the way, with the same constructors
 an alias to a collection, a set or any other tag, a key that is not a scalar, a value
 a constructor refuses — makes ``plain`` answer None, and PyYAML builds the document as
 it always did, errors included.
+
+The same walk enforces ``yamlio.check_tree``'s limits, so that a plain document is not
+walked twice: it answers None as well for a document nested deeper than ``Bounds.depth``,
+larger than ``Bounds.nodes`` nodes or ``Bounds.chars`` characters of scalars, or with two
+keys of one mapping built equal. Each of these is a document ``check_tree`` refuses or
+one PyYAML should build (``1`` and ``01`` are different keys to ``check_tree``, and
+the same key once built): ``check_tree`` then walks it and says which. The walk itself
+stays bounded: it never follows an alias to a collection twice, so it visits each node
+of the composed tree once, and it stops descending at the depth limit.
 """
 
 from __future__ import annotations
@@ -32,6 +41,15 @@ class _NotPlain(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class Bounds:
+    """``yamlio.check_tree``'s limits: nesting, and the nodes and scalar characters with aliases expanded."""
+
+    depth: int
+    nodes: int
+    chars: int
+
+
+@dataclass(frozen=True, slots=True)
 class Plain:
     data: Any
     lines: dict[tuple, int] | None  # as ``yamlio._lines`` gives them, when asked for
@@ -43,10 +61,12 @@ def plain(
     with_lines: bool,
     construct_int: Callable[[Any, yaml.ScalarNode], Any],
     construct_float: Callable[[Any, yaml.ScalarNode], Any],
+    bounds: Bounds,
 ) -> Plain | None:
     """``root`` built as ``loader.construct_document`` builds it (and its lines), or None when it is not
-    plain data."""
+    plain data within ``bounds``, its keys all different."""
     lines: dict[tuple, int] | None = {} if with_lines else None
+    nodes, chars, max_depth = 1, 0, bounds.depth
     seen: set[int] = set()  # collection nodes walked: a second visit is an alias, which PyYAML shares
     bool_values = loader.bool_values
     scalar_class, mapping_class = yaml.ScalarNode, yaml.MappingNode
@@ -68,22 +88,30 @@ def plain(
         raise _NotPlain
 
     def walk(node: yaml.Node, at: tuple) -> Any:
+        nonlocal nodes, chars
         if lines is not None:
             lines[at] = node.start_mark.line + 1
         cls = node.__class__
         if cls is scalar_class:
+            chars += len(node.value)
             return scalar(node)  # type: ignore[arg-type]  # a class test, as for the keys below
         if id(node) in seen:
             raise _NotPlain
         seen.add(id(node))
+        if node.value and len(at) >= max_depth:  # its children would be nested too deep
+            raise _NotPlain
         if cls is mapping_class:
             if node.tag != _MAPPING:
                 raise _NotPlain
             out = {}
+            nodes += 2 * len(node.value)
             for key_node, value_node in node.value:
                 if key_node.__class__ is not scalar_class:
                     raise _NotPlain
                 key = scalar(key_node)  # a merge key ("<<") has a tag of its own: not plain
+                if key in out:  # written twice, or two texts built equal: check_tree tells which
+                    raise _NotPlain
+                chars += len(key_node.value)
                 here = at + (key_node.value,)
                 if lines is not None:
                     lines[here] = key_node.start_mark.line + 1
@@ -93,9 +121,11 @@ def plain(
             return out
         if node.tag != _SEQUENCE:
             raise _NotPlain
+        nodes += len(node.value)
         return [walk(item, at + (i,)) for i, item in enumerate(node.value)]
 
     try:
-        return Plain(walk(root, ()), lines)
+        data = walk(root, ())
+        return Plain(data, lines) if nodes <= bounds.nodes and chars <= bounds.chars else None
     except Exception:  # _NotPlain, or a constructor's refusal: PyYAML says it, with its own mark
         return None

@@ -23,7 +23,7 @@ import yaml
 
 from .errors import DUPLICATE_KEY, INPUT_LIMIT
 from .limits import LIMITS, raise_hint
-from .yaml_plain import plain
+from .yaml_plain import Bounds, plain
 
 _DECIMAL_INT = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)")
 _MERGE = "tag:yaml.org,2002:merge"
@@ -82,10 +82,10 @@ def parse_yaml(
     """(data, the line of every node when ``with_lines``) of one YAML document, by the first of ``loaders``
     that accepts it.
 
-    Plain data is built in one walk (``yaml_plain``); anything else by PyYAML's
-    constructors, the lines read from the node tree before construction, which rewrites
-    merge keys (``<<``) in place. Whatever the earlier loaders raise, the last one's
-    answer stands, error included.
+    Plain data within ``LIMITS`` is built in one walk (``yaml_plain``); anything else is
+    checked by ``check_tree`` and built by PyYAML's constructors, the lines read from the
+    node tree before construction, which rewrites merge keys (``<<``) in place. Whatever the
+    earlier loaders raise, the last one's answer stands, error included.
     """
     if loaders is None:
         loaders = LOADERS[-1:] if any(mark in text for mark in LENIENT) else LOADERS
@@ -101,10 +101,11 @@ def parse_yaml(
                 ) from None
             if node is None:
                 return None, None
-            check_tree(node)
-            built = plain(loader, node, with_lines, _int, _decimal)
+            bounds = Bounds(LIMITS.depth, LIMITS.yaml_nodes, LIMITS.record_bytes)
+            built = plain(loader, node, with_lines, _int, _decimal, bounds)
             if built is not None:
                 return built.data, built.lines
+            check_tree(node)
             lines = _lines(node) if with_lines else None
             return loader.construct_document(node), lines
         except SyntaxProblem:
@@ -119,8 +120,8 @@ def parse_yaml(
 
 
 def check_tree(root: yaml.Node) -> None:
-    """Before anything is built: no key twice in one mapping, and the document — its aliases
-    expanded — within ``LIMITS``. Each node is measured once (aliases share nodes), so a
+    """Before PyYAML builds a document the plain walk did not: no key twice in one mapping, and the
+    document — its aliases expanded — within ``LIMITS``. Each node is measured once (aliases share nodes), so a
     file of nested aliases is refused in time proportional to its size, not to its expansion."""
     measured: dict[int, tuple[int, int, int]] = {}  # id(node) → (expanded nodes, expanded characters, height)
     max_depth, max_nodes, max_chars = LIMITS.depth, LIMITS.yaml_nodes, LIMITS.record_bytes

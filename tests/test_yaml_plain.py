@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from jixiao import yamlio
-from jixiao.yaml_plain import plain
+from jixiao.limits import LIMITS
+from jixiao.yaml_plain import Bounds, plain
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = sorted(p for p in ROOT.rglob("*.y*ml") if ".venv" not in p.parts and "build" not in p.parts)
@@ -48,7 +49,7 @@ def by_pyyaml(text: str) -> tuple:
 def by_jixiao(text: str) -> tuple:
     try:
         data, lines = yamlio.parse_yaml(text, yamlio.LOADERS[-1:], with_lines=True)
-        return ("ok", None if data is None else typed(data), lines)
+        return ("ok", None, None) if lines is None else ("ok", typed(data), lines)
     except Exception as exc:
         return ("error", type(exc).__name__, str(exc))
 
@@ -58,7 +59,8 @@ def walked(text: str) -> bool:
     loader = yamlio.LOADERS[-1](text)
     try:
         node = loader.get_single_node()
-        return plain(loader, node, True, yamlio._int, yamlio._decimal) is not None
+        bounds = Bounds(LIMITS.depth, LIMITS.yaml_nodes, LIMITS.record_bytes)
+        return plain(loader, node, True, yamlio._int, yamlio._decimal, bounds) is not None
     finally:
         loader.dispose()
 
@@ -114,3 +116,66 @@ def test_plain_scalars_keep_their_types():
         | {1: "x", Decimal("2.5"): "y", False: "z", "i": datetime.date(2024, 1, 31)}
     )
     assert lines is not None and lines[("b",)] == 2 and lines[("1",)] == 9
+
+
+def nested(depth: int) -> str:
+    """A document whose deepest scalar is ``depth`` levels below the root (mappings and sequences alternating)."""
+    text = "x"
+    for level in range(depth):
+        text = f"{{k: {text}}}" if level % 2 else f"[{text}]"
+    return text + "\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "limits"),
+    [
+        (nested(4), {"depth": 4}),  # at the limit: walked
+        (nested(5), {"depth": 4}),  # one deeper: check_tree refuses it
+        ("a: {b: {}}\n", {"depth": 2}),  # an empty collection at the limit has no children to nest
+        ("a: {b: {c: 1}}\n", {"depth": 2}),
+        ("- [a, b]\n- 1\n", {"yaml_nodes": 5}),
+        ("- [a, b]\n- 1\n", {"yaml_nodes": 4}),
+        ("a: b\nc: d\n", {"yaml_nodes": 5}),
+        ("a: b\nc: d\n", {"yaml_nodes": 4}),
+        ("k: &s " + "x" * 40 + "\nl: [*s, *s, *s]\n", {"record_mb": Decimal(160) / 1024 / 1024}),
+        ("k: &s " + "x" * 40 + "\nl: [*s, *s, *s]\n", {"record_mb": Decimal(161) / 1024 / 1024}),
+        ("a: 1\nb: 2\na: 3\n", {}),  # written twice: refused with both lines
+        ("1: x\n01: y\n", {}),  # two texts, one key once built: PyYAML keeps the second value
+        ("yes: x\nYes: y\n", {}),
+        ("1: x\n1.0: y\n", {}),  # an int and a Decimal that compare equal
+        ("a: [{b: 1, b: 2}]\n", {}),
+        ("x" * 50 + "\n", {"record_mb": Decimal(10) / 1024 / 1024}),  # a lone scalar: check_tree measures no children
+    ],
+)
+def test_at_and_over_the_limits_the_walk_answers_as_check_tree_and_pyyaml(text, limits, monkeypatch):
+    for name, value in limits.items():
+        monkeypatch.setattr(LIMITS, name, value)
+    assert by_jixiao(text) == by_pyyaml(text)
+
+
+def test_within_the_limits_the_walk_builds_what_check_tree_accepts(monkeypatch):
+    monkeypatch.setattr(LIMITS, "depth", 4)
+    assert walked(nested(4)) and not walked(nested(5))
+    monkeypatch.setattr(LIMITS, "yaml_nodes", 5)
+    assert walked("a: b\nc: d\n") and not walked("a: b\nc: d\ne: f\n")
+
+
+def test_seeded_documents_near_the_limits_read_as_pyyaml_reads_them(monkeypatch):
+    rng = random.Random(5)
+    for _ in range(300):
+        monkeypatch.setattr(LIMITS, "depth", rng.randrange(1, 6))
+        monkeypatch.setattr(LIMITS, "yaml_nodes", rng.randrange(1, 30))
+        monkeypatch.setattr(LIMITS, "record_mb", Decimal(rng.randrange(1, 80)) / 1024 / 1024)
+        text = _random_document(rng, 0)
+        assert by_jixiao(text) == by_pyyaml(text), (text, LIMITS)
+
+
+def _random_document(rng: random.Random, depth: int) -> str:
+    """Flow YAML of small mappings, sequences, repeated keys and scalars, some of them aliases."""
+    roll = rng.random()
+    if depth > 5 or roll < 0.35:
+        return rng.choice(["a", "1", "01", "yes", "Yes", "'1'", "1.0", "xxxxxxxxxx", "~", "2024-01-31"])
+    if roll < 0.65:
+        return "[" + ", ".join(_random_document(rng, depth + 1) for _ in range(rng.randrange(4))) + "]"
+    keys = [rng.choice(["a", "b", "1", "01", "yes", "Yes", "1.0"]) for _ in range(rng.randrange(4))]
+    return "{" + ", ".join(f"{k}: {_random_document(rng, depth + 1)}" for k in keys) + "}"

@@ -10,7 +10,6 @@ importable from here still.
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import hashlib
 import json
@@ -31,6 +30,8 @@ from .discovery import available_packs as available_packs
 from .discovery import installed as installed
 from .discovery import locate as locate
 from .discovery import pack_roots as pack_roots
+from .lines import FileLines, LinesWhenRead
+from .lines import lines_below as lines_in
 from .model import Gate, GradeBand, LeafSpec, NodeSpec, Pack, ReasonRule
 from .resolve import REQUIRED as REQUIRED
 from .resolve import _path_text, _resolve, _Resolved, _Where
@@ -109,24 +110,12 @@ def _build(r: _Resolved, path: Path) -> Pack:
     pack_facts = {k: _spec(k, d) for k, d in schema.facts.items()}
 
     places = {code: list(v) for code, v in r.sources.items()}
-    in_order: dict[int, tuple[list[tuple], list[tuple[tuple, int]]]] = {}  # per file: paths sorted, with lines
+    file_lines: dict[int, FileLines] = {}  # per file read: its lines, sorted when a leaf's are first read
 
-    def lines_below(where: Any, at: tuple) -> dict[str, int]:
-        """The lines of the nodes below ``at``, by path relative to it: a slice of the file's sorted paths,
-        not a scan of every line per leaf. The paths sort: siblings are all mapping keys (YAML's
-        text, whatever the key's type once constructed) or all sequence indexes."""
-        if id(where) not in in_order:
-            ordered = sorted(where.lines.items())
-            in_order[id(where)] = ([k for k, _ in ordered], ordered)
-        keys, items = in_order[id(where)]
-        out = {}
-        depth = len(at)
-        for i in range(bisect.bisect_left(keys, at), len(keys)):
-            key, line = items[i]
-            if key[:depth] != at:
-                break
-            out[".".join(map(str, key[depth:]))] = line
-        return out
+    def lines_below(where: _Where, at: tuple) -> LinesWhenRead:
+        if id(where) not in file_lines:
+            file_lines[id(where)] = FileLines(where.lines)
+        return lines_in(file_lines[id(where)], at)
 
     def node(n: NodeSchema, ancestors: tuple[str, ...]):
         where, at = places[str(n.code)].pop(0) if places.get(str(n.code)) else (None, ())

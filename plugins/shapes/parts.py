@@ -9,13 +9,15 @@ configured and scored through that plugin's hooks (wrappers included).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 
 from jixiao.hookspecs import Resolver, hookimpl
 from jixiao.implementation import Implementation
 from jixiao.indicator import Computed, Configured, EvalContext, Outcome, params_error
 from jixiao.numbers import ZERO, Number, add, to_decimal, total
+from jixiao.pack.lines import LinesWhenRead
 from jixiao.pack.model import LeafSpec
 from jixiao.shapes.base import Shape, check_params, check_points, param
 
@@ -124,16 +126,22 @@ def _part_leaf(leaf: LeafSpec, i: int, p: dict) -> LeafSpec:
     return sub_leaf(leaf, ("parts", i), f"{leaf.code}.{i + 1}", p)
 
 
+def _lines_of_part(lines: Mapping[str, int], prefix: str) -> Mapping[str, int]:
+    """The lines below ``prefix`` ("params.parts.0") as the part's own ("params.bands", "" for the part), or the
+    leaf's when none is known there."""
+    own = {
+        ("params" + k[len(prefix) :]) if k != prefix else "": v
+        for k, v in lines.items()
+        if k == prefix or k.startswith(prefix + ".")
+    }
+    return own or lines
+
+
 def sub_leaf(leaf: LeafSpec, at: tuple[str | int, ...], code: str, p: dict) -> LeafSpec:
     """The entry at ``params`` + ``at`` of a leaf (a part, an option) as a leaf of its own, scored by
     ``p["shape"]`` with ``p["points"]`` as its weight, its messages pointing at its own lines."""
     params = {k: v for k, v in p.items() if k not in ("shape", "points", "label")}
     prefix = ".".join(["params", *(str(x) for x in at)])
-    lines = {
-        ("params" + k[len(prefix) :]) if k != prefix else "": v
-        for k, v in leaf.lines.items()
-        if k == prefix or k.startswith(prefix + ".")
-    }
     node = (leaf.params_at if leaf.params_at is not None else leaf.node + ("params",)) + at
     shown = "".join(f"[{x}]" if isinstance(x, int) else f".{x}" for x in at)
     return dataclasses.replace(
@@ -143,7 +151,7 @@ def sub_leaf(leaf: LeafSpec, at: tuple[str | int, ...], code: str, p: dict) -> L
         params=params,
         path=f"{leaf.path}.params{shown}",
         name=p.get("label", leaf.name),
-        lines=lines or leaf.lines,
+        lines=LinesWhenRead(partial(_lines_of_part, leaf.lines, prefix)),
         use=str(p["shape"]),
         node=node,
         params_at=node,

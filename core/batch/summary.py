@@ -14,7 +14,7 @@ import json
 import os
 from array import array
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -56,7 +56,41 @@ class Ranking:
             }
 
 
-def summarise(store: ResultStore, pack, other=None) -> tuple[dict[str, Any], Ranking]:
+class _Sheet:
+    """A write-only sheet whose ``append`` writes formula-like text as text."""
+
+    def __init__(self, wb, title: str):
+        self.ws = wb.create_sheet(title)
+
+    def append(self, values) -> None:
+        self.ws.append(row_cells(self.ws, values))
+
+
+class Matrix:
+    """The department × indicator matrix of points lost, written as the results are read: every scored
+    department to matrix.csv, the first ``SHEET_ROWS["失分矩阵"]`` to the workbook's sheet."""
+
+    def __init__(self, csv_out, sheet: _Sheet, leaves: list[tuple[str, str]]):
+        self.csv_out, self.sheet, self.codes, self.rows = csv_out, sheet, [c for c, _ in leaves], 0
+        head = ["部门编号", "部门名称"] + [f"{c} {name}" for c, name in leaves]
+        csv_out.writerow(head)
+        sheet.append(head)
+
+    def add(self, rec: dict[str, Any]) -> None:
+        row = [rec["key"], rec["department"]["name"]] + [rec["lost"].get(c, "0") for c in self.codes]
+        self.csv_out.writerow(row)
+        self.rows += 1
+        if self.rows <= SHEET_ROWS["失分矩阵"]:
+            self.sheet.append(row[:2] + [Decimal(v) for v in row[2:]])
+        elif self.rows == SHEET_ROWS["失分矩阵"] + 1:
+            self.sheet.append(["……完整矩阵见 matrix.csv"])
+
+
+def summarise(
+    store: ResultStore, pack, other=None, each_scored: Callable[[dict[str, Any]], None] | None = None
+) -> tuple[dict[str, Any], Ranking]:
+    """The district's figures from one pass over the results; ``each_scored`` is given every scored
+    department's result on the way, in input order."""
     leaves = [(leaf.code, leaf.name, leaf.weight) for leaf in pack.leaves()]
     lost_sum = {c: ZERO for c, _, _ in leaves}
     score_sum = {c: ZERO for c, _, _ in leaves}
@@ -75,6 +109,8 @@ def summarise(store: ResultStore, pack, other=None) -> tuple[dict[str, Any], Ran
                 {"key": rec["key"], "status": rec["status"], "code": first.get("code"), "message": first.get("message")}
             )
             continue
+        if each_scored is not None:
+            each_scored(rec)
         grades[rec["grade"]] += 1
         ranking.add(rec["total"], offset)
         for code, score in rec["scores"].items():
@@ -130,50 +166,49 @@ def summarise(store: ResultStore, pack, other=None) -> tuple[dict[str, Any], Ran
 
 
 def write_summary(store: ResultStore, pack, other=None) -> dict[str, Any]:
-    """summary.json, with the ranking streamed into it one department a line, and summary.xlsx."""
-    summary, ranking = summarise(store, pack, other)
+    """summary.json (the ranking streamed into it one department a line), summary.xlsx and matrix.csv, from
+    two passes over the results: one in input order for the figures and the matrix, one in ranking order
+    for the ranking, into summary.json and the workbook at once.
+
+    A write-only workbook writes each sheet to a file of its own, so the sheets are made in
+    the order they are shown and filled in the order the passes reach them.
+    """
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ranked, by_grade, by_indicator, matrix_sheet = (_Sheet(wb, t) for t in ("排名", "等级分布", "指标失分", "失分矩阵"))
+    with (store.dir / "matrix.csv.tmp").open("w", encoding="utf-8-sig", newline="") as fh:
+        matrix = Matrix(csv_writer(fh), matrix_sheet, [(leaf.code, leaf.name) for leaf in pack.leaves()])
+        summary, ranking = summarise(store, pack, other, matrix.add)
     tmp = store.dir / "summary.json.tmp"
-    with tmp.open("w", encoding="utf-8") as fh:
+    with tmp.open("w", encoding="utf-8") as out:
         head = json.dumps(summary, ensure_ascii=False, indent=2)
-        fh.write(head[:-2] + ',\n  "ranking": [')
-        for i, row in enumerate(ranking):
-            fh.write(("," if i else "") + "\n    " + json.dumps(row, ensure_ascii=False))
-        fh.write("\n  ]\n}\n")
-    _workbook(store, pack, summary, ranking)
+        out.write(head[:-2] + ',\n  "ranking": [')
+        ranked.append(["名次", "部门编号", "部门名称", "总分", "等级"])
+        for i, r in enumerate(ranking):
+            out.write(("," if i else "") + "\n    " + json.dumps(r, ensure_ascii=False))
+            if r["rank"] <= SHEET_ROWS["排名"]:
+                ranked.append([r["rank"], r["key"], r["name"], Decimal(r["total"]), r["grade"]])
+            elif r["rank"] == SHEET_ROWS["排名"] + 1:
+                ranked.append([f"……共 {len(ranking):,} 个部门，完整排名见 summary.json"])
+        out.write("\n  ]\n}\n")
+    _figures(wb, summary, by_grade, by_indicator)
+    wb.save(store.dir / "summary.xlsx.tmp")
     store.close()
+    os.replace(store.dir / "matrix.csv.tmp", store.dir / "matrix.csv")
+    os.replace(store.dir / "summary.xlsx.tmp", store.dir / "summary.xlsx")
     os.replace(tmp, store.dir / "summary.json")  # last: summary.json present means the whole summary is
     return summary
 
 
-class _Sheet:
-    """A write-only sheet whose ``append`` writes formula-like text as text."""
-
-    def __init__(self, wb, title: str):
-        self.ws = wb.create_sheet(title)
-
-    def append(self, values) -> None:
-        self.ws.append(row_cells(self.ws, values))
-
-
-def _workbook(store: ResultStore, pack, summary: dict[str, Any], ranking: Ranking) -> None:
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    ws = _Sheet(wb, "排名")
-    ws.append(["名次", "部门编号", "部门名称", "总分", "等级"])
-    for r in ranking:
-        if r["rank"] > SHEET_ROWS["排名"]:
-            ws.append([f"……共 {len(ranking):,} 个部门，完整排名见 summary.json"])
-            break
-        ws.append([r["rank"], r["key"], r["name"], Decimal(r["total"]), r["grade"]])
-    ws = _Sheet(wb, "等级分布")
-    ws.append(["等级", "部门数"])
+def _figures(wb, summary: dict[str, Any], by_grade: _Sheet, by_indicator: _Sheet) -> None:
+    """The sheets of the district's figures, and those after the matrix."""
+    by_grade.append(["等级", "部门数"])
     for grade, count in summary["grades"].items():
-        ws.append([grade, count])
-    ws = _Sheet(wb, "指标失分")
-    ws.append(["编码", "三级指标", "分值", "平均得分", "平均失分", "失分部门数", "失分合计"])
+        by_grade.append([grade, count])
+    by_indicator.append(["编码", "三级指标", "分值", "平均得分", "平均失分", "失分部门数", "失分合计"])
     for r in summary["indicators"]:
-        ws.append(
+        by_indicator.append(
             [
                 r["code"],
                 r["name"],
@@ -184,23 +219,6 @@ def _workbook(store: ResultStore, pack, summary: dict[str, Any], ranking: Rankin
                 Decimal(r["total_lost"]),
             ]
         )
-    leaves = [(leaf.code, leaf.name) for leaf in pack.leaves()]
-    ws = _Sheet(wb, "失分矩阵")
-    head = ["部门编号", "部门名称"] + [f"{c} {name}" for c, name in leaves]
-    ws.append(head)
-    rows = 0
-    with (store.dir / "matrix.csv.tmp").open("w", encoding="utf-8-sig", newline="") as fh:
-        out = csv_writer(fh)
-        out.writerow(head)
-        for rec in store.records():
-            if rec["status"] == "scored":
-                row = [rec["key"], rec["department"]["name"]] + [rec["lost"].get(c, "0") for c, _ in leaves]
-                out.writerow(row)
-                rows += 1
-                if rows <= SHEET_ROWS["失分矩阵"]:
-                    ws.append(row[:2] + [Decimal(v) for v in row[2:]])
-                elif rows == SHEET_ROWS["失分矩阵"] + 1:
-                    ws.append(["……完整矩阵见 matrix.csv"])
     ws = _Sheet(wb, "未完成评分")
     ws.append(["部门编号", "状态", "代码", "说明"])
     for f in summary["failed"]:
@@ -214,9 +232,6 @@ def _workbook(store: ResultStore, pack, summary: dict[str, Any], ranking: Rankin
             ws.append([c["key"], c["name"], Decimal(c["total_a"]), c["grade_a"], Decimal(c["total_b"]), c["grade_b"]])
     if "audit" in summary:
         write_sheets(lambda title: _Sheet(wb, title), summary["audit"], SHEET_ROWS["排名"])
-    wb.save(store.dir / "summary.xlsx.tmp")
-    os.replace(store.dir / "matrix.csv.tmp", store.dir / "matrix.csv")
-    os.replace(store.dir / "summary.xlsx.tmp", store.dir / "summary.xlsx")
 
 
 def _num(v):

@@ -223,7 +223,8 @@ def load_text(text: str, suffix: str = ".yaml") -> Any:
                 parse_constant=_json_constant,
                 object_pairs_hook=_json_object,
             )
-            _check_depth(data)
+            if text.count("{") + text.count("[") > LIMITS.depth:  # fewer brackets cannot nest deeper
+                _check_depth(data)
             return data
         return parse_yaml(text)[0]
     except json.JSONDecodeError as exc:

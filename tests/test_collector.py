@@ -1,10 +1,12 @@
 """The collector's pause: restored as it was, and what the paused block kept moved to the oldest generation
-at once (no scan of a whole pack or of thousands of scorecards as young objects), unless objects were
-frozen by someone else, who keeps them frozen."""
+at once (no scan of a whole pack or of thousands of scorecards as young objects), counted as CPython counts
+its own promotions so that garbage moved with it is collected; objects someone else froze stay frozen."""
 
 from __future__ import annotations
 
 import gc
+import math
+import weakref
 
 import pytest
 
@@ -61,3 +63,37 @@ def test_a_block_that_raises_restores_the_collector(collector_on):
         pass
     assert not gc.isenabled()
     gc.enable()
+
+
+class Cyclic:
+    """An object in a reference cycle with itself: only the collector frees it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_cyclic_garbage_moved_with_what_was_kept_is_still_collected(collector_on):
+    alive = weakref.WeakSet()
+    for _ in range(30):
+        with collector.paused():
+            for _ in range(5000):
+                alive.add(Cyclic())  # dropped at once: garbage, moved to the oldest generation with the rest
+    assert len(alive) < 60_000  # 150,000 made: full collections ran as the moved objects added up
+    gc.collect()
+    assert len(alive) == 0
+
+
+def test_a_full_collection_follows_the_rule_cpython_applies_to_its_own_promotions(collector_on, monkeypatch):
+    promotions = collector.Promotions()
+    collected = []
+    monkeypatch.setattr(gc, "collect", lambda *a: collected.append(a) or 0)
+    monkeypatch.setattr(gc, "get_objects", lambda generation=None: [None] * 1_000_000)
+    floor = math.prod(gc.get_threshold())
+    promotions.add(floor)
+    assert not collected  # no more than the floor: not yet
+    promotions.add(1)
+    assert collected and promotions.since_full == 0 and promotions.long_lived == 1_000_000
+    promotions.add(250_000)
+    assert len(collected) == 1  # a quarter of what lived in the oldest generation: not yet
+    promotions.add(1)
+    assert len(collected) == 2

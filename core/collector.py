@@ -6,22 +6,28 @@ everything alive again and again, for garbage it cannot find (scorecards and pac
 no reference cycles). The collector is process-wide: do not rely on it being paused
 while other threads switch it.
 
-When the pause ends, what the block made and kept (a pack, the scorecards) would be the
-young generation, all of it over the threshold: the first allocation after it would
-scan every one of those objects, and the next passes scan them once more before they
-reach the oldest generation, where they end up anyway (for a 210-leaf pack, 20 ms of a
-load). ``paused`` moves them there at once (``gc.freeze`` then ``gc.unfreeze``, two list
-splices). CPython counts the objects it moves to the oldest generation itself and runs a
-full collection once they reach a quarter of what lived there after the last one: the
-objects moved here are counted the same way (``Promotions``), so cyclic garbage moved
-with them — an engine built and dropped, a plugin's exception — is still collected, and a
-process that builds engines again and again does not grow. Objects that someone else
-froze (``gc.freeze`` before a fork) stay frozen: then nothing is moved.
+When the pause ends, what the block made and kept would be the young generation, all of
+it over the threshold: the first allocation after it would scan every one of those
+objects, and the next passes scan them once more before they reach the oldest
+generation. For a loaded pack, made to be kept, that is 20 ms of loading a 210-leaf pack
+for nothing: ``paused(promote=True)`` moves what the block kept there at once
+(``gc.freeze`` then ``gc.unfreeze``, two list splices). Scorecards are not promoted: most
+are dropped as soon as they are read, freed by their reference counts, and the young
+generation's count falls with them.
+
+CPython runs a full collection once enough objects have reached the oldest generation
+through its own passes, and it does not count the ones moved here; cyclic garbage moved
+with a pack (an engine built and dropped) waits for a full collection. ``Promotions``
+bounds it: objects are moved only while fewer than CPython allocates between two full
+collections at the least have been moved since its last one. Past that, what a block
+makes stays young, and leads to the next full collection as it always did. Objects that
+someone else froze (``gc.freeze`` before a fork) stay frozen: then nothing is moved.
 """
 
 from __future__ import annotations
 
 import gc
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,36 +35,35 @@ from dataclasses import dataclass
 
 @dataclass
 class Promotions:
-    """Objects moved to the oldest generation since the last full collection this module ran, and how many
-    lived there after it."""
+    """Objects ``paused`` moved to the oldest generation since CPython's last full collection."""
 
     since_full: int = 0
-    long_lived: int = 0
+    full_collections: int = 0  # CPython's count of full collections when ``since_full`` was last reset
 
-    def add(self, young: int) -> None:
-        self.since_full += young
-        first, second, third = gc.get_threshold()
-        if self.since_full > max(self.long_lived // 4, first * second * third):  # CPython's own rule, and floor
-            gc.collect()
-            self.since_full, self.long_lived = 0, len(gc.get_objects(generation=2))
+    def allowed(self) -> bool:
+        """Whether a block's objects may be moved: fewer than the product of CPython's thresholds were since
+        its last full collection (the fewest allocations between two of them)."""
+        done = gc.get_stats()[2]["collections"]
+        if done != self.full_collections:
+            self.full_collections, self.since_full = done, 0
+        return self.since_full < math.prod(gc.get_threshold())
 
 
 PROMOTIONS = Promotions()
 
 
 @contextmanager
-def paused() -> Iterator[None]:
-    """The collector off for the block, and as it was afterwards, also when the block raises; what the
-    block kept moved to the oldest generation."""
+def paused(promote: bool = False) -> Iterator[None]:
+    """The collector off for the block, and as it was afterwards, also when the block raises; with
+    ``promote``, what the block kept moved to the oldest generation (see ``Promotions``)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
-            if gc.get_freeze_count() == 0:
-                young = gc.get_count()[0]  # tracked objects made (less those freed) since the last young pass
+            if promote and gc.get_freeze_count() == 0 and PROMOTIONS.allowed():
+                PROMOTIONS.since_full += gc.get_count()[0]  # tracked objects made, less those freed, since a pass
                 gc.freeze()
                 gc.unfreeze()
-                PROMOTIONS.add(young)
             gc.enable()

@@ -123,9 +123,10 @@ class Engine(LeafScoring):
         """Load a pack by id or path, its built-in and local plugins, then ``plugins`` (paths or objects).
 
         The cyclic garbage collector is paused meanwhile: loading makes tens of thousands of
-        objects and no garbage worth a collection pass (a fifth of a large pack's load time).
+        objects and no garbage worth a collection pass (a fifth of a large pack's load time);
+        what the load made is moved to the oldest generation, where a pack kept for scoring ends up.
         """
-        with collector.paused():
+        with collector.paused(promote=True):
             return cls._from_rubric(rubric, plugins, block, rules)
 
     @classmethod

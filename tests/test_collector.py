@@ -32,7 +32,7 @@ def generation_of(obj: object) -> int | None:
 
 
 def test_what_the_block_kept_is_in_the_oldest_generation(collector_on):
-    with collector.paused():
+    with collector.paused(promote=True):
         assert not gc.isenabled()
         kept = [Kept() for _ in range(2000)]
     assert gc.isenabled()
@@ -45,10 +45,16 @@ def test_without_the_pause_the_same_objects_start_young(collector_on):
     assert generation_of(kept) == 0
 
 
+def test_without_promote_what_the_block_kept_stays_young(collector_on):
+    with collector.paused():
+        kept = Kept()
+    assert generation_of(kept) in (0, 1)
+
+
 def test_objects_frozen_by_someone_else_stay_frozen(collector_on):
     gc.freeze()
     frozen = gc.get_freeze_count()
-    with collector.paused():
+    with collector.paused(promote=True):
         kept = Kept()
     assert gc.get_freeze_count() == frozen and gc.isenabled()
     assert generation_of(kept) in (0, 1)  # young, as without the pause: nothing was moved
@@ -75,25 +81,31 @@ class Cyclic:
 def test_cyclic_garbage_moved_with_what_was_kept_is_still_collected(collector_on):
     alive = weakref.WeakSet()
     for _ in range(30):
-        with collector.paused():
+        with collector.paused(promote=True):
             for _ in range(5000):
                 alive.add(Cyclic())  # dropped at once: garbage, moved to the oldest generation with the rest
-    assert len(alive) < 60_000  # 150,000 made: full collections ran as the moved objects added up
+    assert len(alive) < 60_000  # 150,000 made: no more were moved once the budget was spent
     gc.collect()
     assert len(alive) == 0
 
 
-def test_a_full_collection_follows_the_rule_cpython_applies_to_its_own_promotions(collector_on, monkeypatch):
+def test_objects_are_moved_until_as_many_as_cpython_allocates_between_full_collections(collector_on, monkeypatch):
+    full = [{"collections": 0}, {"collections": 0}, {"collections": 3}]
+    monkeypatch.setattr(gc, "get_stats", lambda: full)
     promotions = collector.Promotions()
-    collected = []
-    monkeypatch.setattr(gc, "collect", lambda *a: collected.append(a) or 0)
-    monkeypatch.setattr(gc, "get_objects", lambda generation=None: [None] * 1_000_000)
-    floor = math.prod(gc.get_threshold())
-    promotions.add(floor)
-    assert not collected  # no more than the floor: not yet
-    promotions.add(1)
-    assert collected and promotions.since_full == 0 and promotions.long_lived == 1_000_000
-    promotions.add(250_000)
-    assert len(collected) == 1  # a quarter of what lived in the oldest generation: not yet
-    promotions.add(1)
-    assert len(collected) == 2
+    budget = math.prod(gc.get_threshold())
+    assert promotions.allowed()
+    promotions.since_full = budget - 1
+    assert promotions.allowed()
+    promotions.since_full = budget
+    assert not promotions.allowed()  # until CPython's next full collection
+    full[2] = {"collections": 4}
+    assert promotions.allowed() and promotions.since_full == 0
+
+
+def test_past_the_budget_a_block_kept_objects_stay_young(collector_on, monkeypatch):
+    monkeypatch.setattr(collector, "PROMOTIONS", collector.Promotions(since_full=10**9))
+    collector.PROMOTIONS.full_collections = gc.get_stats()[2]["collections"]
+    with collector.paused(promote=True):
+        kept = Kept()
+    assert generation_of(kept) in (0, 1)

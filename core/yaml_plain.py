@@ -88,19 +88,14 @@ def plain(
         raise _NotPlain
 
     def walk(node: yaml.Node, at: tuple) -> Any:
+        """A collection's data; its own line is recorded by the caller, with the line of its key if it has one."""
         nonlocal nodes, chars
-        if lines is not None:
-            lines[at] = node.start_mark.line + 1
-        cls = node.__class__
-        if cls is scalar_class:
-            chars += len(node.value)
-            return scalar(node)  # type: ignore[arg-type]  # a class test, as for the keys below
         if id(node) in seen:
             raise _NotPlain
         seen.add(id(node))
         if node.value and len(at) >= max_depth:  # its children would be nested too deep
             raise _NotPlain
-        if cls is mapping_class:
+        if node.__class__ is mapping_class:
             if node.tag != _MAPPING:
                 raise _NotPlain
             out = {}
@@ -115,17 +110,37 @@ def plain(
                 here = at + (key_node.value,)
                 if lines is not None:
                     lines[here] = key_node.start_mark.line + 1
-                out[key] = walk(value_node, here)
-                if lines is not None:
-                    lines[here] = key_node.start_mark.line + 1
+                if value_node.__class__ is scalar_class:
+                    chars += len(value_node.value)
+                    out[key] = scalar(value_node)
+                else:
+                    out[key] = walk(value_node, here)
             return out
         if node.tag != _SEQUENCE:
             raise _NotPlain
         nodes += len(node.value)
-        return [walk(item, at + (i,)) for i, item in enumerate(node.value)]
+        items = []
+        for i, item in enumerate(node.value):
+            if lines is not None:
+                lines[at + (i,)] = item.start_mark.line + 1
+            if item.__class__ is scalar_class:
+                chars += len(item.value)
+                items.append(scalar(item))
+            else:
+                items.append(walk(item, at + (i,)))
+        return items
+
+    def document(root: yaml.Node) -> Any:
+        nonlocal chars
+        if lines is not None:
+            lines[()] = root.start_mark.line + 1
+        if root.__class__ is scalar_class:
+            chars += len(root.value)
+            return scalar(root)
+        return walk(root, ())
 
     try:
-        data = walk(root, ())
+        data = document(root)
         return Plain(data, lines) if nodes <= bounds.nodes and chars <= bounds.chars else None
     except Exception:  # _NotPlain, or a constructor's refusal: PyYAML says it, with its own mark
         return None

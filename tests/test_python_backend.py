@@ -7,9 +7,11 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from jixiao.errors import JixiaoError
 from jixiao.rules.model import Condition, DecisionTable, Rule
 from jixiao.rules.python_backend import PythonBackend
 
@@ -84,3 +86,18 @@ def test_a_fraction_at_a_band_edge_is_compared_exactly():
     assert backend.decide({"x": Fraction(900000001, 10**9)}) == {"band": "above"}
     assert backend.decide({"x": Fraction(-9, 10)}) == {"band": "below"}
     assert backend.decide({}) == {"band": None}
+
+
+@pytest.mark.parametrize("op", OPS)
+@pytest.mark.parametrize("threshold", [Decimal("Infinity"), Decimal("-Infinity")])
+def test_an_infinite_threshold_decides_as_compared_directly(op, threshold):
+    table = DecisionTable("t", (Rule("r", (Condition("x", op, threshold),)),))
+    for value in (Fraction(-7, 3), Fraction(1, 3), Decimal("-1E+14"), Decimal("0"), 5):
+        assert PythonBackend([table]).decide({"x": value}) == by_holds([table], {"x": value}), value
+
+
+def test_a_nan_threshold_is_refused_at_load():
+    table = DecisionTable("t", (Rule("r", (Condition("x", "lt", Decimal("NaN")),)),))
+    with pytest.raises(JixiaoError) as err:
+        PythonBackend([table])
+    assert err.value.code == "PACK_BANDS" and "不是数值" in str(err.value)

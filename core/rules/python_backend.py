@@ -17,8 +17,9 @@ from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any, NamedTuple
 
+from ..errors import PACK_BANDS, JixiaoError, Problem
 from ..numbers import Number
-from .model import DecisionTable
+from .model import Condition, DecisionTable
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "lt": operator.lt,
@@ -55,12 +56,24 @@ def compile_table(table: DecisionTable) -> CompiledTable:
     for rule in table.rules:
         tests = []
         for c in rule.conditions:
-            numerator, denominator = c.value.as_integer_ratio()  # a finite Decimal: conditions come from intervals
+            numerator, denominator = _ratio(c, table.id)
             tests.append(Test(c.key, _OPS.get(c.op, operator.eq), c.value, numerator, denominator))
         rules.append(CompiledRule(rule.id, tuple(tests)))
     keys = table.keys
     unconditional = next((rule.id for rule in rules if not rule.tests), None)
     return CompiledTable(table.id, tuple(rules), next(iter(keys)) if len(keys) == 1 else None, unconditional)
+
+
+def _ratio(c: Condition, table_id: str) -> tuple[int, int]:
+    """The threshold as (numerator, denominator). An infinity is (±1, 0): cross-multiplied, every finite input
+    is below +∞ and above −∞, as compared directly; a NaN decides nothing and is refused at load."""
+    if c.value.is_nan():
+        raise JixiaoError(
+            Problem(PACK_BANDS, f"决策表 {table_id} 的条件 {c.key} 的阈值 {c.value} 不是数值", value=str(c.value))
+        )
+    if c.value.is_infinite():
+        return (-1 if c.value < 0 else 1), 0
+    return c.value.as_integer_ratio()
 
 
 class PythonBackend:

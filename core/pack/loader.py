@@ -30,8 +30,7 @@ from .discovery import available_packs as available_packs
 from .discovery import installed as installed
 from .discovery import locate as locate
 from .discovery import pack_roots as pack_roots
-from .lines import FileLines, LinesWhenRead
-from .lines import lines_below as lines_in
+from .lines import FileLines, LinesWhenRead, lines_below
 from .model import Gate, GradeBand, LeafSpec, NodeSpec, Pack, ReasonRule
 from .resolve import REQUIRED as REQUIRED
 from .resolve import _path_text, _resolve, _Resolved, _Where
@@ -112,10 +111,10 @@ def _build(r: _Resolved, path: Path) -> Pack:
     places = {code: list(v) for code, v in r.sources.items()}
     file_lines: dict[int, FileLines] = {}  # per file read: its lines, sorted when a leaf's are first read
 
-    def lines_below(where: _Where, at: tuple) -> LinesWhenRead:
+    def leaf_lines(where: _Where, at: tuple) -> LinesWhenRead:
         if id(where) not in file_lines:
             file_lines[id(where)] = FileLines(where.lines)
-        return lines_in(file_lines[id(where)], at)
+        return lines_below(file_lines[id(where)], at)
 
     def node(n: NodeSchema, ancestors: tuple[str, ...]):
         where, at = places[str(n.code)].pop(0) if places.get(str(n.code)) else (None, ())
@@ -156,7 +155,7 @@ def _build(r: _Resolved, path: Path) -> Pack:
             )
             for kind, attr in (("veto", "veto"), ("exempt", "exempt"), ("not_applicable", "not_applicable"))
         }
-        lines = lines_below(where, at) if where else {}
+        lines = leaf_lines(where, at) if where else {}
         code = str(n.code)
         origins = {
             f"params.{k}": schema.id if code in r.origins and "*" in r.origins[code] else (r.base or schema.id)

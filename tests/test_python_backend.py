@@ -89,15 +89,16 @@ def test_a_fraction_at_a_band_edge_is_compared_exactly():
 
 
 @pytest.mark.parametrize("op", OPS)
-@pytest.mark.parametrize("threshold", [Decimal("Infinity"), Decimal("-Infinity")])
-def test_an_infinite_threshold_decides_as_compared_directly(op, threshold):
+@pytest.mark.parametrize("threshold", [Decimal("Infinity"), Decimal("-Infinity"), 3, Fraction(-1, 3), 0.5])
+def test_a_plugins_threshold_of_another_type_or_infinite_decides_as_compared_directly(op, threshold):
     table = DecisionTable("t", (Rule("r", (Condition("x", op, threshold),)),))
     for value in (Fraction(-7, 3), Fraction(1, 3), Decimal("-1E+14"), Decimal("0"), 5):
         assert PythonBackend([table]).decide({"x": value}) == by_holds([table], {"x": value}), value
 
 
-def test_a_nan_threshold_is_refused_at_load():
-    table = DecisionTable("t", (Rule("r", (Condition("x", "lt", Decimal("NaN")),)),))
+@pytest.mark.parametrize("nan", [Decimal("NaN"), float("nan")])
+def test_a_nan_threshold_is_refused_at_load(nan):
+    table = DecisionTable("t", (Rule("r", (Condition("x", "lt", nan),)),))
     with pytest.raises(JixiaoError) as err:
         PythonBackend([table])
     assert err.value.code == "PACK_BANDS" and "不是数值" in str(err.value)

@@ -35,7 +35,7 @@ class Test(NamedTuple):
     key: str
     holds: Callable[[Any, Any], bool]
     threshold: Number
-    numerator: int  # the threshold as numerator / denominator, the denominator positive
+    numerator: int  # the threshold as numerator / denominator, the denominator positive (0 for an infinity)
     denominator: int
 
 
@@ -65,15 +65,17 @@ def compile_table(table: DecisionTable) -> CompiledTable:
 
 
 def _ratio(c: Condition, table_id: str) -> tuple[int, int]:
-    """The threshold as (numerator, denominator). An infinity is (±1, 0): cross-multiplied, every finite input
-    is below +∞ and above −∞, as compared directly; a NaN decides nothing and is refused at load."""
-    if c.value.is_nan():
+    """The threshold as (numerator, denominator), whatever exact type a plugin's table gave it. An infinity is
+    (±1, 0): cross-multiplied, every finite input is below +∞ and above −∞, as compared directly; a NaN
+    decides nothing and is refused at load."""
+    try:
+        return c.value.as_integer_ratio()
+    except OverflowError:  # an infinity
+        return (-1 if c.value < 0 else 1), 0
+    except ValueError:  # NaN
         raise JixiaoError(
             Problem(PACK_BANDS, f"决策表 {table_id} 的条件 {c.key} 的阈值 {c.value} 不是数值", value=str(c.value))
-        )
-    if c.value.is_infinite():
-        return (-1 if c.value < 0 else 1), 0
-    return c.value.as_integer_ratio()
+        ) from None
 
 
 class PythonBackend:

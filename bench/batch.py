@@ -12,6 +12,9 @@ Why it is built this way:
 - The hand-written scorer (bench/handwritten.py) scores the same departments in this
   process for the ratio; it does no I/O, so the ratio is an upper bound of the engine's
   share.
+- "per core" is departments per second of CPU time of the whole process tree (user and
+  system, the batch process and its workers, start-up included): the issue's "per core",
+  whatever the number of workers and however busy the supervisor was.
 No timing is asserted anywhere: this prints numbers.
 """
 
@@ -20,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -62,8 +66,15 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
-def run_batch(input_path: Path, outdir: Path, jobs: int, rules: str) -> tuple[float, int, int]:
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def run_batch(input_path: Path, outdir: Path, jobs: int, rules: str) -> tuple[float, int, int, float]:
+    """(wall seconds, peak kB of the process tree, result lines, CPU seconds of the process tree)."""
     shutil.rmtree(outdir, ignore_errors=True)
+    cpu = _children_cpu()
     start = time.perf_counter()
     proc = subprocess.Popen(
         [
@@ -91,7 +102,7 @@ def run_batch(input_path: Path, outdir: Path, jobs: int, rules: str) -> tuple[fl
     if proc.returncode not in (0, 1):
         sys.exit(f"jixiao batch failed ({proc.returncode}): {proc.stderr.read().decode()[-2000:]}")
     lines = sum(1 for _ in (outdir / "results.jsonl").open(encoding="utf-8"))
-    return seconds, peak, lines
+    return seconds, peak, lines, _children_cpu() - cpu
 
 
 def handwritten_rate(input_path: Path, limit: int = 20000) -> float:
@@ -129,13 +140,16 @@ def main() -> int:
         )
         hand = handwritten_rate(input_path)
         print(f"hand-written scorer, in process: {hand:,.0f} departments/s")
-        print(f"{'jobs':>4}  {'rules':<7} {'departments':>11} {'seconds':>8} {'dept/s':>8} {'peak MB':>8} {'×hand':>6}")
+        print(
+            f"{'jobs':>4}  {'rules':<7} {'departments':>11} {'seconds':>8} {'dept/s':>8} {'peak MB':>8} {'×hand':>6}"
+            f" {'CPU s':>6} {'per core':>9}"
+        )
         for jobs in sorted({int(j) for j in a.jobs.split(",")}):
-            seconds, peak_kb, lines = run_batch(input_path, work / f"out-{jobs}", jobs, a.rules)
+            seconds, peak_kb, lines, cpu = run_batch(input_path, work / f"out-{jobs}", jobs, a.rules)
             rate = lines / seconds
             print(
                 f"{jobs:>4}  {a.rules:<7} {lines:>11,} {seconds:>8.1f} {rate:>8,.0f} "
-                f"{peak_kb / 1024:>8.0f} {hand / rate:>6.1f}"
+                f"{peak_kb / 1024:>8.0f} {hand / rate:>6.1f} {cpu:>6.1f} {lines / cpu:>9,.0f}"
             )
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -14,6 +14,7 @@ from typing import Any
 from ..facts import FactSpec
 from ..hookspecs import Resolver, hookimpl
 from ..indicator import Computed, Configured, EvalContext, InputValue, Outcome, params_error
+from ..number_text import NumberRefused
 from ..numbers import Number, to_decimal
 from ..pack.model import LeafSpec
 
@@ -97,11 +98,17 @@ def param(leaf: LeafSpec, key: str, default: Any = ...) -> Any:
 
 
 def number_param(leaf: LeafSpec, key: str, default: Any = ...) -> Decimal:
-    raw = param(leaf, key, default)
+    return number_at(leaf, key, param(leaf, key, default))
+
+
+def number_at(leaf: LeafSpec, where: str, raw: Any) -> Decimal:
+    """A number written in the leaf's params at ``where`` ("items[2].points"); refused, the refusal names
+    that parameter and its line, and says why."""
     try:
         return to_decimal(raw)
-    except ValueError:
-        raise params_error(leaf, key, f"应为数值，实际为 {raw!r}") from None
+    except ValueError as exc:
+        reason = f"：{exc.reason}" if isinstance(exc, NumberRefused) else ""
+        raise params_error(leaf, where, f"应为数值，实际为 {raw!r}{reason}") from None
 
 
 def declared(leaf: LeafSpec, name: object, kinds: tuple[str, ...], where: str) -> FactSpec:

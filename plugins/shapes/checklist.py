@@ -9,9 +9,9 @@ from typing import Any
 
 from jixiao.facts import FactSpec
 from jixiao.indicator import Computed, Configured, Deduction, EvalContext, InputValue, Outcome, params_error
-from jixiao.numbers import ZERO, Number, add, fmt_number, to_decimal, total
+from jixiao.numbers import ZERO, Number, add, fmt_number, total
 from jixiao.pack.model import LeafSpec
-from jixiao.shapes.base import Shape, check_points, param
+from jixiao.shapes.base import Shape, check_points, number_at, param
 
 
 class Checklist(Shape):
@@ -31,7 +31,7 @@ class Checklist(Shape):
             spec = declared or FactSpec(item["fact"], "bool", item["label"])
             if spec.kind != "bool":
                 raise params_error(leaf, f"items[{i}].fact", f"核对项的事实须为是/否类型，{spec.name} 是 {spec.kind}")
-            parsed.append((spec, str(item["label"]), to_decimal(item["points"])))
+            parsed.append((spec, str(item["label"]), number_at(leaf, f"items[{i}].points", item["points"])))
         check_points(leaf, total(p for _, _, p in parsed), "items")
         formula = "＋".join(f"{label}（{fmt_number(p)}分）" for _, label, p in parsed)
         state = tuple(

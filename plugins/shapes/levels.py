@@ -16,9 +16,9 @@ from jixiao.indicator import (
     Outcome,
     params_error,
 )
-from jixiao.numbers import fmt_number, fmt_points, to_decimal
+from jixiao.numbers import fmt_number, fmt_points
 from jixiao.pack.model import LeafSpec
-from jixiao.shapes.base import Shape, declared, param
+from jixiao.shapes.base import Shape, declared, number_at, param
 
 
 class Levels(Shape):
@@ -31,7 +31,7 @@ class Levels(Shape):
         raw = param(leaf, "scores")
         if not isinstance(raw, dict) or set(raw) != set(spec.choices):
             raise params_error(leaf, "scores", f"应为每个选项（{'、'.join(spec.choices)}）的分值")
-        points = {k: to_decimal(v) for k, v in raw.items()}
+        points = {k: number_at(leaf, f"scores.{k}", v) for k, v in raw.items()}
         if max(points.values()) != leaf.weight or min(points.values()) < 0:
             raise params_error(leaf, "scores", f"最高档应等于分值 {fmt_number(leaf.weight)}，且不得为负")
         text = "；".join(f"{spec.choices[k]}得{fmt_number(v)}分" for k, v in points.items())

@@ -16,10 +16,10 @@ from functools import partial
 from jixiao.hookspecs import Resolver, hookimpl
 from jixiao.implementation import Implementation
 from jixiao.indicator import Computed, Configured, EvalContext, Outcome, params_error
-from jixiao.numbers import ZERO, Number, add, to_decimal, total
+from jixiao.numbers import ZERO, Number, add, total
 from jixiao.pack.lines import LinesWhenRead
 from jixiao.pack.model import LeafSpec
-from jixiao.shapes.base import Shape, check_params, check_points, param
+from jixiao.shapes.base import Shape, check_params, check_points, number_at, param
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,7 @@ def sub_leaf(leaf: LeafSpec, at: tuple[str | int, ...], code: str, p: dict) -> L
     return dataclasses.replace(
         leaf,
         code=code,
-        weight=to_decimal(p["points"]),
+        weight=number_at(leaf, f"{shown[1:]}.points", p["points"]),
         params=params,
         path=f"{leaf.path}.params{shown}",
         name=p.get("label", leaf.name),

@@ -34,11 +34,10 @@ from jixiao.numbers import (
     fmt_points,
     mul,
     sub,
-    to_decimal,
     total,
 )
 from jixiao.pack.model import LeafSpec
-from jixiao.shapes.base import Shape, check_points, declared, number_param, param, shown_input
+from jixiao.shapes.base import Shape, check_points, declared, number_at, number_param, param, shown_input
 
 
 class Progress(Shape):
@@ -56,10 +55,10 @@ class Progress(Shape):
             if not isinstance(p, dict) or not {"fact", "label", "schedule", "points"} <= set(p):
                 raise params_error(leaf, f"periods[{i}]", "每期须含 fact、label、schedule（序时进度）、points")
             spec = declared(leaf, p["fact"], ("money", "number"), f"periods[{i}].fact")
-            schedule = to_decimal(p["schedule"])
+            schedule = number_at(leaf, f"periods[{i}].schedule", p["schedule"])
             if schedule <= 0:
                 raise params_error(leaf, f"periods[{i}].schedule", "序时进度应大于 0")
-            parsed.append((spec, str(p["label"]), schedule, to_decimal(p["points"])))
+            parsed.append((spec, str(p["label"]), schedule, number_at(leaf, f"periods[{i}].points", p["points"])))
         cap = number_param(leaf, "cap", "1")
         avg_points = number_param(leaf, "average_points", "0")
         check_points(leaf, total((p[3] for p in parsed), avg_points), "periods/average_points")

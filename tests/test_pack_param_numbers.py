@@ -1,0 +1,36 @@
+"""A number in a leaf's parameters that is not an admitted number ("一", "二十五%") is refused as a parameter
+(PACK_PARAMS) at its own line, with the reason, whichever shape reads it: a checklist item's points, a
+level's score, a period's schedule or points, a part's points."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from jixiao import Engine, JixiaoError
+
+PACK = Path(__file__).resolve().parent.parent / "rubrics" / "shenzhen-yantian-2023" / "pack.yaml"
+
+
+@pytest.mark.parametrize(
+    ("line", "old", "new", "param"),
+    [
+        (62, "points: 1}", "points: 一}", "items[2].points"),
+        (218, "partial: 1,", "partial: 一,", "scores.partial"),
+        (422, "schedule: 25%", "schedule: 二十五%", "periods[0].schedule"),
+        (423, "points: 1}", "points: 壹}", "periods[1].points"),
+        (144, "points: 1", "points: 一", "parts[0].points"),
+    ],
+)
+def test_a_refused_number_in_params_names_its_line_and_why(tmp_path, line, old, new, param):
+    lines = PACK.read_text(encoding="utf-8").splitlines()
+    assert old in lines[line - 1]
+    lines[line - 1] = lines[line - 1].replace(old, new)
+    (tmp_path / "pack.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(JixiaoError) as err:
+        Engine.from_rubric(tmp_path)
+    [problem] = err.value.problems
+    assert problem.code == "PACK_PARAMS", problem.message
+    assert f"pack.yaml:{line}" in problem.message and param in problem.message
+    assert "中文数字" in problem.message

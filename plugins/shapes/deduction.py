@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from jixiao.indicator import Computed, Configured, Deduction, EvalContext, Intermediate, Outcome
+from jixiao.indicator import Computed, Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
 from jixiao.numbers import ZERO, Number, fmt_detail, fmt_number, fmt_points, mul, sub
 from jixiao.pack.model import LeafSpec
 from jixiao.shapes.base import Shape, number_param, param
@@ -20,6 +20,8 @@ class PerOccurrence(Shape):
     def configure(self, leaf: LeafSpec) -> Configured:
         metric = Metric(leaf, param(leaf, "count"), "count")
         step = number_param(leaf, "step")
+        if step <= 0:
+            raise params_error(leaf, "step", "每次扣分应大于 0")
         unit = param(leaf, "unit", "项")
         what = param(leaf, "what", metric.label)
         formula = f"得分=max({fmt_number(leaf.weight)}－{metric.label}×{fmt_number(step)}, 0)；{metric.formula()}"

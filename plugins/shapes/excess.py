@@ -34,6 +34,8 @@ class OverThreshold(Shape):
         threshold = number_param(leaf, "threshold")
         per = number_param(leaf, "per", "1%")
         step = number_param(leaf, "step")
+        if step <= 0:
+            raise params_error(leaf, "step", "每次扣分应大于 0")
         counting = param(leaf, "counting", self.default_counting)
         below = param(leaf, "direction", self.default_direction) == "below"
         if counting not in COUNTING:

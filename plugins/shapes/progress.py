@@ -60,6 +60,8 @@ class Progress(Shape):
                 raise params_error(leaf, f"periods[{i}].schedule", "序时进度应大于 0")
             parsed.append((spec, str(p["label"]), schedule, number_at(leaf, f"periods[{i}].points", p["points"])))
         cap = number_param(leaf, "cap", "1")
+        if cap <= 0:
+            raise params_error(leaf, "cap", "上限应大于 0")
         avg_points = number_param(leaf, "average_points", "0")
         check_points(leaf, total((p[3] for p in parsed), avg_points), "periods/average_points")
         facts = {budget.name: budget, **{s.name: s for s, *_ in parsed}}

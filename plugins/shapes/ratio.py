@@ -25,6 +25,8 @@ class RatioPoints(Shape):
     def configure(self, leaf: LeafSpec) -> Configured:
         metric = Metric(leaf, param(leaf, "value"))
         cap = number_param(leaf, "cap", "1")
+        if cap <= 0:
+            raise params_error(leaf, "cap", "上限应大于 0")
         tables = []
         zero = param(leaf, "zero_when", None)
         interval = zero_text = None

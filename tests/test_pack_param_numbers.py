@@ -10,8 +10,21 @@ from pathlib import Path
 import pytest
 
 from jixiao import Engine, JixiaoError
+from jixiao.errors import Problem
 
 PACK = Path(__file__).resolve().parent.parent / "rubrics" / "shenzhen-yantian-2023" / "pack.yaml"
+
+
+def refusal(folder: Path, line: int, old: str, new: str) -> Problem:
+    """The one problem loading the reference pack gives with ``old`` made ``new`` on ``line``."""
+    lines = PACK.read_text(encoding="utf-8").splitlines()
+    assert old in lines[line - 1]
+    lines[line - 1] = lines[line - 1].replace(old, new)
+    (folder / "pack.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(JixiaoError) as err:
+        Engine.from_rubric(folder)
+    [problem] = err.value.problems
+    return problem
 
 
 @pytest.mark.parametrize(
@@ -25,13 +38,7 @@ PACK = Path(__file__).resolve().parent.parent / "rubrics" / "shenzhen-yantian-20
     ],
 )
 def test_a_refused_number_in_params_names_its_line_and_why(tmp_path, line, old, new, param):
-    lines = PACK.read_text(encoding="utf-8").splitlines()
-    assert old in lines[line - 1]
-    lines[line - 1] = lines[line - 1].replace(old, new)
-    (tmp_path / "pack.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(JixiaoError) as err:
-        Engine.from_rubric(tmp_path)
-    [problem] = err.value.problems
+    problem = refusal(tmp_path, line, old, new)
     assert problem.code == "PACK_PARAMS", problem.message
     assert f"pack.yaml:{line}" in problem.message and param in problem.message
     assert "中文数字" in problem.message
@@ -46,12 +53,6 @@ def test_a_refused_number_in_params_names_its_line_and_why(tmp_path, line, old, 
     ],
 )
 def test_a_step_or_cap_that_is_not_positive_is_refused_at_its_line(tmp_path, line, old, new, param):
-    lines = PACK.read_text(encoding="utf-8").splitlines()
-    assert old in lines[line - 1]
-    lines[line - 1] = lines[line - 1].replace(old, new)
-    (tmp_path / "pack.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(JixiaoError) as err:
-        Engine.from_rubric(tmp_path)
-    [problem] = err.value.problems
+    problem = refusal(tmp_path, line, old, new)
     assert problem.code == "PACK_PARAMS" and f"pack.yaml:{line}" in problem.message
     assert f"参数 {param}：" in problem.message and "应大于 0" in problem.message

@@ -8,6 +8,7 @@ import sys
 import click
 
 from . import errors, exitcodes
+from .controls import echo
 from .errors import JixiaoError
 from .formats import FORMATS
 from .output import emit, write_output
@@ -21,12 +22,12 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except JixiaoError as exc:
             for p in exc.problems:
-                click.echo(f"错误 [{p.code}] {p.message}", err=True)
+                echo(f"错误 [{p.code}] {p.message}", err=True)
             sys.exit(exitcodes.USAGE)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
-            click.echo("\n已中断（Ctrl-C）：没有写出结果。", err=True)
+            echo("\n已中断（Ctrl-C）：没有写出结果。", err=True)
             sys.exit(exitcodes.INTERRUPTED)
         except BrokenPipeError:  # output piped into head & co.
             sys.stderr.close()
@@ -34,7 +35,7 @@ class _Group(click.Group):
         except Exception as exc:  # a bug, not a user mistake: say so, briefly
             if ctx.params.get("debug") or "--debug" in sys.argv:
                 raise
-            click.echo(f"内部错误：{type(exc).__name__}: {exc}（加 --debug 查看详情，并请报告此问题）", err=True)
+            echo(f"内部错误：{type(exc).__name__}: {exc}（加 --debug 查看详情，并请报告此问题）", err=True)
             sys.exit(exitcodes.INTERNAL)
 
 
@@ -181,9 +182,9 @@ def explain(facts, indicator, rubric, fmt, plugins, block, rules):
     if fmt == "json":
         from .answers import explain_json
 
-        click.echo(explain_json(leaf))
+        echo(explain_json(leaf), json=True)
     else:
-        click.echo(render.explain(leaf))
+        echo(render.explain(leaf))
     _exit_for(card)
 
 
@@ -195,12 +196,12 @@ def rubrics(fmt):
 
     entries = pack_entries()
     if fmt == "json":
-        click.echo(rubrics_json(entries))
+        echo(rubrics_json(entries), json=True)
     for e in entries if fmt == "text" else ():
         if "error" in e:
-            click.echo(f"{e['id']}\t（无法加载：{e['error']['message']}）\t{e['folder']}")
+            echo(f"{e['id']}\t（无法加载：{e['error']['message']}）\t{e['folder']}")
         else:
-            click.echo(f"{e['id']}\t{e['version']}\t{e['region']}\t{e['year']}\t{e['title']}\t{e['folder']}")
+            echo(f"{e['id']}\t{e['version']}\t{e['region']}\t{e['year']}\t{e['title']}\t{e['folder']}")
     if any("error" in e for e in entries):
         sys.exit(exitcodes.INCOMPLETE)
 
@@ -225,14 +226,14 @@ def plugins(rubric, fmt, plugins, block):
         registry.load_file(p)
     registry.check_blocked()
     if fmt == "json":
-        click.echo(plugins_json(registry))
+        echo(plugins_json(registry), json=True)
         return
     for e in plugin_entries(registry):
         if "blocked" in e:
-            click.echo(f"{e['name']}\t（已停用：{e['blocked']}）")
+            echo(f"{e['name']}\t（已停用：{e['blocked']}）")
             continue
         line = f"{e['name']}\t{e['title']}\t{e['kind']}\t{e['origin']}"
-        click.echo(line + (f"\t（替换了 {e['replaced']}）" if e["replaced"] else ""))
+        echo(line + (f"\t（替换了 {e['replaced']}）" if e["replaced"] else ""))
 
 
 @main.command()
@@ -252,10 +253,10 @@ def template(rubric, output, prefill, plugins, block):
         from .office.project_form import form_template
 
         write_output(output, form_template(engine, doc))
-        click.echo(f"已生成{engine.pack.title}：{output}（在各二级指标下填写三级指标，可插入行）")
+        echo(f"已生成{engine.pack.title}：{output}（在各二级指标下填写三级指标，可插入行）")
         return
     write_output(output, template_workbook(engine, doc))
-    click.echo(f"已生成填报表：{output}（{engine.pack.title}，{len(fact_rows(engine))} 项事实）")
+    echo(f"已生成填报表：{output}（{engine.pack.title}，{len(fact_rows(engine))} 项事实）")
 
 
 from .cli_batch import batch as _batch  # noqa: E402

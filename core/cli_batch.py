@@ -13,6 +13,7 @@ import sys
 import click
 
 from . import exitcodes
+from .controls import echo
 from .errors import JixiaoError, Problem
 
 
@@ -98,7 +99,7 @@ def batch(input_path, rubric, outdir, jobs, compare, explain, plugins, block, ru
         if not quiet:
             done = r.scored + r.incomplete + r.errors
             rate = done / r.seconds if r.seconds else 0
-            click.echo(
+            click.echo(  # its own text, with a carriage return to redraw the line
                 f"\r已完成 {done:,} 个部门（跳过已完成 {r.skipped:,}），"
                 f"出错 {r.incomplete + r.errors:,} 个，{rate:,.0f} 个/秒",
                 err=True,
@@ -124,18 +125,18 @@ def batch(input_path, rubric, outdir, jobs, compare, explain, plugins, block, ru
             )
         except BatchInterrupted as stop:
             if not quiet:
-                click.echo("", err=True)
+                echo("", err=True)
             r = stop.report
             kept = (
                 f"已计分的 {r.scored + r.incomplete + r.errors + r.skipped:,} 个部门已保存在 {r.outdir}/results.jsonl；"
                 if r is not None
                 else ""
             )
-            click.echo(f"已中断（{stop.signal_name}）：{kept}未生成汇总。再次运行同一命令即可从中断处继续。", err=True)
+            echo(f"已中断（{stop.signal_name}）：{kept}未生成汇总。再次运行同一命令即可从中断处继续。", err=True)
             late.keep()
             sys.exit(stop.exit_code)
         if not quiet:
-            click.echo("", err=True)
+            echo("", err=True)
         _tell(report)
     if not report.ok:
         sys.exit(exitcodes.INCOMPLETE)
@@ -143,25 +144,25 @@ def batch(input_path, rubric, outdir, jobs, compare, explain, plugins, block, ru
 
 def _tell(report) -> None:
     for note in report.notes:
-        click.echo(f"注意：{note}", err=True)
-    click.echo(
+        echo(f"注意：{note}", err=True)
+    echo(
         f"计分完成：{report.scored:,} 个部门评分完整，{report.incomplete:,} 个评分不完整，{report.errors:,} 个出错"
         f"（其中编号重复 {report.duplicates:,} 个），跳过已完成 {report.skipped:,} 个，用时 {report.seconds:.1f} 秒。"
     )
     if report.skipped:
         rs = report.resumed
-        click.echo(
+        echo(
             f"跳过的 {report.skipped:,} 个部门为上次运行的结果：{rs.scored:,} 个评分完整，"
             f"{rs.incomplete:,} 个评分不完整，{rs.errors:,} 个出错。"
         )
-    click.echo(f"结果：{report.outdir}/results.jsonl、summary.json、summary.xlsx")
+    echo(f"结果：{report.outdir}/results.jsonl、summary.json、summary.xlsx")
     for title, entries, where in (
         ("未完成评分的部门：", [f for f in report.failed if f["status"] != "claims"], "failed"),
         ("自评得分无法读取、未能全部复核的部门：", [f for f in report.failed if f["status"] == "claims"], "audit"),
     ):
         if entries:
-            click.echo(title)
+            echo(title)
             for f in entries[:50]:
-                click.echo(f"  {f['key']}：[{f['code']}] {f['message']}")
+                echo(f"  {f['key']}：[{f['code']}] {f['message']}")
             if len(entries) > 50:
-                click.echo(f"  ……另有 {len(entries) - 50} 个，见 summary.json 的 {where}")
+                echo(f"  ……另有 {len(entries) - 50} 个，见 summary.json 的 {where}")

@@ -13,6 +13,7 @@ import sys
 import click
 
 from . import exitcodes
+from .controls import echo
 
 _format_opt = click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="输出格式。"
@@ -36,20 +37,20 @@ def check(path: str, fmt: str) -> None:
 
     report = check_pack(path)
     if fmt == "json":
-        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2), json=True)
         if not report.ok:
             sys.exit(exitcodes.USAGE)
         return
     if report.ok:
         for w in report.warnings:
-            click.echo(f"提示 [{w.code}] {w.message}")
-        click.echo(report.summary())
+            echo(f"提示 [{w.code}] {w.message}")
+        echo(report.summary())
         return
     for p in report.problems:
-        click.echo(f"错误 [{p.code}] {p.message}", err=True)
+        echo(f"错误 [{p.code}] {p.message}", err=True)
     for w in report.warnings:
-        click.echo(f"提示 [{w.code}] {w.message}", err=True)
-    click.echo(report.summary(), err=True)
+        echo(f"提示 [{w.code}] {w.message}", err=True)
+    echo(report.summary(), err=True)
     sys.exit(exitcodes.USAGE)
 
 
@@ -66,7 +67,7 @@ def show(ref: str, fmt: str) -> None:
     from .rubric_tools.show import render_pack
 
     engine = Engine.from_rubric(ref, rules="python")
-    click.echo(pack_json(engine) if fmt == "json" else render_pack(engine))
+    echo(pack_json(engine) if fmt == "json" else render_pack(engine), json=fmt == "json")
 
 
 @rubric.command("diff")
@@ -82,6 +83,6 @@ def diff(a: str, b: str, fmt: str) -> None:
     if fmt == "json":
         from .answers import diff_json
 
-        click.echo(diff_json(result))
+        echo(diff_json(result), json=True)
     else:
-        click.echo(render_diff(result))
+        echo(render_diff(result))

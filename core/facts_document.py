@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import errors
+from .controls import first_control
 from .errors import JixiaoError, Problem
 from .yamlio import load_path
 
@@ -96,6 +97,18 @@ def normalise_document(data: Any, source: str) -> dict[str, Any]:
                     field=f"department.{key}",
                     value=value,
                     expected="文字",
+                )
+            )
+        control = first_control(str(value))
+        if control is not None:
+            raise JixiaoError(
+                Problem(
+                    errors.FACTS_FORMAT,
+                    f"{source}：department.{key} 的第 {control.start() + 1} 个字符是控制字符 {control.group()!r}："
+                    "部门编号和名称应为一行文字，不含换行、制表符或终端控制符",
+                    field=f"department.{key}",
+                    value=str(value),
+                    expected="一行文字，不含控制字符",
                 )
             )
     unknown = [key for key in data if key not in DOCUMENT_KEYS]

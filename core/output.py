@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from . import errors
+from .controls import harmless, harmless_json
 from .errors import JixiaoError, Problem
 
 _REASONS = {
@@ -77,14 +78,17 @@ def write_output(path: str | Path, data: str | bytes) -> Path:
 
 def emit(out: str | bytes, fmt: str, output: str | None) -> None:
     """A command's result: to ``output`` when given (whole, or not at all), else to stdout; a binary
-    format needs a file (``OUTPUT_REQUIRED``)."""
-    import click
-
+    format needs a file (``OUTPUT_REQUIRED``). Text carries no control character a terminal would
+    act on, in a file as on the screen (``controls``)."""
     if isinstance(out, bytes):
         if not output:
             raise JixiaoError(Problem(errors.OUTPUT_REQUIRED, f"格式 {fmt} 是二进制文件，请用 -o 指定输出文件"))
         write_output(output, out)
-    elif output:
+        return
+    out = harmless_json(out) if fmt == "json" else harmless(out)
+    if output:
         write_output(output, out + ("" if out.endswith("\n") else "\n"))
     else:
+        import click
+
         click.echo(out)

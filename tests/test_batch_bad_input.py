@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
+import zipfile
 
 import pytest
 import yaml
@@ -220,6 +222,46 @@ def test_bad_csv_rows_are_error_lines(tmp_path, reference_doc):
         recs["row:6"]["problems"][0]["code"] == "FACTS_ENCODING"
         and "rows.csv 第 6 行" in recs["row:6"]["problems"][0]["message"]
     )
+
+
+def test_a_formula_in_an_xlsx_table_is_refused_not_taken_from_its_cache(tmp_path, reference_doc):
+    """As for a facts workbook: the value Excel last cached for a formula is not trusted (another program
+    may have changed its inputs without recalculating), and a formula without a cache is not a missing fact."""
+    from openpyxl import Workbook
+
+    header, values = _csv_rows(reference_doc)
+    wb = Workbook()
+    ws = wb.active
+    ws.append(header)
+    for dept in ("a", "b", "c"):
+        ws.append([dept, dept] + values)
+    column = header.index("staffed_headcount") + 1
+    ws.cell(row=3, column=column).value = "=30+7"
+    ws.cell(row=4, column=column).value = "=30+7"
+    wb.save(tmp_path / "plain.xlsx")
+    with zipfile.ZipFile(tmp_path / "plain.xlsx") as src, zipfile.ZipFile(tmp_path / "rows.xlsx", "w") as dst:
+        for item in src.infolist():  # row 3's formula gets the cached value Excel would have saved
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(
+                    rb'(<c r="[A-Z]+3"[^>]*><f>30\+7</f>)<v\s*/>|(<c r="[A-Z]+3"[^>]*><f>30\+7</f>)<v></v>',
+                    lambda m: (m.group(1) or m.group(2)) + b"<v>37</v>",
+                    data,
+                )
+                assert b"<v>37</v>" in data
+            dst.writestr(item, data)
+    out = _batch(tmp_path / "rows.xlsx", tmp_path / "out")
+    assert out.exit_code == 1
+    recs = by_key(tmp_path / "out")
+    assert recs["a"]["status"] == "scored"
+    letter = ws.cell(row=3, column=column).column_letter
+    for row in (3, 4):
+        problem = recs[f"row:{row}"]["problems"][0]
+        assert problem["code"] == "FACTS_FORMAT" and problem["field"] == "staffed_headcount"
+        assert (
+            f"{letter}{row}（staffed_headcount：=30+7）是公式" in problem["message"]
+            and "选择性粘贴" in problem["message"]
+        )
 
 
 def test_a_csv_with_a_repeated_column_or_too_many_columns_is_refused(tmp_path):

@@ -155,7 +155,7 @@ def read_xlsx_rows(path: Path, limits: ReadLimits) -> Iterator[Record]:
 
     check_xlsx(path, limits.xlsx_bytes)
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(path, read_only=True)  # formulas as written: a row holding one is refused
     except Exception as exc:
         raise input_error(
             errors.FACTS_FILE, f"{path} 无法作为 Excel 工作簿（.xlsx）打开：{type(exc).__name__}: {exc}", path
@@ -171,7 +171,7 @@ def read_xlsx_rows(path: Path, limits: ReadLimits) -> Iterator[Record]:
         while names and not names[-1]:
             names.pop()
         header = _header(names, f"{path.name}!{ws.title}")
-        rows = ws.iter_rows(min_row=2, max_col=len(header), values_only=True)
+        rows = ws.iter_rows(min_row=2, max_col=len(header))
         n = 1
         while True:
             n += 1
@@ -198,10 +198,36 @@ def read_xlsx_rows(path: Path, limits: ReadLimits) -> Iterator[Record]:
                     f"{path}:{n}",
                 )
                 return
-            if any(v not in (None, "") for v in values):
-                yield _row_doc(header, [_cell(v) for v in values], where, key)
+            formulas = [cell for cell in values if cell.data_type == "f"]
+            if formulas:
+                yield _formula_row(formulas, header, ws.title, where, key)
+            elif any(cell.value not in (None, "") for cell in values):
+                yield _row_doc(header, [_cell(cell.value) for cell in values], where, key)
     finally:
         wb.close()
+
+
+def _formula_row(cells: list[Any], header: list[str], sheet: str, where: str, key: str) -> Record:
+    """A row with a formula: jixiao neither computes it nor trusts the value the spreadsheet last cached
+    for it (another program may have changed the inputs without recalculating), as for a facts workbook."""
+    shown = "、".join(f"{c.coordinate}（{header[c.column - 1]}：{str(c.value)[:40]}）" for c in cells[:5])
+    more = f"等 {len(cells)} 个单元格" if len(cells) > 5 else ""
+    first = cells[0]
+    return Record(
+        key,
+        None,
+        Problem(
+            errors.FACTS_FORMAT,
+            f"{where}的 {shown}{more}是公式。jixiao 不计算公式，也不采用表格缓存的计算结果；"
+            "请选中这些单元格，复制后“选择性粘贴 → 数值”，保存后再计分",
+            field=header[first.column - 1],
+            value=str(first.value),
+            expected="数值或文字，不是公式",
+            location=f"{sheet}!{first.coordinate}",
+        ),
+        where,
+        bytes_digest(_row_bytes([c.value for c in cells])),
+    )
 
 
 def _cell(v: Any) -> Any:

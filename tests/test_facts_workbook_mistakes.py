@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import time
+import zipfile
 
 import pytest
 from batchkit import inflate_xlsx
 from conftest import run_cli
 from openpyxl import load_workbook
 
-from jixiao import Engine
+from jixiao import Engine, JixiaoError
 from jixiao.office.template import template_workbook
 
 PACK = "shenzhen-yantian-2023"
@@ -74,3 +75,40 @@ def test_a_facts_workbook_that_unpacks_beyond_the_limit_is_refused(tmp_path, ref
     out = run_cli("evaluate", path)
     assert time.monotonic() - started < 10
     assert out.exit_code == 2 and "错误 [INPUT_LIMIT]" in out.stderr and "解压后" in out.stderr
+
+
+def _many_cells(path, rows: int):
+    """The template with ``rows`` rows of small cells added below its facts (distinct rows: each is kept)."""
+    with zipfile.ZipFile(path) as src:
+        parts = {name: src.read(name) for name in src.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    data = parts[sheet]
+    end = data.rindex(b"</sheetData>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, part in parts.items():
+            if name != sheet:
+                zf.writestr(name, part)
+        cells = b"".join(
+            b'<row r="%d"><c r="F%d"><v>1</v></c><c r="G%d"><v>2</v></c><c r="H%d"><v>3</v></c></row>' % (r, r, r, r)
+            for r in range(1000, 1000 + rows)
+        )
+        zf.writestr(sheet, data[:end] + cells + data[end:])
+    return path
+
+
+def test_a_small_workbook_of_many_cells_is_refused_before_it_is_loaded(tmp_path, reference_doc):
+    """A 9.5 MB workbook of 2.6 million cells, inside the unpacked-size limit, took 34 s and 1 GB before
+    its rows were counted; its XML elements are now counted from the zip first."""
+    path = _many_cells(_template(tmp_path, reference_doc), 60_000)  # fewer rows than the row limit
+    assert path.stat().st_size < 2 * 1024 * 1024
+    out = run_cli("evaluate", path)
+    assert out.exit_code == 2 and "错误 [INPUT_LIMIT]" in out.stderr and "工作簿内容过多" in out.stderr
+
+
+def test_a_filled_in_template_is_far_below_the_element_limit(tmp_path, reference_doc):
+    from jixiao.office.limits import MAX_WORKBOOK_ELEMENTS, check_elements
+
+    path = _template(tmp_path, reference_doc)
+    check_elements(path, MAX_WORKBOOK_ELEMENTS // 50)
+    with pytest.raises(JixiaoError):
+        check_elements(path, 500)

@@ -22,7 +22,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from .. import errors
 from ..errors import JixiaoError, Problem
 from ..fact_model import LocatedFacts, cell_text
-from .limits import MAX_COLUMNS, MAX_FACT_ROWS, check_xlsx, too_many_rows
+from .limits import MAX_COLUMNS, MAX_FACT_ROWS, check_elements, check_xlsx, too_many_rows
 from .project_form import SHEET as PROJECT_SHEET
 from .table_sheets import read_table_sheets
 from .template import (
@@ -88,6 +88,7 @@ def read_facts_workbook(path: str | Path, max_bytes: int | None = None) -> dict[
     """The facts document {rubric, department, facts} of a filled-in template."""
     p = Path(path)
     check_xlsx(p, max_bytes)
+    check_elements(p)
     try:
         wb = load_workbook(p)  # formulas as written: they are refused below, never evaluated nor their cache taken
     except (

@@ -259,7 +259,7 @@ def test_a_formula_in_an_xlsx_table_is_refused_not_taken_from_its_cache(tmp_path
         problem = recs[f"row:{row}"]["problems"][0]
         assert problem["code"] == "FACTS_FORMAT" and problem["field"] == "staffed_headcount"
         assert (
-            f"{letter}{row}（staffed_headcount：=30+7）是公式" in problem["message"]
+            f"staffed_headcount 列的 {letter}{row}（=30+7）是公式" in problem["message"]
             and "选择性粘贴" in problem["message"]
         )
 

@@ -208,26 +208,17 @@ def read_xlsx_rows(path: Path, limits: ReadLimits) -> Iterator[Record]:
 
 
 def _formula_row(cells: list[Any], header: list[str], sheet: str, where: str, key: str) -> Record:
-    """A row with a formula: jixiao neither computes it nor trusts the value the spreadsheet last cached
-    for it (another program may have changed the inputs without recalculating), as for a facts workbook."""
-    shown = "、".join(f"{c.coordinate}（{header[c.column - 1]}：{str(c.value)[:40]}）" for c in cells[:5])
-    more = f"等 {len(cells)} 个单元格" if len(cells) > 5 else ""
+    """A row with a formula: refused as in a facts workbook (``refuse_formulas``), naming each cell and its column."""
+    from ..office.facts_workbook import formula_problem
+
     first = cells[0]
-    return Record(
-        key,
-        None,
-        Problem(
-            errors.FACTS_FORMAT,
-            f"{where}的 {shown}{more}是公式。jixiao 不计算公式，也不采用表格缓存的计算结果；"
-            "请选中这些单元格，复制后“选择性粘贴 → 数值”，保存后再计分",
-            field=header[first.column - 1],
-            value=str(first.value),
-            expected="数值或文字，不是公式",
-            location=f"{sheet}!{first.coordinate}",
-        ),
-        where,
-        bytes_digest(_row_bytes([c.value for c in cells])),
+    problem = formula_problem(
+        f"{where}：",
+        [(f"{header[c.column - 1]} 列的 {c.coordinate}", str(c.value)) for c in cells],
+        header[first.column - 1],
+        f"{sheet}!{first.coordinate}",
     )
+    return Record(key, None, problem, where, bytes_digest(_row_bytes([c.value for c in cells])))
 
 
 def _cell(v: Any) -> Any:

@@ -68,19 +68,29 @@ def refuse_formulas(wb: Any, source: str) -> None:
     ]
     if not found:
         return
-    shown = "、".join(f"{cell_text(f'{sheet}!{where}')}（{formula[:40]}）" for sheet, where, formula in found[:5])
-    more = f"等 {len(found)} 个单元格" if len(found) > 5 else ""
-    sheet, coordinate, formula = found[0]
+    sheet, coordinate, _ = found[0]
     raise JixiaoError(
-        Problem(
-            errors.FACTS_FORMAT,
-            f"{source}：{shown}{more}是公式。jixiao 不计算公式，也不采用表格缓存的计算结果；"
-            "请选中这些单元格，复制后“选择性粘贴 → 数值”，保存后再上传",
-            field=f"{sheet}!{coordinate}",
-            value=formula,
-            expected="数值或文字，不是公式",
-            location=f"{sheet}!{coordinate}",
+        formula_problem(
+            f"{source}：",
+            [(cell_text(f"{sheet}!{where}"), formula) for sheet, where, formula in found],
+            f"{sheet}!{coordinate}",
+            f"{sheet}!{coordinate}",
         )
+    )
+
+
+def formula_problem(where: str, cells: list[tuple[str, str]], field: str, location: str) -> Problem:
+    """The refusal of formula cells, each given as (how it is named, its formula), whatever reads them."""
+    shown = "、".join(f"{name}（{formula[:40]}）" for name, formula in cells[:5])
+    more = f"等 {len(cells)} 个单元格" if len(cells) > 5 else ""
+    return Problem(
+        errors.FACTS_FORMAT,
+        f"{where}{shown}{more}是公式。jixiao 不计算公式，也不采用表格缓存的计算结果；"
+        "请选中这些单元格，复制后“选择性粘贴 → 数值”，保存后再试",
+        field=field,
+        value=cells[0][1],
+        expected="数值或文字，不是公式",
+        location=location,
     )
 
 

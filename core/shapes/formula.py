@@ -11,10 +11,11 @@ bound.
 from __future__ import annotations
 
 import ast
+import operator
 from collections.abc import Mapping
 from fractions import Fraction
 
-from simpleeval import SimpleEval
+from simpleeval import DEFAULT_OPERATORS, SimpleEval
 
 from .. import errors
 from ..errors import FactError, JixiaoError, Place, Problem
@@ -40,6 +41,8 @@ _ALLOWED = (
 
 
 MAX_EXPONENT = 64  # "x ** 2" is a formula; "10 ** 10 ** 10" is a way to stop the engine
+MAX_DEGREE = 1024  # how many times over the digits of its facts a value may grow: "(x ** 64) ** 64" may not
+MAX_NESTING = 100  # brackets and operations inside one another: evaluation recurses through them
 
 
 def _small_integer(node: ast.AST) -> bool:
@@ -49,8 +52,34 @@ def _small_integer(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and type(node.value) is int and node.value <= MAX_EXPONENT
 
 
+def _degree(node: ast.AST, depth: int = 0) -> int:
+    """A bound on how many times over the digits of its facts and constants a value's numerator and
+    denominator can grow: each operation on fractions adds its sides' sizes, a power multiplies.
+    ``RecursionError`` when the formula nests deeper than ``MAX_NESTING``."""
+    if depth > MAX_NESTING:
+        raise RecursionError
+    if isinstance(node, ast.BinOp):
+        base = _degree(node.left, depth + 1)
+        if isinstance(node.op, ast.Pow):
+            exponent = node.right.operand if isinstance(node.right, ast.UnaryOp) else node.right
+            assert isinstance(exponent, ast.Constant) and isinstance(exponent.value, int)  # _small_integer said so
+            return base * abs(exponent.value)
+        return base + _degree(node.right, depth + 1)
+    if isinstance(node, ast.UnaryOp):
+        return _degree(node.operand, depth + 1)
+    if isinstance(node, ast.Call):
+        return sum(_degree(arg, depth + 1) for arg in node.args)
+    return 1
+
+
 class _ExactEval(SimpleEval):
-    """simpleeval over fractions: number literals as written ("0.1" is 1/10), every operation exact."""
+    """simpleeval over fractions: number literals as written ("0.1" is 1/10), every operation exact.
+
+    A power is Python's own: simpleeval's guard refuses any base over four million (a budget of
+    5,000,000 元 squared), and ``_degree`` has already bounded what a power can cost."""
+
+    def __init__(self) -> None:
+        super().__init__(operators={**DEFAULT_OPERATORS, ast.Pow: operator.pow}, functions=FUNCTIONS)
 
     def _eval_constant(self, node):
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
@@ -115,8 +144,23 @@ class Formula:
                         value=self.text,
                     )
                 )
+        try:
+            degree = _degree(tree.body)
+            why = (
+                f"的乘方嵌套或连乘过多：结果的位数可达事实的 {degree:,} 倍（上限 {MAX_DEGREE:,} 倍），计算代价无界"
+                if degree > MAX_DEGREE
+                else ""
+            )
+        except RecursionError:
+            why = f"的括号和运算嵌套超过 {MAX_NESTING} 层，无法安全计算；请拆开写"
+        if why:
+            raise JixiaoError(
+                where.problem(
+                    errors.PACK_FORMULA, f"公式“{self.text[:200]}”{why}", field="formula", value=self.text[:200]
+                )
+            )
         self.tree = tree.body
-        self.evaluator = _ExactEval(functions=FUNCTIONS)
+        self.evaluator = _ExactEval()
         self.fact = tree.body.id if isinstance(tree.body, ast.Name) else None  # a bare fact name is its own value
 
     def evaluate(self, values: Mapping[str, Number], label: str) -> Number:

@@ -34,7 +34,7 @@ from .facts import FactSpec
 from .numbers import Number, fmt_number, sub
 from .pack.model import CheckSpec
 from .rules.model import Condition, DecisionTable, Op, Rule
-from .shapes.formula import Formula
+from .shapes.formula import Formula, parse_expression
 
 NUMERIC = ("money", "number", "count", "rate", "score")
 EFFECTS = ("warn", "not_evaluable", "ignore")
@@ -142,7 +142,7 @@ def _compile(spec: CheckSpec, numeric: Mapping[str, FactSpec]) -> Check:
     text = re.sub(r"(?<![<>=!])=(?!=)", "==", text)
     text = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)%", r"(\1/100)", text)  # "90% × b": a percent of a number, exactly
     try:
-        tree = ast.parse(text, mode="eval").body
+        tree = parse_expression(text).body
     except SyntaxError as exc:
         raise refuse(f"无法解析：{exc.msg}") from None
     if not isinstance(tree, ast.Compare) or any(type(op) not in _OPS for op in tree.ops):

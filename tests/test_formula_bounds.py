@@ -99,3 +99,25 @@ def test_formulas_within_the_bounds_keep_their_exact_value(text: str, a: Fractio
     assert formula.evaluate(values, "式") == expected
     degree = sum(1 for _ in re.finditer(r"[abc]|\d+(?:\.\d+)?", text))
     assert degree <= MAX_DEGREE  # these never come near the bound
+
+
+@pytest.mark.parametrize("text", ["-" * 100_000 + "a", " + ".join(["a"] * 200_000), "a" + " ** 2" * 100_000])
+def test_a_formula_too_deep_for_pythons_parser_is_refused_not_a_crash(text: str) -> None:
+    """Python's parser answers these with MemoryError or RecursionError, which ended the pack's load
+    as an internal error."""
+    message = _refusal(text)
+    assert "嵌套过深或过长" in message and len(message) < 400  # the formula is shown shortened
+
+
+def test_a_check_too_deep_for_pythons_parser_is_refused_when_the_pack_loads(tmp_path: Path) -> None:
+    text = ALL_SHAPES.read_text(encoding="utf-8").replace(
+        "indicators:\n",
+        "checks:\n  - id: deep\n    label: 过深\n    rule: budget_spent ≤ "
+        + "-" * 100_000
+        + "budget_total\nindicators:\n",
+        1,
+    )
+    (tmp_path / "pack.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(JixiaoError) as refused:
+        Engine.from_rubric(tmp_path, rules="python")
+    assert refused.value.problems[0].code == "PACK_FORMULA" and "嵌套过深或过长" in refused.value.problems[0].message

@@ -52,6 +52,15 @@ def _small_integer(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and type(node.value) is int and node.value <= MAX_EXPONENT
 
 
+def parse_expression(text: str) -> ast.Expression:
+    """``ast.parse`` of one expression; Python's parser answers a very deep or very long one with
+    ``MemoryError`` or ``RecursionError``, which is a ``SyntaxError`` of the pack's here."""
+    try:
+        return ast.parse(text, mode="eval")
+    except (MemoryError, RecursionError):
+        raise SyntaxError("嵌套过深或过长") from None
+
+
 def _degree(node: ast.AST, depth: int = 0) -> int:
     """A bound on how many times over the digits of its facts and constants a value's numerator and
     denominator can grow: each operation on fractions adds its sides' sizes, a power multiplies.
@@ -70,6 +79,28 @@ def _degree(node: ast.AST, depth: int = 0) -> int:
     if isinstance(node, ast.Call):
         return sum(_degree(arg, depth + 1) for arg in node.args)
     return 1
+
+
+def _unsafe(tree: ast.Expression, unknown: list[str]) -> str:
+    """Why a parsed formula is refused, or "": a construct outside the language, an undeclared name,
+    an exponent that is not a small integer, a cost without bound."""
+    for node in ast.walk(tree):
+        if not isinstance(node, _ALLOWED):
+            return f"使用了不允许的写法 {type(node).__name__}：只能用 + − × ÷ ** 、括号、数值、事实名和 min/max/abs"
+        if isinstance(node, ast.Call) and not (isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS):
+            return "只能调用 min、max、abs"
+    if unknown:
+        return f"使用了未声明的名称：{'、'.join(unknown)}"
+    for node in ast.walk(tree):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow) and not _small_integer(node.right):
+            return f"的乘方指数须为 -{MAX_EXPONENT}～{MAX_EXPONENT} 的整数常量（如 x ** 2），以保证结果精确"
+    try:
+        degree = _degree(tree.body)
+    except RecursionError:
+        return f"的括号和运算嵌套超过 {MAX_NESTING} 层，无法安全计算；请拆开写"
+    if degree > MAX_DEGREE:
+        return f"的乘方嵌套或连乘过多：结果的位数可达事实的 {degree:,} 倍（上限 {MAX_DEGREE:,} 倍），计算代价无界"
+    return ""
 
 
 class _ExactEval(SimpleEval):
@@ -91,77 +122,22 @@ class Formula:
     def __init__(self, text: str, known: Mapping[str, object], where: Place):
         self.text = str(text)
         try:
-            tree = ast.parse(self.text.replace("−", "-").replace("×", "*").replace("÷", "/"), mode="eval")
+            tree = parse_expression(self.text.replace("−", "-").replace("×", "*").replace("÷", "/"))
         except SyntaxError as exc:
-            raise JixiaoError(
-                where.problem(
-                    errors.PACK_FORMULA,
-                    f"公式“{self.text}”无法解析：{exc.msg}（第 {exc.offset} 个字符附近）",
-                    field="formula",
-                    value=self.text,
-                )
-            ) from None
-        for node in ast.walk(tree):
-            if not isinstance(node, _ALLOWED):
-                raise JixiaoError(
-                    where.problem(
-                        errors.PACK_FORMULA,
-                        f"公式“{self.text}”使用了不允许的写法 {type(node).__name__}："
-                        "只能用 + − × ÷ ** 、括号、数值、事实名和 min/max/abs",
-                        field="formula",
-                        value=self.text,
-                    )
-                )
-            if isinstance(node, ast.Call) and not (isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS):
-                raise JixiaoError(
-                    where.problem(
-                        errors.PACK_FORMULA,
-                        f"公式“{self.text}”只能调用 min、max、abs",
-                        field="formula",
-                        value=self.text,
-                    )
-                )
+            at = f"（第 {exc.offset} 个字符附近）" if exc.offset else ""
+            raise self._refused(where, f"无法解析：{exc.msg}{at}") from None
         called = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
         self.names = sorted({n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} - called)
-        unknown = [n for n in self.names if n not in known]
-        if unknown:
-            raise JixiaoError(
-                where.problem(
-                    errors.PACK_FORMULA,
-                    f"公式“{self.text}”使用了未声明的名称：{'、'.join(unknown)}",
-                    field="formula",
-                    value=self.text,
-                )
-            )
-        for node in ast.walk(tree):
-            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow) and not _small_integer(node.right):
-                raise JixiaoError(
-                    where.problem(
-                        errors.PACK_FORMULA,
-                        f"公式“{self.text}”的乘方指数须为 -{MAX_EXPONENT}～{MAX_EXPONENT} 的整数常量（如 x ** 2），"
-                        "以保证结果精确",
-                        field="formula",
-                        value=self.text,
-                    )
-                )
-        try:
-            degree = _degree(tree.body)
-            why = (
-                f"的乘方嵌套或连乘过多：结果的位数可达事实的 {degree:,} 倍（上限 {MAX_DEGREE:,} 倍），计算代价无界"
-                if degree > MAX_DEGREE
-                else ""
-            )
-        except RecursionError:
-            why = f"的括号和运算嵌套超过 {MAX_NESTING} 层，无法安全计算；请拆开写"
+        why = _unsafe(tree, [n for n in self.names if n not in known])
         if why:
-            raise JixiaoError(
-                where.problem(
-                    errors.PACK_FORMULA, f"公式“{self.text[:200]}”{why}", field="formula", value=self.text[:200]
-                )
-            )
+            raise self._refused(where, why)
         self.tree = tree.body
         self.evaluator = _ExactEval()
         self.fact = tree.body.id if isinstance(tree.body, ast.Name) else None  # a bare fact name is its own value
+
+    def _refused(self, where: Place, why: str) -> JixiaoError:
+        shown = self.text if len(self.text) <= 200 else self.text[:200] + "…"
+        return JixiaoError(where.problem(errors.PACK_FORMULA, f"公式“{shown}”{why}", field="formula", value=shown))
 
     def evaluate(self, values: Mapping[str, Number], label: str) -> Number:
         """The formula's exact value for these facts (a fraction, or the fact itself for a bare fact name)."""

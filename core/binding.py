@@ -15,6 +15,7 @@ from typing import Any
 
 from . import errors
 from .checks import Check, compile_checks
+from .controls import first_control
 from .errors import JixiaoError, Problem
 from .fact_model import FactModel
 from .facts import FactSpec
@@ -116,6 +117,12 @@ def _reason_checks(
             continue
         out.append((rule, check))
     return tuple(out)
+
+
+def _usable_name(name: object) -> bool:
+    """A fact's name is a key of a facts document, a CSV column, a template's row: non-empty text,
+    not padded, without control characters."""
+    return isinstance(name, str) and name != "" and name == name.strip() and first_control(name) is None
 
 
 def gate_key(gate: Gate) -> str:
@@ -224,6 +231,17 @@ def bind(pack: Pack, registry: Registry) -> tuple[list[Binding], FactModel, list
             + list(b.gate_facts.values())
             + [f for f in b.leaf.facts.values() if f.name not in b.part_facts and f.name not in b.gate_facts]
         ):
+            if not _usable_name(spec.name):
+                problems.append(
+                    b.leaf.place().problem(
+                        errors.PACK_PARAMS,
+                        f"“{b.leaf.name}”用到的事实名 {spec.name!r} 无效：应为非空文字（如 budget_spent），"
+                        "首尾无空白，不含换行等控制字符",
+                        field=b.leaf.code,
+                        value=repr(spec.name),
+                    )
+                )
+                continue
             old = specs.setdefault(spec.name, spec)
             if (old.kind, old.unit, dict(old.choices)) != (spec.kind, spec.unit, dict(spec.choices)):
                 problems.append(

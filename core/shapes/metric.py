@@ -36,6 +36,8 @@ class Metric:
                 "应为 {fact: …}、{ratio: {numerator, denominator}}、{difference: [a, b]}、{formula: …} 或 {metric: …}",
             )
         self.label: str = spec.get("label", "")
+        if not isinstance(self.label, str):
+            raise params_error(leaf, f"{where}.label", f"应为文字，实际为 {self.label!r}")
         self.is_rate = "ratio" in spec
         self.expr: Formula | None = None
         if "metric" in spec:
@@ -59,6 +61,8 @@ class Metric:
             self.label = self.label or self.num[0].label
         elif "ratio" in spec:
             r = spec["ratio"] or {}
+            if not isinstance(r, dict):
+                raise params_error(leaf, f"{where}.ratio", f"应为 {{numerator: …, denominator: …}}，实际为 {r!r}")
             self.num = [declared(leaf, n, _NUMERIC, f"{where}.ratio.numerator") for n in _list(r.get("numerator"))]
             self.den = [declared(leaf, n, _NUMERIC, f"{where}.ratio.denominator") for n in _list(r.get("denominator"))]
             self.minus = []

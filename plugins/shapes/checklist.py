@@ -27,6 +27,8 @@ class Checklist(Shape):
         for i, item in enumerate(items):
             if not isinstance(item, dict) or not {"fact", "label", "points"} <= set(item):
                 raise params_error(leaf, f"items[{i}]", "每项须含 fact、label、points")
+            if not isinstance(item["fact"], str):
+                raise params_error(leaf, f"items[{i}].fact", f"应为事实名（文字），实际为 {item['fact']!r}")
             declared = leaf.facts.get(item["fact"])
             spec = declared or FactSpec(item["fact"], "bool", item["label"])
             if spec.kind != "bool":

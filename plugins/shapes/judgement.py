@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from jixiao import errors
 from jixiao.facts import FactSpec
-from jixiao.indicator import Computed, Configured, Deduction, EvalContext, Outcome
+from jixiao.indicator import Computed, Configured, Deduction, EvalContext, Outcome, params_error
 from jixiao.numbers import fmt_number, fmt_points, sub
 from jixiao.pack.model import LeafSpec
 from jixiao.shapes.base import Shape, declared, param, shown_input
@@ -21,6 +21,8 @@ class Judgement(Shape):
 
     def configure(self, leaf: LeafSpec) -> Configured:
         score_name, reason_name = param(leaf, "score"), param(leaf, "reason")
+        if not isinstance(reason_name, str):
+            raise params_error(leaf, "reason", f"应为评分理由的事实名（文字），实际为 {reason_name!r}")
         declared(leaf, score_name, ("score",), "score")
         base = leaf.facts[score_name]
         score = FactSpec(

@@ -35,6 +35,9 @@ class Qualitative(Shape):
         except ValueError as exc:
             raise params_error(leaf, "ranges", str(exc)) from None
         score_name, reason_name = param(leaf, "score"), param(leaf, "reason")
+        for key, name in (("score", score_name), ("reason", reason_name)):
+            if not isinstance(name, str):
+                raise params_error(leaf, key, f"应为事实名（文字），实际为 {name!r}")
         score = FactSpec(
             score_name,
             "score",

@@ -1,0 +1,59 @@
+"""A fact's name that a pack writes is a key of a facts document, a CSV column and a template's row: it
+is refused at load (PACK_PARAMS) when it is not non-empty, unpadded text without control characters.
+
+A checklist item naming its fact None, -1 or 1.5 loaded, then ended every department with
+an internal error ("keywords must be strings") once one had a problem; [] or {} made the
+leaf 出错 on every scorecard; "" or "\\x1b[2J" became a fact nobody can fill in.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from jixiao import Engine, JixiaoError
+
+PACK = Path(__file__).resolve().parent.parent / "rubrics" / "shenzhen-yantian-2023" / "pack.yaml"
+ITEM = (
+    "{fact: budget_fits_duties, label: 部门预算编制、分配符合本部门职责、符合区委区政府方针政策和工作要求, points: 1}"
+)
+
+
+@pytest.mark.parametrize(
+    "name", ["null", "-1", "1.5", "true", "[]", "{}", "''", "' padded'", '"a\\e[2Jb"', '"两\\n行"']
+)
+def test_a_checklist_item_with_an_unusable_fact_name_is_refused_at_load(tmp_path: Path, name: str) -> None:
+    text = PACK.read_text(encoding="utf-8")
+    assert ITEM in text
+    (tmp_path / "pack.yaml").write_text(text.replace(ITEM, ITEM.replace("budget_fits_duties", name)), encoding="utf-8")
+    with pytest.raises(JixiaoError) as refused:
+        Engine.from_rubric(tmp_path)
+    [problem] = refused.value.problems
+    assert problem.code == "PACK_PARAMS", problem.message
+    assert "预算编制合理性" in problem.message and ("fact" in problem.message or "事实名" in problem.message)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "param"),
+    [
+        (
+            "value: {ratio: {numerator: fixed_assets_in_use, denominator: fixed_assets_total}",
+            "value: {ratio: xxx",
+            "value.ratio",
+        ),
+        ("label: 编外人员控制率}", "label: {a: 1}}", "value.label"),
+        ("reason: effectiveness_reason", "reason: []", "reason"),
+    ],
+)
+def test_a_parameter_of_the_wrong_shape_is_a_pack_mistake_not_a_plugin_failure(
+    tmp_path: Path, old: str, new: str, param: str
+) -> None:
+    """These loaded with the leaf marked 出错 on every scorecard ("插件…配置…时出错：AttributeError")."""
+    text = PACK.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    (tmp_path / "pack.yaml").write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(JixiaoError) as refused:
+        Engine.from_rubric(tmp_path)
+    [problem] = refused.value.problems
+    assert problem.code == "PACK_PARAMS" and param in problem.message, problem.message

@@ -7,7 +7,7 @@ indicator can be replaced or blocked without touching the others.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -95,6 +95,23 @@ def param(leaf: LeafSpec, key: str, default: Any = ...) -> Any:
     if default is ...:
         raise params_error(leaf, key, "缺少此参数")
     return default
+
+
+def text_param(leaf: LeafSpec, key: str, default: Any = ...) -> str:
+    """A parameter that is text (a fact's name, a unit, a label), refused at its line when it is not."""
+    value = param(leaf, key, default)
+    if not isinstance(value, str):
+        raise params_error(leaf, key, f"应为文字，实际为 {value!r}")
+    return value
+
+
+def choice_param(leaf: LeafSpec, key: str, choices: Iterable[str], default: Any = ...) -> str:
+    """A parameter that names one of ``choices``: anything else, a typo included, is refused, never taken
+    for the default."""
+    value = param(leaf, key, default)
+    if not isinstance(value, str) or value not in choices:
+        raise params_error(leaf, key, f"应为 {'、'.join(choices)} 之一，实际为 {value!r}")
+    return value
 
 
 def number_param(leaf: LeafSpec, key: str, default: Any = ...) -> Decimal:

@@ -41,7 +41,7 @@ class Metric:
         self.is_rate = "ratio" in spec
         self.expr: Formula | None = None
         if "metric" in spec:
-            m = leaf.metrics.get(spec["metric"])
+            m = leaf.metrics.get(spec["metric"]) if isinstance(spec["metric"], str) else None
             if m is None:
                 raise params_error(
                     leaf, f"{where}.metric", f"评分体系没有定义派生指标 {spec['metric']!r}（见 metrics:）"

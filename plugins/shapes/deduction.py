@@ -8,7 +8,7 @@ from decimal import Decimal
 from jixiao.indicator import Computed, Configured, Deduction, EvalContext, Intermediate, Outcome, params_error
 from jixiao.numbers import ZERO, Number, fmt_detail, fmt_number, fmt_points, mul, sub
 from jixiao.pack.model import LeafSpec
-from jixiao.shapes.base import Shape, number_param, param
+from jixiao.shapes.base import Shape, number_param, param, text_param
 from jixiao.shapes.metric import Metric
 
 
@@ -22,8 +22,8 @@ class PerOccurrence(Shape):
         step = number_param(leaf, "step")
         if step <= 0:
             raise params_error(leaf, "step", "每次扣分应大于 0")
-        unit = param(leaf, "unit", "项")
-        what = param(leaf, "what", metric.label)
+        unit = text_param(leaf, "unit", "项")
+        what = text_param(leaf, "what", metric.label)
         formula = f"得分=max({fmt_number(leaf.weight)}－{metric.label}×{fmt_number(step)}, 0)；{metric.formula()}"
         state = PerOccurrenceState(metric, step, unit, what, per_step=f"，每{unit}扣{fmt_number(step)}分，共扣")
         return Configured(metric.facts, formula=formula, state=state)

@@ -17,7 +17,7 @@ from jixiao.numbers import Number, div, fmt_detail, fmt_number, fmt_points, mul,
 from jixiao.pack.model import LeafSpec
 from jixiao.rules.intervals import Interval
 from jixiao.rules.model import DecisionTable, Rule
-from jixiao.shapes.base import Shape, number_param, param
+from jixiao.shapes.base import Shape, choice_param, number_param, param
 from jixiao.shapes.metric import Metric
 
 COUNTING = {"pro_rata": "按比例", "started": "不足一个按一个计", "whole": "按整数个计"}
@@ -36,10 +36,8 @@ class OverThreshold(Shape):
         step = number_param(leaf, "step")
         if step <= 0:
             raise params_error(leaf, "step", "每次扣分应大于 0")
-        counting = param(leaf, "counting", self.default_counting)
-        below = param(leaf, "direction", self.default_direction) == "below"
-        if counting not in COUNTING:
-            raise params_error(leaf, "counting", f"应为 {'、'.join(COUNTING)} 之一")
+        counting = choice_param(leaf, "counting", COUNTING, self.default_counting)
+        below = choice_param(leaf, "direction", ("above", "below"), self.default_direction) == "below"
         if per <= 0:
             raise params_error(leaf, "per", "应大于 0")
         over = (

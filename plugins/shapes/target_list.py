@@ -32,7 +32,7 @@ from jixiao.numbers import (
 )
 from jixiao.pack.model import LeafSpec
 from jixiao.rules.intervals import Interval, parse_interval
-from jixiao.shapes.base import Shape, param
+from jixiao.shapes.base import Shape, param, text_param
 
 from .target import NATURES, completion
 
@@ -84,9 +84,9 @@ class TargetList(Shape):
             if level not in ranges or not ranges[level].contains(share):
                 raise params_error(leaf, f"level_scores.{level}", "应为某一档次在该档得分率区间内的得分率")
         spec = FactSpec(
-            param(leaf, "fact"),
+            text_param(leaf, "fact"),
             "table",
-            param(leaf, "label", f"{leaf.name}明细"),
+            text_param(leaf, "label", f"{leaf.name}明细"),
             columns=columns({str(k): str(v) for k, v in categories.items()}),
         )
         formula = (

@@ -1,5 +1,8 @@
-"""A fact's name that a pack writes is a key of a facts document, a CSV column and a template's row: it
-is refused at load (PACK_PARAMS) when it is not non-empty, unpadded text without control characters.
+"""A pack parameter of the wrong shape is a pack mistake, refused at load (PACK_PARAMS) with its place,
+never a crash, a leaf marked 出错 on every scorecard, or a value taken for the default.
+
+A fact's name that a pack writes is a key of a facts document, a CSV column and a template's row: it
+is refused when it is not non-empty, unpadded text without control characters.
 
 A checklist item naming its fact None, -1 or 1.5 loaded, then ended every department with
 an internal error ("keywords must be strings") once one had a problem; [] or {} made the
@@ -51,6 +54,36 @@ def test_a_parameter_of_the_wrong_shape_is_a_pack_mistake_not_a_plugin_failure(
 ) -> None:
     """These loaded with the leaf marked 出错 on every scorecard ("插件…配置…时出错：AttributeError")."""
     text = PACK.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    (tmp_path / "pack.yaml").write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(JixiaoError) as refused:
+        Engine.from_rubric(tmp_path)
+    [problem] = refused.value.problems
+    assert problem.code == "PACK_PARAMS" and param in problem.message, problem.message
+
+
+ALL_SHAPES = Path(__file__).resolve().parent / "packs" / "all-shapes" / "pack.yaml"
+MOF = Path(__file__).resolve().parent.parent / "rubrics" / "mof-project-2020" / "pack.yaml"
+SANGONG = "params: {value: {metric: sangong_change}, threshold: 0, per: 1%, step: 0.8, counting: pro_rata}"
+
+
+@pytest.mark.parametrize(
+    ("pack", "old", "new", "param"),
+    [
+        (ALL_SHAPES, SANGONG, SANGONG.replace("counting: pro_rata", "counting: []"), "counting"),
+        (ALL_SHAPES, SANGONG, SANGONG.replace("counting: pro_rata", "counting: pro-rata"), "counting"),
+        (ALL_SHAPES, SANGONG, SANGONG.replace("pro_rata", "pro_rata, direction: belo"), "direction"),
+        (ALL_SHAPES, SANGONG, SANGONG.replace("{metric: sangong_change}", "{metric: []}"), "value.metric"),
+        (ALL_SHAPES, "what: 资金使用不合规的情形, unit: 例}", "what: 资金使用不合规的情形, unit: [例]}", "unit"),
+        (MOF, "fact: outputs", "fact: []", "fact"),
+    ],
+)
+def test_a_parameter_of_the_wrong_type_or_an_unknown_choice_is_refused(
+    tmp_path: Path, pack: Path, old: str, new: str, param: str
+) -> None:
+    """A direction written "belo" was taken for "above"; [] where a name or choice belongs failed
+    "unhashable type: 'list'" and marked the leaf 出错 on every scorecard."""
+    text = pack.read_text(encoding="utf-8")
     assert text.count(old) == 1, old
     (tmp_path / "pack.yaml").write_text(text.replace(old, new), encoding="utf-8")
     with pytest.raises(JixiaoError) as refused:

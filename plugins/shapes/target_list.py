@@ -74,7 +74,9 @@ class TargetList(Shape):
         except (ValueError, AttributeError) as exc:
             raise params_error(leaf, "ranges", f"应为 达成/部分达成/未达成 的得分率区间：{exc}") from None
         text_levels = param(leaf, "text_levels", {})
-        if not isinstance(text_levels, dict) or not set(text_levels.values()) <= set(LEVELS):
+        if not isinstance(text_levels, dict) or not all(
+            isinstance(v, str) and v in LEVELS for v in text_levels.values()
+        ):
             raise params_error(leaf, "text_levels", f"应为 文字: 档次 的映射，档次为 {'、'.join(LEVELS)} 之一")
         try:
             level_scores = {k: to_decimal(v) for k, v in param(leaf, "level_scores", {}).items()}

@@ -145,3 +145,16 @@ def test_the_rule():
         5,
         None,
     ]
+
+
+def test_a_very_long_department_name_still_makes_every_document(tmp_path, reference_doc):
+    """python-docx refuses a title over 255 characters: a 3,000-character name ended the docx
+    formats with an internal error."""
+    doc = json.loads(json.dumps(reference_doc, default=str))
+    doc["department"]["name"] = "很长的部门名称" * 430
+    doc["claimed"] = {"total": "94.91"}
+    (tmp_path / "facts.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    for command, fmt in (("evaluate", "docx"), ("evaluate", "xlsx"), ("audit", "docx"), ("audit", "xlsx")):
+        out = run_cli(command, tmp_path / "facts.json", "--format", fmt, "-o", tmp_path / f"{command}.{fmt}")
+        assert out.exit_code in (0, 1), (command, fmt, out.stderr)
+        assert (tmp_path / f"{command}.{fmt}").read_bytes()[:2] == b"PK"

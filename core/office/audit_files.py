@@ -22,7 +22,7 @@ from ..audit.text import HEADERS, levels_of, name_cells, opinion, row_cells
 from ..numbers import fmt_number
 from ..tree import LEVEL_NAMES
 from .document import TABLE_STYLE, centered, set_styles
-from .safe import put_text, xml_text
+from .safe import property_text, put_text, xml_text
 from .style import BORDER, FONT_HEADING, HEADER_FILL, align, fit_rows, font, landscape_a4
 
 TITLE = "绩效自评复核表"
@@ -139,7 +139,7 @@ def audit_workbook(audit: Audit) -> bytes:
     _findings_sheet(wb.create_sheet(SHEET_FINDINGS), audit)
     _opinion_sheet(wb.create_sheet(SHEET_OPINION), audit)
     wb.properties.title = TITLE
-    wb.properties.subject = xml_text(f"{audit.card.department_name}（{audit.card.department_id}）")
+    wb.properties.subject = property_text(f"{audit.card.department_name}（{audit.card.department_id}）")
     wb.properties.creator = "jixiao"
     buf = io.BytesIO()
     wb.save(buf)
@@ -175,7 +175,7 @@ def audit_document(audit: Audit) -> bytes:
             p = cell.paragraphs[0]
             p.style = style
             p.add_run(xml_text(text)).bold = i == 0 or (i == len(rows) and c < levels)
-    doc.core_properties.title = xml_text(f"{card.department_name or card.department_id} {TITLE}")
+    doc.core_properties.title = property_text(f"{card.department_name or card.department_id} {TITLE}")
     doc.core_properties.author = "jixiao"
     buf = io.BytesIO()
     doc.save(buf)

@@ -26,7 +26,7 @@ from lxml import etree
 from .. import report_text
 from ..scorecard import Scorecard
 from .layout import HEADER, SCORE, TEXT, TOTAL, score_table
-from .safe import xml_text
+from .safe import property_text, xml_text
 from .style import FONT_CJK, FONT_CJK_ALT, FONT_HEADING, FONT_LATIN
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ def scorecard_document(card: Scorecard, engine: Engine) -> bytes:
     else:
         doc.add_heading("附件：" + report_text.table_title(pack), level=2)
         _table(doc, score_table(card, pack), header_rows=3)
-    doc.core_properties.title = xml_text(f"{who} {report_text.report_title(pack)}")
+    doc.core_properties.title = property_text(f"{who} {report_text.report_title(pack)}")
     doc.core_properties.author = "jixiao"
     buf = io.BytesIO()
     doc.save(buf)

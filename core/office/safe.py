@@ -37,6 +37,13 @@ def xml_text(value: str) -> str:
     return _NOT_XML.sub("\ufffd", value)
 
 
+def property_text(value: str) -> str:
+    """A document property (title, subject): XML-safe, and at most the 255 characters Word's core
+    properties hold (python-docx refuses a longer one; a department's name can be longer)."""
+    value = xml_text(value)
+    return value if len(value) <= 255 else value[:254] + "…"
+
+
 def put_text(cell, value: Any) -> None:
     """Set a worksheet cell; text is stored as text, whatever it starts with."""
     if isinstance(value, str):

@@ -231,6 +231,16 @@ def bind(pack: Pack, registry: Registry) -> tuple[list[Binding], FactModel, list
             + list(b.gate_facts.values())
             + [f for f in b.leaf.facts.values() if f.name not in b.part_facts and f.name not in b.gate_facts]
         ):
+            if not isinstance(spec.label, str):
+                problems.append(
+                    b.leaf.place().problem(
+                        errors.PACK_PARAMS,
+                        f"“{b.leaf.name}”用到的事实 {spec.name} 的名称（label）应为文字，实际为 {spec.label!r}",
+                        field=b.leaf.code,
+                        value=repr(spec.label),
+                    )
+                )
+                continue
             if not _usable_name(spec.name):
                 problems.append(
                     b.leaf.place().problem(

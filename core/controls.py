@@ -19,11 +19,31 @@ import re
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SHOWN_CONTROL = re.compile(r"\r\n|[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # tab and newline are text
 _JSON_RAW = re.compile(r"[\x7f-\x9f]")  # the controls json.dumps leaves as they are
+_UNSHOWN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def first_control(text: str) -> re.Match[str] | None:
     """The first control character of ``text``, if any (tab and newline included)."""
     return _CONTROL.search(text)
+
+
+def unshown_at(document: object) -> tuple | None:
+    """The path of the first key or string in a parsed document holding a control character other
+    than tab and newline (a pack's texts are printed, written to workbooks, put in data validations)."""
+    stack: list[tuple[object, tuple]] = [(document, ())]
+    while stack:
+        node, at = stack.pop()
+        if isinstance(node, str):
+            if _UNSHOWN.search(node):
+                return at
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(key, str) and _UNSHOWN.search(key):
+                    return at + (key,)
+                stack.append((value, at + (key,)))
+        elif isinstance(node, list):
+            stack.extend((value, at + (i,)) for i, value in enumerate(node))
+    return None
 
 
 def _shown(match: re.Match[str]) -> str:

@@ -33,7 +33,8 @@ def test_a_checklist_item_with_an_unusable_fact_name_is_refused_at_load(tmp_path
     with pytest.raises(JixiaoError) as refused:
         Engine.from_rubric(tmp_path)
     [problem] = refused.value.problems
-    assert problem.code == "PACK_PARAMS", problem.message
+    expected = "PACK_INVALID" if "\\e" in name else "PACK_PARAMS"  # an escaped control: refused as any pack text
+    assert problem.code == expected, problem.message
     assert "预算编制合理性" in problem.message and ("fact" in problem.message or "事实名" in problem.message)
 
 
@@ -91,3 +92,44 @@ def test_a_parameter_of_the_wrong_type_or_an_unknown_choice_is_refused(
         Engine.from_rubric(tmp_path)
     [problem] = refused.value.problems
     assert problem.code == "PACK_PARAMS" and param in problem.message, problem.message
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("none: 未公开", 'none: "未公开\\e[2J"'),  # a choice's label: the template's drop-down list
+        ('version: "1.0.0"', 'version: "1.0.0\\r"'),  # printed at the head of every report
+    ],
+)
+def test_a_pack_text_with_a_control_character_is_refused_at_its_line(tmp_path: Path, old: str, new: str) -> None:
+    """Such a text broke `jixiao template` (openpyxl and lxml refuse it) and reached the terminal."""
+    text = PACK.read_text(encoding="utf-8")
+    assert old in text, old
+    (tmp_path / "pack.yaml").write_text(text.replace(old, new, 1), encoding="utf-8")
+    line = text[: text.index(old)].count("\n") + 1
+    with pytest.raises(JixiaoError) as refused:
+        Engine.from_rubric(tmp_path)
+    [problem] = refused.value.problems
+    assert problem.code == "PACK_INVALID" and f"pack.yaml:{line}：" in problem.message and "控制字符" in problem.message
+
+
+def test_a_checklist_label_that_is_not_text_is_refused(tmp_path: Path) -> None:
+    """Its template row failed: "Cannot convert [] to Excel"."""
+    text = PACK.read_text(encoding="utf-8")
+    label = "label: 部门预算编制、分配符合本部门职责、符合区委区政府方针政策和工作要求"
+    (tmp_path / "pack.yaml").write_text(text.replace(label, "label: []", 1), encoding="utf-8")
+    with pytest.raises(JixiaoError) as refused:
+        Engine.from_rubric(tmp_path)
+    assert refused.value.problems[0].code == "PACK_PARAMS" and "label" in refused.value.problems[0].message
+
+
+def test_rubric_check_of_children_that_are_not_a_list_reports_it(tmp_path: Path) -> None:
+    """`rubric check` ended with an internal error ("'int' object is not iterable")."""
+    from conftest import run_cli
+
+    text = PACK.read_text(encoding="utf-8")
+    (tmp_path / "pack.yaml").write_text(
+        text.replace("        children:\n", "        children: -1\n        was:\n", 1), encoding="utf-8"
+    )
+    out = run_cli("rubric", "check", tmp_path)
+    assert out.exit_code == 2 and "错误 [PACK_INVALID]" in out.stderr and "内部错误" not in out.stderr, out.stderr

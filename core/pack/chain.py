@@ -151,14 +151,20 @@ def override_for(chain: list[PackFile], f: PackFile, at: tuple, code: str) -> tu
         return None
     node, node_path = node_at(f.raw, at)
     if node is None and at[:1] == ("indicators",) and code == errors.PACK_WEIGHTS:
-        tops = [n for n in f.raw.get("indicators") or [] if isinstance(n, dict)]
+        written = f.raw.get("indicators")
+        tops = [n for n in written if isinstance(n, dict)] if isinstance(written, list) else []
         keys = {str(n.get(k)) for n in tops for k in ("code", "name")}
         node_path, sub, children = (), ("weight",), keys
     elif node is None:
         return None
     else:
         sub = tuple(at[len(node_path) :])
-        children = {str(c.get(k)) for c in node.get("children") or [] if isinstance(c, dict) for k in ("code", "name")}
+        kids = node.get("children")
+        children = (
+            {str(c.get(k)) for c in kids if isinstance(c, dict) for k in ("code", "name")}
+            if isinstance(kids, list)
+            else set()
+        )
     names = {str(node.get("code")), str(node.get("name"))} if node is not None else set()
     found = fallback = None
     for g in chain[chain.index(f) + 1 :]:

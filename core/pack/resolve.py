@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from .. import errors
+from ..controls import unshown_at
 from ..errors import JixiaoError, Place, Problem, located
 from ..numbers import Number, mul
 from ..yamlio import load_with_lines, nearest_line
@@ -123,10 +124,24 @@ def _read(path: Path) -> tuple[PackSchema, _Where]:
     where = _Where(path, raw, lines)
     if not isinstance(raw, dict):
         raise JixiaoError(where.problem((), "应为映射（键: 值）", errors.PACK_FILE))
+    at = _escaped_control(path, raw)
+    if at is not None:
+        raise JixiaoError(
+            where.problem(
+                at, "含有控制字符（如 \\e、\\x1b、\\r）：评分体系的文字会打印、写入报告和表格，只能含换行和制表符"
+            )
+        )
     try:
         return PackSchema.model_validate(raw), where
     except ValidationError as exc:
         raise JixiaoError([where.problem(tuple(e["loc"]), _schema_text(e)) for e in exc.errors()]) from None
+
+
+def _escaped_control(path: Path, raw: dict) -> tuple | None:
+    """Where the pack holds a control character other than tab and newline. YAML refuses them written
+    as they are (NEL aside), so only a file with an escape (or a NEL) is walked."""
+    data = path.read_bytes()
+    return unshown_at(raw) if b"\\" in data or b"\xc2\x85" in data else None
 
 
 def _sources(

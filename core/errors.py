@@ -140,9 +140,15 @@ class FactError(JixiaoError):
         self.problem = problem
 
 
+def shortened(text: str, limit: int = 120) -> str:
+    """``text`` for a message: whole when short, else its start and its length (a value from a file can be
+    megabytes long, and a message is printed, written to every result line and into a spreadsheet cell)."""
+    return text if len(text) <= limit else f"{text[:limit]}…（共 {len(text):,} 个字符）"
+
+
 def fact_problem(code: str, name: str, label: str, value: Any, expected: str, reason: str = "") -> Problem:
     """A fact's value refused: the message names the fact, the value, why (``reason``) and what was expected."""
-    shown = "（空）" if value is None else repr(value) if isinstance(value, str) else str(value)
+    shown = "（空）" if value is None else shortened(repr(value) if isinstance(value, str) else str(value))
     return Problem(
         code=code,
         message=f"事实“{label}”（{name}）的值 {shown} 无效：{reason}（应为{expected}）"

@@ -259,3 +259,13 @@ def test_money_that_is_not_a_finite_number(py_engine, reference_doc, value):
     assert leaf.score is None and leaf.status == "not_evaluable"
     assert [p.code for p in leaf.problems] == ["FACT_TYPE"]
     assert "procurement_actual" in leaf.problems[0].message
+
+
+def test_a_huge_value_is_named_by_its_start_and_length(py_engine, reference_doc):
+    """A 900,000-character value made a 900,000-character message, printed, written to the result line and
+    into a spreadsheet cell (which holds 32,767)."""
+    doc = {**reference_doc, "facts": {**reference_doc["facts"], "procurement_plan": "abc" * 300_000}}
+    card = py_engine.evaluate(doc)
+    [problem] = [p for leaf in card.leaves() for p in leaf.problems]
+    assert problem.code == "FACT_TYPE" and len(problem.message) < 400
+    assert "'abcabc" in problem.message and "共 900,002 个字符" in problem.message

@@ -65,6 +65,8 @@ def test_a_parameter_of_the_wrong_shape_is_a_pack_mistake_not_a_plugin_failure(
 
 ALL_SHAPES = Path(__file__).resolve().parent / "packs" / "all-shapes" / "pack.yaml"
 MOF = Path(__file__).resolve().parent.parent / "rubrics" / "mof-project-2020" / "pack.yaml"
+DISTRICT_PACK = Path(__file__).resolve().parent.parent / "rubrics" / "example-district-2023" / "pack.yaml"
+FACTS = Path(__file__).resolve().parent.parent / "examples" / "yantian-2023" / "facts.yaml"
 SANGONG = "params: {value: {metric: sangong_change}, threshold: 0, per: 1%, step: 0.8, counting: pro_rata}"
 
 
@@ -133,3 +135,31 @@ def test_rubric_check_of_children_that_are_not_a_list_reports_it(tmp_path: Path)
     )
     out = run_cli("rubric", "check", tmp_path)
     assert out.exit_code == 2 and "错误 [PACK_INVALID]" in out.stderr and "内部错误" not in out.stderr, out.stderr
+
+
+@pytest.mark.parametrize("where", ["extend", "facts", "plugins"])
+def test_a_pack_reference_too_long_for_the_file_system_is_not_found(tmp_path: Path, where: str) -> None:
+    """A 3,000-character `extend:`, `plugins:` entry or facts file's `rubric:` ended with an internal
+    error ("OSError: File name too long")."""
+    from conftest import run_cli
+
+    long = "x" * 3000
+    if where == "extend":
+        (tmp_path / "pack.yaml").write_text(
+            DISTRICT_PACK.read_text(encoding="utf-8").replace("extend: shenzhen-yantian-2023", f"extend: {long}"),
+            encoding="utf-8",
+        )
+        out = run_cli("rubric", "check", tmp_path)
+    elif where == "plugins":
+        (tmp_path / "pack.yaml").write_text(
+            PACK.read_text(encoding="utf-8").replace("\nindicators:\n", f"\nplugins: [{long}.py]\nindicators:\n", 1),
+            encoding="utf-8",
+        )
+        out = run_cli("rubric", "check", tmp_path)
+    else:
+        facts = tmp_path / "facts.yaml"
+        facts.write_text(FACTS.read_text(encoding="utf-8").replace("rubric: shenzhen-yantian-2023", f"rubric: {long}"))
+        out = run_cli("evaluate", facts)
+    code = "PLUGIN_LOAD" if where == "plugins" else "PACK_NOT_FOUND"
+    assert out.exit_code == 2 and code in out.stderr and "内部错误" not in out.stderr, out.stderr
+    assert len(out.stderr) < 2000  # the reference is shown shortened

@@ -13,7 +13,7 @@ from importlib import metadata, resources
 from pathlib import Path
 
 from .. import errors
-from ..errors import JixiaoError, Problem
+from ..errors import JixiaoError, Problem, shortened
 
 PACK_FILE = "pack.yaml"
 ENTRY_POINT_GROUP = "jixiao.rubrics"
@@ -48,6 +48,14 @@ def installed(path: Path) -> bool:
     return any(resolved.is_relative_to(root.resolve()) for root in pack_roots())
 
 
+def is_file(path: Path) -> bool:
+    """Whether ``path`` is a file; a name the system cannot even look up (too long, say) is none."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
 def locate(ref: str | Path, relative_to: Path | None = None) -> Path:
     """The ``pack.yaml`` that ``ref`` names: an installed pack's id, or a path.
 
@@ -68,15 +76,15 @@ def locate(ref: str | Path, relative_to: Path | None = None) -> Path:
         return packs[text]
     candidates = [Path(ref)] + ([relative_to / text] if relative_to else [])
     for p in candidates:
-        if p.is_dir() and (p / PACK_FILE).is_file():
+        if is_file(p / PACK_FILE):
             return p / PACK_FILE
-        if p.is_file():
+        if is_file(p):
             return p
     known = "、".join(packs) or "（无）"
     raise JixiaoError(
         Problem(
             errors.PACK_NOT_FOUND,
-            f"找不到评分体系“{ref}”：既不是已安装的体系（{known}），也不是存在的文件或目录",
+            f"找不到评分体系“{shortened(text)}”：既不是已安装的体系（{known}），也不是存在的文件或目录",
             field="rubric",
             value=str(ref),
             expected="已安装体系的编号或 pack.yaml 的路径",

@@ -19,11 +19,11 @@ from pydantic_core import ErrorDetails
 
 from .. import errors
 from ..controls import unshown_at
-from ..errors import JixiaoError, Place, Problem, located
+from ..errors import JixiaoError, Place, Problem, located, shortened
 from ..numbers import Number, mul
 from ..yamlio import load_with_lines, nearest_line
 from . import reform
-from .discovery import locate
+from .discovery import is_file, locate
 from .model import CheckSpec
 from .schema import PackSchema
 
@@ -163,8 +163,10 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> _Resolved:
     plugin_files, problems = [], []
     for i, name in enumerate(schema.plugins):
         f = (path.parent / name).resolve()
-        if not f.is_file():
-            problems.append(where.problem(("plugins", i), f"找不到本地插件文件 {f}", errors.PLUGIN_LOAD))
+        if not is_file(f):
+            problems.append(
+                where.problem(("plugins", i), f"找不到本地插件文件 {shortened(str(f), 200)}", errors.PLUGIN_LOAD)
+            )
         plugin_files.append(f)
     dumped = [n.model_dump(by_alias=True, exclude_unset=True, mode="python") for n in (schema.indicators or [])]
     if not schema.extend:

@@ -18,7 +18,7 @@ from fractions import Fraction
 from simpleeval import DEFAULT_OPERATORS, SimpleEval
 
 from .. import errors
-from ..errors import FactError, JixiaoError, Place, Problem
+from ..errors import FactError, JixiaoError, Place, Problem, shortened
 from ..numbers import Number, exact
 
 FUNCTIONS = {"min": min, "max": max, "abs": abs}
@@ -136,7 +136,7 @@ class Formula:
         self.fact = tree.body.id if isinstance(tree.body, ast.Name) else None  # a bare fact name is its own value
 
     def _refused(self, where: Place, why: str) -> JixiaoError:
-        shown = self.text if len(self.text) <= 200 else self.text[:200] + "…"
+        shown = shortened(self.text, 200)
         return JixiaoError(where.problem(errors.PACK_FORMULA, f"公式“{shown}”{why}", field="formula", value=shown))
 
     def evaluate(self, values: Mapping[str, Number], label: str) -> Number:

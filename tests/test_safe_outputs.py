@@ -158,3 +158,31 @@ def test_a_very_long_department_name_still_makes_every_document(tmp_path, refere
         out = run_cli(command, tmp_path / "facts.json", "--format", fmt, "-o", tmp_path / f"{command}.{fmt}")
         assert out.exit_code in (0, 1), (command, fmt, out.stderr)
         assert (tmp_path / f"{command}.{fmt}").read_bytes()[:2] == b"PK"
+
+
+def test_no_cell_holds_more_text_than_excel_allows(tmp_path, reference_doc):
+    """A 40,000-character reason or name was written whole: Excel reports such a workbook as damaged."""
+    from jixiao.office.safe import CELL_CHARS
+
+    doc = json.loads(json.dumps(reference_doc, default=str))
+    doc["department"]["name"] = "名" * 40_000
+    doc["facts"]["effectiveness_reason"] = "理由" * 20_000
+    doc["claimed"] = {"total": "94.91"}
+    (tmp_path / "facts.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    made = []
+    for command, extra in (("evaluate", ()), ("audit", ()), ("template", ("-r", PACK, "--facts"))):
+        out_file = tmp_path / f"{command}.xlsx"
+        args = (command, *extra, tmp_path / "facts.json")
+        out = (
+            run_cli(*args, "-o", out_file)
+            if command == "template"
+            else run_cli(*args, "--format", "xlsx", "-o", out_file)
+        )
+        assert out.exit_code in (0, 1), (command, out.stderr)
+        made.append(out_file)
+    write_jsonl(tmp_path / "in.jsonl", [doc])
+    run_batch(tmp_path / "in.jsonl", PACK, tmp_path / "out", jobs=1, rules="python")
+    made.append(tmp_path / "out" / "summary.xlsx")
+    for path in made:
+        values = assert_no_formula(path)
+        assert max(len(v) for v in values if isinstance(v, str)) <= CELL_CHARS, path.name

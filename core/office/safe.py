@@ -27,6 +27,7 @@ from openpyxl.cell import WriteOnlyCell
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+CELL_CHARS = 32_767  # Excel's limit for one cell
 
 
 def is_formula_like(value: Any) -> bool:
@@ -37,17 +38,26 @@ def xml_text(value: str) -> str:
     return _NOT_XML.sub("\ufffd", value)
 
 
+def _at_most(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
 def property_text(value: str) -> str:
     """A document property (title, subject): XML-safe, and at most the 255 characters Word's core
     properties hold (python-docx refuses a longer one; a department's name can be longer)."""
-    value = xml_text(value)
-    return value if len(value) <= 255 else value[:254] + "…"
+    return _at_most(xml_text(value), 255)
+
+
+def cell_text(value: str) -> str:
+    """A text for a worksheet cell: XML-safe, and at most the 32,767 characters an Excel cell holds
+    (Excel reports a longer one as a damaged file; a reason or a name from a file can be longer)."""
+    return _at_most(xml_text(value), CELL_CHARS)
 
 
 def put_text(cell, value: Any) -> None:
     """Set a worksheet cell; text is stored as text, whatever it starts with."""
     if isinstance(value, str):
-        value = xml_text(value)
+        value = cell_text(value)
     cell.value = value
     if is_formula_like(value):
         cell.data_type = "s"
@@ -59,7 +69,7 @@ def row_cells(ws, values: Iterable[Any]) -> list[Any]:
     out = []
     for value in values:
         if isinstance(value, str):
-            value = xml_text(value)
+            value = cell_text(value)
             if is_formula_like(value):
                 cell = WriteOnlyCell(ws, value=value)
                 cell.data_type = "s"

@@ -119,10 +119,15 @@ def _reason_checks(
     return tuple(out)
 
 
-def _usable_name(name: object) -> bool:
-    """A fact's name is a key of a facts document, a CSV column, a template's row: non-empty text,
-    not padded, without control characters."""
-    return isinstance(name, str) and name != "" and name == name.strip() and first_control(name) is None
+def _unusable(spec: FactSpec) -> str:
+    """What is wrong with a fact the pack declares, or "". Its name is a key of a facts document, a CSV
+    column, a template's row: non-empty text, not padded, without control characters; its label is text."""
+    name = spec.name
+    if not (isinstance(name, str) and name != "" and name == name.strip() and first_control(name) is None):
+        return f"事实名 {name!r} 无效：应为非空文字（如 budget_spent），首尾无空白，不含换行等控制字符"
+    if not isinstance(spec.label, str):
+        return f"事实 {name} 的名称（label）应为文字，实际为 {spec.label!r}"
+    return ""
 
 
 def gate_key(gate: Gate) -> str:
@@ -231,25 +236,10 @@ def bind(pack: Pack, registry: Registry) -> tuple[list[Binding], FactModel, list
             + list(b.gate_facts.values())
             + [f for f in b.leaf.facts.values() if f.name not in b.part_facts and f.name not in b.gate_facts]
         ):
-            if not isinstance(spec.label, str):
+            wrong = _unusable(spec)
+            if wrong:
                 problems.append(
-                    b.leaf.place().problem(
-                        errors.PACK_PARAMS,
-                        f"“{b.leaf.name}”用到的事实 {spec.name} 的名称（label）应为文字，实际为 {spec.label!r}",
-                        field=b.leaf.code,
-                        value=repr(spec.label),
-                    )
-                )
-                continue
-            if not _usable_name(spec.name):
-                problems.append(
-                    b.leaf.place().problem(
-                        errors.PACK_PARAMS,
-                        f"“{b.leaf.name}”用到的事实名 {spec.name!r} 无效：应为非空文字（如 budget_spent），"
-                        "首尾无空白，不含换行等控制字符",
-                        field=b.leaf.code,
-                        value=repr(spec.name),
-                    )
+                    b.leaf.place().problem(errors.PACK_PARAMS, f"“{b.leaf.name}”用到的{wrong}", field=b.leaf.code)
                 )
                 continue
             old = specs.setdefault(spec.name, spec)

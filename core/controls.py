@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_SHOWN_CONTROL = re.compile(r"\r\n|[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # tab and newline are text
+_UNSHOWN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # tab and newline are text
+_SHOWN_CONTROL = re.compile(r"\r\n|" + _UNSHOWN.pattern)  # a Windows line end is a newline
 _JSON_RAW = re.compile(r"[\x7f-\x9f]")  # the controls json.dumps leaves as they are
-_UNSHOWN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def first_control(text: str) -> re.Match[str] | None:
